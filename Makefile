@@ -1,0 +1,101 @@
+# vzask - build, tests, sanitizers and benchmarks.  `make help` lists the targets.
+#
+# CFLAGS/LDFLAGS are the user's to override; the project's own flags are
+# layered apart ($(STD) $(WARN) $(VZ_CFLAGS) $(CFLAGS)).  Dependencies are
+# Debian packages found with pkg-config; when one is missing, the build runs
+# `make deps` (apt-get, with sudo when not root) once.
+
+CFLAGS    ?= -O2 -g
+LDFLAGS   ?=
+BUILD     ?= build
+PKG_CONFIG ?= pkg-config
+SHARED    ?= ../shared
+PREFIX    ?= /usr/local
+
+PKGS      = sqlite3 libpcre2-8 libutf8proc jansson
+DEBS      = build-essential pkg-config libsqlite3-dev libpcre2-dev libstemmer-dev \
+            libutf8proc-dev libjansson-dev libcmocka-dev
+STD       = -std=c11 -D_POSIX_C_SOURCE=200809L
+# -Wno-sign-conversion: SQLite, PCRE2 and libc mix int and size_t in every
+# call; ranges are checked explicitly instead of cast at each site.
+WARN      = -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
+            -Wstrict-prototypes -Wmissing-prototypes -Wvla
+# Deferred (=) so pkg-config runs after `make deps` may have installed it all.
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+DEP_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lstemmer -lm -lpthread
+TEST_LIBS  = $(shell $(PKG_CONFIG) --libs cmocka)
+ALL_CFLAGS = $(STD) $(WARN) -Iinclude -Iindex -Iengine -fvisibility=hidden \
+             -DVZ_DATADIR='"$(PREFIX)/share/vzask"' \
+             -MMD -MP $(DEP_CFLAGS) $(CFLAGS)
+
+LIB_SRC  = $(sort $(wildcard index/*.c) $(filter-out engine/vzask.c,$(wildcard engine/*.c)))
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  = $(BUILD)/engine/vzask.o
+BIN      = $(BUILD)/vzask
+TEST_SRC = $(sort $(wildcard tests/test_*.c))
+TESTS    = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_OBJ = $(BUILD)/tests/support.o
+DEPS_OK  = $(BUILD)/.deps-ok
+
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+.PHONY: all test check deps clean bench help
+all: vzask
+
+help:
+	@echo "make          build ./vzask"
+	@echo "make test     build and run every test (cmocka unit tests and end-to-end runs)"
+	@echo "make check    the same tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@echo "make bench    retrieval benchmark on SQuAD paragraphs (not a test; minutes)"
+	@echo "make deps     install the Debian packages the build needs"
+	@echo "make clean    remove build products"
+
+vzask: $(BIN)
+	cp $(BIN) $@
+
+$(DEPS_OK):
+	@mkdir -p $(@D)
+	@if ! { $(PKG_CONFIG) --exists $(PKGS) cmocka 2>/dev/null && [ -f /usr/include/libstemmer.h ]; }; then \
+	    echo "vzask: build dependencies missing; running make deps" >&2; $(MAKE) --no-print-directory deps; fi
+	@touch $@
+
+deps:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS)
+
+$(BUILD)/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The data files are built into data.o.
+$(BUILD)/index/data.o: $(wildcard data/*)
+
+$(BIN): $(CLI_OBJ) $(LIB_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_OBJ) $(LIB_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
+
+# Each test program runs from the project root with its own cache folder, so
+# no test reads or writes the user's index cache.
+test: $(BIN) $(TESTS)
+	@rm -rf $(BUILD)/test-cache; mkdir -p $(BUILD)/test-cache; \
+	pass=0; fail=0; \
+	for t in $(TESTS); do \
+	    if VZASK_BIN=$(BIN) VZASK_SHARED=$(SHARED) XDG_CACHE_HOME=$(CURDIR)/$(BUILD)/test-cache \
+	       TMPDIR=$(CURDIR)/$(BUILD)/test-cache $$t; then pass=$$((pass+1)); \
+	    else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
+	done; \
+	echo "test programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+
+check:
+	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" test
+
+bench: vzask
+	bash tests/bench.sh $(SHARED)
+
+clean:
+	rm -rf build vzask
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

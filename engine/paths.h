@@ -1,0 +1,20 @@
+/*
+ * paths.h - where vzask finds its corpus and keeps its index by default.
+ */
+#ifndef VZ_PATHS_H
+#define VZ_PATHS_H
+
+#include <stddef.h>
+
+/* The bundled corpus: $VZASK_CORPUS, else corpus/ beside the executable
+ * (or one folder up, for build/vzask), else the installed
+ * PREFIX/share/vzask/corpus.  Writes the path to out. */
+void vz_default_corpus(char *out, size_t outlen);
+
+/* The default index file of corpus_dir for a retrieval unit:
+ * $XDG_CACHE_HOME/vzask/NAME-HASH-UNIT.sqlite (else ~/.cache/vzask/...),
+ * keyed by the corpus folder's real path; creates the folder.  VZ_EIO when
+ * no cache folder can be made. */
+int vz_default_index(const char *corpus_dir, const char *unit, char *out, size_t outlen);
+
+#endif

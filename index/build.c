@@ -1,0 +1,341 @@
+/*
+ * build.c - implements vz_index_build: reads every document of a corpus,
+ * cleans and segments it, analyses its passages into the term table, and
+ * writes the whole index in one transaction into a temporary file that is
+ * renamed over the target only when complete.
+ */
+#include "index.h"
+#include "corpus.h"
+#include "postings.h"
+#include "store.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct {
+    const vz_index_config *cfg;
+    const vz_textkit *kit;
+    vz_analyser *analyser;
+    sqlite3 *db;
+    sqlite3_stmt *ins_doc, *ins_para, *ins_sent, *ins_pass, *ins_term, *ins_meta;
+    vz_term_table terms;
+    vz_build_stats stats;
+    uint64_t total_length;
+    uint32_t passage;        /* the passage being analysed */
+    uint32_t length;         /* its length in index terms */
+} builder;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int count_term(const vz_token *tok, void *ctx)
+{
+    builder *b = ctx;
+    if (tok->flags & VZ_TOK_STOP)
+        return 0;
+    b->length++;
+    return vz_term_table_add(&b->terms, tok->stem, tok->stem_len, b->passage);
+}
+
+static int prepare_all(builder *b)
+{
+    static const char *const sql[] = {
+        "INSERT INTO documents(id,name,path,title,date,outlet,size,mtime_ns,hash,content)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO paragraphs(id,doc,start,end) VALUES(?,?,?,?)",
+        "INSERT INTO sentences(id,doc,paragraph,start,end) VALUES(?,?,?,?,?)",
+        "INSERT INTO passages(id,doc,start,end,first_sentence,last_sentence,length)"
+        " VALUES(?,?,?,?,?,?,?)",
+        "INSERT INTO terms(term,df,cf,postings) VALUES(?,?,?,?)",
+        "INSERT OR REPLACE INTO meta(key,value) VALUES(?,?)",
+    };
+    sqlite3_stmt **out[] = {&b->ins_doc, &b->ins_para, &b->ins_sent,
+                            &b->ins_pass, &b->ins_term, &b->ins_meta};
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++)
+        if (sqlite3_prepare_v3(b->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, out[i], NULL))
+            return vz_store_error(b->db, "prepare");
+    return VZ_OK;
+}
+
+static void finalize_all(builder *b)
+{
+    sqlite3_finalize(b->ins_doc);
+    sqlite3_finalize(b->ins_para);
+    sqlite3_finalize(b->ins_sent);
+    sqlite3_finalize(b->ins_pass);
+    sqlite3_finalize(b->ins_term);
+    sqlite3_finalize(b->ins_meta);
+}
+
+/* Bind the int64 values and run stmt once. */
+static int run_ints(builder *b, sqlite3_stmt *stmt, const int64_t *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        sqlite3_bind_int64(stmt, i + 1, v[i]);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    return rc == SQLITE_DONE ? VZ_OK : vz_store_error(b->db, "write");
+}
+
+/* A title for a document without one in the manifest: its first line,
+ * cut at a word boundary when long. */
+static char *first_line_title(const char *work, const vz_segments *seg)
+{
+    if (seg->nparagraphs == 0)
+        return NULL;
+    size_t s = seg->paragraphs[0].start, e = seg->paragraphs[0].end;
+    const char *nl = memchr(work + s, '\n', e - s);
+    if (nl)
+        e = (size_t)(nl - work);
+    while (e > s && (work[e - 1] == ' ' || work[e - 1] == '\t'))
+        e--;
+    if (e - s > 160) {
+        size_t cut = s + 160;
+        while (cut > s + 80 && work[cut] != ' ')
+            cut--;
+        e = cut;
+    }
+    return vz_strndup(work + s, e - s);
+}
+
+static int insert_document(builder *b, int64_t id, const vz_doc_info *d,
+                           const char *raw, size_t len, const char *title)
+{
+    char hash[17];
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)d->hash);
+    sqlite3_stmt *st = b->ins_doc;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, d->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, d->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, d->date, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, d->outlet, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, (int64_t)d->size);
+    sqlite3_bind_int64(st, 8, d->mtime_ns);
+    sqlite3_bind_text(st, 9, hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob64(st, 10, raw, len, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? VZ_OK : vz_store_error(b->db, "write");
+}
+
+/* Analyse [start, end) of the raw text as one passage and store it. */
+static int add_passage(builder *b, int64_t doc, const char *raw, size_t start, size_t end,
+                       size_t first_sent, size_t last_sent)
+{
+    b->length = 0;
+    int rc = vz_analyse(b->analyser, raw + start, end - start, count_term, b);
+    if (rc == VZ_OK)
+        rc = vz_term_table_end_passage(&b->terms);
+    if (rc)
+        return rc;
+    int64_t v[] = {b->passage, doc, (int64_t)start, (int64_t)end,
+                   (int64_t)first_sent, (int64_t)last_sent, b->length};
+    b->total_length += b->length;
+    b->passage++;
+    return run_ints(b, b->ins_pass, v, 7);
+}
+
+static int add_structure(builder *b, int64_t doc, const vz_segments *seg)
+{
+    int rc = VZ_OK;
+    size_t p0 = b->stats.paragraphs, s0 = b->stats.sentences;
+    for (size_t i = 0; rc == VZ_OK && i < seg->nparagraphs; i++) {
+        int64_t v[] = {(int64_t)(p0 + i), doc, (int64_t)seg->paragraphs[i].start,
+                       (int64_t)seg->paragraphs[i].end};
+        rc = run_ints(b, b->ins_para, v, 4);
+    }
+    for (size_t i = 0; rc == VZ_OK && i < seg->nsentences; i++) {
+        const vz_sentence_span *s = &seg->sentences[i];
+        int64_t v[] = {(int64_t)(s0 + i), doc, (int64_t)(p0 + s->paragraph),
+                       (int64_t)s->start, (int64_t)s->end};
+        rc = run_ints(b, b->ins_sent, v, 5);
+    }
+    return rc;
+}
+
+/* Passages: a paragraph (its sentences first..last), or one sentence. */
+static int add_passages(builder *b, int64_t doc, const char *raw, const vz_segments *seg)
+{
+    size_t s0 = b->stats.sentences, i = 0;
+    int rc = VZ_OK;
+    if (b->cfg->unit == VZ_UNIT_SENTENCE) {
+        for (i = 0; rc == VZ_OK && i < seg->nsentences; i++)
+            rc = add_passage(b, doc, raw, seg->sentences[i].start, seg->sentences[i].end,
+                             s0 + i, s0 + i);
+        return rc;
+    }
+    for (size_t p = 0; rc == VZ_OK && p < seg->nparagraphs; p++) {
+        size_t first = i;
+        while (i < seg->nsentences && seg->sentences[i].paragraph == p)
+            i++;
+        if (i == first)
+            continue;   /* a paragraph without a sentence holds no words */
+        rc = add_passage(b, doc, raw, seg->paragraphs[p].start, seg->paragraphs[p].end,
+                         s0 + first, s0 + i - 1);
+    }
+    return rc;
+}
+
+static int add_document(builder *b, vz_doc_info *d)
+{
+    char *raw = NULL, *work = NULL, *title = NULL;
+    size_t len;
+    vz_segments seg = {0};
+    int64_t id = (int64_t)b->stats.documents;
+    int rc = vz_corpus_read(d, &raw, &len);
+    if (rc == VZ_OK)
+        rc = vz_clean(b->kit->cleaner, raw, len, &work);
+    if (rc == VZ_OK)
+        rc = vz_segment(b->kit->segmenter, work, len, &seg);
+    if (rc == VZ_OK && !d->title && !(title = first_line_title(work, &seg)) && seg.nparagraphs)
+        rc = vz_fail(VZ_ENOMEM, "out of memory");
+    if (rc == VZ_OK)
+        rc = insert_document(b, id, d, raw, len, d->title ? d->title : title);
+    if (rc == VZ_OK)
+        rc = add_structure(b, id, &seg);
+    if (rc == VZ_OK)
+        rc = add_passages(b, id, raw, &seg);
+    if (rc == VZ_EINVAL)   /* the analyser's word on bad UTF-8 */
+        rc = vz_fail_context(VZ_ECORPUS, "%s", d->path);
+    if (rc == VZ_OK) {
+        b->stats.documents++;
+        b->stats.paragraphs += seg.nparagraphs;
+        b->stats.sentences += seg.nsentences;
+    }
+    vz_segments_free(&seg);
+    free(raw);
+    free(work);
+    free(title);
+    return rc;
+}
+
+static int write_terms(builder *b)
+{
+    sqlite3_stmt *st = b->ins_term;
+    for (size_t i = 0; i < b->terms.nentries; i++) {
+        const vz_term_entry *e = &b->terms.entries[i];
+        sqlite3_bind_text(st, 1, vz_term_text(&b->terms, e), (int)e->term_len, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, e->df);
+        sqlite3_bind_int64(st, 3, (int64_t)e->cf);
+        sqlite3_bind_blob(st, 4, e->postings.data, (int)e->postings.len, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return vz_store_error(b->db, "write");
+    }
+    b->stats.terms = b->terms.nentries;
+    return VZ_OK;
+}
+
+static int put_meta(builder *b, const char *key, const char *fmt, ...) VZ_PRINTF(3, 4);
+static int put_meta(builder *b, const char *key, const char *fmt, ...)
+{
+    char value[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(value, sizeof value, fmt, ap);
+    va_end(ap);
+    sqlite3_bind_text(b->ins_meta, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(b->ins_meta, 2, value, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(b->ins_meta);
+    sqlite3_reset(b->ins_meta);
+    return rc == SQLITE_DONE ? VZ_OK : vz_store_error(b->db, "write");
+}
+
+static int write_meta(builder *b, const vz_corpus *c)
+{
+    uint64_t fp = vz_corpus_fingerprint(c, vz_store_extra_hash(b->kit, b->cfg->unit));
+    double avg = b->stats.passages ? (double)b->total_length / (double)b->stats.passages : 0;
+    int rc = put_meta(b, "schema_version", "%d", VZ_SCHEMA_VERSION);
+    if (!rc) rc = put_meta(b, "analyser_version", "%d", VZ_ANALYSER_VERSION);
+    if (!rc) rc = put_meta(b, "unit", "%s", vz_unit_name(b->cfg->unit));
+    if (!rc) rc = put_meta(b, "data_hash", "%016llx", (unsigned long long)b->kit->data_hash);
+    if (!rc) rc = put_meta(b, "fingerprint", "%016llx", (unsigned long long)fp);
+    if (!rc) rc = put_meta(b, "built_at", "%lld", (long long)time(NULL));
+    if (!rc) rc = put_meta(b, "corpus_dir", "%.100s", c->dir);
+    if (!rc) rc = put_meta(b, "documents", "%zu", b->stats.documents);
+    if (!rc) rc = put_meta(b, "passages", "%zu", b->stats.passages);
+    if (!rc) rc = put_meta(b, "terms", "%zu", b->stats.terms);
+    if (!rc) rc = put_meta(b, "total_length", "%llu", (unsigned long long)b->total_length);
+    if (!rc) rc = put_meta(b, "avg_length", "%.17g", avg);
+    return rc;
+}
+
+static int build_into(builder *b, vz_corpus *c)
+{
+    int rc = vz_store_create_schema(b->db);
+    if (rc == VZ_OK)
+        rc = prepare_all(b);
+    for (size_t i = 0; rc == VZ_OK && i < c->ndocs; i++)
+        rc = add_document(b, &c->docs[i]);
+    b->stats.passages = b->passage;
+    if (rc == VZ_OK)
+        rc = write_terms(b);
+    if (rc == VZ_OK)
+        rc = write_meta(b, c);
+    if (rc == VZ_OK && sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        rc = vz_store_error(b->db, "commit");
+    finalize_all(b);
+    return rc;
+}
+
+/* Flush the finished file to disk before it replaces the old index. */
+static int sync_file(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0 || fsync(fd) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return vz_fail(VZ_EIO, "cannot sync %s: %s", path, strerror(e));
+    }
+    close(fd);
+    return VZ_OK;
+}
+
+int vz_index_build(const vz_index_config *cfg, const vz_textkit *kit, vz_build_stats *stats)
+{
+    double t0 = now_seconds();
+    builder b = {.cfg = cfg, .kit = kit};
+    vz_corpus c;
+    char tmp[4096];
+    int rc = vz_corpus_list(cfg->corpus_dir, &c);
+    if (rc)
+        return rc;
+    vz_term_table_init(&b.terms);
+    rc = vz_analyser_new(&b.analyser, kit->stop);
+    if (rc == VZ_OK)
+        rc = vz_store_create_temp(cfg->db_path, tmp, sizeof tmp, &b.db);
+    if (rc == VZ_OK) {
+        rc = build_into(&b, &c);
+        if (sqlite3_close(b.db) != SQLITE_OK && rc == VZ_OK)
+            rc = vz_fail(VZ_EINDEX, "cannot close %s", tmp);
+        if (rc == VZ_OK)
+            rc = sync_file(tmp);
+        if (rc == VZ_OK && rename(tmp, cfg->db_path) != 0)
+            rc = vz_fail(VZ_EIO, "cannot replace %s: %s", cfg->db_path, strerror(errno));
+        if (rc)
+            unlink(tmp);
+    }
+    vz_analyser_free(b.analyser);
+    vz_term_table_free(&b.terms);
+    vz_corpus_free(&c);
+    b.stats.seconds = now_seconds() - t0;
+    if (stats)
+        *stats = b.stats;
+    return rc;
+}

@@ -1,0 +1,180 @@
+/*
+ * corpus.c - implements corpus.h: listing a corpus folder, reading its
+ * optional manifest.json (what is known of each document: title, outlet,
+ * dateline date) and fingerprinting the whole.
+ */
+#include "corpus.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MANIFEST "manifest.json"
+
+static int has_txt_suffix(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 4 && strcmp(name + n - 4, ".txt") == 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const vz_doc_info *)a)->name, ((const vz_doc_info *)b)->name);
+}
+
+static int add_doc(vz_corpus *c, size_t *cap, const char *dir, const char *file)
+{
+    char path[4096];
+    struct stat st;
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >= sizeof path)
+        return vz_fail(VZ_ECORPUS, "path too long: %s/%s", dir, file);
+    if (stat(path, &st) != 0)
+        return vz_fail(VZ_ECORPUS, "cannot read %s: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return VZ_OK;   /* a folder named x.txt is not a document */
+    void *p = c->docs;
+    if (vz_grow(&p, cap, c->ndocs + 1, sizeof *c->docs))
+        return VZ_ENOMEM;
+    c->docs = p;
+    vz_doc_info *d = &c->docs[c->ndocs];
+    memset(d, 0, sizeof *d);
+    d->name = vz_strndup(file, strlen(file) - 4);
+    d->path = vz_strdup(path);
+    if (!d->name || !d->path) {
+        free(d->name);
+        free(d->path);
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    }
+    d->size = (uint64_t)st.st_size;
+    d->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    c->ndocs++;
+    return VZ_OK;
+}
+
+static int list_dir(vz_corpus *c, const char *dir)
+{
+    DIR *dh = opendir(dir);
+    if (!dh)
+        return vz_fail(VZ_ECORPUS, "cannot open corpus folder %s: %s", dir, strerror(errno));
+    size_t cap = 0;
+    int rc = VZ_OK;
+    struct dirent *e;
+    while (rc == VZ_OK && (e = readdir(dh)) != NULL)
+        if (e->d_name[0] != '.' && has_txt_suffix(e->d_name))
+            rc = add_doc(c, &cap, dir, e->d_name);
+    closedir(dh);
+    if (rc == VZ_OK && c->ndocs == 0)
+        rc = vz_fail(VZ_ECORPUS, "corpus folder %s holds no .txt file", dir);
+    if (rc == VZ_OK)
+        qsort(c->docs, c->ndocs, sizeof *c->docs, by_name);
+    return rc;
+}
+
+static vz_doc_info *find_doc(vz_corpus *c, const char *name)
+{
+    vz_doc_info key = {.name = (char *)name};
+    return bsearch(&key, c->docs, c->ndocs, sizeof *c->docs, by_name);
+}
+
+static char *json_str(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s && *s ? vz_strdup(s) : NULL;
+}
+
+/* manifest.json: {"documents": {"NAME": {"title": ..., "outlet": ...,
+ * "date": ...}}}; entries for absent files are ignored. */
+static int read_manifest(vz_corpus *c, const char *dir)
+{
+    char path[4096];
+    char *text;
+    size_t len;
+    snprintf(path, sizeof path, "%s/%s", dir, MANIFEST);
+    FILE *probe = fopen(path, "rb");
+    if (!probe)
+        return VZ_OK;
+    fclose(probe);
+    if (vz_read_file(path, &text, &len))
+        return VZ_ECORPUS;
+    c->manifest_hash = vz_fnv1a(text, len, VZ_FNV_SEED);
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, 0, &jerr);
+    free(text);
+    json_t *docs = json_object_get(root, "documents");
+    if (!root || !json_is_object(docs)) {
+        json_decref(root);
+        return vz_fail(VZ_ECORPUS, "%s: %s: fix the manifest or remove it", path,
+                       root ? "no \"documents\" object" : jerr.text);
+    }
+    const char *name;
+    json_t *entry;
+    json_object_foreach(docs, name, entry) {
+        vz_doc_info *d = find_doc(c, name);
+        if (!d || !json_is_object(entry))
+            continue;
+        d->title = json_str(entry, "title");
+        d->date = json_str(entry, "date");
+        d->outlet = json_str(entry, "outlet");
+    }
+    json_decref(root);
+    return VZ_OK;
+}
+
+int vz_corpus_list(const char *dir, vz_corpus *out)
+{
+    memset(out, 0, sizeof *out);
+    out->dir = vz_strdup(dir);
+    if (!out->dir)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    int rc = list_dir(out, dir);
+    if (rc == VZ_OK)
+        rc = read_manifest(out, dir);
+    if (rc)
+        vz_corpus_free(out);
+    return rc;
+}
+
+void vz_corpus_free(vz_corpus *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->ndocs; i++) {
+        vz_doc_info *d = &c->docs[i];
+        free(d->name);
+        free(d->path);
+        free(d->title);
+        free(d->date);
+        free(d->outlet);
+    }
+    free(c->docs);
+    free(c->dir);
+    memset(c, 0, sizeof *c);
+}
+
+int vz_corpus_read(vz_doc_info *d, char **content, size_t *len)
+{
+    if (vz_read_file(d->path, content, len))
+        return vz_fail_context(VZ_ECORPUS, "corpus document %s", d->name);
+    d->size = *len;
+    d->hash = vz_fnv1a(*content, *len, VZ_FNV_SEED);
+    d->hashed = 1;
+    return VZ_OK;
+}
+
+uint64_t vz_corpus_fingerprint(const vz_corpus *c, uint64_t extra)
+{
+    uint64_t h = vz_fnv1a(&extra, sizeof extra, VZ_FNV_SEED);
+    h = vz_fnv1a(&c->manifest_hash, sizeof c->manifest_hash, h);
+    for (size_t i = 0; i < c->ndocs; i++) {
+        const vz_doc_info *d = &c->docs[i];
+        h = vz_fnv1a(d->name, strlen(d->name) + 1, h);
+        h = vz_fnv1a(&d->size, sizeof d->size, h);
+        h = vz_fnv1a(&d->hash, sizeof d->hash, h);
+    }
+    return h;
+}

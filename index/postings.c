@@ -1,0 +1,143 @@
+/*
+ * postings.c - implements postings.h: the term table an index build fills
+ * (a hash table with open addressing over an arena of term strings) and
+ * the encoder/decoder of postings BLOBs.
+ */
+#include "postings.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void vz_term_table_init(vz_term_table *t) { memset(t, 0, sizeof *t); }
+
+void vz_term_table_free(vz_term_table *t)
+{
+    for (size_t i = 0; i < t->nentries; i++)
+        vz_buf_free(&t->entries[i].postings);
+    free(t->entries);
+    free(t->slots);
+    free(t->touched);
+    vz_buf_free(&t->arena);
+    memset(t, 0, sizeof *t);
+}
+
+const char *vz_term_text(const vz_term_table *t, const vz_term_entry *e)
+{
+    return t->arena.data + e->term_off;
+}
+
+static int rehash(vz_term_table *t)
+{
+    size_t n = t->nslots ? t->nslots * 2 : 1024;
+    uint32_t *slots = calloc(n, sizeof *slots);
+    if (!slots)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t i = 0; i < t->nentries; i++) {
+        const vz_term_entry *e = &t->entries[i];
+        size_t s = vz_fnv1a(vz_term_text(t, e), e->term_len, VZ_FNV_SEED) & (n - 1);
+        while (slots[s])
+            s = (s + 1) & (n - 1);
+        slots[s] = (uint32_t)(i + 1);
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->nslots = n;
+    return VZ_OK;
+}
+
+static int new_entry(vz_term_table *t, const char *term, size_t len, size_t slot)
+{
+    void *p = t->entries;
+    size_t off = t->arena.len;
+    if (vz_grow(&p, &t->cap_entries, t->nentries + 1, sizeof *t->entries))
+        return VZ_ENOMEM;
+    t->entries = p;
+    if (vz_buf_append(&t->arena, term, len))
+        return VZ_ENOMEM;
+    vz_term_entry *e = &t->entries[t->nentries];
+    memset(e, 0, sizeof *e);
+    e->term_off = off;
+    e->term_len = len;
+    e->last_passage = -1;
+    e->flushed = -1;
+    t->slots[slot] = (uint32_t)++t->nentries;
+    return VZ_OK;
+}
+
+/* The entry of term, created when absent; NULL on allocation failure. */
+static vz_term_entry *lookup(vz_term_table *t, const char *term, size_t len)
+{
+    if ((t->nentries + 1) * 2 > t->nslots && rehash(t))
+        return NULL;
+    size_t s = vz_fnv1a(term, len, VZ_FNV_SEED) & (t->nslots - 1);
+    while (t->slots[s]) {
+        vz_term_entry *e = &t->entries[t->slots[s] - 1];
+        if (e->term_len == len && memcmp(vz_term_text(t, e), term, len) == 0)
+            return e;
+        s = (s + 1) & (t->nslots - 1);
+    }
+    return new_entry(t, term, len, s) ? NULL : &t->entries[t->nentries - 1];
+}
+
+int vz_term_table_add(vz_term_table *t, const char *term, size_t len, uint32_t passage)
+{
+    vz_term_entry *e = lookup(t, term, len);
+    if (!e)
+        return VZ_ENOMEM;
+    if (e->last_passage == (int64_t)passage) {
+        e->tf++;
+        return VZ_OK;
+    }
+    void *p = t->touched;
+    if (vz_grow(&p, &t->cap_touched, t->ntouched + 1, sizeof *t->touched))
+        return VZ_ENOMEM;
+    t->touched = p;
+    t->touched[t->ntouched++] = (uint32_t)(e - t->entries);
+    e->tf = 1;
+    e->last_passage = (int64_t)passage;
+    return VZ_OK;
+}
+
+int vz_term_table_end_passage(vz_term_table *t)
+{
+    for (size_t i = 0; i < t->ntouched; i++) {
+        vz_term_entry *e = &t->entries[t->touched[i]];
+        unsigned char tmp[20];
+        size_t n = vz_varint_put(tmp, (uint64_t)(e->last_passage - e->flushed));
+        n += vz_varint_put(tmp + n, e->tf);
+        if (vz_buf_append(&e->postings, tmp, n))
+            return VZ_ENOMEM;
+        e->flushed = e->last_passage;
+        e->df++;
+        e->cf += e->tf;
+        e->tf = 0;
+    }
+    t->ntouched = 0;
+    return VZ_OK;
+}
+
+void vz_postings_begin(vz_postings_iter *it, const void *blob, size_t len)
+{
+    it->p = blob;
+    it->end = it->p + len;
+    it->passage = -1;
+}
+
+int vz_postings_next(vz_postings_iter *it, uint32_t *passage, uint32_t *tf)
+{
+    if (it->p >= it->end)
+        return 0;
+    uint64_t delta, f;
+    size_t n = vz_varint_get(it->p, it->end, &delta);
+    if (!n || delta == 0 || delta > UINT32_MAX)
+        return -1;
+    it->p += n;
+    n = vz_varint_get(it->p, it->end, &f);
+    if (!n || f == 0 || f > UINT32_MAX || it->passage + (int64_t)delta > UINT32_MAX)
+        return -1;
+    it->p += n;
+    it->passage += (int64_t)delta;
+    *passage = (uint32_t)it->passage;
+    *tf = (uint32_t)f;
+    return 1;
+}

@@ -1,0 +1,57 @@
+/*
+ * postings.h - the in-memory term table of an index build: every term's
+ * document frequency, collection frequency and postings list, encoded as
+ * the index stores it: for each passage holding the term, in increasing
+ * order, varint(passage id - previous id) then varint(term frequency); the
+ * first delta is from -1, so passage 0 is stored as 1.
+ */
+#ifndef VZ_POSTINGS_H
+#define VZ_POSTINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+typedef struct {
+    size_t term_off;       /* into the table's string arena */
+    size_t term_len;
+    uint32_t df;
+    uint64_t cf;
+    int64_t last_passage;  /* the latest passage counted; -1 before the first */
+    int64_t flushed;       /* the latest passage written to postings; -1 */
+    uint32_t tf;           /* count in the passage being added */
+    vz_buf postings;
+} vz_term_entry;
+
+typedef struct {
+    vz_term_entry *entries;
+    size_t nentries, cap_entries;
+    uint32_t *slots;       /* open addressing: entry index + 1, 0 = empty */
+    size_t nslots;
+    vz_buf arena;
+    uint32_t *touched;     /* entries seen in the current passage */
+    size_t ntouched, cap_touched;
+} vz_term_table;
+
+void vz_term_table_init(vz_term_table *t);
+void vz_term_table_free(vz_term_table *t);
+/* Count one occurrence of term in passage (passages arrive in increasing
+ * order).  VZ_OK / VZ_ENOMEM. */
+int  vz_term_table_add(vz_term_table *t, const char *term, size_t len, uint32_t passage);
+/* Flush the current passage's counts into the postings. */
+int  vz_term_table_end_passage(vz_term_table *t);
+/* The term text of entry e (not NUL-terminated; e->term_len bytes). */
+const char *vz_term_text(const vz_term_table *t, const vz_term_entry *e);
+
+/* Decoding: iterate a postings BLOB. */
+typedef struct {
+    const unsigned char *p, *end;
+    int64_t passage;
+} vz_postings_iter;
+
+void vz_postings_begin(vz_postings_iter *it, const void *blob, size_t len);
+/* 1 and the next (passage, tf); 0 at the end; -1 when the BLOB is malformed. */
+int  vz_postings_next(vz_postings_iter *it, uint32_t *passage, uint32_t *tf);
+
+#endif

@@ -1,0 +1,437 @@
+/*
+ * search.c - implements search.h: loading an index for querying, and BM25
+ * ranking: each query term's postings are fetched with one prepared
+ * statement, decoded and accumulated into a per-reader score array, and
+ * the top k are kept in a min-heap.
+ */
+#include "search.h"
+#include "postings.h"
+#include "store.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct vz_reader {
+    const vz_index *idx;
+    sqlite3 *db;
+    sqlite3_stmt *term_stmt, *text_stmt;
+    vz_analyser *analyser;
+    float *scores;            /* 0 = not matched (every contribution is > 0) */
+    uint32_t *touched;
+    size_t ntouched;
+};
+
+static int corrupt(const char *path, const char *what)
+{
+    return vz_fail(VZ_EINDEX, "index %s is corrupt (%s): delete it and run `vzask index`",
+                   path, what);
+}
+
+static char *column_dup(sqlite3_stmt *st, int col)
+{
+    const unsigned char *s = sqlite3_column_text(st, col);
+    return s ? vz_strdup((const char *)s) : NULL;
+}
+
+static int load_docs(vz_index *idx, sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT id, name, title, date, outlet, size FROM documents"
+                           " ORDER BY id", -1, &st, NULL))
+        return vz_store_error(db, idx->path);
+    size_t cap = 0;
+    int rc = VZ_OK, step;
+    while (rc == VZ_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        void *p = idx->docs;
+        if (sqlite3_column_int64(st, 0) != (int64_t)idx->ndocs) {
+            rc = corrupt(idx->path, "document ids");
+            break;
+        }
+        if ((rc = vz_grow(&p, &cap, idx->ndocs + 1, sizeof *idx->docs)) != VZ_OK)
+            break;
+        idx->docs = p;
+        vz_doc_meta *d = &idx->docs[idx->ndocs++];
+        memset(d, 0, sizeof *d);
+        d->name = column_dup(st, 1);
+        d->title = column_dup(st, 2);
+        d->date = column_dup(st, 3);
+        d->outlet = column_dup(st, 4);
+        d->size = (size_t)sqlite3_column_int64(st, 5);
+        if (!d->name)
+            rc = corrupt(idx->path, "a document without a name");
+    }
+    if (rc == VZ_OK && step != SQLITE_DONE)
+        rc = vz_store_error(db, idx->path);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int load_passages(vz_index *idx, sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT id, doc, start, end, first_sentence, last_sentence,"
+                           " length FROM passages ORDER BY id", -1, &st, NULL))
+        return vz_store_error(db, idx->path);
+    size_t cap = 0;
+    int rc = VZ_OK, step;
+    while (rc == VZ_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        void *p = idx->passages;
+        if ((rc = vz_grow(&p, &cap, idx->npassages + 1, sizeof *idx->passages)) != VZ_OK)
+            break;
+        idx->passages = p;
+        vz_passage_info *pi = &idx->passages[idx->npassages];
+        int64_t id = sqlite3_column_int64(st, 0), doc = sqlite3_column_int64(st, 1);
+        int64_t s = sqlite3_column_int64(st, 2), e = sqlite3_column_int64(st, 3);
+        int64_t fs = sqlite3_column_int64(st, 4), ls = sqlite3_column_int64(st, 5);
+        if (id != (int64_t)idx->npassages || doc < 0 || (size_t)doc >= idx->ndocs || s < 0 ||
+            s > e || (size_t)e > idx->docs[doc].size || fs < 0 || ls < fs ||
+            (size_t)ls >= idx->nsentences) {
+            rc = corrupt(idx->path, "passage table");
+            break;
+        }
+        pi->doc = (uint32_t)doc;
+        pi->start = (uint32_t)s;
+        pi->end = (uint32_t)e;
+        pi->first_sentence = (uint32_t)fs;
+        pi->last_sentence = (uint32_t)ls;
+        pi->length = (uint32_t)sqlite3_column_int64(st, 6);
+        idx->docs[doc].npassages++;
+        idx->npassages++;
+    }
+    if (rc == VZ_OK && step != SQLITE_DONE)
+        rc = vz_store_error(db, idx->path);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int load_sentences(vz_index *idx, sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT id, doc, start, end FROM sentences ORDER BY id",
+                           -1, &st, NULL))
+        return vz_store_error(db, idx->path);
+    size_t cap = 0;
+    int rc = VZ_OK, step;
+    while (rc == VZ_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        void *p = idx->sentences;
+        if ((rc = vz_grow(&p, &cap, idx->nsentences + 1, sizeof *idx->sentences)) != VZ_OK)
+            break;
+        idx->sentences = p;
+        int64_t id = sqlite3_column_int64(st, 0), doc = sqlite3_column_int64(st, 1);
+        int64_t s = sqlite3_column_int64(st, 2), e = sqlite3_column_int64(st, 3);
+        if (id != (int64_t)idx->nsentences || doc < 0 || (size_t)doc >= idx->ndocs || s < 0 ||
+            s > e || (size_t)e > idx->docs[doc].size) {
+            rc = corrupt(idx->path, "sentence table");
+            break;
+        }
+        idx->sentences[idx->nsentences++] =
+            (vz_sentence_info){(uint32_t)doc, (uint32_t)s, (uint32_t)e};
+    }
+    if (rc == VZ_OK && step != SQLITE_DONE)
+        rc = vz_store_error(db, idx->path);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Per-passage length normalisation, computed once per index. */
+static int compute_norms(vz_index *idx)
+{
+    idx->norm = malloc((idx->npassages ? idx->npassages : 1) * sizeof *idx->norm);
+    if (!idx->norm)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    double avg = idx->avg_length > 0 ? idx->avg_length : 1;
+    for (size_t i = 0; i < idx->npassages; i++)
+        idx->norm[i] = (float)(idx->k1 * (1 - idx->b + idx->b * idx->passages[i].length / avg));
+    return VZ_OK;
+}
+
+static int load_meta(vz_index *idx, sqlite3 *db)
+{
+    char v[64];
+    int rc = vz_store_meta(db, "avg_length", v, sizeof v);
+    idx->avg_length = atof(v);
+    if (!rc)
+        rc = vz_store_meta(db, "terms", v, sizeof v);
+    idx->nterms = (size_t)strtoull(v, NULL, 10);
+    if (!rc)
+        rc = vz_store_meta(db, "built_at", v, sizeof v);
+    idx->built_at = atoll(v);
+    if (!rc)
+        rc = vz_store_meta(db, "unit", idx->unit, sizeof idx->unit);
+    return rc;
+}
+
+int vz_index_open(vz_index **out, const char *path, const vz_textkit *kit)
+{
+    *out = NULL;
+    vz_index *idx = calloc(1, sizeof *idx);
+    sqlite3 *db = NULL;
+    if (!idx || !(idx->path = vz_strdup(path))) {
+        free(idx);
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    }
+    idx->kit = kit;
+    idx->k1 = VZ_BM25_K1;
+    idx->b = VZ_BM25_B;
+    int rc = vz_store_open_readonly(path, &db);
+    if (!rc) rc = load_meta(idx, db);
+    if (!rc) rc = load_docs(idx, db);
+    if (!rc) rc = load_sentences(idx, db);
+    if (!rc) rc = load_passages(idx, db);
+    if (!rc) rc = compute_norms(idx);
+    sqlite3_close(db);
+    if (rc) {
+        vz_index_close(idx);
+        return rc;
+    }
+    *out = idx;
+    return VZ_OK;
+}
+
+void vz_index_close(vz_index *idx)
+{
+    if (!idx)
+        return;
+    for (size_t i = 0; i < idx->ndocs; i++) {
+        free(idx->docs[i].name);
+        free(idx->docs[i].title);
+        free(idx->docs[i].date);
+        free(idx->docs[i].outlet);
+    }
+    free(idx->docs);
+    free(idx->passages);
+    free(idx->sentences);
+    free(idx->norm);
+    free(idx->path);
+    free(idx);
+}
+
+long vz_index_find_doc(const vz_index *idx, const char *name)
+{
+    for (size_t i = 0; i < idx->ndocs; i++)
+        if (strcmp(idx->docs[i].name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
+int vz_reader_new(vz_reader **out, const vz_index *idx)
+{
+    *out = NULL;
+    vz_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    r->idx = idx;
+    size_t n = idx->npassages ? idx->npassages : 1;
+    r->scores = calloc(n, sizeof *r->scores);
+    r->touched = malloc(n * sizeof *r->touched);
+    int rc = (!r->scores || !r->touched) ? vz_fail(VZ_ENOMEM, "out of memory") : VZ_OK;
+    if (!rc) rc = vz_store_open_readonly(idx->path, &r->db);
+    if (!rc && sqlite3_prepare_v3(r->db, "SELECT df, postings FROM terms WHERE term=?", -1,
+                                  SQLITE_PREPARE_PERSISTENT, &r->term_stmt, NULL))
+        rc = vz_store_error(r->db, idx->path);
+    if (!rc && sqlite3_prepare_v3(r->db, "SELECT substr(content, ?, ?) FROM documents"
+                                  " WHERE id=?", -1, SQLITE_PREPARE_PERSISTENT,
+                                  &r->text_stmt, NULL))
+        rc = vz_store_error(r->db, idx->path);
+    if (!rc)
+        rc = vz_analyser_new(&r->analyser, idx->kit->stop);
+    if (rc) {
+        vz_reader_free(r);
+        return rc;
+    }
+    *out = r;
+    return VZ_OK;
+}
+
+void vz_reader_free(vz_reader *r)
+{
+    if (!r)
+        return;
+    sqlite3_finalize(r->term_stmt);
+    sqlite3_finalize(r->text_stmt);
+    sqlite3_close(r->db);
+    vz_analyser_free(r->analyser);
+    free(r->scores);
+    free(r->touched);
+    free(r);
+}
+
+vz_analyser *vz_reader_analyser(vz_reader *r) { return r->analyser; }
+
+static int add_query_term(const vz_token *tok, void *ctx)
+{
+    vz_query *q = ctx;
+    if (tok->flags & VZ_TOK_STOP)
+        return 0;
+    for (size_t i = 0; i < q->n; i++)
+        if (strlen(q->terms[i].term) == tok->stem_len &&
+            memcmp(q->terms[i].term, tok->stem, tok->stem_len) == 0) {
+            q->terms[i].weight += 1;
+            return 0;
+        }
+    void *p = q->terms;
+    if (vz_grow(&p, &q->cap, q->n + 1, sizeof *q->terms))
+        return VZ_ENOMEM;
+    q->terms = p;
+    vz_qterm *t = &q->terms[q->n];
+    memset(t, 0, sizeof *t);
+    if (!(t->term = vz_strndup(tok->stem, tok->stem_len)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    t->weight = 1;
+    q->n++;
+    return 0;
+}
+
+int vz_query_parse(vz_reader *r, const char *text, size_t len, vz_query *q)
+{
+    memset(q, 0, sizeof *q);
+    int rc = vz_analyse(r->analyser, text, len, add_query_term, q);
+    if (rc)
+        vz_query_free(q);
+    return rc;
+}
+
+void vz_query_free(vz_query *q)
+{
+    for (size_t i = 0; q && i < q->n; i++)
+        free(q->terms[i].term);
+    if (q) {
+        free(q->terms);
+        memset(q, 0, sizeof *q);
+    }
+}
+
+/* Add one term's BM25 contributions to the score array. */
+static int accumulate(vz_reader *r, vz_qterm *t, const unsigned char *doc_mask)
+{
+    const vz_index *idx = r->idx;
+    sqlite3_stmt *st = r->term_stmt;
+    sqlite3_bind_text(st, 1, t->term, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st), rc = VZ_OK;
+    if (step == SQLITE_ROW) {
+        int64_t df = sqlite3_column_int64(st, 0);
+        const void *blob = sqlite3_column_blob(st, 1);
+        size_t len = (size_t)sqlite3_column_bytes(st, 1);
+        double n = (double)idx->npassages;
+        t->df = (uint32_t)df;
+        t->idf = log(1 + (n - (double)df + 0.5) / ((double)df + 0.5));
+        float wk = (float)(t->weight * t->idf * (idx->k1 + 1));
+        vz_postings_iter it;
+        uint32_t p, tf;
+        int more;
+        vz_postings_begin(&it, blob, len);
+        while ((more = vz_postings_next(&it, &p, &tf)) == 1 && p < idx->npassages) {
+            if (doc_mask && !doc_mask[idx->passages[p].doc])
+                continue;
+            if (r->scores[p] == 0)
+                r->touched[r->ntouched++] = p;
+            r->scores[p] += wk * (float)tf / ((float)tf + idx->norm[p]);
+        }
+        if (more != 0)
+            rc = corrupt(idx->path, "postings");
+    } else if (step != SQLITE_DONE) {
+        rc = vz_store_error(r->db, idx->path);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Heap order: the root is the worst hit kept (lowest score, then the
+ * highest passage id), so ties rank lower ids first. */
+static int worse(const vz_hit *a, const vz_hit *b)
+{
+    return a->score < b->score || (a->score == b->score && a->passage > b->passage);
+}
+
+static void sift_down(vz_hit *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < n && worse(&h[l], &h[m])) m = l;
+        if (l + 1 < n && worse(&h[l + 1], &h[m])) m = l + 1;
+        if (m == i)
+            return;
+        vz_hit t = h[i]; h[i] = h[m]; h[m] = t;
+        i = m;
+    }
+}
+
+static void sift_up(vz_hit *h, size_t i)
+{
+    while (i > 0 && worse(&h[i], &h[(i - 1) / 2])) {
+        vz_hit t = h[i]; h[i] = h[(i - 1) / 2]; h[(i - 1) / 2] = t;
+        i = (i - 1) / 2;
+    }
+}
+
+static size_t top_k(vz_reader *r, size_t k, vz_hit *h)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->ntouched; i++) {
+        uint32_t p = r->touched[i];
+        vz_hit hit = {p, r->scores[p]};
+        r->scores[p] = 0;
+        if (n < k) {
+            h[n] = hit;
+            sift_up(h, n++);
+        } else if (k && worse(&h[0], &hit)) {
+            h[0] = hit;
+            sift_down(h, n, 0);
+        }
+    }
+    r->ntouched = 0;
+    /* Heap sort: repeatedly move the worst to the end, so best comes first. */
+    for (size_t m = n; m > 1; m--) {
+        vz_hit t = h[0]; h[0] = h[m - 1]; h[m - 1] = t;
+        sift_down(h, m - 1, 0);
+    }
+    return n;
+}
+
+int vz_search(vz_reader *r, vz_query *q, const unsigned char *doc_mask, size_t k,
+              vz_hit *hits, size_t *nhits)
+{
+    int rc = VZ_OK;
+    *nhits = 0;
+    for (size_t i = 0; rc == VZ_OK && i < q->n; i++)
+        if (q->terms[i].weight > 0)
+            rc = accumulate(r, &q->terms[i], doc_mask);
+    size_t n = top_k(r, rc == VZ_OK ? k : 0, hits);   /* always resets the scores */
+    if (rc == VZ_OK)
+        *nhits = n;
+    return rc;
+}
+
+void vz_passage_span(const vz_index *idx, uint32_t p, unsigned widen,
+                     uint32_t *start, uint32_t *end)
+{
+    const vz_passage_info *pi = &idx->passages[p];
+    size_t first = pi->first_sentence, last = pi->last_sentence;
+    for (unsigned i = 0; i < widen && first > 0 && idx->sentences[first - 1].doc == pi->doc; i++)
+        first--;
+    for (unsigned i = 0; i < widen && last + 1 < idx->nsentences &&
+                         idx->sentences[last + 1].doc == pi->doc; i++)
+        last++;
+    *start = widen ? idx->sentences[first].start : pi->start;
+    *end = widen ? idx->sentences[last].end : pi->end;
+    if (*start > pi->start) *start = pi->start;
+    if (*end < pi->end) *end = pi->end;
+}
+
+int vz_reader_text(vz_reader *r, uint32_t doc, uint32_t start, uint32_t end, vz_buf *out)
+{
+    sqlite3_stmt *st = r->text_stmt;
+    sqlite3_bind_int64(st, 1, (int64_t)start + 1);
+    sqlite3_bind_int64(st, 2, (int64_t)end - start);
+    sqlite3_bind_int64(st, 3, doc);
+    int step = sqlite3_step(st), rc;
+    if (step == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == (size_t)(end - start))
+        rc = vz_buf_append(out, sqlite3_column_blob(st, 0), end - start);
+    else if (step == SQLITE_ROW || step == SQLITE_DONE)
+        rc = corrupt(r->idx->path, "document text");
+    else
+        rc = vz_store_error(r->db, r->idx->path);
+    sqlite3_reset(st);
+    return rc;
+}

@@ -1,0 +1,52 @@
+/*
+ * segment.h - from a raw document to paragraphs and sentences.
+ *
+ * Cleaning blanks out web furniture (data/furniture.rules), a UTF-8 BOM and
+ * carriage returns in a working copy of the same length as the raw bytes,
+ * so every offset into the working copy is an offset into the raw file.
+ * Segmentation then finds paragraphs and sentences in the working copy,
+ * with exceptions to sentence breaks from data/segment.rules.
+ */
+#ifndef VZ_SEGMENT_H
+#define VZ_SEGMENT_H
+
+#include <stddef.h>
+
+typedef struct {
+    size_t start, end;      /* [start, end) into the raw file, no surrounding blanks */
+} vz_span;
+
+typedef struct {
+    size_t start, end;      /* [start, end) into the raw file, no surrounding blanks */
+    size_t paragraph;       /* index into vz_segments.paragraphs */
+} vz_sentence_span;
+
+typedef struct {
+    vz_span *paragraphs;
+    size_t nparagraphs;
+    vz_sentence_span *sentences;   /* in text order */
+    size_t nsentences;
+} vz_segments;
+
+/* Compiled furniture rules: read-only once built, shareable between threads. */
+typedef struct vz_cleaner vz_cleaner;
+/* Compile rules text (format in data/furniture.rules).  VZ_EINVAL with the
+ * line number and PCRE2's message for a bad pattern; VZ_ENOMEM. */
+int  vz_cleaner_new(vz_cleaner **out, const char *rules, size_t len);
+void vz_cleaner_free(vz_cleaner *c);
+/* A malloc'd copy of raw[0, len) (plus a NUL) in which furniture, a leading
+ * BOM and every '\r' are replaced by spaces (newlines stay newlines), so a
+ * furniture line reads as a blank line.  VZ_OK, VZ_ENOMEM, VZ_EINTERNAL. */
+int  vz_clean(const vz_cleaner *c, const char *raw, size_t len, char **work);
+
+/* Compiled segmentation rules: read-only once built, shareable. */
+typedef struct vz_segmenter vz_segmenter;
+int  vz_segmenter_new(vz_segmenter **out, const char *rules, size_t len);
+void vz_segmenter_free(vz_segmenter *s);
+/* Split the working copy text[0, len) into paragraphs and sentences.  Every
+ * sentence lies inside its paragraph; paragraphs and sentences are in text
+ * order and never overlap.  VZ_OK / VZ_ENOMEM / VZ_EINTERNAL. */
+int  vz_segment(const vz_segmenter *s, const char *text, size_t len, vz_segments *out);
+void vz_segments_free(vz_segments *seg);
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * support.c - implements the test helpers of support.h.
+ */
+#include "support.h"
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+char *mkdtemp(char *template);
+
+const char *ts_shared(void)
+{
+    const char *s = getenv("VZASK_SHARED");
+    return s && *s ? s : "../shared";
+}
+
+const char *ts_bin(void)
+{
+    const char *s = getenv("VZASK_BIN");
+    return s && *s ? s : "build/vzask";
+}
+
+char *ts_tmpdir(void)
+{
+    const char *base = getenv("TMPDIR");
+    char tmpl[4096];
+    snprintf(tmpl, sizeof tmpl, "%s/vztest.XXXXXX", base && *base ? base : "/tmp");
+    char *d = mkdtemp(tmpl);
+    assert_non_null(d);
+    char *r = strdup(d);
+    assert_non_null(r);
+    return r;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st; (void)flag; (void)ftw;
+    return remove(path);
+}
+
+void ts_rmtree(const char *path)
+{
+    if (path)
+        nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void ts_write(const char *dir, const char *name, const char *data, size_t len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+char *ts_read(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0, got;
+    char *buf = malloc(cap + 1);
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            char *nb = realloc(buf, 2 * cap + 1);
+            if (!nb) { free(buf); buf = NULL; break; }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (buf) {
+        buf[n] = '\0';
+        if (len)
+            *len = n;
+    }
+    return buf;
+}
+
+static char *slurp_fd(int fd)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap + 1);
+    ssize_t got;
+    while (buf && (got = read(fd, buf + n, cap - n)) > 0) {
+        n += (size_t)got;
+        if (n == cap) {
+            char *nb = realloc(buf, 2 * cap + 1);
+            if (!nb) { free(buf); return NULL; }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    if (buf)
+        buf[n] = '\0';
+    return buf;
+}
+
+int ts_run(char **out, char **err, const char *const *argv)
+{
+    char outpath[] = "/tmp/vzout.XXXXXX", errpath[] = "/tmp/vzerr.XXXXXX";
+    int ofd = mkstemp(outpath), efd = mkstemp(errpath);
+    assert_true(ofd >= 0 && efd >= 0);
+    unlink(outpath);
+    unlink(errpath);
+    size_t argc = 0;
+    while (argv[argc])
+        argc++;
+    const char **full = calloc(argc + 2, sizeof *full);
+    assert_non_null(full);
+    full[0] = ts_bin();
+    memcpy(full + 1, argv, argc * sizeof *argv);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int in = open("/dev/null", O_RDONLY);
+        dup2(in, 0);
+        dup2(ofd, 1);
+        dup2(efd, 2);
+        execv(full[0], (char *const *)full);
+        _exit(127);
+    }
+    free(full);
+    int status;
+    waitpid(pid, &status, 0);
+    lseek(ofd, 0, SEEK_SET);
+    lseek(efd, 0, SEEK_SET);
+    char *o = slurp_fd(ofd), *e = slurp_fd(efd);
+    close(ofd);
+    close(efd);
+    if (out) *out = o; else free(o);
+    if (err) *err = e; else free(e);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}

@@ -1,0 +1,33 @@
+/*
+ * support.h - helpers shared by the cmocka test programs: temporary
+ * folders, files, running the built vzask binary, and reading ../shared.
+ */
+#ifndef VZ_TEST_SUPPORT_H
+#define VZ_TEST_SUPPORT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* The shared folder (env VZASK_SHARED, default ../shared). */
+const char *ts_shared(void);
+/* The vzask binary under test (env VZASK_BIN, default build/vzask). */
+const char *ts_bin(void);
+
+/* A new empty temporary folder (malloc'd path); fails the test on error. */
+char *ts_tmpdir(void);
+/* Remove a folder and everything in it. */
+void ts_rmtree(const char *path);
+/* Write len bytes to dir/name (fails the test on error). */
+void ts_write(const char *dir, const char *name, const char *data, size_t len);
+/* Read a whole file (malloc'd, NUL-terminated); NULL when unreadable. */
+char *ts_read(const char *path, size_t *len);
+
+/* Run the vzask binary with argv (NULL-terminated, without the program
+ * name), stdin from /dev/null.  Captures stdout and stderr (malloc'd,
+ * NUL-terminated) and returns the exit status (or -1 on a signal). */
+int ts_run(char **out, char **err, const char *const *argv);
+
+#endif
