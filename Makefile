@@ -92,8 +92,9 @@ test: $(BIN) $(TESTS)
 check:
 	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" test
 
+# BENCH_FLAGS=--peers adds Xapian and FTS5 side by side (needs python3-xapian).
 bench: vzask
-	bash tests/bench.sh $(SHARED)
+	python3 tests/bench.py --shared $(SHARED) --vzask ./vzask $(BENCH_FLAGS)
 
 clean:
 	rm -rf build vzask

@@ -1,0 +1,344 @@
+/*
+ * test_cli.c - end-to-end runs of the built vzask binary on the bundled
+ * corpus and on corpora made here: ranking, exact citations in every
+ * output format, TREC runs, query files, rebuilds, exit codes and errors.
+ */
+#include "support.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct {
+    char *dir, *db;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    f->dir = ts_tmpdir();
+    f->db = malloc(strlen(f->dir) + 16);
+    sprintf(f->db, "%s/vz.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    ts_rmtree(f->dir);
+    free(f->dir);
+    free(f->db);
+    free(f);
+    return 0;
+}
+
+/* Run vzask search on the bundled corpus with --json; parse the output. */
+static json_t *search_json(fixture *f, const char *query, const char *k)
+{
+    char *out, *err;
+    const char *argv[] = {"search", "--corpus", "corpus", "--db", f->db, "--json",
+                          "-k", k, query, NULL};
+    int rc = ts_run(&out, &err, argv);
+    assert_int_equal(rc, 0);
+    json_error_t e;
+    json_t *root = json_loads(out, 0, &e);
+    assert_non_null(root);
+    free(out);
+    free(err);
+    return root;
+}
+
+/* Every passage's [start, end) cuts exactly its text out of the raw file. */
+static void assert_citations_exact(json_t *passages, const char *corpus)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(passages, i, p) {
+        char path[4096];
+        size_t len;
+        snprintf(path, sizeof path, "%s/%s.txt", corpus,
+                 json_string_value(json_object_get(p, "doc")));
+        char *raw = ts_read(path, &len);
+        assert_non_null(raw);
+        json_int_t s = json_integer_value(json_object_get(p, "start"));
+        json_int_t e = json_integer_value(json_object_get(p, "end"));
+        const char *text = json_string_value(json_object_get(p, "text"));
+        assert_true(s >= 0 && s < e && (size_t)e <= len);
+        assert_int_equal(strlen(text), (size_t)(e - s));
+        assert_memory_equal(text, raw + s, (size_t)(e - s));
+        assert_int_equal(json_integer_value(json_object_get(p, "rank")), (json_int_t)i + 1);
+        free(raw);
+    }
+}
+
+static void recognition_of_guaido_ranks_first(void **state)
+{
+    fixture *f = *state;
+    json_t *r = search_json(f, "Guaidó recognized interim president", "5");
+    json_t *ps = json_object_get(r, "passages");
+    assert_int_equal(json_array_size(ps), 5);
+    const char *top = json_string_value(json_object_get(json_array_get(ps, 0), "text"));
+    assert_non_null(strstr(top, "recogni"));
+    assert_non_null(strstr(top, "president"));
+    assert_int_equal(json_integer_value(json_object_get(r, "schema")), 1);
+    assert_string_equal(json_string_value(json_object_get(r, "query")),
+                        "Guaidó recognized interim president");
+    assert_citations_exact(ps, "corpus");
+    double prev = 1e9;
+    size_t i;
+    json_t *p;
+    json_array_foreach(ps, i, p) {
+        double s = json_real_value(json_object_get(p, "score"));
+        assert_true(s > 0 && s <= prev);
+        prev = s;
+    }
+    json_decref(r);
+}
+
+static void accents_and_case_do_not_matter(void **state)
+{
+    fixture *f = *state;
+    json_t *a = search_json(f, "GUAIDO", "3"), *b = search_json(f, "guaidó", "3");
+    json_t *pa = json_object_get(a, "passages"), *pb = json_object_get(b, "passages");
+    assert_int_equal(json_array_size(pa), 3);
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(json_integer_value(json_object_get(json_array_get(pa, i), "start")),
+                         json_integer_value(json_object_get(json_array_get(pb, i), "start")));
+    json_decref(a);
+    json_decref(b);
+}
+
+static void furniture_never_becomes_a_passage(void **state)
+{
+    fixture *f = *state;
+    static const char *const furniture[] = {
+        "print-icon", "Loading recommendations", "Advertisement", "Subscribe newsletter",
+        "Tyler Durden's Photo", "Vitaliy Nevar TASS", "Remind me later", "4,054"};
+    for (size_t i = 0; i < sizeof furniture / sizeof *furniture; i++) {
+        json_t *r = search_json(f, furniture[i], "50");
+        size_t j;
+        json_t *p;
+        json_array_foreach(json_object_get(r, "passages"), j, p) {
+            const char *text = json_string_value(json_object_get(p, "text"));
+            assert_null(strstr(text, "print-icon"));
+            assert_null(strstr(text, "Loading recommendations"));
+            assert_null(strstr(text, "- Advertisement -"));
+            assert_null(strstr(text, "Subscribe to our newsletter"));
+            assert_null(strstr(text, "'s Photo"));
+            assert_null(strstr(text, "\xc2\xa9"));   /* © credit lines */
+            assert_null(strstr(text, "Remind me later"));
+            assert_false(strcmp(text, "0 4,054") == 0);
+        }
+        json_decref(r);
+    }
+}
+
+static void text_output_cites_offsets(void **state)
+{
+    fixture *f = *state;
+    char *out, *err;
+    const char *argv[] = {"search", "--corpus", "corpus", "--db", f->db, "-k", "2",
+                          "Lavrov telephone Pompeo", NULL};
+    assert_int_equal(ts_run(&out, &err, argv), 0);
+    unsigned start, end;
+    char doc[256];
+    const char *line = strstr(out, "\n   ");
+    assert_non_null(line);
+    assert_int_equal(sscanf(line, "\n   %255s [%u, %u)", doc, &start, &end), 3);
+    char path[4096];
+    size_t len;
+    snprintf(path, sizeof path, "corpus/%s", doc);
+    char *raw = ts_read(path, &len);
+    assert_non_null(raw);
+    const char *body = strchr(line + 1, '\n') + 1;
+    assert_memory_equal(body, raw + start, end - start);
+    assert_int_equal(body[end - start], '\n');
+    assert_null(strstr(out, "\033["));   /* no colour into a pipe */
+    assert_true(strncmp(out, "1. ", 3) == 0);
+    free(raw);
+    free(out);
+    free(err);
+}
+
+static void trec_run_is_valid(void **state)
+{
+    fixture *f = *state;
+    char *out, *err;
+    const char *argv[] = {"search", "--corpus", "corpus", "--db", f->db, "--trec", "-k", "7",
+                          "Kremlin spokesman Peskov", NULL};
+    assert_int_equal(ts_run(&out, &err, argv), 0);
+    int lines = 0;
+    double prev = 1e9;
+    for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n")) {
+        char qid[32], q0[8], pid[256], tag[32];
+        int rank;
+        double score;
+        assert_int_equal(sscanf(l, "%31s %7s %255s %d %lf %31s", qid, q0, pid, &rank, &score, tag), 6);
+        assert_string_equal(qid, "1");
+        assert_string_equal(q0, "Q0");
+        assert_string_equal(tag, "vzask");
+        assert_int_equal(rank, ++lines);
+        assert_true(score <= prev);
+        prev = score;
+        unsigned s, e;
+        char doc[64];
+        assert_int_equal(sscanf(pid, "%63[^:]:%u-%u", doc, &s, &e), 3);   /* DOC:START-END */
+        assert_true(s < e);
+    }
+    assert_int_equal(lines, 7);
+    free(out);
+    free(err);
+}
+
+static void query_file_runs_in_one_process(void **state)
+{
+    fixture *f = *state;
+    ts_write(f->dir, "q.tsv", "q1\tMaduro thanks Russia\nq2\tthe of and\n\nq3\tLima Group Mexico\n", 61);
+    char qpath[4096], *out, *err;
+    snprintf(qpath, sizeof qpath, "%s/q.tsv", f->dir);
+    const char *trec[] = {"search", "--corpus", "corpus", "--db", f->db, "--queries", qpath,
+                          "-k", "3", NULL};
+    assert_int_equal(ts_run(&out, &err, trec), 0);
+    assert_non_null(strstr(out, "q1 Q0 "));
+    assert_null(strstr(out, "q2 Q0 "));   /* only stop words: no hits */
+    assert_non_null(strstr(out, "q3 Q0 "));
+    free(out);
+    free(err);
+    const char *jsonl[] = {"search", "--corpus", "corpus", "--db", f->db, "--queries", qpath,
+                           "--jsonl", NULL};
+    assert_int_equal(ts_run(&out, &err, jsonl), 0);
+    int n = 0;
+    for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n"), n++) {
+        json_t *o = json_loads(l, 0, NULL);
+        assert_non_null(o);
+        assert_non_null(json_object_get(o, "id"));
+        assert_citations_exact(json_object_get(o, "passages"), "corpus");
+        json_decref(o);
+    }
+    assert_int_equal(n, 3);
+    free(out);
+    free(err);
+}
+
+static void doc_filter_and_context(void **state)
+{
+    fixture *f = *state;
+    char *out, *err;
+    const char *argv[] = {"search", "--corpus", "corpus", "--db", f->db, "--json", "--doc",
+                          "004_6fbc38b29dad98da", "--context", "1", "Maduro", NULL};
+    assert_int_equal(ts_run(&out, &err, argv), 0);
+    json_t *r = json_loads(out, 0, NULL);
+    size_t i;
+    json_t *p;
+    assert_true(json_array_size(json_object_get(r, "passages")) > 0);
+    json_array_foreach(json_object_get(r, "passages"), i, p)
+        assert_string_equal(json_string_value(json_object_get(p, "doc")), "004_6fbc38b29dad98da");
+    assert_citations_exact(json_object_get(r, "passages"), "corpus");
+    json_decref(r);
+    free(out);
+    free(err);
+    const char *bad[] = {"search", "--corpus", "corpus", "--db", f->db, "--doc", "nope", "x", NULL};
+    assert_int_equal(ts_run(&out, &err, bad), 2);
+    assert_non_null(strstr(err, "vzask: no document 'nope'"));
+    free(out);
+    free(err);
+}
+
+static void rebuilds_when_a_file_changes(void **state)
+{
+    fixture *f = *state;
+    char corpus[4096], *out, *err;
+    snprintf(corpus, sizeof corpus, "%s/c", f->dir);
+    assert_int_equal(mkdir(corpus, 0755), 0);
+    ts_write(corpus, "one.txt", "The harbour of Valletta is deep.\n", 33);
+    const char *argv[] = {"search", "--corpus", corpus, "--db", f->db, "flamingo", NULL};
+    assert_int_equal(ts_run(&out, &err, argv), 1);   /* no passage: exit 1 */
+    assert_non_null(strstr(err, "building the index"));
+    assert_non_null(strstr(out, "No passage matches"));
+    free(out);
+    free(err);
+    assert_int_equal(ts_run(&out, &err, argv), 1);
+    assert_null(strstr(err, "building"));   /* fresh: no rebuild */
+    free(out);
+    free(err);
+    ts_write(corpus, "one.txt", "Pink flamingos wade in the lagoon.\n", 35);
+    assert_int_equal(ts_run(&out, &err, argv), 0);
+    assert_non_null(strstr(err, "corpus changed"));
+    assert_non_null(strstr(out, "flamingos"));
+    free(out);
+    free(err);
+}
+
+static void usage_and_errors(void **state)
+{
+    fixture *f = *state;
+    char *out, *err;
+    const char *none[] = {NULL};
+    assert_int_equal(ts_run(&out, &err, none), 2);
+    assert_non_null(strstr(err, "usage: vzask"));
+    free(out); free(err);
+    const char *help[] = {"search", "--help", NULL};
+    assert_int_equal(ts_run(&out, &err, help), 0);
+    assert_non_null(strstr(out, "usage: vzask search"));
+    free(out); free(err);
+    const char *ver[] = {"--version", NULL};
+    assert_int_equal(ts_run(&out, &err, ver), 0);
+    assert_true(strncmp(out, "vzask 0.", 8) == 0);
+    free(out); free(err);
+    const char *badopt[] = {"search", "--frobnicate", "x", NULL};
+    assert_int_equal(ts_run(&out, &err, badopt), 2);
+    assert_non_null(strstr(err, "vzask: unknown option '--frobnicate': see vzask --help"));
+    free(out); free(err);
+    const char *badk[] = {"search", "-k", "0", "x", NULL};
+    assert_int_equal(ts_run(&out, &err, badk), 2);
+    free(out); free(err);
+    const char *nocorpus[] = {"search", "--corpus", "/nonexistent/dir", "--db", f->db, "x", NULL};
+    assert_int_equal(ts_run(&out, &err, nocorpus), 3);
+    assert_non_null(strstr(err, "vzask: cannot open corpus folder /nonexistent/dir"));
+    free(out); free(err);
+    const char *badutf8[] = {"search", "--corpus", "corpus", "--db", f->db, "caf\xc3", NULL};
+    assert_int_equal(ts_run(&out, &err, badutf8), 2);
+    assert_non_null(strstr(err, "UTF-8"));
+    free(out); free(err);
+    ts_write(f->dir, "notes.txt", "keep me\n", 8);
+    char notes[4096];
+    snprintf(notes, sizeof notes, "%s/notes.txt", f->dir);
+    const char *foreign[] = {"index", "--corpus", "corpus", "--db", notes, NULL};
+    assert_int_equal(ts_run(&out, &err, foreign), 3);
+    assert_non_null(strstr(err, "not a vzask index"));
+    free(out); free(err);
+    char *kept = ts_read(notes, NULL);
+    assert_string_equal(kept, "keep me\n");
+    free(kept);
+}
+
+static void index_command_reports(void **state)
+{
+    fixture *f = *state;
+    char *out, *err;
+    const char *argv[] = {"index", "--corpus", "corpus", "--db", f->db, NULL};
+    assert_int_equal(ts_run(&out, &err, argv), 0);
+    assert_non_null(strstr(out, "indexed 5 documents"));
+    free(out); free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(recognition_of_guaido_ranks_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(accents_and_case_do_not_matter, setup, teardown),
+        cmocka_unit_test_setup_teardown(furniture_never_becomes_a_passage, setup, teardown),
+        cmocka_unit_test_setup_teardown(text_output_cites_offsets, setup, teardown),
+        cmocka_unit_test_setup_teardown(trec_run_is_valid, setup, teardown),
+        cmocka_unit_test_setup_teardown(query_file_runs_in_one_process, setup, teardown),
+        cmocka_unit_test_setup_teardown(doc_filter_and_context, setup, teardown),
+        cmocka_unit_test_setup_teardown(rebuilds_when_a_file_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(usage_and_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(index_command_reports, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,463 @@
+/*
+ * test_index.c - the index: BM25 against scores computed by hand for a
+ * three-document corpus, the round trip of documents, passages and
+ * offsets, staleness and rebuilds, corrupt, foreign and newer index files,
+ * hostile queries, and bad corpora.
+ */
+#include "support.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "index.h"
+#include "postings.h"
+#include "search.h"
+#include "util.h"
+
+typedef struct {
+    char *dir, *corpus, *db;
+    vz_textkit kit;
+    vz_index_config cfg;
+    vz_index *idx;
+    vz_reader *reader;
+} fixture;
+
+static void write_tiny_corpus(const char *corpus)
+{
+    ts_write(corpus, "a.txt", "Cats chase mice.\n", 17);
+    ts_write(corpus, "b.txt", "Dogs chase cats and cats chase dogs.\n", 37);
+    ts_write(corpus, "c.txt", "Birds sing.\n", 12);
+}
+
+static void paths_init(fixture *f)
+{
+    f->dir = ts_tmpdir();
+    f->corpus = malloc(strlen(f->dir) + 16);
+    f->db = malloc(strlen(f->dir) + 16);
+    sprintf(f->corpus, "%s/corpus", f->dir);
+    sprintf(f->db, "%s/index.db", f->dir);
+    assert_int_equal(mkdir(f->corpus, 0755), 0);
+    assert_int_equal(vz_textkit_load(&f->kit, NULL), VZ_OK);
+    f->cfg = (vz_index_config){f->corpus, f->db, VZ_UNIT_PARAGRAPH, 1};
+}
+
+static void open_index(fixture *f)
+{
+    assert_int_equal(vz_index_ensure(&f->cfg, &f->kit, NULL, NULL), VZ_OK);
+    assert_int_equal(vz_index_open(&f->idx, f->db, &f->kit), VZ_OK);
+    assert_int_equal(vz_reader_new(&f->reader, f->idx), VZ_OK);
+}
+
+static void close_index(fixture *f)
+{
+    vz_reader_free(f->reader);
+    vz_index_close(f->idx);
+    f->reader = NULL;
+    f->idx = NULL;
+}
+
+static int setup_tiny(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    paths_init(f);
+    write_tiny_corpus(f->corpus);
+    open_index(f);
+    *state = f;
+    return 0;
+}
+
+static void fixture_release(fixture *f)
+{
+    close_index(f);
+    vz_textkit_free(&f->kit);
+    ts_rmtree(f->dir);
+    free(f->dir);
+    free(f->corpus);
+    free(f->db);
+}
+
+static int teardown(void **state)
+{
+    fixture_release(*state);
+    free(*state);
+    return 0;
+}
+
+static size_t search(fixture *f, const char *q, vz_hit *hits, size_t k)
+{
+    vz_query query;
+    size_t n = 99;
+    assert_int_equal(vz_query_parse(f->reader, q, strlen(q), &query), VZ_OK);
+    assert_int_equal(vz_search(f->reader, &query, NULL, k, hits, &n), VZ_OK);
+    vz_query_free(&query);
+    return n;
+}
+
+static const char *doc_of(fixture *f, const vz_hit *h)
+{
+    return f->idx->docs[f->idx->passages[h->passage].doc].name;
+}
+
+/* N = 3 passages of lengths 3 (a: cat chase mice), 6 (b: dog chase cat cat
+ * chase dog; "and" is a stop word) and 2 (c: bird sing); avglen = 11/3.
+ * idf(cat) = ln(1 + (3 - 2 + 0.5) / (2 + 0.5)) = ln 1.6 = 0.470004.
+ * a: K = 1.2 (0.25 + 0.75 * 3 / (11/3)) = 1.036364;
+ *    score = 0.470004 * 1 * 2.2 / (1 + 1.036364) = 0.507772.
+ * b: K = 1.2 (0.25 + 0.75 * 6 / (11/3)) = 1.772727;
+ *    score = 0.470004 * 2 * 2.2 / (2 + 1.772727) = 0.548149. */
+static void bm25_matches_hand_computed_scores(void **state)
+{
+    fixture *f = *state;
+    vz_hit hits[10];
+    assert_int_equal(f->idx->npassages, 3);
+    assert_true(fabs(f->idx->avg_length - 11.0 / 3.0) < 1e-9);
+    assert_int_equal(search(f, "cat", hits, 10), 2);
+    assert_string_equal(doc_of(f, &hits[0]), "b");
+    assert_string_equal(doc_of(f, &hits[1]), "a");
+    assert_true(fabs(hits[0].score - 0.548149) < 1e-4);
+    assert_true(fabs(hits[1].score - 0.507772) < 1e-4);
+    /* idf(bird) = ln(1 + 2.5 / 1.5) = 0.980829; c: K = 1.2 (0.25 + 0.75 * 2 /
+     * (11/3)) = 0.790909; score = 0.980829 * 2.2 / 1.790909 = 1.204877. */
+    assert_int_equal(search(f, "birds", hits, 10), 1);
+    assert_true(fabs(hits[0].score - 1.204877) < 1e-4);
+}
+
+static void query_terms_are_weighted_and_summed(void **state)
+{
+    fixture *f = *state;
+    vz_hit one[10], two[10], sum[10];
+    assert_int_equal(search(f, "cat", one, 10), 2);
+    assert_int_equal(search(f, "cats CAT cat's", two, 10), 2);   /* weight 3 */
+    assert_true(fabs(two[0].score - 3 * one[0].score) < 1e-4);
+    /* chase has the same df and tf as cat in a and b: the scores double. */
+    assert_int_equal(search(f, "cat chasing", sum, 10), 2);
+    assert_true(fabs(sum[0].score - 2 * 0.548149) < 1e-4);
+    assert_true(fabs(sum[1].score - 2 * 0.507772) < 1e-4);
+}
+
+static void top_k_keeps_the_best(void **state)
+{
+    fixture *f = *state;
+    vz_hit hits[3];
+    assert_int_equal(search(f, "cat bird", hits, 1), 1);
+    assert_string_equal(doc_of(f, &hits[0]), "c");   /* the rare term wins */
+    assert_int_equal(search(f, "cat bird", hits, 3), 3);
+    assert_true(hits[0].score >= hits[1].score && hits[1].score >= hits[2].score);
+}
+
+static void hostile_queries_match_nothing_and_harm_nothing(void **state)
+{
+    fixture *f = *state;
+    static const char *const hostile[] = {
+        "'; DROP TABLE terms; --", "\"", "*", "the and of", "?!.,;:", "", "   ",
+        "cat' OR '1'='1", "%", "NEAR(cat dog)", "cat*", "\\x00"};
+    vz_hit hits[10];
+    for (size_t i = 0; i < sizeof hostile / sizeof *hostile; i++) {
+        size_t n = search(f, hostile[i], hits, 10);
+        for (size_t j = 0; j < n; j++)
+            assert_true(hits[j].score > 0);
+    }
+    assert_int_equal(search(f, "'; DROP TABLE terms; --", hits, 10), 0);
+    assert_int_equal(search(f, "the and of", hits, 10), 0);
+    assert_int_equal(search(f, "cat*", hits, 10), 2);   /* '*' is punctuation, not syntax */
+    assert_int_equal(search(f, "cat", hits, 10), 2);    /* the tables are intact */
+    vz_query q;
+    assert_int_equal(vz_query_parse(f->reader, "caf\xc3", 4, &q), VZ_EINVAL);
+}
+
+static void doc_mask_restricts(void **state)
+{
+    fixture *f = *state;
+    unsigned char mask[3] = {0};
+    long a = vz_index_find_doc(f->idx, "a");
+    assert_true(a >= 0);
+    mask[a] = 1;
+    vz_query q;
+    vz_hit hits[10];
+    size_t n;
+    assert_int_equal(vz_query_parse(f->reader, "cat", 3, &q), VZ_OK);
+    assert_int_equal(vz_search(f->reader, &q, mask, 10, hits, &n), VZ_OK);
+    vz_query_free(&q);
+    assert_int_equal(n, 1);
+    assert_string_equal(doc_of(f, &hits[0]), "a");
+    assert_int_equal(vz_index_find_doc(f->idx, "nope"), -1);
+}
+
+/* Every passage's and sentence's [start, end) cuts its text out of the raw file. */
+static void round_trip_offsets_cut_the_raw_file(void **state)
+{
+    fixture *f = *state;
+    for (uint32_t p = 0; p < f->idx->npassages; p++) {
+        const vz_passage_info *pi = &f->idx->passages[p];
+        char path[4096];
+        size_t len;
+        snprintf(path, sizeof path, "%s/%s.txt", f->corpus, f->idx->docs[pi->doc].name);
+        char *raw = ts_read(path, &len);
+        vz_buf text = {0};
+        assert_int_equal(vz_reader_text(f->reader, pi->doc, pi->start, pi->end, &text), VZ_OK);
+        assert_int_equal(text.len, pi->end - pi->start);
+        assert_memory_equal(text.data, raw + pi->start, text.len);
+        assert_true(pi->end <= len);
+        vz_buf_free(&text);
+        free(raw);
+    }
+    assert_int_equal(f->idx->ndocs, 3);
+    assert_int_equal(f->idx->nsentences, 3);
+    assert_string_equal(f->idx->docs[0].title, "Cats chase mice.");
+}
+
+static vz_index_state check(fixture *f, char *why, size_t n)
+{
+    vz_index_state st;
+    assert_int_equal(vz_index_check(&f->cfg, &f->kit, &st, why, n), VZ_OK);
+    return st;
+}
+
+static void changed_file_makes_it_stale_and_rebuild_sees_it(void **state)
+{
+    fixture *f = *state;
+    char why[256];
+    vz_hit hits[10];
+    assert_int_equal(check(f, why, sizeof why), VZ_INDEX_FRESH);
+    close_index(f);
+    ts_write(f->corpus, "c.txt", "Birds sing and zebras gallop.\n", 30);
+    assert_int_equal(check(f, why, sizeof why), VZ_INDEX_STALE);
+    assert_non_null(strstr(why, "corpus changed"));
+    open_index(f);
+    assert_int_equal(check(f, why, sizeof why), VZ_INDEX_FRESH);
+    assert_int_equal(search(f, "zebra", hits, 10), 1);
+    /* A new file and a removed file are changes too. */
+    close_index(f);
+    ts_write(f->corpus, "d.txt", "Whales sing too.\n", 17);
+    assert_int_equal(check(f, why, sizeof why), VZ_INDEX_STALE);
+    open_index(f);
+    assert_int_equal(f->idx->ndocs, 4);
+    close_index(f);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/d.txt", f->corpus);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(check(f, why, sizeof why), VZ_INDEX_STALE);
+    open_index(f);
+    assert_int_equal(f->idx->ndocs, 3);
+}
+
+static void touched_but_same_bytes_stays_fresh(void **state)
+{
+    fixture *f = *state;
+    char why[256];
+    ts_write(f->corpus, "a.txt", "Cats chase mice.\n", 17);   /* new mtime, same bytes */
+    assert_int_equal(check(f, why, sizeof why), VZ_INDEX_FRESH);
+}
+
+static void unit_change_makes_it_stale(void **state)
+{
+    fixture *f = *state;
+    char why[256];
+    f->cfg.unit = VZ_UNIT_SENTENCE;
+    assert_int_equal(check(f, why, sizeof why), VZ_INDEX_STALE);
+    f->cfg.unit = VZ_UNIT_PARAGRAPH;
+}
+
+static void corrupt_file(const char *path, const char *bytes, size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    fwrite(bytes, 1, n, fp);
+    fclose(fp);
+}
+
+static void garbage_in_the_cache_is_rebuilt(void **state)
+{
+    fixture *f = *state;
+    char why[256];
+    close_index(f);
+    corrupt_file(f->db, "garbage, not a database at all", 30);
+    f->cfg.user_db = 0;   /* a file of our own cache folder */
+    assert_int_equal(check(f, why, sizeof why), VZ_INDEX_BROKEN);
+    open_index(f);
+    assert_int_equal(check(f, why, sizeof why), VZ_INDEX_FRESH);
+    f->cfg.user_db = 1;
+}
+
+static void foreign_file_is_never_replaced(void **state)
+{
+    fixture *f = *state;
+    char why[256];
+    size_t len;
+    close_index(f);
+    corrupt_file(f->db, "my precious notes\n", 18);
+    assert_int_equal(check(f, why, sizeof why), VZ_INDEX_FOREIGN);
+    assert_int_equal(vz_index_ensure(&f->cfg, &f->kit, NULL, NULL), VZ_EINDEX);
+    assert_non_null(strstr(vz_last_error(), "not a vzask index"));
+    char *kept = ts_read(f->db, &len);
+    assert_string_equal(kept, "my precious notes\n");
+    free(kept);
+    /* Another program's SQLite database is foreign too. */
+    unlink(f->db);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x); INSERT INTO t VALUES(42);",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(check(f, why, sizeof why), VZ_INDEX_FOREIGN);
+    unlink(f->db);
+    open_index(f);
+}
+
+static void truncated_index_is_rebuilt(void **state)
+{
+    fixture *f = *state;
+    char why[256];
+    size_t len;
+    close_index(f);
+    char *bytes = ts_read(f->db, &len);
+    assert_true(len > 4096);
+    corrupt_file(f->db, bytes, len / 3);
+    free(bytes);
+    vz_index_state st = check(f, why, sizeof why);
+    assert_int_equal(st, VZ_INDEX_BROKEN);
+    open_index(f);
+    vz_hit hits[10];
+    assert_int_equal(search(f, "cat", hits, 10), 2);
+}
+
+static void set_meta(const char *path, const char *key, const char *value)
+{
+    sqlite3 *db;
+    char sql[256];
+    snprintf(sql, sizeof sql, "UPDATE meta SET value='%s' WHERE key='%s'", value, key);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static void newer_schema_is_reported_and_rebuilt(void **state)
+{
+    fixture *f = *state;
+    char why[256];
+    close_index(f);
+    set_meta(f->db, "schema_version", "99");
+    assert_int_equal(check(f, why, sizeof why), VZ_INDEX_NEWER);
+    assert_non_null(strstr(why, "newer"));
+    open_index(f);
+    assert_int_equal(check(f, why, sizeof why), VZ_INDEX_FRESH);
+}
+
+static void corrupt_postings_are_an_error_not_a_crash(void **state)
+{
+    fixture *f = *state;
+    sqlite3 *db;
+    close_index(f);
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE terms SET postings=x'ffffffff' WHERE term='cat'",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(vz_index_open(&f->idx, f->db, &f->kit), VZ_OK);
+    assert_int_equal(vz_reader_new(&f->reader, f->idx), VZ_OK);
+    vz_query q;
+    vz_hit hits[10];
+    size_t n;
+    assert_int_equal(vz_query_parse(f->reader, "cat", 3, &q), VZ_OK);
+    assert_int_equal(vz_search(f->reader, &q, NULL, 10, hits, &n), VZ_EINDEX);
+    assert_non_null(strstr(vz_last_error(), "corrupt"));
+    vz_query_free(&q);
+    /* The reader is still usable after the error. */
+    assert_int_equal(search(f, "birds", hits, 10), 1);
+}
+
+static void postings_round_trip(void **state)
+{
+    (void)state;
+    vz_term_table t;
+    vz_term_table_init(&t);
+    uint32_t passages[] = {0, 1, 5, 127, 128, 300000};
+    for (size_t i = 0; i < 6; i++) {
+        for (uint32_t k = 0; k <= i; k++)
+            assert_int_equal(vz_term_table_add(&t, "x", 1, passages[i]), VZ_OK);
+        assert_int_equal(vz_term_table_end_passage(&t), VZ_OK);
+    }
+    assert_int_equal(t.nentries, 1);
+    assert_int_equal(t.entries[0].df, 6);
+    assert_int_equal(t.entries[0].cf, 21);
+    vz_postings_iter it;
+    uint32_t p, tf;
+    vz_postings_begin(&it, t.entries[0].postings.data, t.entries[0].postings.len);
+    for (size_t i = 0; i < 6; i++) {
+        assert_int_equal(vz_postings_next(&it, &p, &tf), 1);
+        assert_int_equal(p, passages[i]);
+        assert_int_equal(tf, i + 1);
+    }
+    assert_int_equal(vz_postings_next(&it, &p, &tf), 0);
+    unsigned char bad[] = {0x80, 0x80};
+    vz_postings_begin(&it, bad, sizeof bad);
+    assert_int_equal(vz_postings_next(&it, &p, &tf), -1);
+    vz_term_table_free(&t);
+}
+
+static void bad_corpora_are_clear_errors(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    paths_init(&f);
+    assert_int_equal(vz_index_ensure(&f.cfg, &f.kit, NULL, NULL), VZ_ECORPUS);
+    assert_non_null(strstr(vz_last_error(), "no .txt file"));
+    ts_write(f.corpus, "bad.txt", "caf\xe9 latin-1\n", 13);
+    assert_int_equal(vz_index_ensure(&f.cfg, &f.kit, NULL, NULL), VZ_ECORPUS);
+    assert_non_null(strstr(vz_last_error(), "bad.txt"));
+    assert_int_equal(access(f.db, F_OK), -1);   /* nothing half-built left behind */
+    f.cfg.corpus_dir = "/nonexistent/vzask/corpus";
+    assert_int_equal(vz_index_ensure(&f.cfg, &f.kit, NULL, NULL), VZ_ECORPUS);
+    assert_non_null(strstr(vz_last_error(), "/nonexistent/vzask/corpus"));
+    fixture_release(&f);
+}
+
+/* A BOM and CRLF line ends: offsets still cut the raw bytes exactly. */
+static void bom_and_crlf_keep_exact_offsets(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    paths_init(&f);
+    const char raw[] = "\xef\xbb\xbfHeadline here\r\n\r\nFirst line of text.\r\nSecond one here.\r\n";
+    ts_write(f.corpus, "w.txt", raw, sizeof raw - 1);
+    open_index(&f);
+    assert_true(f.idx->npassages >= 2);
+    for (uint32_t p = 0; p < f.idx->npassages; p++) {
+        const vz_passage_info *pi = &f.idx->passages[p];
+        vz_buf text = {0};
+        assert_int_equal(vz_reader_text(f.reader, pi->doc, pi->start, pi->end, &text), VZ_OK);
+        assert_memory_equal(text.data, raw + pi->start, text.len);
+        assert_true(text.data[0] != '\xef' && text.data[text.len - 1] != '\r');
+        vz_buf_free(&text);
+    }
+    assert_string_equal(f.idx->docs[0].title, "Headline here");
+    fixture_release(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(bm25_matches_hand_computed_scores, setup_tiny, teardown),
+        cmocka_unit_test_setup_teardown(query_terms_are_weighted_and_summed, setup_tiny, teardown),
+        cmocka_unit_test_setup_teardown(top_k_keeps_the_best, setup_tiny, teardown),
+        cmocka_unit_test_setup_teardown(hostile_queries_match_nothing_and_harm_nothing, setup_tiny, teardown),
+        cmocka_unit_test_setup_teardown(doc_mask_restricts, setup_tiny, teardown),
+        cmocka_unit_test_setup_teardown(round_trip_offsets_cut_the_raw_file, setup_tiny, teardown),
+        cmocka_unit_test_setup_teardown(changed_file_makes_it_stale_and_rebuild_sees_it, setup_tiny, teardown),
+        cmocka_unit_test_setup_teardown(touched_but_same_bytes_stays_fresh, setup_tiny, teardown),
+        cmocka_unit_test_setup_teardown(unit_change_makes_it_stale, setup_tiny, teardown),
+        cmocka_unit_test_setup_teardown(garbage_in_the_cache_is_rebuilt, setup_tiny, teardown),
+        cmocka_unit_test_setup_teardown(foreign_file_is_never_replaced, setup_tiny, teardown),
+        cmocka_unit_test_setup_teardown(truncated_index_is_rebuilt, setup_tiny, teardown),
+        cmocka_unit_test_setup_teardown(newer_schema_is_reported_and_rebuilt, setup_tiny, teardown),
+        cmocka_unit_test_setup_teardown(corrupt_postings_are_an_error_not_a_crash, setup_tiny, teardown),
+        cmocka_unit_test(postings_round_trip),
+        cmocka_unit_test(bad_corpora_are_clear_errors),
+        cmocka_unit_test(bom_and_crlf_keep_exact_offsets),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
