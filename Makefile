@@ -100,3 +100,4 @@ clean:
 	rm -rf build vzask
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+.SECONDARY:

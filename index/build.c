@@ -167,8 +167,44 @@ static int add_structure(builder *b, int64_t doc, const vz_segments *seg)
     return rc;
 }
 
-/* Passages: a paragraph (its sentences first..last), or one sentence. */
-static int add_passages(builder *b, int64_t doc, const char *raw, const vz_segments *seg)
+/* Does text[start, end) end like a sentence: . ? ! or … before any closing
+ * quotes and brackets? */
+static int ends_like_sentence(const char *text, size_t start, size_t end)
+{
+    static const char *const closers[] = {"\"", "'", ")", "]", "\xe2\x80\x9d", "\xe2\x80\x99", "\xc2\xbb"};
+    for (int again = 1; again && end > start;) {
+        again = 0;
+        for (size_t i = 0; i < sizeof closers / sizeof *closers; i++) {
+            size_t n = strlen(closers[i]);
+            if (end - start >= n && memcmp(text + end - n, closers[i], n) == 0) {
+                end -= n;
+                again = 1;
+            }
+        }
+    }
+    if (end > start && strchr(".?!", text[end - 1]))
+        return 1;
+    return end - start >= 3 && memcmp(text + end - 3, "\xe2\x80\xa6", 3) == 0;
+}
+
+/* A heading: a paragraph of one line that does not end like a sentence
+ * (a headline, a standfirst, a subheading).  It belongs to the text under
+ * it, so it is retrieved with the paragraph that follows, when only white
+ * space lies between them in the raw file (a passage never spans furniture). */
+static int joins_next(const char *raw, const char *work, const vz_span *p, const vz_span *next)
+{
+    if (memchr(work + p->start, '\n', p->end - p->start) ||
+        ends_like_sentence(work, p->start, p->end))
+        return 0;
+    for (size_t i = p->end; i < next->start; i++)
+        if (!strchr(" \t\r\n", raw[i]))
+            return 0;
+    return 1;
+}
+
+/* Passages: a paragraph (with the headings above it), or one sentence. */
+static int add_passages(builder *b, int64_t doc, const char *raw, const char *work,
+                        const vz_segments *seg)
 {
     size_t s0 = b->stats.sentences, i = 0;
     int rc = VZ_OK;
@@ -178,14 +214,19 @@ static int add_passages(builder *b, int64_t doc, const char *raw, const vz_segme
                              s0 + i, s0 + i);
         return rc;
     }
+    size_t first = 0, start = 0;
     for (size_t p = 0; rc == VZ_OK && p < seg->nparagraphs; p++) {
-        size_t first = i;
+        if (i == first)
+            start = seg->paragraphs[p].start;
         while (i < seg->nsentences && seg->sentences[i].paragraph == p)
             i++;
         if (i == first)
             continue;   /* a paragraph without a sentence holds no words */
-        rc = add_passage(b, doc, raw, seg->paragraphs[p].start, seg->paragraphs[p].end,
-                         s0 + first, s0 + i - 1);
+        if (p + 1 < seg->nparagraphs &&
+            joins_next(raw, work, &seg->paragraphs[p], &seg->paragraphs[p + 1]))
+            continue;
+        rc = add_passage(b, doc, raw, start, seg->paragraphs[p].end, s0 + first, s0 + i - 1);
+        first = i;
     }
     return rc;
 }
@@ -208,7 +249,7 @@ static int add_document(builder *b, vz_doc_info *d)
     if (rc == VZ_OK)
         rc = add_structure(b, id, &seg);
     if (rc == VZ_OK)
-        rc = add_passages(b, id, raw, &seg);
+        rc = add_passages(b, id, raw, work, &seg);
     if (rc == VZ_EINVAL)   /* the analyser's word on bad UTF-8 */
         rc = vz_fail_context(VZ_ECORPUS, "%s", d->path);
     if (rc == VZ_OK) {

@@ -227,6 +227,12 @@ int vz_reader_new(vz_reader **out, const vz_index *idx)
     r->touched = malloc(n * sizeof *r->touched);
     int rc = (!r->scores || !r->touched) ? vz_fail(VZ_ENOMEM, "out of memory") : VZ_OK;
     if (!rc) rc = vz_store_open_readonly(idx->path, &r->db);
+    /* The file is never written in place (a rebuild renames a new one over
+     * it), so a reader may keep its shared lock and page cache for its
+     * whole life instead of taking them again for every statement. */
+    if (!rc && sqlite3_exec(r->db, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA mmap_size=268435456;",
+                            NULL, NULL, NULL) != SQLITE_OK)
+        rc = vz_store_error(r->db, idx->path);
     if (!rc && sqlite3_prepare_v3(r->db, "SELECT df, postings FROM terms WHERE term=?", -1,
                                   SQLITE_PREPARE_PERSISTENT, &r->term_stmt, NULL))
         rc = vz_store_error(r->db, idx->path);

@@ -103,6 +103,7 @@ int vz_store_meta(sqlite3 *db, const char *key, char *out, size_t outlen)
 
 uint64_t vz_store_extra_hash(const vz_textkit *kit, int unit)
 {
-    uint64_t v[] = {VZ_SCHEMA_VERSION, VZ_ANALYSER_VERSION, (uint64_t)unit, kit->data_hash};
+    uint64_t v[] = {VZ_SCHEMA_VERSION, VZ_ANALYSER_VERSION, VZ_PASSAGE_VERSION, (uint64_t)unit,
+                    kit->data_hash};
     return vz_fnv1a(v, sizeof v, VZ_FNV_SEED);
 }

@@ -28,8 +28,8 @@ int vz_store_open_readonly(const char *path, sqlite3 **db);
 /* Read meta value key into out (empty when absent).  VZ_EINDEX on failure. */
 int vz_store_meta(sqlite3 *db, const char *key, char *out, size_t outlen);
 
-/* What besides the corpus decides an index's terms: schema and analyser
- * versions, the retrieval unit and the data files. */
+/* What besides the corpus decides an index's contents: the schema, analyser
+ * and passage versions, the retrieval unit and the data files. */
 uint64_t vz_store_extra_hash(const vz_textkit *kit, int unit);
 
 #endif

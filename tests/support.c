@@ -1,6 +1,7 @@
 /*
  * support.c - implements the test helpers of support.h.
  */
+#define _XOPEN_SOURCE 700   /* nftw */
 #include "support.h"
 
 #include <fcntl.h>

@@ -43,7 +43,7 @@ static json_t *search_json(fixture *f, const char *query, const char *k)
     const char *argv[] = {"search", "--corpus", "corpus", "--db", f->db, "--json",
                           "-k", k, query, NULL};
     int rc = ts_run(&out, &err, argv);
-    assert_int_equal(rc, 0);
+    assert_true(rc == 0 || rc == 1);   /* 1: nothing matched */
     json_error_t e;
     json_t *root = json_loads(out, 0, &e);
     assert_non_null(root);

@@ -438,6 +438,27 @@ static void bom_and_crlf_keep_exact_offsets(void **state)
     fixture_release(&f);
 }
 
+/* A heading is retrieved with the paragraph under it, unless furniture
+ * lies between them: a passage never spans furniture. */
+static void headings_join_the_paragraph_below(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    paths_init(&f);
+    const char joined[] = "Quiet Harbour Reopens\n\nThe harbour reopened on Monday.\n";
+    const char apart[] = "Quiet Harbour Reopens\n- Advertisement -\nThe harbour reopened.\n";
+    ts_write(f.corpus, "a.txt", joined, sizeof joined - 1);
+    ts_write(f.corpus, "b.txt", apart, sizeof apart - 1);
+    open_index(&f);
+    assert_int_equal(f.idx->docs[0].npassages, 1);
+    assert_int_equal(f.idx->passages[0].start, 0);
+    assert_int_equal(f.idx->passages[0].end, sizeof joined - 2);
+    assert_int_equal(f.idx->docs[1].npassages, 2);
+    assert_int_equal(f.idx->passages[1].end, strlen("Quiet Harbour Reopens"));
+    assert_int_equal(f.idx->passages[2].start, strlen("Quiet Harbour Reopens\n- Advertisement -\n"));
+    fixture_release(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -458,6 +479,7 @@ int main(void)
         cmocka_unit_test(postings_round_trip),
         cmocka_unit_test(bad_corpora_are_clear_errors),
         cmocka_unit_test(bom_and_crlf_keep_exact_offsets),
+        cmocka_unit_test(headings_join_the_paragraph_below),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
