@@ -167,26 +167,6 @@ static int add_structure(builder *b, int64_t doc, const vz_segments *seg)
     return rc;
 }
 
-/* Does text[start, end) end like a sentence: . ? ! or … before any closing
- * quotes and brackets? */
-static int ends_like_sentence(const char *text, size_t start, size_t end)
-{
-    static const char *const closers[] = {"\"", "'", ")", "]", "\xe2\x80\x9d", "\xe2\x80\x99", "\xc2\xbb"};
-    for (int again = 1; again && end > start;) {
-        again = 0;
-        for (size_t i = 0; i < sizeof closers / sizeof *closers; i++) {
-            size_t n = strlen(closers[i]);
-            if (end - start >= n && memcmp(text + end - n, closers[i], n) == 0) {
-                end -= n;
-                again = 1;
-            }
-        }
-    }
-    if (end > start && strchr(".?!", text[end - 1]))
-        return 1;
-    return end - start >= 3 && memcmp(text + end - 3, "\xe2\x80\xa6", 3) == 0;
-}
-
 /* A heading: a paragraph of one line that does not end like a sentence
  * (a headline, a standfirst, a subheading).  It belongs to the text under
  * it, so it is retrieved with the paragraph that follows, when only white
@@ -194,7 +174,7 @@ static int ends_like_sentence(const char *text, size_t start, size_t end)
 static int joins_next(const char *raw, const char *work, const vz_span *p, const vz_span *next)
 {
     if (memchr(work + p->start, '\n', p->end - p->start) ||
-        ends_like_sentence(work, p->start, p->end))
+        vz_ends_sentence(work, p->start, p->end))
         return 0;
     for (size_t i = p->end; i < next->start; i++)
         if (!strchr(" \t\r\n", raw[i]))

@@ -617,9 +617,8 @@ static int add_paragraph(seg_state *st, size_t start, size_t end)
     return split_sentences(st, start, end);
 }
 
-/* Does the line end a sentence or a clause that introduces what follows
- * (". ? ! … :", before any closing quotes)? */
-static int line_ends_unit(const char *t, vz_span l)
+/* The last character of t[l.start, l.end) before any closing quotes. */
+static int32_t last_before_closers(const char *t, vz_span l)
 {
     size_t i = l.end;
     int32_t cp = 0;
@@ -629,7 +628,20 @@ static int line_ends_unit(const char *t, vz_span l)
         if (!is_closer(cp))
             break;
     }
+    return cp;
+}
+
+/* Does the line end a sentence or a clause that introduces what follows
+ * (". ? ! … :", before any closing quotes)? */
+static int line_ends_unit(const char *t, vz_span l)
+{
+    int32_t cp = last_before_closers(t, l);
     return is_terminator(cp) || cp == ':';
+}
+
+int vz_ends_sentence(const char *text, size_t start, size_t end)
+{
+    return is_terminator(last_before_closers(text, (vz_span){start, end}));
 }
 
 static size_t first_word_width(const char *t, vz_span l)

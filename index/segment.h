@@ -60,4 +60,8 @@ void vz_segmenter_free(vz_segmenter *s);
 int  vz_segment(const vz_segmenter *s, const char *text, size_t len, vz_segments *out);
 void vz_segments_free(vz_segments *seg);
 
+/* Does text[start, end) (valid UTF-8) end like a sentence: . ? ! or …
+ * before any closing quotes and brackets? */
+int  vz_ends_sentence(const char *text, size_t start, size_t end);
+
 #endif
