@@ -50,8 +50,9 @@ help:
 	@echo "make deps     install the Debian packages the build needs"
 	@echo "make clean    remove build products"
 
+# cp then mv: replacing a running binary in place fails ("Text file busy").
 vzask: $(BIN)
-	cp $(BIN) $@
+	cp $(BIN) $@.tmp && mv -f $@.tmp $@
 
 $(DEPS_OK):
 	@mkdir -p $(@D)

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <jansson.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,7 +334,7 @@ static json_t *hit_json(session *s, size_t rank, const vz_hit *hit, uint32_t sta
 {
     const vz_doc_meta *d = &s->idx->docs[s->idx->passages[hit->passage].doc];
     return json_pack("{s:I, s:f, s:s, s:s?, s:s?, s:I, s:I, s:s%}", "rank", (json_int_t)rank,
-                     "score", hit->score, "doc", d->name, "title", d->title, "date", d->date,
+                     "score", round(hit->score * 1e6) / 1e6, "doc", d->name, "title", d->title, "date", d->date,
                      "start", (json_int_t)start, "end", (json_int_t)end, "text", text->data,
                      text->len);
 }
@@ -354,7 +355,7 @@ static int print_json(json_t *obj, int flush)
 {
     if (!obj)
         return vz_fail(VZ_ENOMEM, "out of memory");
-    int rc = json_dumpf(obj, stdout, JSON_COMPACT) ? VZ_EIO : VZ_OK;
+    int rc = json_dumpf(obj, stdout, JSON_COMPACT | JSON_REAL_PRECISION(12)) ? VZ_EIO : VZ_OK;
     json_decref(obj);
     fputc('\n', stdout);
     if (flush)

@@ -115,29 +115,3 @@ int vz_term_table_end_passage(vz_term_table *t)
     t->ntouched = 0;
     return VZ_OK;
 }
-
-void vz_postings_begin(vz_postings_iter *it, const void *blob, size_t len)
-{
-    it->p = blob;
-    it->end = it->p + len;
-    it->passage = -1;
-}
-
-int vz_postings_next(vz_postings_iter *it, uint32_t *passage, uint32_t *tf)
-{
-    if (it->p >= it->end)
-        return 0;
-    uint64_t delta, f;
-    size_t n = vz_varint_get(it->p, it->end, &delta);
-    if (!n || delta == 0 || delta > UINT32_MAX)
-        return -1;
-    it->p += n;
-    n = vz_varint_get(it->p, it->end, &f);
-    if (!n || f == 0 || f > UINT32_MAX || it->passage + (int64_t)delta > UINT32_MAX)
-        return -1;
-    it->p += n;
-    it->passage += (int64_t)delta;
-    *passage = (uint32_t)it->passage;
-    *tf = (uint32_t)f;
-    return 1;
-}

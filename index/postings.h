@@ -44,14 +44,45 @@ int  vz_term_table_end_passage(vz_term_table *t);
 /* The term text of entry e (not NUL-terminated; e->term_len bytes). */
 const char *vz_term_text(const vz_term_table *t, const vz_term_entry *e);
 
-/* Decoding: iterate a postings BLOB. */
+/* Decoding: iterate a postings BLOB.  Inline: the query side decodes
+ * every posting of every query term. */
 typedef struct {
     const unsigned char *p, *end;
     int64_t passage;
 } vz_postings_iter;
 
-void vz_postings_begin(vz_postings_iter *it, const void *blob, size_t len);
+static inline void vz_postings_begin(vz_postings_iter *it, const void *blob, size_t len)
+{
+    it->p = blob;
+    it->end = it->p + len;
+    it->passage = -1;
+}
+
+/* One varint from it; 0 when truncated or longer than 32 bits. */
+static inline int vz_postings_varint(vz_postings_iter *it, uint32_t *v)
+{
+    uint32_t r = 0;
+    for (unsigned shift = 0; shift < 35 && it->p < it->end; shift += 7) {
+        unsigned char c = *it->p++;
+        r |= (uint32_t)(c & 0x7f) << shift;
+        if (!(c & 0x80))
+            return shift < 28 || c < 16 ? (*v = r, 1) : 0;
+    }
+    return 0;
+}
+
 /* 1 and the next (passage, tf); 0 at the end; -1 when the BLOB is malformed. */
-int  vz_postings_next(vz_postings_iter *it, uint32_t *passage, uint32_t *tf);
+static inline int vz_postings_next(vz_postings_iter *it, uint32_t *passage, uint32_t *tf)
+{
+    uint32_t delta;
+    if (it->p >= it->end)
+        return 0;
+    if (!vz_postings_varint(it, &delta) || !vz_postings_varint(it, tf) || delta == 0 ||
+        *tf == 0 || it->passage + (int64_t)delta > UINT32_MAX)
+        return -1;
+    it->passage += delta;
+    *passage = (uint32_t)it->passage;
+    return 1;
+}
 
 #endif

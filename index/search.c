@@ -137,12 +137,16 @@ static int load_sentences(vz_index *idx, sqlite3 *db)
 /* Per-passage length normalisation, computed once per index. */
 static int compute_norms(vz_index *idx)
 {
-    idx->norm = malloc((idx->npassages ? idx->npassages : 1) * sizeof *idx->norm);
-    if (!idx->norm)
+    size_t n = idx->npassages ? idx->npassages : 1;
+    idx->norm = malloc(n * sizeof *idx->norm);
+    idx->tf1 = malloc(n * sizeof *idx->tf1);
+    if (!idx->norm || !idx->tf1)
         return vz_fail(VZ_ENOMEM, "out of memory");
     double avg = idx->avg_length > 0 ? idx->avg_length : 1;
-    for (size_t i = 0; i < idx->npassages; i++)
+    for (size_t i = 0; i < idx->npassages; i++) {
         idx->norm[i] = (float)(idx->k1 * (1 - idx->b + idx->b * idx->passages[i].length / avg));
+        idx->tf1[i] = 1.0f / (1.0f + idx->norm[i]);
+    }
     return VZ_OK;
 }
 
@@ -203,6 +207,7 @@ void vz_index_close(vz_index *idx)
     free(idx->passages);
     free(idx->sentences);
     free(idx->norm);
+    free(idx->tf1);
     free(idx->path);
     free(idx);
 }
@@ -227,12 +232,6 @@ int vz_reader_new(vz_reader **out, const vz_index *idx)
     r->touched = malloc(n * sizeof *r->touched);
     int rc = (!r->scores || !r->touched) ? vz_fail(VZ_ENOMEM, "out of memory") : VZ_OK;
     if (!rc) rc = vz_store_open_readonly(idx->path, &r->db);
-    /* The file is never written in place (a rebuild renames a new one over
-     * it), so a reader may keep its shared lock and page cache for its
-     * whole life instead of taking them again for every statement. */
-    if (!rc && sqlite3_exec(r->db, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA mmap_size=268435456;",
-                            NULL, NULL, NULL) != SQLITE_OK)
-        rc = vz_store_error(r->db, idx->path);
     if (!rc && sqlite3_prepare_v3(r->db, "SELECT df, postings FROM terms WHERE term=?", -1,
                                   SQLITE_PREPARE_PERSISTENT, &r->term_stmt, NULL))
         rc = vz_store_error(r->db, idx->path);
@@ -332,7 +331,7 @@ static int accumulate(vz_reader *r, vz_qterm *t, const unsigned char *doc_mask)
                 continue;
             if (r->scores[p] == 0)
                 r->touched[r->ntouched++] = p;
-            r->scores[p] += wk * (float)tf / ((float)tf + idx->norm[p]);
+            r->scores[p] += tf == 1 ? wk * idx->tf1[p] : wk * (float)tf / ((float)tf + idx->norm[p]);
         }
         if (more != 0)
             rc = corrupt(idx->path, "postings");

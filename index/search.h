@@ -48,6 +48,7 @@ typedef struct vz_index {
     vz_passage_info *passages;
     vz_sentence_info *sentences;
     float *norm;               /* k1 * (1 - b + b * len / avglen) per passage */
+    float *tf1;                /* 1 / (1 + norm): the common tf = 1 without a division */
     double avg_length, k1, b;
     long long built_at;
     char unit[16];

@@ -81,6 +81,17 @@ int vz_store_open_readonly(const char *path, sqlite3 **db)
         *db = NULL;
         return rc;
     }
+    /* The file is never written in place (a rebuild renames a new one over
+     * it), so a reader may keep its shared lock and page cache for its
+     * whole life instead of taking them again for every statement, and map
+     * the file instead of copying pages. */
+    if (sqlite3_exec(*db, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA mmap_size=268435456;",
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        rc = vz_store_error(*db, path);
+        sqlite3_close(*db);
+        *db = NULL;
+        return rc;
+    }
     return VZ_OK;
 }
 
