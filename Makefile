@@ -52,7 +52,7 @@ help:
 
 # cp then mv: replacing a running binary in place fails ("Text file busy").
 vzask: $(BIN)
-	cp $(BIN) $@.tmp && mv -f $@.tmp $@
+	$(Q)cp $(BIN) $@.tmp && mv -f $@.tmp $@
 
 $(DEPS_OK):
 	@mkdir -p $(@D)
@@ -65,18 +65,24 @@ deps:
 	$$SUDO apt-get update -qq && \
 	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS)
 
+# `make V=1` shows the commands.
+Q = $(if $(V),,@)
+
 $(BUILD)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@$(if $(V),,echo "  CC    $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # The data files are built into data.o.
 $(BUILD)/index/data.o: $(wildcard data/*)
 
 $(BIN): $(CLI_OBJ) $(LIB_OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+	@$(if $(V),,echo "  LD    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_OBJ) $(LIB_OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
+	@$(if $(V),,echo "  LD    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
 
 # Each test program runs from the project root with its own cache folder, so
 # no test reads or writes the user's index cache.

@@ -118,32 +118,11 @@ static inline cp_info decode(const char *t, size_t n, size_t i)
 }
 
 /* Validate all of the text before any token is reported, so that a caller
- * building an index never sees half a document.  Eight ASCII bytes at a time:
- * most news text is ASCII, and this pass must cost next to nothing. */
+ * building an index never sees half a document. */
 static int check_utf8(const char *t, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
-        if (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, t + i, 8);
-            if (!(w & 0x8080808080808080ULL)) {
-                i += 8;
-                continue;
-            }
-        }
-        if ((unsigned char)t[i] < 0x80) {
-            i++;
-            continue;
-        }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)t + i,
-                                              (utf8proc_ssize_t)(n - i), &cp);
-        if (k <= 0)
-            return vz_fail(VZ_EINVAL, "invalid UTF-8 at byte %zu", i);
-        i += (size_t)k;
-    }
-    return VZ_OK;
+    size_t bad = vz_utf8_invalid_at(t, n);
+    return bad < n ? vz_fail(VZ_EINVAL, "invalid UTF-8 at byte %zu", bad) : VZ_OK;
 }
 
 /* -------------------------------------------------------------- scanning */

@@ -34,27 +34,6 @@
 
 /* ---- UTF-8 ------------------------------------------------------------ */
 
-/* Offset of the first invalid UTF-8 sequence in s[0, len), or len when the
- * text is valid.  utf8proc rejects overlongs, surrogates and code points
- * above U+10FFFF, as PCRE2 does, so PCRE2_NO_UTF_CHECK is safe after it. */
-static size_t utf8_invalid_at(const char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        if ((unsigned char)s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                              (utf8proc_ssize_t)(len - i), &cp);
-        if (n <= 0)
-            return i;
-        i += (size_t)n;
-    }
-    return len;
-}
-
 /* Decode the character at t[i] (i < end, text already validated). */
 static size_t decode(const char *t, size_t i, size_t end, int32_t *cp)
 {
@@ -461,7 +440,7 @@ int vz_clean(const vz_cleaner *c, const char *raw, size_t len, char **work)
     *work = NULL;
     if (!raw)
         raw = "";   /* (NULL, 0) is an empty document */
-    size_t bad = utf8_invalid_at(raw, len);
+    size_t bad = vz_utf8_invalid_at(raw, len);
     if (bad < len)
         return vz_fail(VZ_EINVAL, "invalid UTF-8 at byte %zu", bad);
     char *w = malloc(len + 1);
@@ -738,7 +717,7 @@ int vz_segment(const vz_segmenter *s, const char *text, size_t len, vz_segments 
     memset(out, 0, sizeof *out);
     if (!text)
         text = "";
-    size_t bad = utf8_invalid_at(text, len);
+    size_t bad = vz_utf8_invalid_at(text, len);
     if (bad < len)
         return vz_fail(VZ_EINVAL, "invalid UTF-8 at byte %zu", bad);
     unsigned char *veto = calloc(len + 1, 1);

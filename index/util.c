@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 static _Thread_local char last_error[1024];
 
@@ -206,3 +207,31 @@ char *vz_strndup(const char *s, size_t n)
 }
 
 char *vz_strdup(const char *s) { return s ? vz_strndup(s, strlen(s)) : NULL; }
+
+/* Eight ASCII bytes at a time: most text is ASCII, and every document and
+ * query passes through here. */
+size_t vz_utf8_invalid_at(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (!(w & 0x8080808080808080ULL)) {
+                i += 8;
+                continue;
+            }
+        }
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        if (k <= 0)
+            return i;
+        i += (size_t)k;
+    }
+    return len;
+}

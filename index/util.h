@@ -52,6 +52,11 @@ size_t vz_varint_put(unsigned char *out, uint64_t v);   /* writes 1..10 bytes */
 /* Decode one varint from [p, end); returns bytes used, 0 when truncated. */
 size_t vz_varint_get(const unsigned char *p, const unsigned char *end, uint64_t *v);
 
+/* Offset of the first invalid UTF-8 sequence in s[0, len) (overlongs,
+ * surrogates and code points past U+10FFFF are invalid, as for PCRE2), or
+ * len when all of it is valid. */
+size_t vz_utf8_invalid_at(const char *s, size_t len);
+
 /* strdup that returns NULL on NULL input or allocation failure. */
 char *vz_strdup(const char *s);
 char *vz_strndup(const char *s, size_t n);
