@@ -85,16 +85,20 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_OBJ) $(LIB_OBJ)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
 
 # Each test program runs from the project root with its own cache folder, so
-# no test reads or writes the user's index cache.
+# no test reads or writes the user's index cache.  The closing line adds up
+# cmocka's counts; a program that dies without its summary counts as a failure.
 test: $(BIN) $(TESTS)
 	@rm -rf $(BUILD)/test-cache; mkdir -p $(BUILD)/test-cache; \
-	pass=0; fail=0; \
+	pass=0; fail=0; log=$(BUILD)/test-cache/log; \
 	for t in $(TESTS); do \
-	    if VZASK_BIN=$(BIN) VZASK_SHARED=$(SHARED) XDG_CACHE_HOME=$(CURDIR)/$(BUILD)/test-cache \
-	       TMPDIR=$(CURDIR)/$(BUILD)/test-cache $$t; then pass=$$((pass+1)); \
-	    else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
+	    VZASK_BIN=$(BIN) VZASK_SHARED=$(SHARED) XDG_CACHE_HOME=$(CURDIR)/$(BUILD)/test-cache \
+	        TMPDIR=$(CURDIR)/$(BUILD)/test-cache $$t > $$log 2>&1; st=$$?; cat $$log; \
+	    p=$$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' $$log); \
+	    f=$$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' $$log); \
+	    if [ $$st -ne 0 ] && [ -z "$$f" ]; then f=1; echo "FAILED: $$t exited with status $$st"; fi; \
+	    pass=$$((pass + $${p:-0})); fail=$$((fail + $${f:-0})); \
 	done; \
-	echo "test programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+	echo "tests: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 check:
 	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" test
