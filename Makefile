@@ -39,13 +39,14 @@ DEPS_OK  = $(BUILD)/.deps-ok
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all test check deps clean bench help
+.PHONY: all test check valgrind deps clean bench help
 all: vzask
 
 help:
 	@echo "make          build ./vzask"
 	@echo "make test     build and run every test (cmocka unit tests and end-to-end runs)"
 	@echo "make check    the same tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@echo "make valgrind the same tests, and every vzask run they make, under valgrind memcheck"
 	@echo "make bench    retrieval benchmark on SQuAD paragraphs (not a test; minutes)"
 	@echo "make deps     install the Debian packages the build needs"
 	@echo "make clean    remove build products"
@@ -92,7 +93,8 @@ test: $(BIN) $(TESTS)
 	pass=0; fail=0; log=$(BUILD)/test-cache/log; \
 	for t in $(TESTS); do \
 	    VZASK_BIN=$(BIN) VZASK_SHARED=$(SHARED) XDG_CACHE_HOME=$(CURDIR)/$(BUILD)/test-cache \
-	        TMPDIR=$(CURDIR)/$(BUILD)/test-cache $$t > $$log 2>&1; st=$$?; cat $$log; \
+	        TMPDIR=$(CURDIR)/$(BUILD)/test-cache VZASK_RUNNER=$(TEST_RUNNER) \
+	        $(TEST_RUNNER) $$t > $$log 2>&1; st=$$?; cat $$log; \
 	    p=$$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' $$log); \
 	    f=$$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' $$log); \
 	    if [ $$st -ne 0 ] && [ -z "$$f" ]; then f=1; echo "FAILED: $$t exited with status $$st"; fi; \
@@ -104,6 +106,16 @@ check:
 	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" test
 
 # BENCH_FLAGS=--peers adds Xapian and FTS5 side by side (needs python3-xapian).
+# Memcheck needs PCRE2 without JIT (it cannot follow generated code).  Every
+# test program and every vzask it runs go through the wrapper; any error or
+# leak fails the run.
+VG = valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99
+valgrind:
+	$(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g -DVZ_NO_PCRE2_JIT" build/valgrind/vzask
+	@printf '#!/bin/sh\nexec $(VG) "$$@"\n' > build/valgrind/vg && chmod +x build/valgrind/vg
+	$(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g -DVZ_NO_PCRE2_JIT" \
+	    TEST_RUNNER=$(CURDIR)/build/valgrind/vg test
+
 bench: vzask
 	python3 tests/bench.py --shared $(SHARED) --vzask ./vzask $(BENCH_FLAGS)
 

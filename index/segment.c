@@ -254,7 +254,9 @@ static int compile_rule(ruleset *rs, rule_kind kind, const char *pat, size_t len
     }
     /* Without JIT (unsupported CPU, no executable memory) the interpreter
      * gives the same results, only slower. */
+#ifndef VZ_NO_PCRE2_JIT   /* valgrind cannot follow JIT code: `make valgrind` sets it */
     (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+#endif
     void *items = rs->items;
     if (vz_grow(&items, &rs->cap, rs->n + 1, sizeof *rs->items)) {
         pcre2_code_free(code);

@@ -26,7 +26,7 @@ void ts_write(const char *dir, const char *name, const char *data, size_t len);
 char *ts_read(const char *path, size_t *len);
 
 /* Run the vzask binary with argv (NULL-terminated, without the program
- * name), stdin from /dev/null.  Captures stdout and stderr (malloc'd,
+ * name), stdin from /dev/null, through $VZASK_RUNNER when it is set.  Captures stdout and stderr (malloc'd,
  * NUL-terminated) and returns the exit status (or -1 on a signal). */
 int ts_run(char **out, char **err, const char *const *argv);
 
