@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Offsets are bytes [start, end) into the raw file; passage ids are dense
@@ -61,6 +62,10 @@ int vz_store_create_temp(const char *target, char *tmp, size_t tmplen, sqlite3 *
     int fd = mkstemp(tmp);
     if (fd < 0)
         return vz_fail(VZ_EIO, "cannot create a file beside %s: %s", target, strerror(errno));
+    /* mkstemp makes the file private; an index is as readable as the file
+     * it replaces, or as an ordinary new file. */
+    struct stat st;
+    fchmod(fd, stat(target, &st) == 0 ? (st.st_mode & 07777) : 0644);
     close(fd);
     if (sqlite3_open_v2(tmp, db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         int rc = vz_store_error(*db, tmp);
