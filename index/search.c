@@ -15,9 +15,10 @@
 struct vz_reader {
     const vz_index *idx;
     sqlite3 *db;
-    sqlite3_stmt *term_stmt, *text_stmt;
+    sqlite3_stmt *term_stmt, *df_stmt, *text_stmt;
     vz_analyser *analyser;
     float *scores;            /* 0 = not matched (every contribution is > 0) */
+    float *scratch;           /* for selecting the k-th score */
     uint32_t *touched;
     size_t ntouched;
 };
@@ -230,10 +231,14 @@ int vz_reader_new(vz_reader **out, const vz_index *idx)
     size_t n = idx->npassages ? idx->npassages : 1;
     r->scores = calloc(n, sizeof *r->scores);
     r->touched = malloc(n * sizeof *r->touched);
-    int rc = (!r->scores || !r->touched) ? vz_fail(VZ_ENOMEM, "out of memory") : VZ_OK;
+    r->scratch = malloc(n * sizeof *r->scratch);
+    int rc = (!r->scores || !r->touched || !r->scratch) ? vz_fail(VZ_ENOMEM, "out of memory") : VZ_OK;
     if (!rc) rc = vz_store_open_readonly(idx->path, &r->db);
-    if (!rc && sqlite3_prepare_v3(r->db, "SELECT df, postings FROM terms WHERE term=?", -1,
+    if (!rc && sqlite3_prepare_v3(r->db, "SELECT postings FROM terms WHERE term=?", -1,
                                   SQLITE_PREPARE_PERSISTENT, &r->term_stmt, NULL))
+        rc = vz_store_error(r->db, idx->path);
+    if (!rc && sqlite3_prepare_v3(r->db, "SELECT df FROM terms WHERE term=?", -1,
+                                  SQLITE_PREPARE_PERSISTENT, &r->df_stmt, NULL))
         rc = vz_store_error(r->db, idx->path);
     if (!rc && sqlite3_prepare_v3(r->db, "SELECT substr(content, ?, ?) FROM documents"
                                   " WHERE id=?", -1, SQLITE_PREPARE_PERSISTENT,
@@ -254,11 +259,13 @@ void vz_reader_free(vz_reader *r)
     if (!r)
         return;
     sqlite3_finalize(r->term_stmt);
+    sqlite3_finalize(r->df_stmt);
     sqlite3_finalize(r->text_stmt);
     sqlite3_close(r->db);
     vz_analyser_free(r->analyser);
     free(r->scores);
     free(r->touched);
+    free(r->scratch);
     free(r);
 }
 
@@ -307,30 +314,53 @@ void vz_query_free(vz_query *q)
     }
 }
 
-/* Add one term's BM25 contributions to the score array. */
-static int accumulate(vz_reader *r, vz_qterm *t, const unsigned char *doc_mask)
+/* Look up a term's document frequency and IDF (0 when it is absent). */
+static int lookup_df(vz_reader *r, vz_qterm *t)
+{
+    sqlite3_stmt *st = r->df_stmt;
+    sqlite3_bind_text(st, 1, t->term, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st), rc = VZ_OK;
+    double n = (double)r->idx->npassages;
+    int64_t df = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = vz_store_error(r->db, r->idx->path);
+    else if (df < 0 || (double)df > n)
+        rc = corrupt(r->idx->path, "document frequency");
+    sqlite3_reset(st);
+    t->df = rc ? 0 : (uint32_t)df;
+    t->idf = t->df ? log(1 + (n - (double)df + 0.5) / ((double)df + 0.5)) : 0;
+    return rc;
+}
+
+/* The most one term can add to a passage's score: tf / (tf + K) < 1. */
+static double upper_bound(const vz_index *idx, const vz_qterm *t)
+{
+    return t->weight * t->idf * (idx->k1 + 1);
+}
+
+/* Add one term's BM25 contributions to the score array; with only_touched,
+ * to the passages that already have a score (MaxScore's pruning). */
+static int accumulate(vz_reader *r, const vz_qterm *t, const unsigned char *doc_mask,
+                      int only_touched)
 {
     const vz_index *idx = r->idx;
     sqlite3_stmt *st = r->term_stmt;
     sqlite3_bind_text(st, 1, t->term, -1, SQLITE_STATIC);
     int step = sqlite3_step(st), rc = VZ_OK;
     if (step == SQLITE_ROW) {
-        int64_t df = sqlite3_column_int64(st, 0);
-        const void *blob = sqlite3_column_blob(st, 1);
-        size_t len = (size_t)sqlite3_column_bytes(st, 1);
-        double n = (double)idx->npassages;
-        t->df = (uint32_t)df;
-        t->idf = log(1 + (n - (double)df + 0.5) / ((double)df + 0.5));
+        const void *blob = sqlite3_column_blob(st, 0);
+        size_t len = (size_t)sqlite3_column_bytes(st, 0);
         float wk = (float)(t->weight * t->idf * (idx->k1 + 1));
         vz_postings_iter it;
         uint32_t p, tf;
         int more;
         vz_postings_begin(&it, blob, len);
         while ((more = vz_postings_next(&it, &p, &tf)) == 1 && p < idx->npassages) {
-            if (doc_mask && !doc_mask[idx->passages[p].doc])
-                continue;
-            if (r->scores[p] == 0)
+            if (r->scores[p] == 0) {
+                if (only_touched || (doc_mask && !doc_mask[idx->passages[p].doc]))
+                    continue;
                 r->touched[r->ntouched++] = p;
+            }
             r->scores[p] += tf == 1 ? wk * idx->tf1[p] : wk * (float)tf / ((float)tf + idx->norm[p]);
         }
         if (more != 0)
@@ -339,6 +369,75 @@ static int accumulate(vz_reader *r, vz_qterm *t, const unsigned char *doc_mask)
         rc = vz_store_error(r->db, idx->path);
     }
     sqlite3_reset(st);
+    return rc;
+}
+
+/* Restore the min-heap order of h[0, n) from i down. */
+static void float_sift_down(float *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < n && h[l] < h[m]) m = l;
+        if (l + 1 < n && h[l + 1] < h[m]) m = l + 1;
+        if (m == i)
+            return;
+        float t = h[i]; h[i] = h[m]; h[m] = t;
+        i = m;
+    }
+}
+
+/* The k-th largest score among the touched passages (k <= ntouched): a
+ * min-heap of the k largest. */
+static float kth_score(vz_reader *r, size_t k)
+{
+    float *h = r->scratch;
+    for (size_t i = 0; i < k; i++)
+        h[i] = r->scores[r->touched[i]];
+    for (size_t i = k / 2; i-- > 0;)
+        float_sift_down(h, k, i);
+    for (size_t i = k; i < r->ntouched; i++) {
+        float s = r->scores[r->touched[i]];
+        if (s > h[0]) {
+            h[0] = s;
+            float_sift_down(h, k, 0);
+        }
+    }
+    return h[0];
+}
+
+static int by_upper_bound(const void *a, const void *b)
+{
+    double x = ((const vz_qterm *)a)->idf * ((const vz_qterm *)a)->weight;
+    double y = ((const vz_qterm *)b)->idf * ((const vz_qterm *)b)->weight;
+    return x < y ? 1 : x > y ? -1 : strcmp(((const vz_qterm *)a)->term, ((const vz_qterm *)b)->term);
+}
+
+/* Term at a time, rarest first.  Once the k-th best score so far exceeds
+ * what all remaining terms together could add, no passage without a score
+ * can reach the top k, so the remaining terms only update passages that
+ * have one (MaxScore: Turtle & Flood 1995).  The result is exact. */
+static int accumulate_all(vz_reader *r, vz_query *q, const unsigned char *doc_mask, size_t k)
+{
+    double remaining = 0, done = 0;
+    int rc = VZ_OK, only_touched = 0;
+    for (size_t i = 0; rc == VZ_OK && i < q->n; i++)
+        if ((rc = lookup_df(r, &q->terms[i])) == VZ_OK && q->terms[i].weight > 0)
+            remaining += upper_bound(r->idx, &q->terms[i]);
+    if (rc)
+        return rc;
+    qsort(q->terms, q->n, sizeof *q->terms, by_upper_bound);
+    for (size_t i = 0; rc == VZ_OK && i < q->n; i++) {
+        const vz_qterm *t = &q->terms[i];
+        if (t->weight <= 0 || t->df == 0)
+            continue;
+        /* Float sums may round up a little: keep a margin. */
+        if (!only_touched && k && r->ntouched >= k && remaining < done &&
+            (double)kth_score(r, k) > remaining * (1 + 1e-5) + 1e-6)
+            only_touched = 1;
+        rc = accumulate(r, t, doc_mask, only_touched);
+        remaining -= upper_bound(r->idx, t);
+        done += upper_bound(r->idx, t);
+    }
     return rc;
 }
 
@@ -397,11 +496,8 @@ static size_t top_k(vz_reader *r, size_t k, vz_hit *h)
 int vz_search(vz_reader *r, vz_query *q, const unsigned char *doc_mask, size_t k,
               vz_hit *hits, size_t *nhits)
 {
-    int rc = VZ_OK;
     *nhits = 0;
-    for (size_t i = 0; rc == VZ_OK && i < q->n; i++)
-        if (q->terms[i].weight > 0)
-            rc = accumulate(r, &q->terms[i], doc_mask);
+    int rc = accumulate_all(r, q, doc_mask, k);
     size_t n = top_k(r, rc == VZ_OK ? k : 0, hits);   /* always resets the scores */
     if (rc == VZ_OK)
         *nhits = n;

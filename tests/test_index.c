@@ -461,6 +461,46 @@ static void headings_join_the_paragraph_below(void **state)
     fixture_release(&f);
 }
 
+/* MaxScore pruning (k small) must give exactly the top of the exhaustive
+ * ranking (k larger than every match, where nothing can be pruned). */
+static void pruned_top_k_equals_exhaustive_ranking(void **state)
+{
+    (void)state;
+    static const char *const words[] = {"harbour", "ship", "storm", "crew", "captain",
+        "island", "cargo", "wind", "sail", "anchor", "reef", "lighthouse", "tide", "gull"};
+    fixture f = {0};
+    paths_init(&f);
+    unsigned seed = 12345;
+    for (int d = 0; d < 300; d++) {
+        char name[32], text[1024];
+        size_t len = 0;
+        int n = 3 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 40;
+        for (int i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = (seed >> 16) % 100;
+            /* Skewed: low indexes are common, high ones rare. */
+            size_t w = r < 50 ? r % 3 : r < 80 ? 3 + r % 4 : 7 + r % 7;
+            len += (size_t)snprintf(text + len, sizeof text - len, "%s ", words[w]);
+        }
+        snprintf(name, sizeof name, "d%03d.txt", d);
+        ts_write(f.corpus, name, text, len);
+    }
+    open_index(&f);
+    for (int qn = 0; qn < 60; qn++) {
+        char q[256];
+        snprintf(q, sizeof q, "%s %s %s", words[qn % 14], words[(qn * 5 + 1) % 14],
+                 words[(qn * 3 + 2) % 3]);
+        vz_hit few[5], all[300];
+        size_t nf = search(&f, q, few, 5), na = search(&f, q, all, 300);
+        assert_int_equal(nf, na < 5 ? na : 5);
+        for (size_t i = 0; i < nf; i++) {
+            assert_int_equal(few[i].passage, all[i].passage);
+            assert_true(few[i].score == all[i].score);
+        }
+    }
+    fixture_release(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -482,6 +522,7 @@ int main(void)
         cmocka_unit_test(bad_corpora_are_clear_errors),
         cmocka_unit_test(bom_and_crlf_keep_exact_offsets),
         cmocka_unit_test(headings_join_the_paragraph_below),
+        cmocka_unit_test(pruned_top_k_equals_exhaustive_ranking),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
