@@ -425,7 +425,8 @@ static int accumulate_all(vz_reader *r, vz_query *q, const unsigned char *doc_ma
             remaining += upper_bound(r->idx, &q->terms[i]);
     if (rc)
         return rc;
-    qsort(q->terms, q->n, sizeof *q->terms, by_upper_bound);
+    if (q->n > 1)
+        qsort(q->terms, q->n, sizeof *q->terms, by_upper_bound);
     for (size_t i = 0; rc == VZ_OK && i < q->n; i++) {
         const vz_qterm *t = &q->terms[i];
         if (t->weight <= 0 || t->df == 0)
