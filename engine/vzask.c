@@ -460,6 +460,8 @@ static int cmd_search(options *o)
         return usage_error("%s", "give a QUERY or --queries FILE, not both");
     if (o->format == FMT_JSONL && !o->queries)
         return usage_error("%s", "--jsonl goes with --queries (use --json for one query)");
+    if (o->format == FMT_JSON && o->queries)
+        return usage_error("%s", "--json is for one query (use --jsonl with --queries)");
     if (!o->k)
         o->k = o->queries ? 10 : 5;
     if (o->queries && o->format != FMT_JSONL)

@@ -105,28 +105,28 @@ static const char *doc_of(fixture *f, const vz_hit *h)
 
 /* N = 3 passages of lengths 3 (a: cat chase mice), 6 (b: dog chase cat cat
  * chase dog; "and" is a stop word) and 2 (c: bird sing); avglen = 11/3;
- * k1 = 0.7, b = 0.75.
+ * k1 = 1.2, b = 0.75.
  * idf(cat) = ln(1 + (3 - 2 + 0.5) / (2 + 0.5)) = ln 1.6 = 0.470004.
- * a: K = 0.7 (0.25 + 0.75 * 3 / (11/3)) = 0.604545;
- *    score = 0.470004 * 1 * 1.7 / (1 + 0.604545) = 0.497964.
- * b: K = 0.7 (0.25 + 0.75 * 6 / (11/3)) = 1.034091;
- *    score = 0.470004 * 2 * 1.7 / (2 + 1.034091) = 0.526686. */
+ * a: K = 1.2 (0.25 + 0.75 * 3 / (11/3)) = 1.036364;
+ *    score = 0.470004 * 1 * 2.2 / (1 + 1.036364) = 0.507772.
+ * b: K = 1.2 (0.25 + 0.75 * 6 / (11/3)) = 1.772727;
+ *    score = 0.470004 * 2 * 2.2 / (2 + 1.772727) = 0.548149. */
 static void bm25_matches_hand_computed_scores(void **state)
 {
     fixture *f = *state;
     vz_hit hits[10];
-    assert_true(fabs(f->idx->k1 - 0.7) < 1e-12 && fabs(f->idx->b - 0.75) < 1e-12);
+    assert_true(fabs(f->idx->k1 - 1.2) < 1e-12 && fabs(f->idx->b - 0.75) < 1e-12);
     assert_int_equal(f->idx->npassages, 3);
     assert_true(fabs(f->idx->avg_length - 11.0 / 3.0) < 1e-9);
     assert_int_equal(search(f, "cat", hits, 10), 2);
     assert_string_equal(doc_of(f, &hits[0]), "b");
     assert_string_equal(doc_of(f, &hits[1]), "a");
-    assert_true(fabs(hits[0].score - 0.526686) < 1e-4);
-    assert_true(fabs(hits[1].score - 0.497964) < 1e-4);
-    /* idf(bird) = ln(1 + 2.5 / 1.5) = 0.980829; c: K = 0.7 (0.25 + 0.75 * 2 /
-     * (11/3)) = 0.461364; score = 0.980829 * 1.7 / 1.461364 = 1.140996. */
+    assert_true(fabs(hits[0].score - 0.548149) < 1e-4);
+    assert_true(fabs(hits[1].score - 0.507772) < 1e-4);
+    /* idf(bird) = ln(1 + 2.5 / 1.5) = 0.980829; c: K = 1.2 (0.25 + 0.75 * 2 /
+     * (11/3)) = 0.790909; score = 0.980829 * 2.2 / 1.790909 = 1.204877. */
     assert_int_equal(search(f, "birds", hits, 10), 1);
-    assert_true(fabs(hits[0].score - 1.140996) < 1e-4);
+    assert_true(fabs(hits[0].score - 1.204877) < 1e-4);
 }
 
 static void query_terms_are_weighted_and_summed(void **state)
@@ -138,8 +138,8 @@ static void query_terms_are_weighted_and_summed(void **state)
     assert_true(fabs(two[0].score - 3 * one[0].score) < 1e-4);
     /* chase has the same df and tf as cat in a and b: the scores double. */
     assert_int_equal(search(f, "cat chasing", sum, 10), 2);
-    assert_true(fabs(sum[0].score - 2 * 0.526686) < 1e-4);
-    assert_true(fabs(sum[1].score - 2 * 0.497964) < 1e-4);
+    assert_true(fabs(sum[0].score - 2 * 0.548149) < 1e-4);
+    assert_true(fabs(sum[1].score - 2 * 0.507772) < 1e-4);
 }
 
 static void top_k_keeps_the_best(void **state)
