@@ -14,7 +14,7 @@
  *     ("4,054", "1,000,000"; not the list "1,2"), and is dropped from the
  *     norm; '.' between digits joins and is kept ("3.5");
  *   - an apostrophe (' U+2019 U+2018 U+02BC) joins a letter or digit to a
- *     following letter and becomes ' in the norm ("Guaidó's", "hasn’t");
+ *     following letter and becomes ' in the norm ("Gödel's", "hasn’t");
  *     quotes around words are not part of them;
  *   - a soft hyphen (U+00AD) between letters joins and is dropped;
  *   - two or more single letters each followed by '.' (the last dot
