@@ -276,12 +276,6 @@ static int add_query_term(const vz_token *tok, void *ctx)
     vz_query *q = ctx;
     if (tok->flags & VZ_TOK_STOP)
         return 0;
-    for (size_t i = 0; i < q->n; i++)
-        if (strlen(q->terms[i].term) == tok->stem_len &&
-            memcmp(q->terms[i].term, tok->stem, tok->stem_len) == 0) {
-            q->terms[i].weight += 1;
-            return 0;
-        }
     void *p = q->terms;
     if (vz_grow(&p, &q->cap, q->n + 1, sizeof *q->terms))
         return VZ_ENOMEM;
@@ -295,12 +289,38 @@ static int add_query_term(const vz_token *tok, void *ctx)
     return 0;
 }
 
+static int by_term(const void *a, const void *b)
+{
+    return strcmp(((const vz_qterm *)a)->term, ((const vz_qterm *)b)->term);
+}
+
+/* Each stem once, weighted by its count: sort and merge, so that even a
+ * query of a megabyte takes n log n, not n squared. */
+static void merge_duplicates(vz_query *q)
+{
+    if (q->n < 2)
+        return;
+    qsort(q->terms, q->n, sizeof *q->terms, by_term);
+    size_t out = 0;
+    for (size_t i = 1; i < q->n; i++) {
+        if (strcmp(q->terms[i].term, q->terms[out].term) == 0) {
+            q->terms[out].weight += q->terms[i].weight;
+            free(q->terms[i].term);
+        } else {
+            q->terms[++out] = q->terms[i];
+        }
+    }
+    q->n = out + 1;
+}
+
 int vz_query_parse(vz_reader *r, const char *text, size_t len, vz_query *q)
 {
     memset(q, 0, sizeof *q);
     int rc = vz_analyse(r->analyser, text, len, add_query_term, q);
     if (rc)
         vz_query_free(q);
+    else
+        merge_duplicates(q);
     return rc;
 }
 

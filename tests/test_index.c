@@ -170,6 +170,20 @@ static void hostile_queries_match_nothing_and_harm_nothing(void **state)
     assert_int_equal(search(f, "cat", hits, 10), 2);    /* the tables are intact */
     vz_query q;
     assert_int_equal(vz_query_parse(f->reader, "caf\xc3", 4, &q), VZ_EINVAL);
+    /* A megabyte of distinct made-up words around one real one. */
+    size_t cap = 1 << 20, len = 0;
+    char *big = malloc(cap + 64);
+    assert_non_null(big);
+    for (unsigned i = 0; len < cap; i++)
+        len += (size_t)sprintf(big + len, i == 5000 ? "birds " : "w%ux%u ", i, i * 7919u);
+    assert_int_equal(vz_query_parse(f->reader, big, len, &q), VZ_OK);
+    assert_true(q.n > 50000);
+    size_t n;
+    assert_int_equal(vz_search(f->reader, &q, NULL, 10, hits, &n), VZ_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(doc_of(f, &hits[0]), "c");
+    vz_query_free(&q);
+    free(big);
 }
 
 static void doc_mask_restricts(void **state)
