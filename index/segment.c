@@ -3,29 +3,20 @@
  * data/furniture.rules) and the paragraph and sentence segmenter (break
  * exceptions from data/segment.rules).
  *
- * Both read a small rule language (directive, blank, PCRE2 pattern; see the
- * data files) into a read-only rule set that threads share: compiled
- * patterns and a match context that is never changed after creation.  What
+ * Both compile their data file with the rule language of rules.h into a
+ * read-only rule set that threads share.  What
  * a call needs to write (PCRE2 match data, masks, scratch lines) belongs to
  * that call.  Knowledge of English and of news pages lives in the data
  * files; this file holds only the mechanism.
  */
 #include "segment.h"
-#include "data.h"
+#include "rules.h"
 #include "util.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
-
-/* Per pcre2_match call, i.e. per start position tried.  Rules are
- * line-shaped and bounded, so a legitimate match needs a few thousand steps;
- * the limits only stop a pathological pattern from running away. */
-#define VZ_MATCH_LIMIT 1000000u
-#define VZ_DEPTH_LIMIT 10000u
 
 /* Hard-wrap detection (see looks_wrapped): wrapped lines are at most
  * WRAP_MAX characters and the widest is at least WRAP_MIN. */
@@ -149,216 +140,13 @@ static int is_alnum(int32_t cp)
            (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
 }
 
-/* ---- Rule sets ---------------------------------------------------------- */
+/* ---- Rule kinds ----------------------------------------------------------- */
 
-typedef enum { RULE_DROP, RULE_TAIL, RULE_NOBREAK } rule_kind;
-
-typedef struct {
-    rule_kind kind;
-    unsigned line;          /* in the rules file, for messages */
-    pcre2_code *code;
-} rule;
-
-typedef struct {
-    const char *file;       /* "furniture.rules", for messages */
-    rule *items;
-    size_t n, cap;
-    pcre2_match_context *mctx;   /* limits; never changed once built */
-} ruleset;
-
-typedef struct {
-    const char *name;
-    rule_kind kind;
-} directive;
-
-typedef struct {
-    char *name, *pattern;   /* pattern already expanded */
-} define;
-
-typedef struct {
-    ruleset *rs;
-    const directive *dirs;
-    size_t ndirs;
-    define *defs;
-    size_t ndefs, defcap;
-} parser;
-
-static void ruleset_free(ruleset *rs)
-{
-    for (size_t i = 0; i < rs->n; i++)
-        pcre2_code_free(rs->items[i].code);
-    free(rs->items);
-    pcre2_match_context_free(rs->mctx);
-    memset(rs, 0, sizeof *rs);
-}
-
-static int is_name_char(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; }
-
-static const define *find_define(const parser *p, const char *name, size_t len)
-{
-    for (size_t i = 0; i < p->ndefs; i++)
-        if (strlen(p->defs[i].name) == len && memcmp(p->defs[i].name, name, len) == 0)
-            return &p->defs[i];
-    return NULL;
-}
-
-/* Length of a "{NAME}" reference at pat[i], or 0.  Not a reference: an
- * escaped brace (\{), the brace of a PCRE2 escape that takes one (\p{Lu},
- * \x{A0}, \g{N}...), a quantifier ({2,} starts with a digit, not A-Z). */
-static size_t name_ref(const char *pat, size_t len, size_t i)
-{
-    if (pat[i] != '{' || i + 1 >= len || pat[i + 1] < 'A' || pat[i + 1] > 'Z')
-        return 0;
-    if (i > 0 && pat[i - 1] == '\\')
-        return 0;
-    if (i > 1 && pat[i - 2] == '\\' && pat[i - 1] && strchr("pPxogkN", pat[i - 1]))
-        return 0;
-    size_t j = i + 1;
-    while (j < len && is_name_char(pat[j]))
-        j++;
-    return j < len && pat[j] == '}' ? j + 1 - i : 0;
-}
-
-/* Replace each {NAME} of pat by "(?:definition)" into out. */
-static int expand(const parser *p, const char *pat, size_t len, unsigned lineno, vz_buf *out)
-{
-    int rc = VZ_OK;
-    for (size_t i = 0; rc == VZ_OK && i < len; i++) {
-        size_t n = name_ref(pat, len, i);
-        if (n == 0) {
-            rc = vz_buf_append(out, pat + i, 1);
-            continue;
-        }
-        const define *d = find_define(p, pat + i + 1, n - 2);
-        if (!d)
-            return vz_fail(VZ_EINVAL, "%s line %u: undefined %.*s", p->rs->file, lineno,
-                           (int)n, pat + i);
-        rc = vz_buf_printf(out, "(?:%s)", d->pattern);
-        i += n - 1;
-    }
-    return rc ? rc : vz_buf_append(out, "", 0);   /* NUL-terminated even when empty */
-}
-
-static int compile_rule(ruleset *rs, rule_kind kind, const char *pat, size_t len, unsigned lineno)
-{
-    int err;
-    PCRE2_SIZE erroff;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, len,
-                                     PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE, &err, &erroff, NULL);
-    if (!code) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(err, msg, sizeof msg);
-        return vz_fail(err == PCRE2_ERROR_HEAP_FAILED ? VZ_ENOMEM : VZ_EINVAL,
-                       "%s line %u: %s at offset %zu of the pattern", rs->file, lineno,
-                       (const char *)msg, (size_t)erroff);
-    }
-    /* Without JIT (unsupported CPU, no executable memory) the interpreter
-     * gives the same results, only slower. */
-#ifndef VZ_NO_PCRE2_JIT   /* valgrind cannot follow JIT code: `make valgrind` sets it */
-    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-#endif
-    void *items = rs->items;
-    if (vz_grow(&items, &rs->cap, rs->n + 1, sizeof *rs->items)) {
-        pcre2_code_free(code);
-        return VZ_ENOMEM;
-    }
-    rs->items = items;
-    rs->items[rs->n++] = (rule){kind, lineno, code};
-    return VZ_OK;
-}
-
-/* "define NAME pattern": pattern is expanded now, so definitions may use
- * earlier ones. */
-static int add_define(parser *p, const char *rest, size_t len, unsigned lineno)
-{
-    size_t n = 0;
-    while (n < len && is_name_char(rest[n]))
-        n++;
-    size_t pat = n;
-    while (pat < len && (rest[pat] == ' ' || rest[pat] == '\t'))
-        pat++;
-    if (n == 0 || rest[0] < 'A' || rest[0] > 'Z' || pat == n || pat == len)
-        return vz_fail(VZ_EINVAL, "%s line %u: expected 'define NAME pattern'", p->rs->file, lineno);
-    vz_buf body = {0};
-    int rc = expand(p, rest + pat, len - pat, lineno, &body);
-    void *defs = p->defs;
-    if (rc == VZ_OK)
-        rc = vz_grow(&defs, &p->defcap, p->ndefs + 1, sizeof *p->defs);
-    p->defs = defs;
-    char *name = rc == VZ_OK ? vz_strndup(rest, n) : NULL;
-    if (rc == VZ_OK && !name)
-        rc = vz_fail(VZ_ENOMEM, "out of memory");
-    if (rc) {
-        vz_buf_free(&body);
-        return rc;
-    }
-    p->defs[p->ndefs++] = (define){name, body.data};
-    return VZ_OK;
-}
-
-/* One line of a rules file: "directive pattern". */
-static int parse_line(const char *line, size_t len, unsigned lineno, void *ctx)
-{
-    parser *p = ctx;
-    size_t d = 0;
-    while (d < len && line[d] != ' ' && line[d] != '\t')
-        d++;
-    size_t rest = d;
-    while (rest < len && (line[rest] == ' ' || line[rest] == '\t'))
-        rest++;
-    if (d == 6 && memcmp(line, "define", 6) == 0)
-        return add_define(p, line + rest, len - rest, lineno);
-    size_t k = 0;
-    while (k < p->ndirs && !(strlen(p->dirs[k].name) == d && memcmp(p->dirs[k].name, line, d) == 0))
-        k++;
-    if (k == p->ndirs)
-        return vz_fail(VZ_EINVAL, "%s line %u: unknown directive '%.*s'", p->rs->file, lineno,
-                       (int)d, line);
-    if (rest == len)
-        return vz_fail(VZ_EINVAL, "%s line %u: '%s' needs a pattern", p->rs->file, lineno,
-                       p->dirs[k].name);
-    vz_buf pat = {0};
-    int rc = expand(p, line + rest, len - rest, lineno, &pat);
-    if (rc == VZ_OK)
-        rc = compile_rule(p->rs, p->dirs[k].kind, pat.data, pat.len, lineno);
-    vz_buf_free(&pat);
-    return rc;
-}
-
-static int ruleset_build(ruleset *rs, const char *file, const char *text, size_t len,
-                         const directive *dirs, size_t ndirs)
-{
-    memset(rs, 0, sizeof *rs);
-    rs->file = file;
-    rs->mctx = pcre2_match_context_create(NULL);
-    if (!rs->mctx)
-        return vz_fail(VZ_ENOMEM, "out of memory");
-    pcre2_set_match_limit(rs->mctx, VZ_MATCH_LIMIT);
-    pcre2_set_depth_limit(rs->mctx, VZ_DEPTH_LIMIT);
-    parser p = {rs, dirs, ndirs, NULL, 0, 0};
-    int rc = text ? vz_data_lines(text, len, parse_line, &p) : VZ_OK;
-    for (size_t i = 0; i < p.ndefs; i++) {
-        free(p.defs[i].name);
-        free(p.defs[i].pattern);
-    }
-    free(p.defs);
-    if (rc)
-        ruleset_free(rs);
-    return rc;
-}
-
-static int match_failed(const ruleset *rs, const rule *r, int err, size_t off)
-{
-    PCRE2_UCHAR msg[256];
-    pcre2_get_error_message(err, msg, sizeof msg);
-    return vz_fail(err == PCRE2_ERROR_NOMEMORY ? VZ_ENOMEM : VZ_EINTERNAL,
-                   "%s line %u: matching from byte %zu failed: %s", rs->file, r->line, off,
-                   (const char *)msg);
-}
+enum { RULE_DROP, RULE_TAIL, RULE_NOBREAK };
 
 /* Set mask[i] for every byte i of every match of r in s[0, len) (for a tail
  * rule, from its first match to the end).  s is valid UTF-8. */
-static int mark_matches(const ruleset *rs, const rule *r, const char *s, size_t len,
+static int mark_matches(const vz_ruleset *rs, const vz_rule *r, const char *s, size_t len,
                         unsigned char *mask, pcre2_match_data *md)
 {
     size_t off = 0;
@@ -367,7 +155,7 @@ static int mark_matches(const ruleset *rs, const rule *r, const char *s, size_t 
         if (rc == PCRE2_ERROR_NOMATCH)
             return VZ_OK;
         if (rc < 0)
-            return match_failed(rs, r, rc, off);
+            return vz_ruleset_match_error(rs, r, rc, off);
         const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
         size_t a = ov[0], b = r->kind == RULE_TAIL ? len : ov[1];
         if (b > a)
@@ -381,7 +169,7 @@ static int mark_matches(const ruleset *rs, const rule *r, const char *s, size_t 
 }
 
 /* Run every rule of rs over s; per-call match data keeps rs read-only. */
-static int mark_all(const ruleset *rs, const char *s, size_t len, unsigned char *mask)
+static int mark_all(const vz_ruleset *rs, const char *s, size_t len, unsigned char *mask)
 {
     if (rs->n == 0)
         return VZ_OK;
@@ -398,10 +186,10 @@ static int mark_all(const ruleset *rs, const char *s, size_t len, unsigned char 
 /* ---- Cleaner -------------------------------------------------------------- */
 
 struct vz_cleaner {
-    ruleset rs;
+    vz_ruleset rs;
 };
 
-static const directive clean_dirs[] = {{"drop", RULE_DROP}, {"tail", RULE_TAIL}};
+static const vz_directive clean_dirs[] = {{"drop", RULE_DROP}, {"tail", RULE_TAIL}};
 
 int vz_cleaner_new(vz_cleaner **out, const char *rules, size_t len)
 {
@@ -409,8 +197,8 @@ int vz_cleaner_new(vz_cleaner **out, const char *rules, size_t len)
     vz_cleaner *c = calloc(1, sizeof *c);
     if (!c)
         return vz_fail(VZ_ENOMEM, "out of memory");
-    int rc = ruleset_build(&c->rs, "furniture.rules", rules, len, clean_dirs,
-                           sizeof clean_dirs / sizeof clean_dirs[0]);
+    int rc = vz_ruleset_build(&c->rs, "furniture.rules", rules, len, clean_dirs,
+                              sizeof clean_dirs / sizeof clean_dirs[0], PCRE2_MULTILINE);
     if (rc) {
         free(c);
         return rc;
@@ -423,7 +211,7 @@ void vz_cleaner_free(vz_cleaner *c)
 {
     if (!c)
         return;
-    ruleset_free(&c->rs);
+    vz_ruleset_free(&c->rs);
     free(c);
 }
 
@@ -469,10 +257,10 @@ int vz_clean(const vz_cleaner *c, const char *raw, size_t len, char **work)
 /* ---- Segmenter ------------------------------------------------------------ */
 
 struct vz_segmenter {
-    ruleset rs;
+    vz_ruleset rs;
 };
 
-static const directive seg_dirs[] = {{"nobreak", RULE_NOBREAK}};
+static const vz_directive seg_dirs[] = {{"nobreak", RULE_NOBREAK}};
 
 int vz_segmenter_new(vz_segmenter **out, const char *rules, size_t len)
 {
@@ -480,8 +268,8 @@ int vz_segmenter_new(vz_segmenter **out, const char *rules, size_t len)
     vz_segmenter *s = calloc(1, sizeof *s);
     if (!s)
         return vz_fail(VZ_ENOMEM, "out of memory");
-    int rc = ruleset_build(&s->rs, "segment.rules", rules, len, seg_dirs,
-                           sizeof seg_dirs / sizeof seg_dirs[0]);
+    int rc = vz_ruleset_build(&s->rs, "segment.rules", rules, len, seg_dirs,
+                              sizeof seg_dirs / sizeof seg_dirs[0], PCRE2_MULTILINE);
     if (rc) {
         free(s);
         return rc;
@@ -494,7 +282,7 @@ void vz_segmenter_free(vz_segmenter *s)
 {
     if (!s)
         return;
-    ruleset_free(&s->rs);
+    vz_ruleset_free(&s->rs);
     free(s);
 }
 
