@@ -25,6 +25,7 @@
 VZ_EMBED(vz_data_stopwords, "data/stopwords.txt")
 VZ_EMBED(vz_data_furniture, "data/furniture.rules")
 VZ_EMBED(vz_data_segment, "data/segment.rules")
+VZ_EMBED(vz_data_question, "data/question.rules")
 
 static const struct {
     const char *name;
@@ -33,6 +34,7 @@ static const struct {
     {"stopwords.txt", vz_data_stopwords_start, vz_data_stopwords_end},
     {"furniture.rules", vz_data_furniture_start, vz_data_furniture_end},
     {"segment.rules", vz_data_segment_start, vz_data_segment_end},
+    {"question.rules", vz_data_question_start, vz_data_question_end},
 };
 
 int vz_data_load(const char *override_dir, const char *name, vz_data *out)
