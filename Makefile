@@ -39,7 +39,7 @@ DEPS_OK  = $(BUILD)/.deps-ok
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all test check valgrind deps clean bench help
+.PHONY: all test check valgrind deps clean bench help gazetteer
 all: vzask
 
 help:
@@ -48,6 +48,7 @@ help:
 	@echo "make check    the same tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 	@echo "make valgrind the same tests, and every vzask run they make, under valgrind memcheck"
 	@echo "make bench    retrieval benchmark on SQuAD paragraphs (not a test; minutes)"
+	@echo "make gazetteer  regenerate data/gazetteer.rules from iso-codes (python3, iso-codes)"
 	@echo "make deps     install the Debian packages the build needs"
 	@echo "make clean    remove build products"
 
@@ -104,6 +105,12 @@ test: $(BIN) $(TESTS)
 
 check:
 	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" test
+
+# data/gazetteer.rules is generated (and committed) from Debian's iso-codes
+# and data/gazetteer.extra; regenerate it after editing either.
+ISO3166 ?= /usr/share/iso-codes/json/iso_3166-1.json
+gazetteer:
+	python3 tests/gazetteer.py $(ISO3166) data/gazetteer.extra data/gazetteer.rules
 
 # BENCH_FLAGS=--peers adds Xapian and FTS5 side by side (needs python3-xapian).
 # Memcheck needs PCRE2 without JIT (it cannot follow generated code).  Every

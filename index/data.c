@@ -26,6 +26,8 @@ VZ_EMBED(vz_data_stopwords, "data/stopwords.txt")
 VZ_EMBED(vz_data_furniture, "data/furniture.rules")
 VZ_EMBED(vz_data_segment, "data/segment.rules")
 VZ_EMBED(vz_data_question, "data/question.rules")
+VZ_EMBED(vz_data_gazetteer, "data/gazetteer.rules")
+VZ_EMBED(vz_data_templates, "data/templates.rules")
 
 static const struct {
     const char *name;
@@ -35,6 +37,8 @@ static const struct {
     {"furniture.rules", vz_data_furniture_start, vz_data_furniture_end},
     {"segment.rules", vz_data_segment_start, vz_data_segment_end},
     {"question.rules", vz_data_question_start, vz_data_question_end},
+    {"gazetteer.rules", vz_data_gazetteer_start, vz_data_gazetteer_end},
+    {"templates.rules", vz_data_templates_start, vz_data_templates_end},
 };
 
 int vz_data_load(const char *override_dir, const char *name, vz_data *out)

@@ -1,0 +1,106 @@
+/*
+ * extract.c - implements extract.h: the gazetteer's defines and the answer
+ * templates are compiled as one rule set whose directives are the answer
+ * types; extraction runs the rules of one type over a sentence.
+ */
+#include "extract.h"
+#include "question.h"
+#include "rules.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct vz_extractor {
+    vz_ruleset rs;
+};
+
+int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
+                     const char *templates, size_t tlen)
+{
+    vz_directive dirs[VZ_NTYPES - 1];
+    for (int t = 1; t < VZ_NTYPES; t++)
+        dirs[t - 1] = (vz_directive){vz_type_name(t), t};
+    *out = NULL;
+    /* One text, so the templates see the gazetteer's defines; line numbers
+     * in messages count from the gazetteer's first line. */
+    vz_buf text = {0};
+    int rc = vz_buf_append(&text, gazetteer, glen);
+    if (!rc && glen && gazetteer[glen - 1] != '\n')
+        rc = vz_buf_append(&text, "\n", 1);
+    if (!rc)
+        rc = vz_buf_append(&text, templates, tlen);
+    vz_extractor *x = rc ? NULL : calloc(1, sizeof *x);
+    if (!rc && !x)
+        rc = vz_fail(VZ_ENOMEM, "out of memory");
+    if (!rc)
+        rc = vz_ruleset_build(&x->rs, "gazetteer.rules + templates.rules", text.data, text.len,
+                              dirs, VZ_NTYPES - 1, 0);
+    vz_buf_free(&text);
+    if (rc) {
+        free(x);
+        return rc;
+    }
+    *out = x;
+    return VZ_OK;
+}
+
+void vz_extractor_free(vz_extractor *x)
+{
+    if (!x)
+        return;
+    vz_ruleset_free(&x->rs);
+    free(x);
+}
+
+/* The answer group's span, or the whole match's. */
+static void answer_span(const vz_rule *r, pcre2_match_data *md, size_t *s, size_t *e)
+{
+    const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+    int n = pcre2_substring_number_from_name(r->code, (PCRE2_SPTR) "answer");
+    if (n > 0 && (uint32_t)n < pcre2_get_ovector_count(md) && ov[2 * n] != PCRE2_UNSET) {
+        *s = ov[2 * n];
+        *e = ov[2 * n + 1];
+    } else {
+        *s = ov[0];
+        *e = ov[1];
+    }
+}
+
+static int run_rule(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len,
+                    pcre2_match_data *md, vz_candidate_fn fn, void *ctx)
+{
+    size_t off = 0;
+    while (off <= len) {
+        int m = pcre2_match(r->code, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, rs->mctx);
+        if (m == PCRE2_ERROR_NOMATCH)
+            return VZ_OK;
+        if (m < 0)
+            return vz_ruleset_match_error(rs, r, m, off);
+        size_t s, e;
+        answer_span(r, md, &s, &e);
+        int rc = e > s ? fn(s, e, r->line, ctx) : 0;
+        if (rc)
+            return rc;
+        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        /* Move past the match; an empty one moves one character on. */
+        off = ov[1] > off ? ov[1] : off + 1;
+        while (off < len && ((unsigned char)text[off] & 0xC0) == 0x80)
+            off++;
+    }
+    return VZ_OK;
+}
+
+int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
+               vz_candidate_fn fn, void *ctx)
+{
+    pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+    if (!md)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    int rc = VZ_OK;
+    for (size_t i = 0; rc == VZ_OK && i < x->rs.n; i++)
+        if (x->rs.items[i].kind == type)
+            rc = run_rule(&x->rs, &x->rs.items[i], text, len, md, fn, ctx);
+    pcre2_match_data_free(md);
+    return rc;
+}

@@ -1,0 +1,30 @@
+/*
+ * extract.h - candidate answers in a sentence: every match of an answer
+ * template (data/templates.rules, after data/gazetteer.rules) of the
+ * question's answer type.
+ */
+#ifndef VZ_EXTRACT_H
+#define VZ_EXTRACT_H
+
+#include <stddef.h>
+
+/* Compiled templates: read-only once built, shareable by threads. */
+typedef struct vz_extractor vz_extractor;
+
+/* gazetteer and templates are rules texts; the templates may use the
+ * gazetteer's defines.  VZ_EINVAL names the file and line of a bad rule. */
+int  vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
+                      const char *templates, size_t tlen);
+void vz_extractor_free(vz_extractor *x);
+
+/* Called for each candidate [start, end) of text; line is the template's
+ * line in templates.rules.  Non-zero stops the extraction. */
+typedef int (*vz_candidate_fn)(size_t start, size_t end, unsigned line, void *ctx);
+
+/* Every candidate of answer type `type` (vz_answer_type) in text[0, len)
+ * (valid UTF-8), rule by rule, in text order within a rule.  VZ_OK, fn's
+ * value, VZ_ENOMEM or VZ_EINTERNAL. */
+int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
+               vz_candidate_fn fn, void *ctx);
+
+#endif

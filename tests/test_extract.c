@@ -1,0 +1,104 @@
+/*
+ * test_extract.c - answer templates: every case of tests/data/extract.cases
+ * finds (or must not find) its candidate, spans are exact, and bad
+ * templates are clear errors.
+ */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data.h"
+#include "extract.h"
+#include "question.h"
+#include "util.h"
+
+static vz_extractor *load(void)
+{
+    vz_data g, t;
+    vz_extractor *x;
+    assert_int_equal(vz_data_load(NULL, "gazetteer.rules", &g), VZ_OK);
+    assert_int_equal(vz_data_load(NULL, "templates.rules", &t), VZ_OK);
+    assert_int_equal(vz_extractor_new(&x, g.text, g.len, t.text, t.len), VZ_OK);
+    vz_data_release(&g);
+    vz_data_release(&t);
+    return x;
+}
+
+typedef struct {
+    const char *text, *want;
+    int found;
+    vz_buf all;
+} probe;
+
+static int note_candidate(size_t s, size_t e, unsigned line, void *ctx)
+{
+    probe *p = ctx;
+    (void)line;
+    assert_true(s < e && e <= strlen(p->text));
+    if (strlen(p->want) == e - s && memcmp(p->text + s, p->want, e - s) == 0)
+        p->found = 1;
+    vz_buf_printf(&p->all, " [%.*s]", (int)(e - s), p->text + s);
+    return 0;
+}
+
+static int type_of(const char *name)
+{
+    for (int t = 0; t < VZ_NTYPES; t++)
+        if (strcmp(vz_type_name(t), name) == 0)
+            return t;
+    fail_msg("unknown type %s", name);
+    return 0;
+}
+
+static void every_case_holds(void **state)
+{
+    (void)state;
+    vz_extractor *x = load();
+    char *text = ts_read("tests/data/extract.cases", NULL);
+    assert_non_null(text);
+    int cases = 0, failed = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        if (line[0] == '#')
+            continue;
+        char *sent = strchr(line, '\t'), *want = sent ? strchr(sent + 1, '\t') : NULL;
+        assert_non_null(want);
+        *sent++ = '\0';
+        *want++ = '\0';
+        int negative = want[0] == '!';
+        probe p = {sent, want + negative, 0, {0}};
+        assert_int_equal(vz_extract(x, type_of(line), sent, strlen(sent), note_candidate, &p), VZ_OK);
+        cases++;
+        if (p.found == negative) {
+            failed++;
+            print_message("extract.cases: %s '%s': %s '%s' among:%s\n", line, sent,
+                          negative ? "unwanted" : "missing", p.want, p.all.data ? p.all.data : " none");
+        }
+        vz_buf_free(&p.all);
+    }
+    print_message("%d extraction cases, %d failed\n", cases, failed);
+    assert_true(cases >= 35);
+    assert_int_equal(failed, 0);
+    free(text);
+    vz_extractor_free(x);
+}
+
+static void bad_templates_are_clear_errors(void **state)
+{
+    (void)state;
+    vz_extractor *x;
+    const char *g = "define X (?:a|b)\n", *t = "count {X}\nplace (unclosed\n";
+    assert_int_equal(vz_extractor_new(&x, g, strlen(g), t, strlen(t)), VZ_EINVAL);
+    assert_null(x);
+    assert_non_null(strstr(vz_last_error(), "line 3: missing closing parenthesis"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_case_holds),
+        cmocka_unit_test(bad_templates_are_clear_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
