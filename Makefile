@@ -28,9 +28,9 @@ ALL_CFLAGS = $(STD) $(WARN) -Iinclude -Iindex -Iengine -fvisibility=hidden \
              -DVZ_DATADIR='"$(PREFIX)/share/vzask"' \
              -MMD -MP $(DEP_CFLAGS) $(CFLAGS)
 
-LIB_SRC  = $(sort $(wildcard index/*.c) $(filter-out engine/vzask.c,$(wildcard engine/*.c)))
+LIB_SRC  = $(sort $(wildcard index/*.c) $(filter-out engine/vzask.c engine/cli_%.c,$(wildcard engine/*.c)))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
-CLI_OBJ  = $(BUILD)/engine/vzask.o
+CLI_OBJ  = $(BUILD)/engine/vzask.o $(patsubst %.c,$(BUILD)/%.o,$(wildcard engine/cli_*.c))
 BIN      = $(BUILD)/vzask
 TEST_SRC = $(sort $(wildcard tests/test_*.c))
 TESTS    = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)

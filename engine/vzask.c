@@ -3,6 +3,7 @@
  * folder, `vzask search` ranks its passages with BM25 and prints them with
  * exact citations (text, JSON, JSON lines or a TREC run).
  */
+#include "cli.h"
 #include "index.h"
 #include "paths.h"
 #include "search.h"
@@ -18,19 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { EXIT_ANSWERED = 0, EXIT_NONE = 1, EXIT_USAGE = 2, EXIT_CORPUS = 3, EXIT_INTERNAL = 4 };
-enum { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_TREC };
-
 #define MAX_K 1000
-
-typedef struct {
-    const char *corpus, *db, *data, *queries, *query;
-    const char **docs;
-    size_t ndocs;
-    int unit, format;
-    unsigned long k, context;
-    int help;
-} options;
 
 typedef struct {
     vz_textkit kit;
@@ -46,6 +35,9 @@ static const char usage_main[] =
     "Ask questions of a folder of English text documents.\n"
     "\n"
     "commands:\n"
+    "  \"QUESTION\"             answer a question (same as: ask \"QUESTION\")\n"
+    "  ask \"QUESTION\"         a short answer with its citations, or \"The corpus does not say.\"\n"
+    "  ask --jsonl            questions from stdin, one JSON object per line out\n"
     "  search \"QUERY\"        rank the corpus's passages for QUERY (BM25), with citations\n"
     "  search --queries FILE  many queries (ID<TAB>QUERY lines), one process\n"
     "  index                  build or rebuild the index of the corpus\n"
@@ -61,8 +53,8 @@ static const char usage_main[] =
     "  -h, --help      help (also `vzask COMMAND --help`)\n"
     "  --version       print the version\n"
     "\n"
-    "exit status: 0 found, 1 nothing found, 2 usage error, 3 corpus or index error,\n"
-    "4 internal error.\n";
+    "exit status: 0 answered or found, 1 abstained or nothing found, 2 usage error,\n"
+    "3 corpus or index error, 4 internal error.\n";
 
 static const char usage_search[] =
     "usage: vzask search [options] \"QUERY\"\n"
@@ -103,7 +95,7 @@ static void print_error(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
-static int usage_error(const char *fmt, const char *arg)
+int cli_usage_error(const char *fmt, const char *arg)
 {
     fputs("vzask: ", stderr);
     fprintf(stderr, fmt, arg);
@@ -112,7 +104,7 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 /* The exit status for a library status, after printing its message. */
-static int fail_status(int status)
+int cli_fail(int status)
 {
     const char *msg = vz_last_error();
     print_error("%s", *msg ? msg : vz_status_str(status));
@@ -167,23 +159,26 @@ static int takes_value(int argc, char **argv, int *i, const char *name, const ch
 static int parse_value_option(options *o, const char *name, const char *v)
 {
     if (!v)
-        return usage_error("option %s needs a value", name);
+        return cli_usage_error("option %s needs a value", name);
     if (!strcmp(name, "--corpus")) o->corpus = v;
     else if (!strcmp(name, "--db")) o->db = v;
     else if (!strcmp(name, "--data")) o->data = v;
     else if (!strcmp(name, "--queries")) o->queries = v;
     else if (!strcmp(name, "--doc")) {
         if (add_doc(o, v))
-            return usage_error("%s", "out of memory");
+            return cli_usage_error("%s", "out of memory");
     } else if (!strcmp(name, "--unit")) {
         if ((o->unit = vz_unit_parse(v)) < 0)
-            return usage_error("unknown unit '%s' (paragraph or sentence)", v);
+            return cli_usage_error("unknown unit '%s' (paragraph or sentence)", v);
     } else if (!strcmp(name, "-k") || !strcmp(name, "--k")) {
         if (parse_count(v, MAX_K, &o->k) || o->k == 0)
-            return usage_error("-k takes a number from 1 to 1000, not '%s'", v);
+            return cli_usage_error("-k takes a number from 1 to 1000, not '%s'", v);
+    } else if (!strcmp(name, "-n")) {
+        if (parse_count(v, 100, &o->n) || o->n == 0)
+            return cli_usage_error("-n takes a number from 1 to 100, not '%s'", v);
     } else if (!strcmp(name, "--context")) {
         if (parse_count(v, 50, &o->context))
-            return usage_error("--context takes a number from 0 to 50, not '%s'", v);
+            return cli_usage_error("--context takes a number from 0 to 50, not '%s'", v);
     }
     return 0;
 }
@@ -191,7 +186,7 @@ static int parse_value_option(options *o, const char *name, const char *v)
 static int parse_options(int argc, char **argv, int first, options *o)
 {
     static const char *const valued[] = {"--corpus", "--db", "--data", "--queries", "--doc",
-                                         "--unit", "--context", "-k"};
+                                         "--unit", "--context", "-k", "-n"};
     for (int i = first; i < argc; i++) {
         const char *a = argv[i], *v;
         int matched = 0, rc;
@@ -207,10 +202,11 @@ static int parse_options(int argc, char **argv, int first, options *o)
         else if (!strcmp(a, "--jsonl")) o->format = FMT_JSONL;
         else if (!strcmp(a, "--trec")) o->format = FMT_TREC;
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) o->help = 1;
+        else if (!strcmp(a, "--explain")) o->explain = 1;
         else if (!strcmp(a, "--") && i + 1 < argc && !o->query) o->query = argv[++i];
-        else if (a[0] == '-' && a[1] != '\0') return usage_error("unknown option '%s'", a);
+        else if (a[0] == '-' && a[1] != '\0') return cli_usage_error("unknown option '%s'", a);
         else if (!o->query) o->query = a;
-        else return usage_error("unexpected argument '%s' (quote the query)", a);
+        else return cli_usage_error("unexpected argument '%s' (quote the query)", a);
     }
     return 0;
 }
@@ -232,6 +228,19 @@ static int resolve_paths(const options *o, session *s)
         return VZ_OK;
     }
     return vz_default_index(s->corpus, vz_unit_name(o->unit), s->db, sizeof s->db);
+}
+
+int cli_ensure_index(const options *o, char *corpus, size_t clen, char *db, size_t dlen)
+{
+    session s = {0};
+    vz_index_config cfg = {s.corpus, s.db, o->unit, o->db != NULL};
+    int rc = resolve_paths(o, &s);
+    if (!rc) rc = vz_textkit_load(&s.kit, o->data);
+    if (!rc) rc = vz_index_ensure(&cfg, &s.kit, note_to_stderr, NULL);
+    vz_textkit_free(&s.kit);
+    snprintf(corpus, clen, "%s", s.corpus);
+    snprintf(db, dlen, "%s", s.db);
+    return rc;
 }
 
 static int make_doc_mask(const options *o, session *s)
@@ -310,7 +319,7 @@ static void print_passage_text(session *s, const vz_query *q, const vz_buf *text
     fputc('\n', stdout);
 }
 
-static int use_color(void)
+int cli_use_color(void)
 {
     const char *nc = getenv("NO_COLOR");
     return isatty(STDOUT_FILENO) && !(nc && *nc);
@@ -325,7 +334,7 @@ static void print_text_hit(session *s, const vz_query *q, size_t rank, const vz_
         printf(" (%s%s%s)", d->outlet ? d->outlet : "", d->outlet && d->date ? ", " : "",
                d->date ? d->date : "");
     printf("\n   %s.txt [%u, %u)\n", d->name, start, end);
-    print_passage_text(s, q, text, use_color());
+    print_passage_text(s, q, text, cli_use_color());
     putchar('\n');
 }
 
@@ -455,13 +464,13 @@ static int cmd_search(options *o)
         return EXIT_ANSWERED;
     }
     if (!o->queries && !o->query)
-        return usage_error("%s", "search needs a QUERY or --queries FILE");
+        return cli_usage_error("%s", "search needs a QUERY or --queries FILE");
     if (o->queries && o->query)
-        return usage_error("%s", "give a QUERY or --queries FILE, not both");
+        return cli_usage_error("%s", "give a QUERY or --queries FILE, not both");
     if (o->format == FMT_JSONL && !o->queries)
-        return usage_error("%s", "--jsonl goes with --queries (use --json for one query)");
+        return cli_usage_error("%s", "--jsonl goes with --queries (use --json for one query)");
     if (o->format == FMT_JSON && o->queries)
-        return usage_error("%s", "--json is for one query (use --jsonl with --queries)");
+        return cli_usage_error("%s", "--json is for one query (use --jsonl with --queries)");
     if (!o->k)
         o->k = o->queries ? 10 : 5;
     if (o->queries && o->format != FMT_JSONL)
@@ -475,7 +484,7 @@ static int cmd_search(options *o)
     if (fflush(stdout) != 0 && rc == VZ_OK)
         rc = vz_fail(VZ_EIO, "cannot write to stdout: %s", strerror(errno));
     if (rc)
-        return fail_status(rc);
+        return cli_fail(rc);
     return o->queries || found ? EXIT_ANSWERED : EXIT_NONE;
 }
 
@@ -486,7 +495,7 @@ static int cmd_index(options *o)
         return EXIT_ANSWERED;
     }
     if (o->query)
-        return usage_error("unexpected argument '%s'", o->query);
+        return cli_usage_error("unexpected argument '%s'", o->query);
     session s = {0};
     vz_build_stats st;
     int rc = resolve_paths(o, &s);
@@ -501,7 +510,7 @@ static int cmd_index(options *o)
     if (!rc) rc = vz_index_build(&cfg, &s.kit, &st);
     vz_textkit_free(&s.kit);
     if (rc)
-        return fail_status(rc);
+        return cli_fail(rc);
     printf("indexed %zu documents: %zu paragraphs, %zu sentences, %zu passages (%s), "
            "%zu terms in %.2f s\n-> %s\n", st.documents, st.paragraphs, st.sentences,
            st.passages, vz_unit_name(o->unit), st.terms, st.seconds, s.db);
@@ -520,13 +529,16 @@ int main(int argc, char **argv)
         printf("vzask %s\n", vz_version());
         return EXIT_ANSWERED;
     }
-    if (strcmp(argv[1], "search") && strcmp(argv[1], "index"))
-        return usage_error("unknown command '%s'", argv[1]);
-    if ((rc = parse_options(argc, argv, 2, &o)) != 0) {
+    /* vzask "QUESTION" [options] is vzask ask "QUESTION" [options]. */
+    int known = !strcmp(argv[1], "search") || !strcmp(argv[1], "index") || !strcmp(argv[1], "ask");
+    if ((rc = parse_options(argc, argv, known ? 2 : 1, &o)) != 0) {
         free(o.docs);
         return rc;
     }
-    rc = !strcmp(argv[1], "search") ? cmd_search(&o) : cmd_index(&o);
+    if (!known || !strcmp(argv[1], "ask"))
+        rc = cmd_ask(&o);
+    else
+        rc = !strcmp(argv[1], "search") ? cmd_search(&o) : cmd_index(&o);
     free(o.docs);
     return rc;
 }

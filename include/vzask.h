@@ -51,6 +51,109 @@ VZ_EXTERN const char *vz_status_str(int status);
  * NULL (empty when no failure was recorded). */
 VZ_EXTERN const char *vz_last_error(void);
 
+/* ---- Engines ------------------------------------------------------------ */
+
+typedef struct vz_engine vz_engine;       /* opaque; thread-safe */
+typedef struct vz_result vz_result;       /* opaque; owned by the caller */
+typedef struct vz_answer vz_answer;       /* borrowed from its result */
+typedef struct vz_citation vz_citation;   /* borrowed from its answer */
+
+#define VZ_ENGINE_OPTIONS_VERSION 1
+
+/* Open flags. */
+#define VZ_OPEN_READONLY   (1u << 0)  /* never write the index: a missing or stale one is VZ_EINDEX */
+#define VZ_OPEN_NO_REBUILD VZ_OPEN_READONLY
+
+typedef struct {
+    unsigned version;          /* VZ_ENGINE_OPTIONS_VERSION */
+    const char *corpus_dir;    /* NULL: the bundled/installed corpus */
+    const char *index_path;    /* NULL: the default cache file */
+    unsigned flags;            /* VZ_OPEN_* */
+    const char *data_dir;      /* NULL: the built-in data files; else a folder
+                                  whose files replace them by name */
+} vz_engine_options;
+#define VZ_ENGINE_OPTIONS_INIT { VZ_ENGINE_OPTIONS_VERSION, NULL, NULL, 0, NULL }
+
+/* Open an engine over a corpus folder, building or rebuilding its index
+ * when it is missing or stale.  opts may be NULL (the defaults).  On
+ * success *out owns the engine (close it with vz_engine_close); on failure
+ * *out is NULL and vz_last_error() says what happened.  Errors: VZ_EINVAL
+ * (NULL out, unknown options version), VZ_ECORPUS, VZ_EINDEX, VZ_EIO,
+ * VZ_ENOMEM.  Thread-safe. */
+VZ_EXTERN int vz_engine_open(vz_engine **out, const vz_engine_options *opts);
+
+/* Close an engine; NULL is a no-op.  No call on it may be running. */
+VZ_EXTERN void vz_engine_close(vz_engine *engine);
+
+/* ---- Asking ---------------------------------------------------------------- */
+
+#define VZ_ASK_OPTIONS_VERSION 1
+
+#define VZ_ASK_NO_ABSTAIN (1u << 0)   /* return the best answers even below the threshold */
+#define VZ_ASK_EXPLAIN    (1u << 1)   /* keep an explanation (vz_result_explain) */
+
+typedef struct {
+    unsigned version;          /* VZ_ASK_OPTIONS_VERSION */
+    unsigned max_answers;      /* 0: the default (3) */
+    const char *const *docs;   /* restrict to these document ids, or NULL */
+    size_t ndocs;
+    unsigned flags;            /* VZ_ASK_* */
+} vz_ask_options;
+#define VZ_ASK_OPTIONS_INIT { VZ_ASK_OPTIONS_VERSION, 0, NULL, 0, 0 }
+
+/* Answer a question: UTF-8, len bytes (no NUL needed).  opts may be NULL.
+ * On success *out owns a result (free it with vz_result_free), answered or
+ * not: an abstention is a result, not an error.  Errors: VZ_EINVAL (NULL
+ * arguments, an empty or all-blank question, invalid UTF-8, an embedded
+ * NUL, an unknown document id), VZ_EINDEX, VZ_ENOMEM.  Thread-safe: any
+ * number of threads may ask one engine at once. */
+VZ_EXTERN int vz_ask(vz_engine *engine, const char *question, size_t len,
+                     const vz_ask_options *opts, vz_result **out);
+
+/* Free a result and everything borrowed from it; NULL is a no-op. */
+VZ_EXTERN void vz_result_free(vz_result *result);
+
+/* 1 when the result holds at least one answer, 0 when the engine abstained. */
+VZ_EXTERN int vz_result_answered(const vz_result *r);
+/* The detected answer type: "count", "quantity", "person", "organization",
+ * "place", "date", "list", "description" or "unknown".  Static string. */
+VZ_EXTERN const char *vz_result_type(const vz_result *r);
+VZ_EXTERN size_t vz_result_answer_count(const vz_result *r);
+/* Answer i (best first), or NULL when i is out of range.  Lives as long as r. */
+VZ_EXTERN const vz_answer *vz_result_answer(const vz_result *r, size_t i);
+/* The result as the JSON object of `vzask ask --json` (schema 1), malloc'd:
+ * free it with vz_free.  NULL when out of memory. */
+VZ_EXTERN char *vz_result_json(const vz_result *r);
+/* With VZ_ASK_EXPLAIN: the question analysis, passages and candidate scores
+ * as text; else NULL.  Lives as long as r. */
+VZ_EXTERN const char *vz_result_explain(const vz_result *r);
+/* Free memory returned by vzask (vz_result_json); NULL is a no-op. */
+VZ_EXTERN void vz_free(void *p);
+
+/* The short answer (a few words, or a list's items joined as written). */
+VZ_EXTERN const char *vz_answer_text(const vz_answer *a);
+/* How sure the engine is, in [0, 1]. */
+VZ_EXTERN double vz_answer_confidence(const vz_answer *a);
+/* List answers: the number of items and item i (NULL out of range). */
+VZ_EXTERN size_t vz_answer_item_count(const vz_answer *a);
+VZ_EXTERN const char *vz_answer_item(const vz_answer *a, size_t i);
+VZ_EXTERN size_t vz_answer_citation_count(const vz_answer *a);
+/* Citation i, or NULL out of range.  Lives as long as the result. */
+VZ_EXTERN const vz_citation *vz_answer_citation(const vz_answer *a, size_t i);
+
+/* The document id (file name without .txt), its title and dateline date
+ * (NULL when unknown), the cited sentence, and its byte offsets [start, end)
+ * in the raw file: the file's bytes start..end are exactly the sentence. */
+VZ_EXTERN const char *vz_citation_doc(const vz_citation *c);
+VZ_EXTERN const char *vz_citation_title(const vz_citation *c);
+VZ_EXTERN const char *vz_citation_date(const vz_citation *c);
+VZ_EXTERN const char *vz_citation_sentence(const vz_citation *c);
+VZ_EXTERN size_t vz_citation_start(const vz_citation *c);
+VZ_EXTERN size_t vz_citation_end(const vz_citation *c);
+/* The answer's own words in the same file, [answer_start, answer_end);
+ * returns 0 when the answer is not a literal span of this citation. */
+VZ_EXTERN int vz_citation_answer_span(const vz_citation *c, size_t *start, size_t *end);
+
 #ifdef __cplusplus
 }
 #endif

@@ -28,6 +28,7 @@ VZ_EMBED(vz_data_segment, "data/segment.rules")
 VZ_EMBED(vz_data_question, "data/question.rules")
 VZ_EMBED(vz_data_gazetteer, "data/gazetteer.rules")
 VZ_EMBED(vz_data_templates, "data/templates.rules")
+VZ_EMBED(vz_data_synonyms, "data/synonyms.txt")
 
 static const struct {
     const char *name;
@@ -39,6 +40,7 @@ static const struct {
     {"question.rules", vz_data_question_start, vz_data_question_end},
     {"gazetteer.rules", vz_data_gazetteer_start, vz_data_gazetteer_end},
     {"templates.rules", vz_data_templates_start, vz_data_templates_end},
+    {"synonyms.txt", vz_data_synonyms_start, vz_data_synonyms_end},
 };
 
 int vz_data_load(const char *override_dir, const char *name, vz_data *out)

@@ -271,22 +271,24 @@ void vz_reader_free(vz_reader *r)
 
 vz_analyser *vz_reader_analyser(vz_reader *r) { return r->analyser; }
 
-static int add_query_term(const vz_token *tok, void *ctx)
+int vz_query_add(vz_query *q, const char *term, size_t len, double weight)
 {
-    vz_query *q = ctx;
-    if (tok->flags & VZ_TOK_STOP)
-        return 0;
     void *p = q->terms;
     if (vz_grow(&p, &q->cap, q->n + 1, sizeof *q->terms))
         return VZ_ENOMEM;
     q->terms = p;
     vz_qterm *t = &q->terms[q->n];
     memset(t, 0, sizeof *t);
-    if (!(t->term = vz_strndup(tok->stem, tok->stem_len)))
+    if (!(t->term = vz_strndup(term, len)))
         return vz_fail(VZ_ENOMEM, "out of memory");
-    t->weight = 1;
+    t->weight = weight;
     q->n++;
-    return 0;
+    return VZ_OK;
+}
+
+static int add_query_term(const vz_token *tok, void *ctx)
+{
+    return tok->flags & VZ_TOK_STOP ? 0 : vz_query_add(ctx, tok->stem, tok->stem_len, 1);
 }
 
 static int by_term(const void *a, const void *b)
@@ -296,7 +298,7 @@ static int by_term(const void *a, const void *b)
 
 /* Each stem once, weighted by its count: sort and merge, so that even a
  * query of a megabyte takes n log n, not n squared. */
-static void merge_duplicates(vz_query *q)
+void vz_query_merge(vz_query *q)
 {
     if (q->n < 2)
         return;
@@ -320,7 +322,7 @@ int vz_query_parse(vz_reader *r, const char *text, size_t len, vz_query *q)
     if (rc)
         vz_query_free(q);
     else
-        merge_duplicates(q);
+        vz_query_merge(q);
     return rc;
 }
 

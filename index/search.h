@@ -84,6 +84,10 @@ typedef struct {
  * error: the query matches nothing. */
 int  vz_query_parse(vz_reader *r, const char *text, size_t len, vz_query *q);
 void vz_query_free(vz_query *q);
+/* Build a query by hand: add a term (a stem) with a weight, then merge
+ * repeated terms (weights add up) before searching. */
+int  vz_query_add(vz_query *q, const char *term, size_t len, double weight);
+void vz_query_merge(vz_query *q);
 
 typedef struct {
     uint32_t passage;

@@ -1,0 +1,586 @@
+/*
+ * answer.c - implements vz_ask: question analysis, passage retrieval,
+ * candidate answers from the templates of the question's type, scoring,
+ * merging of equal answers with their citations, confidence and abstention.
+ *
+ * A candidate's score is the product of its passage's BM25 score (relative
+ * to the best passage), how much of the question its sentence covers (IDF
+ * weighted, synonyms counting for their word), and how close it stands to
+ * the question's words in the sentence; equal answers add up their scores.
+ * The confidence is the coverage of the best supporting sentence, so a
+ * question whose rare words the corpus lacks is not answered.
+ */
+#include "engine.h"
+#include "result.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PASSAGES 10          /* passages read for candidates */
+#define MAX_OCC 3            /* citations kept per answer */
+#define MAX_WORDS 8          /* a factoid answer has at most this many words */
+#define ABSTAIN_BELOW 0.45   /* confidence threshold (see README) */
+#define DEFAULT_ANSWERS 3
+#define MAX_QUESTION 8192   /* bytes; longer is not a question but a document */
+
+typedef struct {
+    char *stem;
+    double idf;              /* for coverage: absent terms count as rarest */
+    int key;                 /* index of the key term it stands for */
+} qword;
+
+typedef struct {
+    uint32_t doc, sent_start, sent_end, ans_start, ans_end;
+} occurrence;
+
+typedef struct {
+    char *key, *text;
+    double score, best, coverage;
+    occurrence occ[MAX_OCC];
+    size_t nocc;
+} candidate;
+
+typedef struct {
+    vz_engine *e;
+    vz_reader *r;
+    vz_qtype qt;
+    const char *q;
+    size_t qlen;
+    qword *words;            /* key terms first, then synonyms */
+    size_t nwords, nkeys;
+    double total_idf;
+    candidate *cands;
+    size_t ncands, capcands;
+    vz_buf explain;
+    int explaining;
+} asking;
+
+/* ---- question words ---------------------------------------------------- */
+
+static int add_word(asking *a, const char *stem, size_t len, int key)
+{
+    for (size_t i = 0; i < a->nwords; i++)
+        if (strlen(a->words[i].stem) == len && !memcmp(a->words[i].stem, stem, len))
+            return VZ_OK;
+    qword *w = realloc(a->words, (a->nwords + 1) * sizeof *w);
+    if (!w)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    a->words = w;
+    w[a->nwords] = (qword){vz_strndup(stem, len), 0, key < 0 ? (int)a->nwords : key};
+    if (!w[a->nwords].stem)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    a->nwords++;
+    return VZ_OK;
+}
+
+/* Key terms: the question's non-stop words outside its cue. */
+static int take_key(const vz_token *tok, void *ctx)
+{
+    asking *a = ctx;
+    if ((tok->flags & VZ_TOK_STOP) ||
+        (tok->start >= a->qt.cue_start && tok->end <= a->qt.cue_end && a->qt.cue_end))
+        return 0;
+    return add_word(a, tok->stem, tok->stem_len, -1);
+}
+
+static int add_synonyms(asking *a)
+{
+    const vz_qa *qa = a->e->qa;
+    for (size_t k = 0; k < a->nkeys; k++)
+        for (size_t g = 0; g < qa->ngroups; g++) {
+            const vz_syngroup *grp = &qa->groups[g];
+            int hit = 0;
+            for (size_t j = 0; j < grp->n && !hit; j++)
+                hit = strcmp(grp->stems[j], a->words[k].stem) == 0;
+            for (size_t j = 0; hit && j < grp->n; j++) {
+                int rc = add_word(a, grp->stems[j], strlen(grp->stems[j]), (int)k);
+                if (rc)
+                    return rc;
+            }
+        }
+    return VZ_OK;
+}
+
+static int build_query(asking *a, vz_query *q)
+{
+    memset(q, 0, sizeof *q);
+    int rc = vz_analyse(vz_reader_analyser(a->r), a->q, a->qlen, take_key, a);
+    a->nkeys = a->nwords;
+    if (!rc)
+        rc = add_synonyms(a);
+    for (size_t i = 0; !rc && i < a->nwords; i++)
+        rc = vz_query_add(q, a->words[i].stem, strlen(a->words[i].stem),
+                          (int)i < (int)a->nkeys ? 1.0 : 0.5);
+    if (!rc)
+        vz_query_merge(q);
+    return rc;
+}
+
+/* IDF for coverage: terms the corpus lacks count as the rarest of all. */
+static void set_idf(asking *a, const vz_query *q)
+{
+    double n = (double)a->e->idx->npassages;
+    for (size_t i = 0; i < a->nwords; i++) {
+        uint32_t df = 0;
+        for (size_t j = 0; j < q->n; j++)
+            if (strcmp(q->terms[j].term, a->words[i].stem) == 0)
+                df = q->terms[j].df;
+        a->words[i].idf = log(1 + (n - df + 0.5) / (df + 0.5));
+    }
+    a->total_idf = 0;
+    for (size_t k = 0; k < a->nkeys; k++)
+        a->total_idf += a->words[k].idf;
+}
+
+/* ---- sentences ----------------------------------------------------------- */
+
+typedef struct {
+    asking *a;
+    unsigned char *covered;   /* per key term */
+    size_t *pos;              /* token positions of question words */
+    size_t npos, cappos;
+    size_t ntokens;
+} sent_scan;
+
+static int scan_token(const vz_token *tok, void *ctx)
+{
+    sent_scan *s = ctx;
+    s->ntokens = tok->index + 1;
+    if (tok->flags & VZ_TOK_STOP)
+        return 0;
+    for (size_t i = 0; i < s->a->nwords; i++) {
+        const qword *w = &s->a->words[i];
+        if (strlen(w->stem) != tok->stem_len || memcmp(w->stem, tok->stem, tok->stem_len))
+            continue;
+        s->covered[w->key] = 1;
+        void *p = s->pos;
+        if (vz_grow(&p, &s->cappos, s->npos + 1, sizeof *s->pos))
+            return VZ_ENOMEM;
+        s->pos = p;
+        s->pos[s->npos++] = tok->index;
+        break;
+    }
+    return 0;
+}
+
+static double coverage_of(const asking *a, const unsigned char *covered)
+{
+    double c = 0;
+    for (size_t k = 0; k < a->nkeys; k++)
+        if (covered[k])
+            c += a->words[k].idf;
+    return a->total_idf > 0 ? c / a->total_idf : 0;
+}
+
+/* ---- candidates ---------------------------------------------------------- */
+
+typedef struct {
+    asking *a;
+    const char *text;         /* the sentence */
+    uint32_t doc, start, end; /* the sentence in the raw file */
+    double weight;            /* passage score x coverage */
+    double coverage;
+    sent_scan *scan;
+} cand_ctx;
+
+typedef struct {
+    const asking *a;
+    size_t words, question_words, first_index;
+} span_scan;
+
+static int scan_span(const vz_token *tok, void *ctx)
+{
+    span_scan *s = ctx;
+    if (s->words++ == 0)
+        s->first_index = tok->index;
+    if (tok->flags & VZ_TOK_STOP)
+        return 0;
+    for (size_t i = 0; i < s->a->nkeys; i++)
+        if (strlen(s->a->words[i].stem) == tok->stem_len &&
+            !memcmp(s->a->words[i].stem, tok->stem, tok->stem_len)) {
+            s->question_words++;
+            break;
+        }
+    return 0;
+}
+
+/* Where a candidate starts among the sentence's tokens. */
+typedef struct {
+    size_t at, index;
+    int found;
+} locate;
+
+static int locate_token(const vz_token *tok, void *ctx)
+{
+    locate *l = ctx;
+    if (!l->found && tok->end > l->at) {
+        l->index = tok->index;
+        l->found = 1;
+    }
+    return 0;
+}
+
+static double proximity(const sent_scan *s, size_t index, size_t words)
+{
+    size_t best = SIZE_MAX;
+    for (size_t i = 0; i < s->npos; i++) {
+        size_t p = s->pos[i];
+        size_t d = p < index ? index - p : p >= index + words ? p - (index + words) + 1 : 0;
+        if (d < best)
+            best = d;
+    }
+    return best == SIZE_MAX ? 0.3 : 1.0 / (1.0 + (double)best / 6.0);
+}
+
+static char *merge_key(const char *text, size_t len)
+{
+    size_t n;
+    char *k = vz_normalise(text, len, &n);
+    if (!k)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = k[i];
+        if (strchr("\"'.,;:()[]", c) || (c & 0x80 && i + 2 < n && (unsigned char)c == 0xe2))
+            continue;   /* quotes and punctuation do not make answers differ */
+        if (c == ' ' && (o == 0 || k[o - 1] == ' '))
+            continue;
+        k[o++] = c;
+    }
+    while (o && k[o - 1] == ' ')
+        o--;
+    k[o] = '\0';
+    const char *skip[] = {"the ", "on ", "in ", "a ", "an "};
+    for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
+        if (!strncmp(k, skip[i], strlen(skip[i])))
+            memmove(k, k + strlen(skip[i]), strlen(k) - strlen(skip[i]) + 1);
+    return k;
+}
+
+static candidate *find_or_add(asking *a, char *key, const char *text, size_t len)
+{
+    for (size_t i = 0; i < a->ncands; i++)
+        if (!strcmp(a->cands[i].key, key)) {
+            free(key);
+            return &a->cands[i];
+        }
+    void *p = a->cands;
+    if (vz_grow(&p, &a->capcands, a->ncands + 1, sizeof *a->cands)) {
+        free(key);
+        return NULL;
+    }
+    a->cands = p;
+    candidate *c = &a->cands[a->ncands];
+    memset(c, 0, sizeof *c);
+    c->key = key;
+    if (!(c->text = vz_strndup(text, len))) {
+        free(key);
+        return NULL;
+    }
+    a->ncands++;
+    return c;
+}
+
+static void add_occurrence(candidate *c, const cand_ctx *x, size_t s, size_t e, double score)
+{
+    for (size_t i = 0; i < c->nocc; i++)
+        if (c->occ[i].doc == x->doc && c->occ[i].sent_start == x->start)
+            return;
+    if (c->nocc < MAX_OCC)
+        c->occ[c->nocc++] = (occurrence){x->doc, x->start, x->end, (uint32_t)(x->start + s),
+                                         (uint32_t)(x->start + e)};
+    (void)score;
+}
+
+static int on_candidate(size_t s, size_t e, unsigned line, void *ctx)
+{
+    cand_ctx *x = ctx;
+    asking *a = x->a;
+    (void)line;
+    span_scan sp = {a, 0, 0, 0};
+    vz_analyse(vz_reader_analyser(a->r), x->text + s, e - s, scan_span, &sp);
+    if (sp.words == 0 || sp.question_words == sp.words)
+        return 0;   /* the question's own words are never the answer */
+    if (a->qt.type != VZ_TYPE_LIST && sp.words > MAX_WORDS)
+        return 0;
+    locate l = {s, 0, 0};
+    vz_analyse(vz_reader_analyser(a->r), x->text, e, locate_token, &l);
+    double score = x->weight * proximity(x->scan, l.index, sp.words) *
+                   (sp.question_words ? 0.5 : 1.0);
+    char *key = merge_key(x->text + s, e - s);
+    candidate *c = key ? find_or_add(a, key, x->text + s, e - s) : NULL;
+    if (!c)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    c->score += score;
+    if (score > c->best) {
+        c->best = score;
+        free(c->text);
+        c->text = vz_strndup(x->text + s, e - s);
+    }
+    if (x->coverage > c->coverage)
+        c->coverage = x->coverage;
+    add_occurrence(c, x, s, e, score);
+    return 0;
+}
+
+/* Score every candidate of one sentence. */
+static int read_sentence(asking *a, uint32_t sid, double passage_weight)
+{
+    const vz_index *idx = a->e->idx;
+    const vz_sentence_info *si = &idx->sentences[sid];
+    vz_buf text = {0};
+    unsigned char *covered = calloc(a->nkeys ? a->nkeys : 1, 1);
+    sent_scan scan = {a, covered, NULL, 0, 0, 0};
+    if (!covered)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    int rc = vz_reader_text(a->r, si->doc, si->start, si->end, &text);
+    if (!rc)
+        rc = vz_analyse(vz_reader_analyser(a->r), text.data, text.len, scan_token, &scan);
+    double cov = coverage_of(a, covered);
+    cand_ctx x = {a, text.data, si->doc, si->start, si->end, passage_weight * (0.2 + cov), cov,
+                  &scan};
+    if (!rc)
+        rc = vz_extract(a->e->qa->extractor, a->qt.type, text.data, text.len, on_candidate, &x);
+    free(scan.pos);
+    free(covered);
+    vz_buf_free(&text);
+    return rc;
+}
+
+static int gather(asking *a, const unsigned char *mask)
+{
+    vz_query q;
+    vz_hit hits[PASSAGES];
+    size_t n = 0;
+    int rc = build_query(a, &q);
+    if (!rc)
+        rc = vz_search(a->r, &q, mask, PASSAGES, hits, &n);
+    if (!rc)
+        set_idf(a, &q);
+    vz_query_free(&q);
+    for (size_t i = 0; !rc && i < n; i++) {
+        const vz_passage_info *p = &a->e->idx->passages[hits[i].passage];
+        double w = hits[i].score / hits[0].score;
+        for (uint32_t s = p->first_sentence; !rc && s <= p->last_sentence; s++)
+            rc = read_sentence(a, s, w);
+        if (a->explaining)
+            vz_buf_printf(&a->explain, "passage %zu  %.3f  %s [%u, %u)\n", i + 1, hits[i].score,
+                          a->e->idx->docs[p->doc].name, p->start, p->end);
+    }
+    return rc;
+}
+
+/* ---- results --------------------------------------------------------------- */
+
+static int by_score(const void *x, const void *y)
+{
+    const candidate *a = x, *b = y;
+    return a->score < b->score ? 1 : a->score > b->score ? -1 : strcmp(a->key, b->key);
+}
+
+/* Confidence: how much of the question the best sentence covers, lowered
+ * when a rival answer scores nearly as well. */
+static double confidence_of(const candidate *c, const candidate *next)
+{
+    double share = next ? c->score / (c->score + next->score) : 1.0;
+    return c->coverage * (0.5 + 0.5 * share);
+}
+
+static int split_items(vz_answer *ans)
+{
+    const char *s = ans->text;
+    size_t cap = 0;
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        const char *and_ = strstr(s, " and ");
+        if (and_ && (size_t)(and_ - s) < n)
+            n = (size_t)(and_ - s);
+        const char *end = s + n;
+        while (*s == ' ')
+            s++;
+        if (end > s) {
+            void *p = ans->items;
+            if (vz_grow(&p, &cap, ans->nitems + 1, sizeof *ans->items))
+                return VZ_ENOMEM;
+            ans->items = p;
+            if (!(ans->items[ans->nitems] = vz_strndup(s, (size_t)(end - s))))
+                return vz_fail(VZ_ENOMEM, "out of memory");
+            ans->nitems++;
+        }
+        s = *end == ',' ? end + 1 : *end ? end + 5 : end;
+        if (!strncmp(s, " and ", 5))
+            s += 5;
+        else if (!strncmp(s, "and ", 4))
+            s += 4;
+    }
+    return VZ_OK;
+}
+
+static int make_citation(asking *a, const occurrence *o, vz_citation *c)
+{
+    const vz_doc_meta *d = &a->e->idx->docs[o->doc];
+    vz_buf text = {0};
+    int rc = vz_reader_text(a->r, o->doc, o->sent_start, o->sent_end, &text);
+    if (rc)
+        return rc;
+    c->doc = vz_strdup(d->name);
+    c->title = vz_strdup(d->title);
+    c->date = vz_strdup(d->date);
+    c->sentence = text.data;
+    c->start = o->sent_start;
+    c->end = o->sent_end;
+    c->answer_start = o->ans_start;
+    c->answer_end = o->ans_end;
+    return c->doc ? VZ_OK : vz_fail(VZ_ENOMEM, "out of memory");
+}
+
+static int make_answer(asking *a, size_t i, vz_answer *ans)
+{
+    const candidate *c = &a->cands[i];
+    ans->text = vz_strdup(c->text);
+    ans->confidence = confidence_of(c, i + 1 < a->ncands ? &a->cands[i + 1] : NULL);
+    ans->citations = calloc(c->nocc, sizeof *ans->citations);
+    if (!ans->text || !ans->citations)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    int rc = VZ_OK;
+    for (size_t k = 0; rc == VZ_OK && k < c->nocc; k++, ans->ncitations++)
+        rc = make_citation(a, &c->occ[k], &ans->citations[k]);
+    if (rc == VZ_OK && a->qt.type == VZ_TYPE_LIST)
+        rc = split_items(ans);
+    return rc;
+}
+
+static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
+{
+    if (a->ncands > 1)
+        qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
+    size_t want = o && o->max_answers ? o->max_answers : DEFAULT_ANSWERS;
+    size_t n = a->ncands < want ? a->ncands : want;
+    if (n && !(o && (o->flags & VZ_ASK_NO_ABSTAIN)) &&
+        confidence_of(&a->cands[0], a->ncands > 1 ? &a->cands[1] : NULL) < ABSTAIN_BELOW)
+        n = 0;
+    res->answers = n ? calloc(n, sizeof *res->answers) : NULL;
+    if (n && !res->answers)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    int rc = VZ_OK;
+    for (size_t i = 0; rc == VZ_OK && i < n; i++, res->nanswers++)
+        rc = make_answer(a, i, &res->answers[i]);
+    for (size_t i = 0; a->explaining && i < a->ncands && i < 10; i++)
+        vz_buf_printf(&a->explain, "candidate %zu  %.4f  coverage %.2f  \"%s\"\n", i + 1,
+                      a->cands[i].score, a->cands[i].coverage, a->cands[i].text);
+    return rc;
+}
+
+/* ---- vz_ask ------------------------------------------------------------------ */
+
+static int check_question(const char *q, size_t len)
+{
+    if (len > MAX_QUESTION)
+        return vz_fail(VZ_EINVAL, "the question is %zu bytes long, more than %d: ask a "
+                       "shorter question", len, MAX_QUESTION);
+    if (memchr(q, '\0', len))
+        return vz_fail(VZ_EINVAL, "the question holds a NUL byte: pass its length without it");
+    size_t bad = vz_utf8_invalid_at(q, len);
+    if (bad < len)
+        return vz_fail(VZ_EINVAL, "the question is not valid UTF-8 (byte %zu): convert it "
+                       "to UTF-8", bad);
+    for (size_t i = 0; i < len; i++)
+        if (!strchr(" \t\r\n", q[i]))
+            return VZ_OK;
+    return vz_fail(VZ_EINVAL, "the question is empty: ask something");
+}
+
+static int doc_mask(vz_engine *e, const vz_ask_options *o, unsigned char **mask)
+{
+    *mask = NULL;
+    if (!o || !o->docs || !o->ndocs)
+        return VZ_OK;
+    *mask = calloc(e->idx->ndocs ? e->idx->ndocs : 1, 1);
+    if (!*mask)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t i = 0; i < o->ndocs; i++) {
+        long d = o->docs[i] ? vz_index_find_doc(e->idx, o->docs[i]) : -1;
+        if (d < 0)
+            return vz_fail(VZ_EINVAL, "no document '%s' in the corpus: give a file name "
+                           "without .txt", o->docs[i] ? o->docs[i] : "(null)");
+        (*mask)[d] = 1;
+    }
+    return VZ_OK;
+}
+
+static void explain_question(asking *a)
+{
+    vz_buf_printf(&a->explain, "type %s (question.rules line %u)\n", vz_type_name(a->qt.type),
+                  a->qt.rule_line);
+    if (a->qt.focus_end > a->qt.focus_start)
+        vz_buf_printf(&a->explain, "focus \"%.*s\"\n", (int)(a->qt.focus_end - a->qt.focus_start),
+                      a->q + a->qt.focus_start);
+    for (size_t i = 0; i < a->nwords; i++)
+        vz_buf_printf(&a->explain, "%s %s  idf %.2f\n", i < a->nkeys ? "term" : "synonym",
+                      a->words[i].stem, a->words[i].idf);
+}
+
+static void release(asking *a)
+{
+    for (size_t i = 0; i < a->nwords; i++)
+        free(a->words[i].stem);
+    free(a->words);
+    for (size_t i = 0; i < a->ncands; i++) {
+        free(a->cands[i].key);
+        free(a->cands[i].text);
+    }
+    free(a->cands);
+    vz_buf_free(&a->explain);
+}
+
+int vz_ask(vz_engine *e, const char *question, size_t len, const vz_ask_options *opts,
+           vz_result **out)
+{
+    if (!out)
+        return vz_fail(VZ_EINVAL, "vz_ask: out is NULL");
+    *out = NULL;
+    if (!e || !question)
+        return vz_fail(VZ_EINVAL, "vz_ask: %s is NULL", e ? "the question" : "the engine");
+    if (opts && opts->version != VZ_ASK_OPTIONS_VERSION)
+        return vz_fail(VZ_EINVAL, "vz_ask: options version %u is not %u: initialise them "
+                       "with VZ_ASK_OPTIONS_INIT", opts->version, VZ_ASK_OPTIONS_VERSION);
+    int rc = check_question(question, len);
+    if (rc)
+        return rc;
+    asking a = {.e = e, .q = question, .qlen = len,
+                .explaining = opts && (opts->flags & VZ_ASK_EXPLAIN)};
+    unsigned char *mask = NULL;
+    vz_result *res = calloc(1, sizeof *res);
+    if (!res)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    rc = doc_mask(e, opts, &mask);
+    if (!rc) rc = vz_engine_reader(e, &a.r);
+    if (!rc) rc = vz_question_type(e->qa->qrules, question, len, &a.qt);
+    if (!rc) rc = gather(&a, mask);
+    if (!rc && a.explaining) {
+        vz_buf tail = a.explain;
+        a.explain = (vz_buf){0};
+        explain_question(&a);
+        vz_buf_append(&a.explain, tail.data ? tail.data : "", tail.len);
+        vz_buf_free(&tail);
+    }
+    res->type = a.qt.type;
+    if (!rc) rc = build_result(&a, opts, res);
+    if (!rc && !(res->question = vz_strndup(question, len)))
+        rc = vz_fail(VZ_ENOMEM, "out of memory");
+    if (!rc && a.explaining) {
+        res->explain = a.explain.data;
+        a.explain = (vz_buf){0};
+    }
+    vz_engine_release(e, a.r);
+    release(&a);
+    free(mask);
+    if (rc) {
+        vz_result_free(res);
+        return rc;
+    }
+    *out = res;
+    return VZ_OK;
+}

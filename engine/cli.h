@@ -1,0 +1,34 @@
+/*
+ * cli.h - what the vzask command's files share: options, exit codes, and
+ * the helpers for errors and output.
+ */
+#ifndef VZ_CLI_H
+#define VZ_CLI_H
+
+#include <stddef.h>
+
+enum { EXIT_ANSWERED = 0, EXIT_NONE = 1, EXIT_USAGE = 2, EXIT_CORPUS = 3, EXIT_INTERNAL = 4 };
+enum { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_TREC };
+
+typedef struct {
+    const char *corpus, *db, *data, *queries, *query;
+    const char **docs;
+    size_t ndocs;
+    int unit, format;
+    unsigned long k, context, n;
+    int help, explain;
+} options;
+
+/* "vzask: <what>: see vzask --help" on stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *fmt, const char *arg);
+/* Print the thread's last error and map a library status to an exit code. */
+int cli_fail(int status);
+/* Colour on stdout: a terminal, and NO_COLOR unset. */
+int cli_use_color(void);
+/* Make the index of o's corpus fresh, with a note on stderr when it is
+ * (re)built; corpus and db receive the paths used. */
+int cli_ensure_index(const options *o, char *corpus, size_t clen, char *db, size_t dlen);
+
+int cmd_ask(options *o);
+
+#endif

@@ -1,0 +1,164 @@
+/*
+ * test_api.c - the public API of vzask.h: opening engines, asking, results
+ * and their citations (every citation cuts its sentence, and its answer,
+ * exactly out of the raw file), abstention, and the errors a caller can
+ * meet.
+ */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vzask.h"
+
+static char *tmp;
+
+static int setup(void **state)
+{
+    char db[4096];
+    tmp = ts_tmpdir();
+    snprintf(db, sizeof db, "%s/api.db", tmp);
+    vz_engine_options o = VZ_ENGINE_OPTIONS_INIT;
+    o.corpus_dir = "corpus";
+    o.index_path = db;
+    vz_engine *e;
+    assert_int_equal(vz_engine_open(&e, &o), VZ_OK);
+    *state = e;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    vz_engine_close(*state);
+    ts_rmtree(tmp);
+    free(tmp);
+    return 0;
+}
+
+static vz_result *ask(vz_engine *e, const char *q)
+{
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), NULL, &r), VZ_OK);
+    assert_non_null(r);
+    return r;
+}
+
+static void assert_citations_cut_the_file(const vz_answer *a)
+{
+    assert_true(vz_answer_citation_count(a) > 0);
+    for (size_t i = 0; i < vz_answer_citation_count(a); i++) {
+        const vz_citation *c = vz_answer_citation(a, i);
+        char path[4096];
+        size_t len, s = vz_citation_start(c), e = vz_citation_end(c), as, ae;
+        snprintf(path, sizeof path, "corpus/%s.txt", vz_citation_doc(c));
+        char *raw = ts_read(path, &len);
+        assert_non_null(raw);
+        assert_true(s < e && e <= len);
+        assert_int_equal(strlen(vz_citation_sentence(c)), e - s);
+        assert_memory_equal(vz_citation_sentence(c), raw + s, e - s);
+        if (vz_citation_answer_span(c, &as, &ae)) {
+            assert_true(s <= as && as < ae && ae <= e);
+            assert_memory_equal(raw + as, vz_answer_text(a), ae - as);
+        }
+        free(raw);
+    }
+}
+
+static void answers_a_count_with_an_exact_citation(void **state)
+{
+    vz_result *r = ask(*state, "how many died in the Caracas strike");
+    assert_true(vz_result_answered(r));
+    assert_string_equal(vz_result_type(r), "count");
+    const vz_answer *a = vz_result_answer(r, 0);
+    assert_non_null(strstr(vz_answer_text(a), "40"));
+    assert_true(vz_answer_confidence(a) > 0 && vz_answer_confidence(a) <= 1);
+    assert_citations_cut_the_file(a);
+    assert_null(vz_result_answer(r, 99));
+    char *json = vz_result_json(r);
+    assert_non_null(strstr(json, "\"answered\":true"));
+    vz_free(json);
+    vz_result_free(r);
+}
+
+static void abstains_when_the_corpus_does_not_say(void **state)
+{
+    vz_result *r = ask(*state, "Who won the 2014 Eurovision Song Contest?");
+    assert_false(vz_result_answered(r));
+    assert_int_equal(vz_result_answer_count(r), 0);
+    char *json = vz_result_json(r);
+    assert_non_null(strstr(json, "\"answers\":[]"));
+    vz_free(json);
+    vz_result_free(r);
+}
+
+static void list_answers_have_items(void **state)
+{
+    vz_result *r = ask(*state, "who recognized Guaidó");
+    assert_true(vz_result_answered(r));
+    assert_string_equal(vz_result_type(r), "list");
+    const vz_answer *a = vz_result_answer(r, 0);
+    assert_true(vz_answer_item_count(a) >= 3);
+    assert_citations_cut_the_file(a);
+    vz_result_free(r);
+}
+
+static void bad_calls_are_clear_errors(void **state)
+{
+    vz_engine *e = *state;
+    vz_result *r = (vz_result *)1;
+    assert_int_equal(vz_ask(e, NULL, 0, NULL, &r), VZ_EINVAL);
+    assert_null(r);
+    assert_int_equal(vz_ask(NULL, "x", 1, NULL, &r), VZ_EINVAL);
+    assert_int_equal(vz_ask(e, "x", 1, NULL, NULL), VZ_EINVAL);
+    assert_int_equal(vz_ask(e, "  \t\n", 4, NULL, &r), VZ_EINVAL);
+    assert_non_null(strstr(vz_last_error(), "empty"));
+    assert_int_equal(vz_ask(e, "who\0is", 6, NULL, &r), VZ_EINVAL);
+    assert_non_null(strstr(vz_last_error(), "NUL"));
+    assert_int_equal(vz_ask(e, "caf\xc3", 4, NULL, &r), VZ_EINVAL);
+    assert_non_null(strstr(vz_last_error(), "UTF-8"));
+    size_t big = 1 << 20;
+    char *q = malloc(big);
+    memset(q, 'a', big);
+    assert_int_equal(vz_ask(e, q, big, NULL, &r), VZ_EINVAL);
+    free(q);
+    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
+    const char *docs[] = {"no-such-doc"};
+    ao.docs = docs;
+    ao.ndocs = 1;
+    assert_int_equal(vz_ask(e, "who", 3, &ao, &r), VZ_EINVAL);
+    ao.ndocs = 0;
+    ao.version = 99;
+    assert_int_equal(vz_ask(e, "who", 3, &ao, &r), VZ_EINVAL);
+    vz_result_free(NULL);
+    vz_engine_close(NULL);
+    vz_free(NULL);
+    assert_string_equal(vz_status_str(VZ_EINDEX), "index error");
+}
+
+static void opening_errors(void **state)
+{
+    (void)state;
+    vz_engine *e = (vz_engine *)1;
+    vz_engine_options o = VZ_ENGINE_OPTIONS_INIT;
+    o.corpus_dir = "/nonexistent/corpus";
+    o.index_path = "/tmp/vz-never-made.db";
+    assert_int_equal(vz_engine_open(&e, &o), VZ_ECORPUS);
+    assert_null(e);
+    assert_non_null(strstr(vz_last_error(), "/nonexistent/corpus"));
+    o.version = 7;
+    assert_int_equal(vz_engine_open(&e, &o), VZ_EINVAL);
+    assert_int_equal(vz_engine_open(NULL, NULL), VZ_EINVAL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(answers_a_count_with_an_exact_citation),
+        cmocka_unit_test(abstains_when_the_corpus_does_not_say),
+        cmocka_unit_test(list_answers_have_items),
+        cmocka_unit_test(bad_calls_are_clear_errors),
+        cmocka_unit_test(opening_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
