@@ -17,6 +17,9 @@ typedef struct {
     int unit, format;
     unsigned long k, context, n;
     int help, explain;
+    const char *details;           /* eval --details FILE */
+    const char **fail_under;       /* eval --fail-under METRIC=VALUE, repeatable */
+    size_t nfail_under;
 } options;
 
 /* "vzask: <what>: see vzask --help" on stderr; returns EXIT_USAGE. */
@@ -29,6 +32,11 @@ int cli_use_color(void);
  * (re)built; corpus and db receive the paths used. */
 int cli_ensure_index(const options *o, char *corpus, size_t clen, char *db, size_t dlen);
 
+/* Ensure the index, then open an engine on it (read-only: it is fresh). */
+struct vz_engine;
+int cli_open_engine(const options *o, struct vz_engine **e);
+
 int cmd_ask(options *o);
+int cmd_eval(options *o);
 
 #endif

@@ -92,7 +92,7 @@ static int print_json(const vz_result *r, const char *id, int flush)
     return EXIT_ANSWERED;
 }
 
-static int open_engine(const options *o, vz_engine **e)
+int cli_open_engine(const options *o, vz_engine **e)
 {
     char corpus[PATH_MAX], db[PATH_MAX];
     int rc = cli_ensure_index(o, corpus, sizeof corpus, db, sizeof db);
@@ -173,7 +173,7 @@ int cmd_ask(options *o)
         return cli_usage_error("%s", "--jsonl reads questions from stdin: give no QUESTION");
     vz_engine *e = NULL;
     vz_result *r = NULL;
-    int rc = open_engine(o, &e);
+    int rc = cli_open_engine(o, &e);
     if (rc) {
         vz_engine_close(e);
         return cli_fail(rc);

@@ -40,6 +40,7 @@ static const char usage_main[] =
     "  ask --jsonl            questions from stdin, one JSON object per line out\n"
     "  search \"QUERY\"        rank the corpus's passages for QUERY (BM25), with citations\n"
     "  search --queries FILE  many queries (ID<TAB>QUERY lines), one process\n"
+    "  eval FILE              score the engine on a question set (JSONL)\n"
     "  index                  build or rebuild the index of the corpus\n"
     "\n"
     "options every command understands:\n"
@@ -126,13 +127,13 @@ static int parse_count(const char *s, unsigned long max, unsigned long *out)
     return 0;
 }
 
-static int add_doc(options *o, const char *id)
+static int add_string(const char ***list, size_t *n, const char *s)
 {
-    const char **p = realloc(o->docs, (o->ndocs + 1) * sizeof *p);
+    const char **p = realloc(*list, (*n + 1) * sizeof *p);
     if (!p)
         return -1;
-    o->docs = p;
-    o->docs[o->ndocs++] = id;
+    *list = p;
+    (*list)[(*n)++] = s;
     return 0;
 }
 
@@ -165,8 +166,13 @@ static int parse_value_option(options *o, const char *name, const char *v)
     else if (!strcmp(name, "--data")) o->data = v;
     else if (!strcmp(name, "--queries")) o->queries = v;
     else if (!strcmp(name, "--doc")) {
-        if (add_doc(o, v))
+        if (add_string(&o->docs, &o->ndocs, v))
             return cli_usage_error("%s", "out of memory");
+    } else if (!strcmp(name, "--fail-under")) {
+        if (!strchr(v, '=') || add_string(&o->fail_under, &o->nfail_under, v))
+            return cli_usage_error("--fail-under takes METRIC=VALUE, not '%s'", v);
+    } else if (!strcmp(name, "--details")) {
+        o->details = v;
     } else if (!strcmp(name, "--unit")) {
         if ((o->unit = vz_unit_parse(v)) < 0)
             return cli_usage_error("unknown unit '%s' (paragraph or sentence)", v);
@@ -186,7 +192,8 @@ static int parse_value_option(options *o, const char *name, const char *v)
 static int parse_options(int argc, char **argv, int first, options *o)
 {
     static const char *const valued[] = {"--corpus", "--db", "--data", "--queries", "--doc",
-                                         "--unit", "--context", "-k", "-n"};
+                                         "--unit", "--context", "-k", "-n", "--fail-under",
+                                         "--details"};
     for (int i = first; i < argc; i++) {
         const char *a = argv[i], *v;
         int matched = 0, rc;
@@ -530,15 +537,20 @@ int main(int argc, char **argv)
         return EXIT_ANSWERED;
     }
     /* vzask "QUESTION" [options] is vzask ask "QUESTION" [options]. */
-    int known = !strcmp(argv[1], "search") || !strcmp(argv[1], "index") || !strcmp(argv[1], "ask");
+    int known = !strcmp(argv[1], "search") || !strcmp(argv[1], "index") ||
+                !strcmp(argv[1], "ask") || !strcmp(argv[1], "eval");
     if ((rc = parse_options(argc, argv, known ? 2 : 1, &o)) != 0) {
         free(o.docs);
+        free(o.fail_under);
         return rc;
     }
     if (!known || !strcmp(argv[1], "ask"))
         rc = cmd_ask(&o);
+    else if (!strcmp(argv[1], "eval"))
+        rc = cmd_eval(&o);
     else
         rc = !strcmp(argv[1], "search") ? cmd_search(&o) : cmd_index(&o);
     free(o.docs);
+    free(o.fail_under);
     return rc;
 }

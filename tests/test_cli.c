@@ -326,6 +326,65 @@ static void index_command_reports(void **state)
     free(out); free(err);
 }
 
+static void eval_scores_a_question_set(void **state)
+{
+    fixture *f = *state;
+    const char set[] =
+        "{\"id\":\"a\",\"question\":\"how many died in the Caracas strike\","
+        "\"patterns\":[\"\\\\b40\\\\b\"],\"docs\":[\"000_03d48f2f6344b254\"],\"type\":\"count\"}\n"
+        "{\"id\":\"b\",\"question\":\"how many died in the Caracas strike\","
+        "\"patterns\":[\"\\\\b41\\\\b\"],\"docs\":[\"000_03d48f2f6344b254\"],\"type\":\"count\"}\n"
+        "{\"id\":\"c\",\"question\":\"Who won the 2014 Eurovision Song Contest?\","
+        "\"patterns\":[],\"docs\":[],\"unanswerable\":true}\n";
+    ts_write(f->dir, "set.jsonl", set, sizeof set - 1);
+    char path[4096], details[4096], *out, *err;
+    snprintf(path, sizeof path, "%s/set.jsonl", f->dir);
+    snprintf(details, sizeof details, "%s/details.jsonl", f->dir);
+    const char *argv[] = {"eval", path, "--corpus", "corpus", "--db", f->db, "--json",
+                          "--details", details, NULL};
+    assert_int_equal(ts_run(&out, &err, argv), 0);
+    json_t *m = json_loads(out, 0, NULL);
+    assert_non_null(m);
+    /* One of the two answerable questions has the right pattern. */
+    assert_true(json_real_value(json_object_get(m, "accuracy")) == 0.5);
+    assert_true(json_real_value(json_object_get(m, "abstention_recall")) == 1.0);
+    json_decref(m);
+    free(out);
+    free(err);
+    char *d = ts_read(details, NULL);
+    assert_non_null(strstr(d, "\"id\":\"a\""));
+    assert_non_null(strstr(d, "\"correct\":true"));
+    free(d);
+    const char *bar[] = {"eval", path, "--corpus", "corpus", "--db", f->db,
+                         "--fail-under", "accuracy=0.9", NULL};
+    assert_int_equal(ts_run(&out, &err, bar), 1);
+    assert_non_null(strstr(err, "accuracy 0.500 is below 0.900"));
+    free(out);
+    free(err);
+    const char *bad[] = {"eval", path, "--corpus", "corpus", "--db", f->db,
+                         "--fail-under", "wisdom=0.9", NULL};
+    assert_int_equal(ts_run(&out, &err, bad), 2);
+    free(out);
+    free(err);
+}
+
+static void ask_answers_and_abstains(void **state)
+{
+    fixture *f = *state;
+    char *out, *err;
+    const char *argv[] = {"--corpus", "corpus", "--db", f->db, "how many died in the Caracas strike", NULL};
+    assert_int_equal(ts_run(&out, &err, argv), 0);
+    assert_non_null(strstr(out, "40"));
+    assert_non_null(strstr(out, "000_03d48f2f6344b254.txt ["));
+    free(out);
+    free(err);
+    const char *none[] = {"ask", "--corpus", "corpus", "--db", f->db, "Who won the 2014 Eurovision Song Contest?", NULL};
+    assert_int_equal(ts_run(&out, &err, none), 1);
+    assert_string_equal(out, "The corpus does not say.\n");
+    free(out);
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,6 +398,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(rebuilds_when_a_file_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(usage_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(index_command_reports, setup, teardown),
+        cmocka_unit_test_setup_teardown(eval_scores_a_question_set, setup, teardown),
+        cmocka_unit_test_setup_teardown(ask_answers_and_abstains, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,356 @@
+/*
+ * cli_eval.c - `vzask eval FILE`: every question of a JSONL question set
+ * (INTERFACES.md) through vz_ask, judged as the TREC QA track judged
+ * answers (a gold PCRE2 pattern, case-insensitive, matches the answer), and
+ * the figures: accuracy at rank 1 and with a supporting citation, accuracy
+ * at 3 and MRR, list item precision and recall, abstention precision and
+ * recall, by answer type, and latency.
+ */
+#include "cli.h"
+#include "vzask.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <jansson.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define TOP 3
+#define NTYPES 9
+
+static const char usage_eval[] =
+    "usage: vzask eval FILE [--corpus DIR] [--json] [--details FILE]\n"
+    "                  [--fail-under METRIC=VALUE]...\n"
+    "\n"
+    "Ask every question of FILE (JSONL: id, question, patterns, docs, type, list,\n"
+    "unanswerable) and report how the engine did.  An answer is correct when one\n"
+    "of the question's patterns (PCRE2, case-insensitive) matches it; a list\n"
+    "answer when every item matches one.  Metrics (for --fail-under):\n"
+    "  accuracy        answerable questions correct at rank 1\n"
+    "  supported       ... and cited from one of the question's documents\n"
+    "  accuracy3, mrr  correct within the first 3 answers; mean reciprocal rank\n"
+    "  abstention_precision, abstention_recall   over unanswerable questions\n"
+    "  item_precision, item_recall               over list questions\n"
+    "--fail-under makes the exit status 1 when a metric is below VALUE.\n"
+    "--details FILE writes one JSON line per question.\n";
+
+static const char *const type_names[NTYPES] = {"count", "quantity", "person", "organization",
+                                               "place", "date", "list", "description", "other"};
+
+typedef struct {
+    double n, correct, supported, correct3, rr;
+} tally;
+
+typedef struct {
+    tally all, by_type[NTYPES];
+    double unans, abstained_unans, abstained, items_returned, items_right, gold_items,
+        gold_items_found;
+    double *latency;
+    size_t nlat, caplat;
+} totals;
+
+static int type_index(const char *t)
+{
+    for (int i = 0; t && i < NTYPES - 1; i++)
+        if (!strcmp(type_names[i], t))
+            return i;
+    return NTYPES - 1;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Does any gold pattern match text? */
+static int matches(json_t *patterns, const char *text)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(patterns, i, p) {
+        const char *pat = json_string_value(p);
+        int err;
+        PCRE2_SIZE off;
+        pcre2_code *re = pat ? pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+                                             PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP, &err, &off, NULL)
+                             : NULL;
+        if (!re)
+            continue;
+        pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+        int m = md ? pcre2_match(re, (PCRE2_SPTR)text, strlen(text), 0, 0, md, NULL) : -1;
+        pcre2_match_data_free(md);
+        pcre2_code_free(re);
+        if (m >= 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int answer_correct(json_t *q, const vz_answer *a, totals *t, int count_items)
+{
+    json_t *patterns = json_object_get(q, "patterns");
+    if (!json_is_true(json_object_get(q, "list")))
+        return matches(patterns, vz_answer_text(a));
+    size_t n = vz_answer_item_count(a), right = 0;
+    for (size_t i = 0; i < n; i++)
+        right += (size_t)matches(patterns, vz_answer_item(a, i));
+    if (count_items) {
+        t->items_returned += (double)n;
+        t->items_right += (double)right;
+        t->gold_items += (double)json_array_size(patterns);
+        size_t i;
+        json_t *p;
+        json_array_foreach(patterns, i, p) {
+            json_t *one = json_array();
+            json_array_append(one, p);
+            int found = 0;
+            for (size_t k = 0; k < n && !found; k++)
+                found = matches(one, vz_answer_item(a, k));
+            json_decref(one);
+            t->gold_items_found += found;
+        }
+    }
+    return n > 0 && right == n;
+}
+
+static int cited_in(json_t *q, const vz_answer *a)
+{
+    json_t *docs = json_object_get(q, "docs");
+    for (size_t k = 0; k < vz_answer_citation_count(a); k++) {
+        size_t i;
+        json_t *d;
+        json_array_foreach(docs, i, d)
+            if (json_string_value(d) &&
+                !strcmp(json_string_value(d), vz_citation_doc(vz_answer_citation(a, k))))
+                return 1;
+    }
+    return 0;
+}
+
+static void judge(json_t *q, const vz_result *r, totals *t, FILE *details)
+{
+    int unans = json_is_true(json_object_get(q, "unanswerable"));
+    int answered = vz_result_answered(r), rank = 0, correct = 0, supported = 0;
+    if (!answered)
+        t->abstained++;
+    if (unans) {
+        t->unans++;
+        t->abstained_unans += !answered;
+    } else {
+        tally *ty = &t->by_type[type_index(json_string_value(json_object_get(q, "type")))];
+        for (size_t i = 0; i < vz_result_answer_count(r) && i < TOP && !rank; i++)
+            if (answer_correct(q, vz_result_answer(r, i), t, i == 0))
+                rank = (int)i + 1;
+        correct = rank == 1;
+        supported = correct && cited_in(q, vz_result_answer(r, 0));
+        tally *ts[] = {&t->all, ty};
+        for (int k = 0; k < 2; k++) {
+            ts[k]->n++;
+            ts[k]->correct += correct;
+            ts[k]->supported += supported;
+            ts[k]->correct3 += rank > 0;
+            ts[k]->rr += rank ? 1.0 / rank : 0;
+        }
+    }
+    if (!details)
+        return;
+    const vz_answer *a = vz_result_answer(r, 0);
+    const vz_citation *c = a ? vz_answer_citation(a, 0) : NULL;
+    json_t *o = json_pack("{s:O?, s:O?, s:s, s:O?, s:s?, s:b, s:b, s:s?, s:s?}", "id",
+                          json_object_get(q, "id"), "question", json_object_get(q, "question"),
+                          "detected_type", vz_result_type(r), "patterns",
+                          json_object_get(q, "patterns"), "prediction",
+                          a ? vz_answer_text(a) : NULL, "correct", unans ? !answered : correct,
+                          "supported", supported, "doc", c ? vz_citation_doc(c) : NULL,
+                          "sentence", c ? vz_citation_sentence(c) : NULL);
+    if (o) {
+        json_dumpf(o, details, JSON_COMPACT);
+        fputc('\n', details);
+    }
+    json_decref(o);
+}
+
+static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double percentile(const totals *t, double p)
+{
+    if (!t->nlat)
+        return 0;
+    size_t i = (size_t)(p * (double)(t->nlat - 1) + 0.5);
+    return t->latency[i];
+}
+
+static json_t *metrics_json(const totals *t, double seconds)
+{
+    json_t *types = json_object();
+    for (int i = 0; i < NTYPES; i++) {
+        const tally *y = &t->by_type[i];
+        if (y->n > 0)
+            json_object_set_new(types, type_names[i],
+                                json_pack("{s:i, s:f, s:f}", "questions", (int)y->n, "accuracy",
+                                          ratio(y->correct, y->n), "supported",
+                                          ratio(y->supported, y->n)));
+    }
+    return json_pack("{s:i, s:i, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:o, s:{s:f, s:f, s:f}, s:f}",
+                     "answerable", (int)t->all.n, "unanswerable", (int)t->unans,
+                     "accuracy", ratio(t->all.correct, t->all.n),
+                     "supported", ratio(t->all.supported, t->all.n),
+                     "accuracy3", ratio(t->all.correct3, t->all.n),
+                     "mrr", ratio(t->all.rr, t->all.n),
+                     "abstention_precision", ratio(t->abstained_unans, t->abstained),
+                     "abstention_recall", ratio(t->abstained_unans, t->unans),
+                     "item_precision", ratio(t->items_right, t->items_returned),
+                     "item_recall", ratio(t->gold_items_found, t->gold_items),
+                     "by_type", types,
+                     "latency_ms", "p50", percentile(t, 0.5) * 1e3, "p95",
+                     percentile(t, 0.95) * 1e3, "max", percentile(t, 1.0) * 1e3,
+                     "questions_per_second", ratio((double)t->nlat, seconds));
+}
+
+static void print_table(json_t *m)
+{
+    static const char *const rows[] = {"accuracy", "supported", "accuracy3", "mrr",
+                                       "abstention_precision", "abstention_recall",
+                                       "item_precision", "item_recall", "questions_per_second"};
+    printf("%-22s %d answerable, %d unanswerable\n", "questions",
+           (int)json_integer_value(json_object_get(m, "answerable")),
+           (int)json_integer_value(json_object_get(m, "unanswerable")));
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        printf("%-22s %.3f\n", rows[i], json_real_value(json_object_get(m, rows[i])));
+    json_t *lat = json_object_get(m, "latency_ms");
+    printf("%-22s p50 %.2f  p95 %.2f  max %.2f\n", "latency ms",
+           json_real_value(json_object_get(lat, "p50")), json_real_value(json_object_get(lat, "p95")),
+           json_real_value(json_object_get(lat, "max")));
+    const char *name;
+    json_t *y;
+    json_object_foreach(json_object_get(m, "by_type"), name, y)
+        printf("  %-20s %3d  accuracy %.3f  supported %.3f\n", name,
+               (int)json_integer_value(json_object_get(y, "questions")),
+               json_real_value(json_object_get(y, "accuracy")),
+               json_real_value(json_object_get(y, "supported")));
+}
+
+/* --fail-under METRIC=VALUE: 1 when any metric is below its bar. */
+static int below_bars(const options *o, json_t *m)
+{
+    int below = 0;
+    for (size_t i = 0; i < o->nfail_under; i++) {
+        const char *eq = strchr(o->fail_under[i], '=');
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(eq - o->fail_under[i]), o->fail_under[i]);
+        json_t *v = json_object_get(m, name);
+        double bar = atof(eq + 1);
+        if (!json_is_real(v)) {
+            fprintf(stderr, "vzask: --fail-under: no metric '%s': see vzask eval --help\n", name);
+            return -1;
+        }
+        if (json_real_value(v) < bar) {
+            fprintf(stderr, "vzask: %s %.3f is below %.3f\n", name, json_real_value(v), bar);
+            below = 1;
+        }
+    }
+    return below;
+}
+
+static int run_set(vz_engine *e, FILE *in, FILE *details, totals *t)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    unsigned long lineno = 0;
+    int rc = EXIT_ANSWERED;
+    while (rc == EXIT_ANSWERED && getline(&line, &cap, in) >= 0) {
+        lineno++;
+        if (strspn(line, " \t\r\n") == strlen(line))
+            continue;
+        json_error_t err;
+        json_t *q = json_loads(line, 0, &err);
+        const char *text = json_string_value(json_object_get(q, "question"));
+        vz_result *r = NULL;
+        vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
+        ao.max_answers = TOP;
+        double t0 = now();
+        int st = text ? vz_ask(e, text, strlen(text), &ao, &r) : VZ_EINVAL;
+        double dt = now() - t0;
+        if (!text) {
+            fprintf(stderr, "vzask: question set line %lu: %s\n", lineno,
+                    q ? "no \"question\" string" : err.text);
+            rc = EXIT_USAGE;
+        } else if (st) {
+            rc = cli_fail(st);
+        } else {
+            void *p = t->latency;
+            if (t->nlat == t->caplat) {
+                t->caplat = t->caplat ? 2 * t->caplat : 256;
+                p = realloc(t->latency, t->caplat * sizeof *t->latency);
+            }
+            if (p) {
+                t->latency = p;
+                t->latency[t->nlat++] = dt;
+            }
+            judge(q, r, t, details);
+        }
+        vz_result_free(r);
+        json_decref(q);
+    }
+    free(line);
+    return rc;
+}
+
+int cmd_eval(options *o)
+{
+    if (o->help) {
+        fputs(usage_eval, stdout);
+        return EXIT_ANSWERED;
+    }
+    if (!o->query)
+        return cli_usage_error("%s", "eval needs a question set FILE");
+    FILE *in = fopen(o->query, "r"), *details = NULL;
+    if (!in) {
+        fprintf(stderr, "vzask: cannot open %s: check the path\n", o->query);
+        return EXIT_USAGE;
+    }
+    if (o->details && !(details = fopen(o->details, "w"))) {
+        fclose(in);
+        fprintf(stderr, "vzask: cannot write %s: check the path\n", o->details);
+        return EXIT_USAGE;
+    }
+    vz_engine *e = NULL;
+    totals t = {0};
+    int rc = cli_open_engine(o, &e);
+    if (rc) {
+        rc = cli_fail(rc);
+    } else {
+        double t0 = now();
+        rc = run_set(e, in, details, &t);
+        double seconds = now() - t0;
+        if (rc == EXIT_ANSWERED) {
+            qsort(t.latency, t.nlat, sizeof *t.latency, cmp_double);
+            json_t *m = metrics_json(&t, seconds);
+            if (o->format == FMT_JSON) {
+                json_dumpf(m, stdout, JSON_COMPACT | JSON_REAL_PRECISION(6));
+                putchar('\n');
+            } else {
+                print_table(m);
+            }
+            int below = below_bars(o, m);
+            rc = below < 0 ? EXIT_USAGE : below ? EXIT_NONE : EXIT_ANSWERED;
+            json_decref(m);
+        }
+    }
+    vz_engine_close(e);
+    free(t.latency);
+    fclose(in);
+    if (details)
+        fclose(details);
+    return rc;
+}
