@@ -95,9 +95,14 @@ static int answer_correct(json_t *q, const vz_answer *a, totals *t, int count_it
     json_t *patterns = json_object_get(q, "patterns");
     if (!json_is_true(json_object_get(q, "list")))
         return matches(patterns, vz_answer_text(a));
+    /* An answer that is not a list is a list of one. */
     size_t n = vz_answer_item_count(a), right = 0;
+    const char *one[1] = {vz_answer_text(a)};
+#define ITEM(k) (vz_answer_item_count(a) ? vz_answer_item(a, k) : one[0])
+    if (n == 0)
+        n = 1;
     for (size_t i = 0; i < n; i++)
-        right += (size_t)matches(patterns, vz_answer_item(a, i));
+        right += (size_t)matches(patterns, ITEM(i));
     if (count_items) {
         t->items_returned += (double)n;
         t->items_right += (double)right;
@@ -105,16 +110,17 @@ static int answer_correct(json_t *q, const vz_answer *a, totals *t, int count_it
         size_t i;
         json_t *p;
         json_array_foreach(patterns, i, p) {
-            json_t *one = json_array();
-            json_array_append(one, p);
+            json_t *single = json_array();
+            json_array_append(single, p);
             int found = 0;
             for (size_t k = 0; k < n && !found; k++)
-                found = matches(one, vz_answer_item(a, k));
-            json_decref(one);
+                found = matches(single, ITEM(k));
+            json_decref(single);
             t->gold_items_found += found;
         }
     }
-    return n > 0 && right == n;
+#undef ITEM
+    return right == n;
 }
 
 static int cited_in(json_t *q, const vz_answer *a)
