@@ -307,8 +307,11 @@ static int on_candidate(size_t s, size_t e, unsigned line, void *ctx)
         return 0;
     locate l = {s, 0, 0};
     vz_analyse(vz_reader_analyser(a->r), x->text, e, locate_token, &l);
-    double score = x->weight * proximity(x->scan, l.index, sp.words) *
-                   (sp.question_words ? 0.5 : 1.0);
+    /* Question words in an answer usually repeat the question, but a count
+     * names what it counts: "205 detained" answers "how many were detained". */
+    int counted = a->qt.type == VZ_TYPE_COUNT || a->qt.type == VZ_TYPE_QUANTITY;
+    double fit = sp.question_words ? (counted ? 2.0 : 0.5) : 1.0;
+    double score = x->weight * proximity(x->scan, l.index, sp.words) * fit;
     char *key = merge_key(x->text + s, e - s);
     candidate *c = key ? find_or_add(a, key, x->text + s, e - s) : NULL;
     if (!c)
