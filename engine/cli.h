@@ -6,6 +6,7 @@
 #define VZ_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum { EXIT_ANSWERED = 0, EXIT_NONE = 1, EXIT_USAGE = 2, EXIT_CORPUS = 3, EXIT_INTERNAL = 4 };
 enum { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_TREC };
@@ -28,11 +29,17 @@ int cli_usage_error(const char *fmt, const char *arg);
 int cli_fail(int status);
 /* Colour on stdout: a terminal, and NO_COLOR unset. */
 int cli_use_color(void);
-/* Make the index of o's corpus fresh, with a note on stderr when it is
- * (re)built; corpus and db receive the paths used. */
-int cli_ensure_index(const options *o, char *corpus, size_t clen, char *db, size_t dlen);
+/* The corpus folder and index file o asks for, or their defaults. */
+void cli_paths(const options *o, char *corpus, size_t clen, char *db, size_t dlen);
+/* "vzask: NOTE" on stderr (the engine's and the index builder's notes). */
+void cli_note(const char *note, void *ctx);
 
-/* Ensure the index, then open an engine on it (read-only: it is fresh). */
+/* Call fn for each non-blank line of f (trailing CR/LF removed, lineno
+ * from 1) until fn returns non-zero; returns that value, or 0. */
+typedef int (*cli_line_fn)(char *line, unsigned long lineno, void *ctx);
+int cli_each_line(FILE *f, cli_line_fn fn, void *ctx);
+
+/* Open an engine on o's corpus and index, building the index when needed. */
 struct vz_engine;
 int cli_open_engine(const options *o, struct vz_engine **e);
 

@@ -4,6 +4,7 @@
  * stdin answered one JSON line each (--jsonl).
  */
 #include "cli.h"
+#include "util.h"
 #include "vzask.h"
 
 #include <jansson.h>
@@ -95,13 +96,16 @@ static int print_json(const vz_result *r, const char *id, int flush)
 int cli_open_engine(const options *o, vz_engine **e)
 {
     char corpus[PATH_MAX], db[PATH_MAX];
-    int rc = cli_ensure_index(o, corpus, sizeof corpus, db, sizeof db);
+    if (o->unit != 0)
+        return vz_fail(VZ_EINVAL, "--unit is for search and index: answers come from "
+                       "paragraph passages");
+    cli_paths(o, corpus, sizeof corpus, db, sizeof db);
     vz_engine_options eo = VZ_ENGINE_OPTIONS_INIT;
     eo.corpus_dir = corpus;
-    eo.index_path = db;
+    eo.index_path = db[0] ? db : NULL;
     eo.data_dir = o->data;
-    eo.flags = VZ_OPEN_READONLY;   /* fresh now: the engine only checks */
-    return rc ? rc : vz_engine_open(e, &eo);
+    eo.note = cli_note;
+    return vz_engine_open(e, &eo);
 }
 
 static int ask_one(vz_engine *e, const options *o, const char *q, size_t len, vz_result **r)
@@ -114,14 +118,16 @@ static int ask_one(vz_engine *e, const options *o, const char *q, size_t len, vz
     return vz_ask(e, q, len, &ao, r);
 }
 
+typedef struct {
+    vz_engine *e;
+    const options *o;
+} ask_ctx;
+
 /* One input line: plain text, or {"id": ..., "question": ...}. */
-static int ask_line(vz_engine *e, const options *o, char *line, unsigned long lineno)
+static int ask_line(char *line, unsigned long lineno, void *ctx)
 {
-    size_t n = strlen(line);
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        line[--n] = '\0';
-    if (!n)
-        return EXIT_ANSWERED;
+    vz_engine *e = ((ask_ctx *)ctx)->e;
+    const options *o = ((ask_ctx *)ctx)->o;
     json_t *obj = line[0] == '{' ? json_loads(line, 0, NULL) : NULL;
     const char *q = obj ? json_string_value(json_object_get(obj, "question")) : line;
     const char *id = obj ? json_string_value(json_object_get(obj, "id")) : NULL;
@@ -149,14 +155,8 @@ static int ask_line(vz_engine *e, const options *o, char *line, unsigned long li
 
 static int ask_stdin(vz_engine *e, const options *o)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    unsigned long lineno = 0;
-    int rc = EXIT_ANSWERED;
-    while (rc == EXIT_ANSWERED && getline(&line, &cap, stdin) >= 0)
-        rc = ask_line(e, o, line, ++lineno);
-    free(line);
-    return rc;
+    ask_ctx ctx = {e, o};
+    return cli_each_line(stdin, ask_line, &ctx);
 }
 
 int cmd_ask(options *o)

@@ -268,48 +268,57 @@ static int below_bars(const options *o, json_t *m)
     return below;
 }
 
+typedef struct {
+    vz_engine *e;
+    FILE *details;
+    totals *t;
+} set_ctx;
+
+static void add_latency(totals *t, double dt)
+{
+    void *p = t->latency;
+    if (t->nlat == t->caplat) {
+        t->caplat = t->caplat ? 2 * t->caplat : 256;
+        p = realloc(t->latency, t->caplat * sizeof *t->latency);
+    }
+    if (p) {
+        t->latency = p;
+        t->latency[t->nlat++] = dt;
+    }
+}
+
+/* One question of the set: ask, time, judge. */
+static int run_question(char *line, unsigned long lineno, void *ctx)
+{
+    set_ctx *c = ctx;
+    json_error_t err;
+    json_t *q = json_loads(line, 0, &err);
+    const char *text = json_string_value(json_object_get(q, "question"));
+    vz_result *r = NULL;
+    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
+    ao.max_answers = TOP;
+    double t0 = now();
+    int st = text ? vz_ask(c->e, text, strlen(text), &ao, &r) : VZ_EINVAL, rc = EXIT_ANSWERED;
+    double dt = now() - t0;
+    if (!text) {
+        fprintf(stderr, "vzask: question set line %lu: %s\n", lineno,
+                q ? "no \"question\" string" : err.text);
+        rc = EXIT_USAGE;
+    } else if (st) {
+        rc = cli_fail(st);
+    } else {
+        add_latency(c->t, dt);
+        judge(q, r, c->t, c->details);
+    }
+    vz_result_free(r);
+    json_decref(q);
+    return rc;
+}
+
 static int run_set(vz_engine *e, FILE *in, FILE *details, totals *t)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    unsigned long lineno = 0;
-    int rc = EXIT_ANSWERED;
-    while (rc == EXIT_ANSWERED && getline(&line, &cap, in) >= 0) {
-        lineno++;
-        if (strspn(line, " \t\r\n") == strlen(line))
-            continue;
-        json_error_t err;
-        json_t *q = json_loads(line, 0, &err);
-        const char *text = json_string_value(json_object_get(q, "question"));
-        vz_result *r = NULL;
-        vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
-        ao.max_answers = TOP;
-        double t0 = now();
-        int st = text ? vz_ask(e, text, strlen(text), &ao, &r) : VZ_EINVAL;
-        double dt = now() - t0;
-        if (!text) {
-            fprintf(stderr, "vzask: question set line %lu: %s\n", lineno,
-                    q ? "no \"question\" string" : err.text);
-            rc = EXIT_USAGE;
-        } else if (st) {
-            rc = cli_fail(st);
-        } else {
-            void *p = t->latency;
-            if (t->nlat == t->caplat) {
-                t->caplat = t->caplat ? 2 * t->caplat : 256;
-                p = realloc(t->latency, t->caplat * sizeof *t->latency);
-            }
-            if (p) {
-                t->latency = p;
-                t->latency[t->nlat++] = dt;
-            }
-            judge(q, r, t, details);
-        }
-        vz_result_free(r);
-        json_decref(q);
-    }
-    free(line);
-    return rc;
+    set_ctx ctx = {e, details, t};
+    return cli_each_line(in, run_question, &ctx);
 }
 
 int cmd_eval(options *o)

@@ -34,7 +34,7 @@ static int ensure_index(vz_engine *e, const vz_engine_options *o)
 {
     vz_index_config cfg = {e->corpus_dir, e->index_path, VZ_UNIT_PARAGRAPH, o->index_path != NULL};
     if (!(o->flags & VZ_OPEN_READONLY))
-        return vz_index_ensure(&cfg, &e->kit, NULL, NULL);
+        return vz_index_ensure(&cfg, &e->kit, o->note, o->note_ctx);
     vz_index_state st;
     char why[512];
     int rc = vz_index_check(&cfg, &e->kit, &st, why, sizeof why);

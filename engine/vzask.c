@@ -218,7 +218,7 @@ static int parse_options(int argc, char **argv, int first, options *o)
     return 0;
 }
 
-static void note_to_stderr(const char *note, void *ctx)
+void cli_note(const char *note, void *ctx)
 {
     (void)ctx;
     fprintf(stderr, "vzask: %s\n", note);
@@ -237,17 +237,14 @@ static int resolve_paths(const options *o, session *s)
     return vz_default_index(s->corpus, vz_unit_name(o->unit), s->db, sizeof s->db);
 }
 
-int cli_ensure_index(const options *o, char *corpus, size_t clen, char *db, size_t dlen)
+void cli_paths(const options *o, char *corpus, size_t clen, char *db, size_t dlen)
 {
     session s = {0};
-    vz_index_config cfg = {s.corpus, s.db, o->unit, o->db != NULL};
-    int rc = resolve_paths(o, &s);
-    if (!rc) rc = vz_textkit_load(&s.kit, o->data);
-    if (!rc) rc = vz_index_ensure(&cfg, &s.kit, note_to_stderr, NULL);
-    vz_textkit_free(&s.kit);
+    if (resolve_paths(o, &s) == VZ_OK)
+        snprintf(db, dlen, "%s", s.db);
+    else
+        db[0] = '\0';   /* the engine's own default, which will say what failed */
     snprintf(corpus, clen, "%s", s.corpus);
-    snprintf(db, dlen, "%s", s.db);
-    return rc;
 }
 
 static int make_doc_mask(const options *o, session *s)
@@ -272,7 +269,7 @@ static int open_session(const options *o, session *s)
     vz_index_config cfg = {s->corpus, s->db, o->unit, o->db != NULL};
     int rc = resolve_paths(o, s);
     if (!rc) rc = vz_textkit_load(&s->kit, o->data);
-    if (!rc) rc = vz_index_ensure(&cfg, &s->kit, note_to_stderr, NULL);
+    if (!rc) rc = vz_index_ensure(&cfg, &s->kit, cli_note, NULL);
     if (!rc) rc = vz_index_open(&s->idx, s->db, &s->kit);
     if (!rc) rc = vz_reader_new(&s->reader, s->idx);
     if (!rc) rc = make_doc_mask(o, s);
@@ -422,14 +419,35 @@ static int run_query(session *s, const options *o, const char *qid, const char *
     return rc;
 }
 
-/* One ID<TAB>QUERY line; a line without a tab uses its line number as ID. */
-static int run_query_line(session *s, const options *o, char *line, unsigned long lineno)
+int cli_each_line(FILE *f, cli_line_fn fn, void *ctx)
 {
-    size_t n = strlen(line), found = 0;
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        line[--n] = '\0';
-    if (!n)
-        return VZ_OK;
+    char *line = NULL;
+    size_t cap = 0;
+    unsigned long lineno = 0;
+    int rc = 0;
+    ssize_t n;
+    while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (strspn(line, " \t") < (size_t)n)
+            rc = fn(line, lineno, ctx);
+    }
+    free(line);
+    return rc;
+}
+
+typedef struct {
+    session *s;
+    const options *o;
+} query_ctx;
+
+/* One ID<TAB>QUERY line; a line without a tab uses its line number as ID. */
+static int run_query_line(char *line, unsigned long lineno, void *ctx)
+{
+    session *s = ((query_ctx *)ctx)->s;
+    const options *o = ((query_ctx *)ctx)->o;
+    size_t found = 0;
     char idbuf[32], *tab = strchr(line, '\t');
     const char *id = idbuf, *text = line;
     if (tab) {
@@ -450,13 +468,8 @@ static int run_query_file(session *s, const options *o)
     FILE *f = strcmp(o->queries, "-") ? fopen(o->queries, "r") : stdin;
     if (!f)
         return vz_fail(VZ_EIO, "cannot open %s: %s", o->queries, strerror(errno));
-    char *line = NULL;
-    size_t cap = 0;
-    unsigned long lineno = 0;
-    int rc = VZ_OK;
-    while (rc == VZ_OK && getline(&line, &cap, f) >= 0)
-        rc = run_query_line(s, o, line, ++lineno);
-    free(line);
+    query_ctx ctx = {s, o};
+    int rc = cli_each_line(f, run_query_line, &ctx);
     if (f != stdin)
         fclose(f);
     return rc;

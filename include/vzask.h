@@ -71,8 +71,11 @@ typedef struct {
     unsigned flags;            /* VZ_OPEN_* */
     const char *data_dir;      /* NULL: the built-in data files; else a folder
                                   whose files replace them by name */
+    void (*note)(const char *message, void *ctx);   /* NULL, or told (in the calling
+                                  thread) before a slow step such as building the index */
+    void *note_ctx;            /* passed to note */
 } vz_engine_options;
-#define VZ_ENGINE_OPTIONS_INIT { VZ_ENGINE_OPTIONS_VERSION, NULL, NULL, 0, NULL }
+#define VZ_ENGINE_OPTIONS_INIT { VZ_ENGINE_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, NULL }
 
 /* Open an engine over a corpus folder, building or rebuilding its index
  * when it is missing or stale.  opts may be NULL (the defaults).  On

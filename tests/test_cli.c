@@ -197,7 +197,7 @@ static void trec_run_is_valid(void **state)
 static void query_file_runs_in_one_process(void **state)
 {
     fixture *f = *state;
-    ts_write(f->dir, "q.tsv", "q1\tMaduro thanks Russia\nq2\tthe of and\n\nq3\tLima Group Mexico\n", 61);
+    ts_write(f->dir, "q.tsv", "q1\tMaduro thanks Russia\nq2\tthe of and\n\nq3\tLima Group Mexico\n", 60);
     char qpath[4096], *out, *err;
     snprintf(qpath, sizeof qpath, "%s/q.tsv", f->dir);
     const char *trec[] = {"search", "--corpus", "corpus", "--db", f->db, "--queries", qpath,
