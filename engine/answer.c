@@ -18,12 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PASSAGES 10          /* passages read for candidates */
+#define PASSAGES 15          /* passages read for candidates */
 #define MAX_OCC 3            /* citations kept per answer */
 #define MAX_WORDS 8          /* a factoid answer has at most this many words */
 #define ABSTAIN_BELOW 0.45   /* confidence threshold (see README) */
 #define DEFAULT_ANSWERS 3
 #define MAX_QUESTION 8192   /* bytes; longer is not a question but a document */
+#define SENTENCES 12         /* best sentences read for candidates */
+#define SENTENCE_FLOOR 0.2   /* ... at least this share of the best one's score */
+#define PHRASE_WEIGHT 0.8    /* a plain phrase against a typed template's 1.0 */
+#define MAX_KEYS 64          /* key terms tracked per sentence */
 
 typedef struct {
     char *stem;
@@ -43,6 +47,13 @@ typedef struct {
 } candidate;
 
 typedef struct {
+    uint32_t sid;
+    double passage;          /* its passage's BM25 score over the best one's */
+    double own, near;        /* coverage alone; with the previous sentence */
+    double score;
+} ranked;
+
+typedef struct {
     vz_engine *e;
     vz_reader *r;
     vz_qtype qt;
@@ -51,6 +62,8 @@ typedef struct {
     qword *words;            /* key terms first, then synonyms */
     size_t nwords, nkeys;
     double total_idf;
+    ranked *sents;
+    size_t nsents, capsents;
     candidate *cands;
     size_t ncands, capcands;
     vz_buf explain;
@@ -136,40 +149,69 @@ static void set_idf(asking *a, const vz_query *q)
 
 /* ---- sentences ----------------------------------------------------------- */
 
+/* A word of a sentence, and the key term it stands for (-1: none). */
 typedef struct {
-    asking *a;
-    unsigned char *covered;   /* per key term */
-    size_t *pos;              /* token positions of question words */
-    size_t npos, cappos;
-    size_t ntokens;
-} sent_scan;
+    size_t start, end;
+    unsigned flags;
+    int key;
+} word;
 
-static int scan_token(const vz_token *tok, void *ctx)
+typedef struct {
+    const asking *a;
+    vz_buf text;
+    word *w;
+    size_t n, cap;
+    uint64_t covered;          /* key terms present, one bit each */
+} reading;
+
+static int read_token(const vz_token *tok, void *ctx)
 {
-    sent_scan *s = ctx;
-    s->ntokens = tok->index + 1;
+    reading *rd = ctx;
+    void *p = rd->w;
+    if (vz_grow(&p, &rd->cap, rd->n + 1, sizeof *rd->w))
+        return VZ_ENOMEM;
+    rd->w = p;
+    word *w = &rd->w[rd->n++];
+    *w = (word){tok->start, tok->end, tok->flags, -1};
     if (tok->flags & VZ_TOK_STOP)
         return 0;
-    for (size_t i = 0; i < s->a->nwords; i++) {
-        const qword *w = &s->a->words[i];
-        if (strlen(w->stem) != tok->stem_len || memcmp(w->stem, tok->stem, tok->stem_len))
-            continue;
-        s->covered[w->key] = 1;
-        void *p = s->pos;
-        if (vz_grow(&p, &s->cappos, s->npos + 1, sizeof *s->pos))
-            return VZ_ENOMEM;
-        s->pos = p;
-        s->pos[s->npos++] = tok->index;
-        break;
+    for (size_t i = 0; i < rd->a->nwords; i++) {
+        const qword *q = &rd->a->words[i];
+        if (strlen(q->stem) == tok->stem_len && !memcmp(q->stem, tok->stem, tok->stem_len)) {
+            w->key = q->key;
+            if (q->key < MAX_KEYS)
+                rd->covered |= (uint64_t)1 << q->key;
+            break;
+        }
     }
     return 0;
 }
 
-static double coverage_of(const asking *a, const unsigned char *covered)
+static int read_sentence(asking *a, uint32_t sid, reading *rd)
+{
+    const vz_sentence_info *si = &a->e->idx->sentences[sid];
+    rd->a = a;
+    rd->n = 0;
+    rd->covered = 0;
+    rd->text.len = 0;
+    int rc = vz_reader_text(a->r, si->doc, si->start, si->end, &rd->text);
+    if (!rc)
+        rc = vz_analyse(vz_reader_analyser(a->r), rd->text.data, rd->text.len, read_token, rd);
+    return rc;
+}
+
+static void reading_free(reading *rd)
+{
+    vz_buf_free(&rd->text);
+    free(rd->w);
+}
+
+/* The IDF-weighted share of the key terms in a set. */
+static double coverage_of(const asking *a, uint64_t covered)
 {
     double c = 0;
-    for (size_t k = 0; k < a->nkeys; k++)
-        if (covered[k])
+    for (size_t k = 0; k < a->nkeys && k < MAX_KEYS; k++)
+        if (covered >> k & 1)
             c += a->words[k].idf;
     return a->total_idf > 0 ? c / a->total_idf : 0;
 }
@@ -178,56 +220,18 @@ static double coverage_of(const asking *a, const unsigned char *covered)
 
 typedef struct {
     asking *a;
-    const char *text;         /* the sentence */
-    uint32_t doc, start, end; /* the sentence in the raw file */
-    double weight;            /* passage score x coverage */
-    double coverage;
-    sent_scan *scan;
+    const reading *rd;
+    const ranked *sent;
 } cand_ctx;
 
-typedef struct {
-    const asking *a;
-    size_t words, question_words, first_index;
-} span_scan;
-
-static int scan_span(const vz_token *tok, void *ctx)
-{
-    span_scan *s = ctx;
-    if (s->words++ == 0)
-        s->first_index = tok->index;
-    if (tok->flags & VZ_TOK_STOP)
-        return 0;
-    for (size_t i = 0; i < s->a->nkeys; i++)
-        if (strlen(s->a->words[i].stem) == tok->stem_len &&
-            !memcmp(s->a->words[i].stem, tok->stem, tok->stem_len)) {
-            s->question_words++;
-            break;
-        }
-    return 0;
-}
-
-/* Where a candidate starts among the sentence's tokens. */
-typedef struct {
-    size_t at, index;
-    int found;
-} locate;
-
-static int locate_token(const vz_token *tok, void *ctx)
-{
-    locate *l = ctx;
-    if (!l->found && tok->end > l->at) {
-        l->index = tok->index;
-        l->found = 1;
-    }
-    return 0;
-}
-
-static double proximity(const sent_scan *s, size_t index, size_t words)
+/* Words between the nearest question word and words [i, j). */
+static double proximity(const reading *rd, size_t i, size_t j)
 {
     size_t best = SIZE_MAX;
-    for (size_t i = 0; i < s->npos; i++) {
-        size_t p = s->pos[i];
-        size_t d = p < index ? index - p : p >= index + words ? p - (index + words) + 1 : 0;
+    for (size_t k = 0; k < rd->n; k++) {
+        if (rd->w[k].key < 0)
+            continue;
+        size_t d = k < i ? i - k : k >= j ? k - j + 1 : 0;
         if (d < best)
             best = d;
     }
@@ -283,72 +287,176 @@ static candidate *find_or_add(asking *a, char *key, const char *text, size_t len
     return c;
 }
 
-static void add_occurrence(candidate *c, const cand_ctx *x, size_t s, size_t e, double score)
+static void add_occurrence(candidate *c, const cand_ctx *x, size_t s, size_t e)
 {
+    const vz_sentence_info *si = &x->a->e->idx->sentences[x->sent->sid];
     for (size_t i = 0; i < c->nocc; i++)
-        if (c->occ[i].doc == x->doc && c->occ[i].sent_start == x->start)
+        if (c->occ[i].doc == si->doc && c->occ[i].sent_start == si->start)
             return;
     if (c->nocc < MAX_OCC)
-        c->occ[c->nocc++] = (occurrence){x->doc, x->start, x->end, (uint32_t)(x->start + s),
-                                         (uint32_t)(x->start + e)};
-    (void)score;
+        c->occ[c->nocc++] = (occurrence){si->doc, si->start, si->end, (uint32_t)(si->start + s),
+                                         (uint32_t)(si->start + e)};
 }
 
-static int on_candidate(size_t s, size_t e, unsigned line, void *ctx)
+/* Does a word at the edge of an answer only repeat the question or join? */
+static int edge_word(const word *w)
 {
-    cand_ctx *x = ctx;
+    return w->key >= 0 || (w->flags & VZ_TOK_STOP);
+}
+
+/* Add words [i, j) of the sentence as a candidate with a template weight. */
+static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight)
+{
     asking *a = x->a;
-    (void)line;
-    span_scan sp = {a, 0, 0, 0};
-    vz_analyse(vz_reader_analyser(a->r), x->text + s, e - s, scan_span, &sp);
-    if (sp.words == 0 || sp.question_words == sp.words)
-        return 0;   /* the question's own words are never the answer */
-    if (a->qt.type != VZ_TYPE_LIST && sp.words > MAX_WORDS)
-        return 0;
-    locate l = {s, 0, 0};
-    vz_analyse(vz_reader_analyser(a->r), x->text, e, locate_token, &l);
-    /* Question words in an answer usually repeat the question, but a count
-     * names what it counts: "205 detained" answers "how many were detained". */
+    const reading *rd = x->rd;
+    /* A count names what it counts ("205 detained" answers "how many were
+     * detained"); other answers drop the question's words at their edges. */
     int counted = a->qt.type == VZ_TYPE_COUNT || a->qt.type == VZ_TYPE_QUANTITY;
-    double fit = sp.question_words ? (counted ? 2.0 : 0.5) : 1.0;
-    double score = x->weight * proximity(x->scan, l.index, sp.words) * fit;
-    char *key = merge_key(x->text + s, e - s);
-    candidate *c = key ? find_or_add(a, key, x->text + s, e - s) : NULL;
+    if (!counted) {
+        while (i < j && edge_word(&rd->w[i]))
+            i++;
+        while (j > i && edge_word(&rd->w[j - 1]))
+            j--;
+    }
+    if (i >= j || (a->qt.type != VZ_TYPE_LIST && j - i > MAX_WORDS))
+        return 0;
+    size_t qwords = 0;
+    for (size_t k = i; k < j; k++)
+        qwords += rd->w[k].key >= 0;
+    if (qwords == j - i)
+        return 0;   /* the question's own words are never the answer */
+    double fit = qwords ? (counted ? 2.0 : 0.5) : 1.0;
+    double score = x->sent->score * proximity(rd, i, j) * fit * weight;
+    size_t s = rd->w[i].start, e = rd->w[j - 1].end;
+    const char *t = rd->text.data;
+    char *key = merge_key(t + s, e - s);
+    candidate *c = key ? find_or_add(a, key, t + s, e - s) : NULL;
     if (!c)
         return vz_fail(VZ_ENOMEM, "out of memory");
     c->score += score;
     if (score > c->best) {
         c->best = score;
         free(c->text);
-        c->text = vz_strndup(x->text + s, e - s);
+        if (!(c->text = vz_strndup(t + s, e - s)))
+            return vz_fail(VZ_ENOMEM, "out of memory");
     }
-    if (x->coverage > c->coverage)
-        c->coverage = x->coverage;
-    add_occurrence(c, x, s, e, score);
+    if (x->sent->own > c->coverage)
+        c->coverage = x->sent->own;
+    add_occurrence(c, x, s, e);
     return 0;
 }
 
-/* Score every candidate of one sentence. */
-static int read_sentence(asking *a, uint32_t sid, double passage_weight)
+/* The words a template matched, [s, e) of the sentence. */
+static int on_template(size_t s, size_t e, unsigned line, void *ctx)
 {
-    const vz_index *idx = a->e->idx;
-    const vz_sentence_info *si = &idx->sentences[sid];
-    vz_buf text = {0};
-    unsigned char *covered = calloc(a->nkeys ? a->nkeys : 1, 1);
-    sent_scan scan = {a, covered, NULL, 0, 0, 0};
-    if (!covered)
+    cand_ctx *x = ctx;
+    const reading *rd = x->rd;
+    (void)line;
+    size_t i = 0;
+    while (i < rd->n && rd->w[i].end <= s)
+        i++;
+    size_t j = i;
+    while (j < rd->n && rd->w[j].start < e)
+        j++;
+    return add_candidate(x, i, j, 1.0);
+}
+
+/* Only white space or a hyphen between words k-1 and k? */
+static int joined(const reading *rd, size_t k)
+{
+    for (size_t b = rd->w[k - 1].end; b < rd->w[k].start; b++)
+        if (!strchr(" \t\r\n-", rd->text.data[b]))
+            return 0;
+    return 1;
+}
+
+/* What a sentence says beyond the question: each run of words between
+ * punctuation and the question's own words is a candidate phrase; a run
+ * too long for an answer gives its stop-word-free pieces instead. */
+static int add_phrases(cand_ctx *x)
+{
+    const reading *rd = x->rd;
+    size_t i = 0;
+    while (i < rd->n) {
+        if (rd->w[i].key >= 0) {
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < rd->n && rd->w[j].key < 0 && joined(rd, j))
+            j++;
+        int rc = add_candidate(x, i, j, PHRASE_WEIGHT);
+        for (size_t k = i; !rc && k < j;) {
+            while (k < j && (rd->w[k].flags & VZ_TOK_STOP))
+                k++;
+            size_t m = k;
+            while (m < j && !(rd->w[m].flags & VZ_TOK_STOP))
+                m++;
+            if (m > k && (k > i || m < j))
+                rc = add_candidate(x, k, m, PHRASE_WEIGHT);
+            k = m;
+        }
+        if (rc)
+            return rc;
+        i = j;
+    }
+    return VZ_OK;
+}
+
+static int sentence_candidates(asking *a, const ranked *sent)
+{
+    reading rd = {0};
+    int rc = read_sentence(a, sent->sid, &rd);
+    cand_ctx x = {a, &rd, sent};
+    if (!rc)
+        rc = vz_extract(a->e->qa->extractor, a->qt.type, rd.text.data, rd.text.len, on_template, &x);
+    if (!rc && (a->qt.type == VZ_TYPE_DESCRIPTION || a->qt.type == VZ_TYPE_UNKNOWN))
+        rc = add_phrases(&x);
+    reading_free(&rd);
+    return rc;
+}
+
+/* ---- the sentences that answer ------------------------------------------- */
+
+static int by_sentence_score(const void *x, const void *y)
+{
+    const ranked *a = x, *b = y;
+    return a->score < b->score ? 1 : a->score > b->score ? -1 : (a->sid > b->sid) - (a->sid < b->sid);
+}
+
+static int add_ranked(asking *a, const ranked *s)
+{
+    void *p = a->sents;
+    if (vz_grow(&p, &a->capsents, a->nsents + 1, sizeof *a->sents))
         return vz_fail(VZ_ENOMEM, "out of memory");
-    int rc = vz_reader_text(a->r, si->doc, si->start, si->end, &text);
-    if (!rc)
-        rc = vz_analyse(vz_reader_analyser(a->r), text.data, text.len, scan_token, &scan);
-    double cov = coverage_of(a, covered);
-    cand_ctx x = {a, text.data, si->doc, si->start, si->end, passage_weight * (0.2 + cov), cov,
-                  &scan};
-    if (!rc)
-        rc = vz_extract(a->e->qa->extractor, a->qt.type, text.data, text.len, on_candidate, &x);
-    free(scan.pos);
-    free(covered);
-    vz_buf_free(&text);
+    a->sents = p;
+    a->sents[a->nsents++] = *s;
+    return VZ_OK;
+}
+
+/* Score the sentences of one passage: how much of the question each covers
+ * (its previous sentence's words at half weight, for "he" and "the
+ * minister"), times the passage's retrieval score. */
+static int rank_passage(asking *a, const vz_passage_info *p, double passage)
+{
+    reading rd = {0};
+    uint64_t prev = 0;
+    int rc = VZ_OK;
+    if (p->first_sentence > 0 && a->e->idx->sentences[p->first_sentence - 1].doc == p->doc) {
+        rc = read_sentence(a, p->first_sentence - 1, &rd);
+        prev = rd.covered;
+    }
+    for (uint32_t s = p->first_sentence; !rc && s <= p->last_sentence; s++) {
+        rc = read_sentence(a, s, &rd);
+        if (rc)
+            break;
+        ranked r = {s, passage, coverage_of(a, rd.covered), 0, 0};
+        r.near = r.own + 0.5 * coverage_of(a, prev & ~rd.covered);
+        r.score = sqrt(passage) * r.near * r.near;
+        prev = rd.covered;
+        rc = add_ranked(a, &r);
+    }
+    reading_free(&rd);
     return rc;
 }
 
@@ -365,12 +473,25 @@ static int gather(asking *a, const unsigned char *mask)
     vz_query_free(&q);
     for (size_t i = 0; !rc && i < n; i++) {
         const vz_passage_info *p = &a->e->idx->passages[hits[i].passage];
-        double w = hits[i].score / hits[0].score;
-        for (uint32_t s = p->first_sentence; !rc && s <= p->last_sentence; s++)
-            rc = read_sentence(a, s, w);
+        rc = rank_passage(a, p, hits[i].score / hits[0].score);
         if (a->explaining)
             vz_buf_printf(&a->explain, "passage %zu  %.3f  %s [%u, %u)\n", i + 1, hits[i].score,
                           a->e->idx->docs[p->doc].name, p->start, p->end);
+    }
+    if (rc || !a->nsents)
+        return rc;
+    qsort(a->sents, a->nsents, sizeof *a->sents, by_sentence_score);
+    for (size_t i = 0; !rc && i < a->nsents && i < SENTENCES; i++) {
+        const ranked *s = &a->sents[i];
+        if (s->score < SENTENCE_FLOOR * a->sents[0].score)
+            break;
+        if (a->explaining) {
+            const vz_sentence_info *si = &a->e->idx->sentences[s->sid];
+            vz_buf_printf(&a->explain, "sentence %zu  %.3f  coverage %.2f near %.2f passage %.2f"
+                          "  %s [%u, %u)\n", i + 1, s->score, s->own, s->near, s->passage,
+                          a->e->idx->docs[si->doc].name, si->start, si->end);
+        }
+        rc = sentence_candidates(a, s);
     }
     return rc;
 }
@@ -535,6 +656,7 @@ static void release(asking *a)
         free(a->cands[i].text);
     }
     free(a->cands);
+    free(a->sents);
     vz_buf_free(&a->explain);
 }
 

@@ -17,7 +17,7 @@ typedef struct {
     size_t ndocs;
     int unit, format;
     unsigned long k, context, n;
-    int help, explain;
+    int help, explain, no_abstain;
     const char *details;           /* eval --details FILE */
     const char **fail_under;       /* eval --fail-under METRIC=VALUE, repeatable */
     size_t nfail_under;

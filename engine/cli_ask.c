@@ -28,6 +28,7 @@ static const char usage_ask[] =
     "                  object with \"id\" and \"question\"); print one JSON object a\n"
     "                  line, flushed after each\n"
     "  --explain       show the question analysis, passages and candidate scores\n"
+    "  --no-abstain    give the best answers even when the engine is unsure\n"
     "  --doc ID        only this document (repeatable)\n"
     "  --corpus DIR, --db FILE, --data DIR   as for every command\n";
 
@@ -114,7 +115,7 @@ static int ask_one(vz_engine *e, const options *o, const char *q, size_t len, vz
     ao.max_answers = (unsigned)(o->n ? o->n : o->format == FMT_TEXT ? 1 : 3);
     ao.docs = o->docs;
     ao.ndocs = o->ndocs;
-    ao.flags = o->explain ? VZ_ASK_EXPLAIN : 0;
+    ao.flags = (o->explain ? VZ_ASK_EXPLAIN : 0) | (o->no_abstain ? VZ_ASK_NO_ABSTAIN : 0);
     return vz_ask(e, q, len, &ao, r);
 }
 

@@ -21,7 +21,7 @@
 #define NTYPES 9
 
 static const char usage_eval[] =
-    "usage: vzask eval FILE [--corpus DIR] [--json] [--details FILE]\n"
+    "usage: vzask eval FILE [--corpus DIR] [--json] [--details FILE] [--no-abstain]\n"
     "                  [--fail-under METRIC=VALUE]...\n"
     "\n"
     "Ask every question of FILE (JSONL: id, question, patterns, docs, type, list,\n"
@@ -34,7 +34,8 @@ static const char usage_eval[] =
     "  abstention_precision, abstention_recall   over unanswerable questions\n"
     "  item_precision, item_recall               over list questions\n"
     "--fail-under makes the exit status 1 when a metric is below VALUE.\n"
-    "--details FILE writes one JSON line per question.\n";
+    "--details FILE writes one JSON line per question, with the answer's confidence.\n"
+    "--no-abstain answers every question, to see what the engine would say.\n";
 
 static const char *const type_names[NTYPES] = {"count", "quantity", "person", "organization",
                                                "place", "date", "list", "description", "other"};
@@ -166,11 +167,12 @@ static void judge(json_t *q, const vz_result *r, totals *t, FILE *details)
         return;
     const vz_answer *a = vz_result_answer(r, 0);
     const vz_citation *c = a ? vz_answer_citation(a, 0) : NULL;
-    json_t *o = json_pack("{s:O?, s:O?, s:s, s:O?, s:s?, s:b, s:b, s:s?, s:s?}", "id",
+    json_t *o = json_pack("{s:O?, s:O?, s:s, s:O?, s:s?, s:f, s:b, s:b, s:s?, s:s?}", "id",
                           json_object_get(q, "id"), "question", json_object_get(q, "question"),
                           "detected_type", vz_result_type(r), "patterns",
                           json_object_get(q, "patterns"), "prediction",
-                          a ? vz_answer_text(a) : NULL, "correct", unans ? !answered : correct,
+                          a ? vz_answer_text(a) : NULL, "confidence",
+                          a ? vz_answer_confidence(a) : 0.0, "correct", unans ? !answered : correct,
                           "supported", supported, "doc", c ? vz_citation_doc(c) : NULL,
                           "sentence", c ? vz_citation_sentence(c) : NULL);
     if (o) {
@@ -272,6 +274,7 @@ typedef struct {
     vz_engine *e;
     FILE *details;
     totals *t;
+    unsigned flags;
 } set_ctx;
 
 static void add_latency(totals *t, double dt)
@@ -297,6 +300,7 @@ static int run_question(char *line, unsigned long lineno, void *ctx)
     vz_result *r = NULL;
     vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
     ao.max_answers = TOP;
+    ao.flags = c->flags;
     double t0 = now();
     int st = text ? vz_ask(c->e, text, strlen(text), &ao, &r) : VZ_EINVAL, rc = EXIT_ANSWERED;
     double dt = now() - t0;
@@ -315,9 +319,9 @@ static int run_question(char *line, unsigned long lineno, void *ctx)
     return rc;
 }
 
-static int run_set(vz_engine *e, FILE *in, FILE *details, totals *t)
+static int run_set(vz_engine *e, FILE *in, FILE *details, totals *t, unsigned flags)
 {
-    set_ctx ctx = {e, details, t};
+    set_ctx ctx = {e, details, t, flags};
     return cli_each_line(in, run_question, &ctx);
 }
 
@@ -346,7 +350,7 @@ int cmd_eval(options *o)
         rc = cli_fail(rc);
     } else {
         double t0 = now();
-        rc = run_set(e, in, details, &t);
+        rc = run_set(e, in, details, &t, o->no_abstain ? VZ_ASK_NO_ABSTAIN : 0);
         double seconds = now() - t0;
         if (rc == EXIT_ANSWERED) {
             qsort(t.latency, t.nlat, sizeof *t.latency, cmp_double);

@@ -210,6 +210,7 @@ static int parse_options(int argc, char **argv, int first, options *o)
         else if (!strcmp(a, "--trec")) o->format = FMT_TREC;
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) o->help = 1;
         else if (!strcmp(a, "--explain")) o->explain = 1;
+        else if (!strcmp(a, "--no-abstain")) o->no_abstain = 1;
         else if (!strcmp(a, "--") && i + 1 < argc && !o->query) o->query = argv[++i];
         else if (a[0] == '-' && a[1] != '\0') return cli_usage_error("unknown option '%s'", a);
         else if (!o->query) o->query = a;
