@@ -28,6 +28,8 @@
 #define SENTENCE_FLOOR 0.2   /* ... at least this share of the best one's score */
 #define PHRASE_WEIGHT 0.8    /* a plain phrase against a typed template's 1.0 */
 #define MAX_KEYS 64          /* key terms tracked per sentence */
+#define UNLABELLED_FIT 0.6   /* see label_fit */
+#define OTHER_LABEL_FIT 0.3
 
 typedef struct {
     char *stem;
@@ -61,6 +63,8 @@ typedef struct {
     size_t qlen;
     qword *words;            /* key terms first, then synonyms */
     size_t nwords, nkeys;
+    char **cue;              /* stems of the cue's words ("which TV channel") */
+    size_t ncue;
     double total_idf;
     ranked *sents;
     size_t nsents, capsents;
@@ -88,13 +92,26 @@ static int add_word(asking *a, const char *stem, size_t len, int key)
     return VZ_OK;
 }
 
+static int add_cue(asking *a, const char *stem, size_t len)
+{
+    char **c = realloc(a->cue, (a->ncue + 1) * sizeof *c);
+    if (!c)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    a->cue = c;
+    if (!(c[a->ncue] = vz_strndup(stem, len)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    a->ncue++;
+    return VZ_OK;
+}
+
 /* Key terms: the question's non-stop words outside its cue. */
 static int take_key(const vz_token *tok, void *ctx)
 {
     asking *a = ctx;
-    if ((tok->flags & VZ_TOK_STOP) ||
-        (tok->start >= a->qt.cue_start && tok->end <= a->qt.cue_end && a->qt.cue_end))
+    if (tok->flags & VZ_TOK_STOP)
         return 0;
+    if (tok->start >= a->qt.cue_start && tok->end <= a->qt.cue_end && a->qt.cue_end)
+        return add_cue(a, tok->stem, tok->stem_len);
     return add_word(a, tok->stem, tok->stem_len, -1);
 }
 
@@ -154,6 +171,7 @@ typedef struct {
     size_t start, end;
     unsigned flags;
     int key;
+    int asked;               /* a word of the question: a key term or a cue word */
 } word;
 
 typedef struct {
@@ -172,18 +190,21 @@ static int read_token(const vz_token *tok, void *ctx)
         return VZ_ENOMEM;
     rd->w = p;
     word *w = &rd->w[rd->n++];
-    *w = (word){tok->start, tok->end, tok->flags, -1};
+    *w = (word){tok->start, tok->end, tok->flags, -1, 0};
     if (tok->flags & VZ_TOK_STOP)
         return 0;
-    for (size_t i = 0; i < rd->a->nwords; i++) {
+    for (size_t i = 0; i < rd->a->nwords && w->key < 0; i++) {
         const qword *q = &rd->a->words[i];
         if (strlen(q->stem) == tok->stem_len && !memcmp(q->stem, tok->stem, tok->stem_len)) {
             w->key = q->key;
             if (q->key < MAX_KEYS)
                 rd->covered |= (uint64_t)1 << q->key;
-            break;
         }
     }
+    for (size_t i = 0; i < rd->a->ncue && w->key < 0 && !w->asked; i++)
+        w->asked = strlen(rd->a->cue[i]) == tok->stem_len &&
+                   !memcmp(rd->a->cue[i], tok->stem, tok->stem_len);
+    w->asked |= w->key >= 0;
     return 0;
 }
 
@@ -229,7 +250,7 @@ static double proximity(const reading *rd, size_t i, size_t j)
 {
     size_t best = SIZE_MAX;
     for (size_t k = 0; k < rd->n; k++) {
-        if (rd->w[k].key < 0)
+        if (!rd->w[k].asked)
             continue;
         size_t d = k < i ? i - k : k >= j ? k - j + 1 : 0;
         if (d < best)
@@ -301,7 +322,24 @@ static void add_occurrence(candidate *c, const cand_ctx *x, size_t s, size_t e)
 /* Does a word at the edge of an answer only repeat the question or join? */
 static int edge_word(const word *w)
 {
-    return w->key >= 0 || (w->flags & VZ_TOK_STOP);
+    return w->asked || (w->flags & VZ_TOK_STOP);
+}
+
+/* How well a template's label fits the label of the question's rule:
+ * "city" asked and "country" found is a poor fit, an unlabelled find a
+ * middling one. */
+static double label_fit(const asking *a, const char *label)
+{
+    if (!a->qt.label[0])
+        return 1.0;
+    if (!label || !label[0])
+        return UNLABELLED_FIT;
+    return strcmp(label, a->qt.label) ? OTHER_LABEL_FIT : 1.0;
+}
+
+static int names_an_entity(int type)
+{
+    return type == VZ_TYPE_PERSON || type == VZ_TYPE_ORGANIZATION || type == VZ_TYPE_PLACE;
 }
 
 /* Add words [i, j) of the sentence as a candidate with a template weight. */
@@ -315,6 +353,11 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight)
     if (!counted) {
         while (i < j && edge_word(&rd->w[i]))
             i++;
+        /* A name that ends in the question's word is the question's own
+         * ("President Nicolas Maduro" when Maduro is asked about). */
+        if (i < j && names_an_entity(a->qt.type) && rd->w[j - 1].asked &&
+            (rd->w[j - 1].flags & VZ_TOK_CAPITAL))
+            return 0;
         while (j > i && edge_word(&rd->w[j - 1]))
             j--;
     }
@@ -322,7 +365,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight)
         return 0;
     size_t qwords = 0;
     for (size_t k = i; k < j; k++)
-        qwords += rd->w[k].key >= 0;
+        qwords += rd->w[k].asked;
     if (qwords == j - i)
         return 0;   /* the question's own words are never the answer */
     double fit = qwords ? (counted ? 2.0 : 0.5) : 1.0;
@@ -347,18 +390,17 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight)
 }
 
 /* The words a template matched, [s, e) of the sentence. */
-static int on_template(size_t s, size_t e, unsigned line, void *ctx)
+static int on_template(size_t s, size_t e, const char *label, void *ctx)
 {
     cand_ctx *x = ctx;
     const reading *rd = x->rd;
-    (void)line;
     size_t i = 0;
     while (i < rd->n && rd->w[i].end <= s)
         i++;
     size_t j = i;
     while (j < rd->n && rd->w[j].start < e)
         j++;
-    return add_candidate(x, i, j, 1.0);
+    return add_candidate(x, i, j, label_fit(x->a, label));
 }
 
 /* Only white space or a hyphen between words k-1 and k? */
@@ -378,12 +420,12 @@ static int add_phrases(cand_ctx *x)
     const reading *rd = x->rd;
     size_t i = 0;
     while (i < rd->n) {
-        if (rd->w[i].key >= 0) {
+        if (rd->w[i].asked) {
             i++;
             continue;
         }
         size_t j = i + 1;
-        while (j < rd->n && rd->w[j].key < 0 && joined(rd, j))
+        while (j < rd->n && !rd->w[j].asked && joined(rd, j))
             j++;
         int rc = add_candidate(x, i, j, PHRASE_WEIGHT);
         for (size_t k = i; !rc && k < j;) {
@@ -651,6 +693,9 @@ static void release(asking *a)
     for (size_t i = 0; i < a->nwords; i++)
         free(a->words[i].stem);
     free(a->words);
+    for (size_t i = 0; i < a->ncue; i++)
+        free(a->cue[i]);
+    free(a->cue);
     for (size_t i = 0; i < a->ncands; i++) {
         free(a->cands[i].key);
         free(a->cands[i].text);

@@ -79,7 +79,7 @@ static int run_rule(const vz_ruleset *rs, const vz_rule *r, const char *text, si
             return vz_ruleset_match_error(rs, r, m, off);
         size_t s, e;
         answer_span(r, md, &s, &e);
-        int rc = e > s ? fn(s, e, r->line, ctx) : 0;
+        int rc = e > s ? fn(s, e, r->label, ctx) : 0;
         if (rc)
             return rc;
         const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);

@@ -17,9 +17,9 @@ int  vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
                       const char *templates, size_t tlen);
 void vz_extractor_free(vz_extractor *x);
 
-/* Called for each candidate [start, end) of text; line is the template's
- * line in templates.rules.  Non-zero stops the extraction. */
-typedef int (*vz_candidate_fn)(size_t start, size_t end, unsigned line, void *ctx);
+/* Called for each candidate [start, end) of text; label is the template's
+ * (?#label), "" when it has none.  Non-zero stops the extraction. */
+typedef int (*vz_candidate_fn)(size_t start, size_t end, const char *label, void *ctx);
 
 /* Every candidate of answer type `type` (vz_answer_type) in text[0, len)
  * (valid UTF-8), rule by rule, in text order within a rule.  VZ_OK, fn's

@@ -64,6 +64,8 @@ static void group_span(const vz_rule *r, pcre2_match_data *md, const char *name,
     }
 }
 
+_Static_assert(sizeof ((vz_qtype *)0)->label == VZ_LABEL_MAX, "labels fit");
+
 int vz_question_type(const vz_qrules *qr, const char *q, size_t len, vz_qtype *out)
 {
     memset(out, 0, sizeof *out);
@@ -82,6 +84,7 @@ int vz_question_type(const vz_qrules *qr, const char *q, size_t len, vz_qtype *o
         }
         out->type = r->kind;
         out->rule_line = r->line;
+        memcpy(out->label, r->label, sizeof out->label);
         group_span(r, md, "cue", &out->cue_start, &out->cue_end);
         group_span(r, md, "focus", &out->focus_start, &out->focus_end);
         break;

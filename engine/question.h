@@ -34,6 +34,7 @@ typedef struct {
     size_t cue_start, cue_end;     /* bytes of the cue words in the question (empty: none) */
     size_t focus_start, focus_end; /* bytes of the focus words (empty: none) */
     unsigned rule_line;            /* the deciding rule's line, for --explain; 0: none */
+    char label[24];                /* the rule's (?#label): the kind of answer wanted */
 } vz_qtype;
 
 /* Classify question q[0, len) (valid UTF-8).  VZ_OK (type unknown when no

@@ -85,9 +85,31 @@ static int expand(const parser *p, const char *pat, size_t len, unsigned lineno,
     return rc ? rc : vz_buf_append(out, "", 0);   /* NUL-terminated even when empty */
 }
 
+/* The label of a pattern that begins "(?#label)". */
+static int read_label(const vz_ruleset *rs, const char *pat, size_t len, unsigned lineno,
+                      char label[VZ_LABEL_MAX])
+{
+    label[0] = '\0';
+    if (len < 4 || memcmp(pat, "(?#", 3))
+        return VZ_OK;
+    size_t n = 0;
+    while (3 + n < len && pat[3 + n] != ')' && n < VZ_LABEL_MAX - 1 &&
+           strchr("abcdefghijklmnopqrstuvwxyz_", pat[3 + n]))
+        n++;
+    if (n == 0 || 3 + n >= len || pat[3 + n] != ')')
+        return vz_fail(VZ_EINVAL, "%s line %u: a label is (?#word) with at most %d lower-case "
+                       "letters", rs->file, lineno, VZ_LABEL_MAX - 1);
+    memcpy(label, pat + 3, n);
+    label[n] = '\0';
+    return VZ_OK;
+}
+
 static int compile_rule(vz_ruleset *rs, int kind, const char *pat, size_t len, unsigned lineno,
                         uint32_t options)
 {
+    char label[VZ_LABEL_MAX];
+    if (read_label(rs, pat, len, lineno, label))
+        return VZ_EINVAL;
     int err;
     PCRE2_SIZE erroff;
     pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, len,
@@ -110,7 +132,8 @@ static int compile_rule(vz_ruleset *rs, int kind, const char *pat, size_t len, u
         return VZ_ENOMEM;
     }
     rs->items = items;
-    rs->items[rs->n++] = (vz_rule){kind, lineno, code};
+    rs->items[rs->n] = (vz_rule){kind, lineno, code, {0}};
+    memcpy(rs->items[rs->n++].label, label, sizeof label);
     return VZ_OK;
 }
 

@@ -4,6 +4,8 @@
  * A rules file holds one rule per line, "directive pattern", where the
  * caller names the directives it knows; "define NAME pattern" names a
  * sub-pattern that later patterns write as {NAME}; '#' starts a comment.
+ * A pattern may begin with a PCRE2 comment "(?#label)" that labels the rule
+ * (a word of letters, at most VZ_LABEL_MAX - 1 bytes) for the caller.
  * Patterns are compiled with UTF and UCP (and the caller's options), with
  * JIT when available.  A built rule set is read-only: threads share it and
  * bring their own match data.
@@ -17,10 +19,13 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#define VZ_LABEL_MAX 24
+
 typedef struct {
     int kind;               /* the directive's kind */
     unsigned line;          /* in the rules file, for messages */
     pcre2_code *code;
+    char label[VZ_LABEL_MAX];  /* from a leading "(?#label)" comment; "" when none */
 } vz_rule;
 
 typedef struct {

@@ -32,10 +32,10 @@ typedef struct {
     vz_buf all;
 } probe;
 
-static int note_candidate(size_t s, size_t e, unsigned line, void *ctx)
+static int note_candidate(size_t s, size_t e, const char *label, void *ctx)
 {
     probe *p = ctx;
-    (void)line;
+    (void)label;
     assert_true(s < e && e <= strlen(p->text));
     if (strlen(p->want) == e - s && memcmp(p->text + s, p->want, e - s) == 0)
         p->found = 1;
