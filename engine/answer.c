@@ -27,6 +27,8 @@
 #define SENTENCES 12         /* best sentences read for candidates */
 #define SENTENCE_FLOOR 0.2   /* ... at least this share of the best one's score */
 #define PHRASE_WEIGHT 0.8    /* a plain phrase against a typed template's 1.0 */
+#define PRECEDING 0.5        /* a phrase before the question's words, not after */
+#define SHORT_PHRASE 3       /* longer phrases lose a fifth a word */
 #define MAX_KEYS 64          /* key terms tracked per sentence */
 #define UNLABELLED_FIT 0.6   /* see label_fit */
 #define OTHER_LABEL_FIT 0.3
@@ -245,18 +247,37 @@ typedef struct {
     const ranked *sent;
 } cand_ctx;
 
-/* Words between the nearest question word and words [i, j). */
-static double proximity(const reading *rd, size_t i, size_t j)
+/* Content words from word a up to word b (a < b), b excluded. */
+static size_t gap(const reading *rd, size_t a, size_t b)
 {
-    size_t best = SIZE_MAX;
+    size_t n = 0;
+    for (size_t k = a + 1; k < b; k++)
+        n += !(rd->w[k].flags & VZ_TOK_STOP);
+    return n;
+}
+
+/* How close words [i, j) stand to the question's words, in content words
+ * between.  A phrase (directed) is what the sentence says of the question's
+ * words, so it should follow them: "ordered a complete blockade". */
+static double proximity(const reading *rd, size_t i, size_t j, int directed)
+{
+    size_t before = SIZE_MAX, after = SIZE_MAX;
     for (size_t k = 0; k < rd->n; k++) {
         if (!rd->w[k].asked)
             continue;
-        size_t d = k < i ? i - k : k >= j ? k - j + 1 : 0;
-        if (d < best)
-            best = d;
+        if (k < i && gap(rd, k, i) < before)
+            before = gap(rd, k, i);
+        else if (k >= j && gap(rd, j - 1, k) < after)
+            after = gap(rd, j - 1, k);
+        else if (k >= i && k < j)
+            before = 0;
     }
-    return best == SIZE_MAX ? 0.3 : 1.0 / (1.0 + (double)best / 6.0);
+    if (before == SIZE_MAX && after == SIZE_MAX)
+        return 0.3;
+    double scale = directed ? 3.0 : 6.0;
+    double b = before == SIZE_MAX ? 0 : 1.0 / (1.0 + (double)before / scale);
+    double f = after == SIZE_MAX ? 0 : 1.0 / (1.0 + (double)after / scale);
+    return directed ? fmax(b, PRECEDING * f) : fmax(b, f);
 }
 
 static char *merge_key(const char *text, size_t len)
@@ -343,7 +364,7 @@ static int names_an_entity(int type)
 }
 
 /* Add words [i, j) of the sentence as a candidate with a template weight. */
-static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight)
+static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phrase)
 {
     asking *a = x->a;
     const reading *rd = x->rd;
@@ -369,7 +390,9 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight)
     if (qwords == j - i)
         return 0;   /* the question's own words are never the answer */
     double fit = qwords ? (counted ? 2.0 : 0.5) : 1.0;
-    double score = x->sent->score * proximity(rd, i, j) * fit * weight;
+    double score = x->sent->score * proximity(rd, i, j, phrase) * fit * weight;
+    if (phrase && j - i > SHORT_PHRASE)
+        score /= 1.0 + 0.2 * (double)(j - i - SHORT_PHRASE);
     size_t s = rd->w[i].start, e = rd->w[j - 1].end;
     const char *t = rd->text.data;
     char *key = merge_key(t + s, e - s);
@@ -400,7 +423,7 @@ static int on_template(size_t s, size_t e, const char *label, void *ctx)
     size_t j = i;
     while (j < rd->n && rd->w[j].start < e)
         j++;
-    return add_candidate(x, i, j, label_fit(x->a, label));
+    return add_candidate(x, i, j, label_fit(x->a, label), 0);
 }
 
 /* Only white space or a hyphen between words k-1 and k? */
@@ -427,7 +450,7 @@ static int add_phrases(cand_ctx *x)
         size_t j = i + 1;
         while (j < rd->n && !rd->w[j].asked && joined(rd, j))
             j++;
-        int rc = add_candidate(x, i, j, PHRASE_WEIGHT);
+        int rc = add_candidate(x, i, j, PHRASE_WEIGHT, 1);
         for (size_t k = i; !rc && k < j;) {
             while (k < j && (rd->w[k].flags & VZ_TOK_STOP))
                 k++;
@@ -435,7 +458,7 @@ static int add_phrases(cand_ctx *x)
             while (m < j && !(rd->w[m].flags & VZ_TOK_STOP))
                 m++;
             if (m > k && (k > i || m < j))
-                rc = add_candidate(x, k, m, PHRASE_WEIGHT);
+                rc = add_candidate(x, k, m, PHRASE_WEIGHT, 1);
             k = m;
         }
         if (rc)
@@ -618,8 +641,38 @@ static int make_answer(asking *a, size_t i, vz_answer *ans)
     return rc;
 }
 
+/* Is key a's text a run of whole words of key b? */
+static int within(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    for (const char *p = strstr(b, a); n && p; p = strstr(p + 1, a))
+        if ((p == b || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+            return 1;
+    return 0;
+}
+
+/* A fuller answer gets the support of the shorter ones it contains:
+ * "April" found twice and "April 14" once make "April 14" the answer. */
+static void add_support(asking *a)
+{
+    if (a->qt.type == VZ_TYPE_DESCRIPTION || a->qt.type == VZ_TYPE_UNKNOWN)
+        return;   /* a longer phrase is not a fuller one */
+    double *extra = calloc(a->ncands ? a->ncands : 1, sizeof *extra);
+    if (!extra)
+        return;   /* the answers stay right, only less sharp */
+    for (size_t i = 0; i < a->ncands; i++)
+        for (size_t j = 0; j < a->ncands; j++)
+            if (i != j && strlen(a->cands[j].key) > strlen(a->cands[i].key) &&
+                within(a->cands[i].key, a->cands[j].key))
+                extra[j] += a->cands[i].score;
+    for (size_t i = 0; i < a->ncands; i++)
+        a->cands[i].score += extra[i];
+    free(extra);
+}
+
 static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
 {
+    add_support(a);
     if (a->ncands > 1)
         qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
     size_t want = o && o->max_answers ? o->max_answers : DEFAULT_ANSWERS;
