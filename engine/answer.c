@@ -28,6 +28,7 @@
 #define SENTENCE_FLOOR 0.2   /* ... at least this share of the best one's score */
 #define PHRASE_WEIGHT 0.8    /* a plain phrase against a typed template's 1.0 */
 #define PRECEDING 0.5        /* a phrase before the question's words, not after */
+#define WEAK_WEIGHT 0.2      /* an answer a "weak" template matches */
 #define SHORT_PHRASE 3       /* longer phrases lose a fifth a word */
 #define MAX_KEYS 64          /* key terms tracked per sentence */
 #define UNLABELLED_FIT 0.6   /* see label_fit */
@@ -390,11 +391,17 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     if (qwords == j - i)
         return 0;   /* the question's own words are never the answer */
     double fit = qwords ? (counted ? 2.0 : 0.5) : 1.0;
+    size_t s = rd->w[i].start, e = rd->w[j - 1].end;
+    const char *t = rd->text.data;
+    int weak = 0;
+    int rc = vz_extract_weak(a->e->qa->extractor, t + s, e - s, &weak);
+    if (rc)
+        return rc;
+    if (weak)
+        weight *= WEAK_WEIGHT;
     double score = x->sent->score * proximity(rd, i, j, phrase) * fit * weight;
     if (phrase && j - i > SHORT_PHRASE)
         score /= 1.0 + 0.2 * (double)(j - i - SHORT_PHRASE);
-    size_t s = rd->w[i].start, e = rd->w[j - 1].end;
-    const char *t = rd->text.data;
     char *key = merge_key(t + s, e - s);
     candidate *c = key ? find_or_add(a, key, t + s, e - s) : NULL;
     if (!c)

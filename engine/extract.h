@@ -27,4 +27,8 @@ typedef int (*vz_candidate_fn)(size_t start, size_t end, const char *label, void
 int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
                vz_candidate_fn fn, void *ctx);
 
+/* Is text[0, len), whole, a weak answer (a "weak" rule of templates.rules
+ * matches all of it)?  VZ_OK, VZ_ENOMEM or VZ_EINTERNAL. */
+int vz_extract_weak(const vz_extractor *x, const char *text, size_t len, int *weak);
+
 #endif
