@@ -28,6 +28,7 @@
 #define SENTENCE_FLOOR 0.2   /* ... at least this share of the best one's score */
 #define PHRASE_WEIGHT 0.8    /* a plain phrase against a typed template's 1.0 */
 #define PRECEDING 0.5        /* a phrase before the question's words, not after */
+#define FOCUS_BONUS 2.0      /* an answer named with the question's focus */
 #define WEAK_WEIGHT 0.2      /* an answer a "weak" template matches */
 #define SHORT_PHRASE 3       /* longer phrases lose a fifth a word */
 #define MAX_KEYS 64          /* key terms tracked per sentence */
@@ -68,6 +69,8 @@ typedef struct {
     size_t nwords, nkeys;
     char **cue;              /* stems of the cue's words ("which TV channel") */
     size_t ncue;
+    char **focus;            /* stems of the focus's words ("channel") */
+    size_t nfocus;
     double total_idf;
     ranked *sents;
     size_t nsents, capsents;
@@ -95,16 +98,24 @@ static int add_word(asking *a, const char *stem, size_t len, int key)
     return VZ_OK;
 }
 
-static int add_cue(asking *a, const char *stem, size_t len)
+static int add_stem(char ***list, size_t *n, const char *stem, size_t len)
 {
-    char **c = realloc(a->cue, (a->ncue + 1) * sizeof *c);
+    char **c = realloc(*list, (*n + 1) * sizeof *c);
     if (!c)
         return vz_fail(VZ_ENOMEM, "out of memory");
-    a->cue = c;
-    if (!(c[a->ncue] = vz_strndup(stem, len)))
+    *list = c;
+    if (!(c[*n] = vz_strndup(stem, len)))
         return vz_fail(VZ_ENOMEM, "out of memory");
-    a->ncue++;
+    (*n)++;
     return VZ_OK;
+}
+
+static int has_stem(char *const *list, size_t n, const char *stem, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(list[i]) == len && !memcmp(list[i], stem, len))
+            return 1;
+    return 0;
 }
 
 /* Key terms: the question's non-stop words outside its cue. */
@@ -113,8 +124,13 @@ static int take_key(const vz_token *tok, void *ctx)
     asking *a = ctx;
     if (tok->flags & VZ_TOK_STOP)
         return 0;
+    int rc = VZ_OK;
+    if (tok->start >= a->qt.focus_start && tok->end <= a->qt.focus_end && a->qt.focus_end)
+        rc = add_stem(&a->focus, &a->nfocus, tok->stem, tok->stem_len);
     if (tok->start >= a->qt.cue_start && tok->end <= a->qt.cue_end && a->qt.cue_end)
-        return add_cue(a, tok->stem, tok->stem_len);
+        return rc ? rc : add_stem(&a->cue, &a->ncue, tok->stem, tok->stem_len);
+    if (rc)
+        return rc;
     return add_word(a, tok->stem, tok->stem_len, -1);
 }
 
@@ -175,6 +191,7 @@ typedef struct {
     unsigned flags;
     int key;
     int asked;               /* a word of the question: a key term or a cue word */
+    int focus;               /* a word of the question's focus ("channel") */
 } word;
 
 typedef struct {
@@ -193,7 +210,7 @@ static int read_token(const vz_token *tok, void *ctx)
         return VZ_ENOMEM;
     rd->w = p;
     word *w = &rd->w[rd->n++];
-    *w = (word){tok->start, tok->end, tok->flags, -1, 0};
+    *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0};
     if (tok->flags & VZ_TOK_STOP)
         return 0;
     for (size_t i = 0; i < rd->a->nwords && w->key < 0; i++) {
@@ -204,10 +221,8 @@ static int read_token(const vz_token *tok, void *ctx)
                 rd->covered |= (uint64_t)1 << q->key;
         }
     }
-    for (size_t i = 0; i < rd->a->ncue && w->key < 0 && !w->asked; i++)
-        w->asked = strlen(rd->a->cue[i]) == tok->stem_len &&
-                   !memcmp(rd->a->cue[i], tok->stem, tok->stem_len);
-    w->asked |= w->key >= 0;
+    w->asked = w->key >= 0 || has_stem(rd->a->cue, rd->a->ncue, tok->stem, tok->stem_len);
+    w->focus = has_stem(rd->a->focus, rd->a->nfocus, tok->stem, tok->stem_len);
     return 0;
 }
 
@@ -359,6 +374,14 @@ static double label_fit(const asking *a, const char *label)
     return strcmp(label, a->qt.label) ? OTHER_LABEL_FIT : 1.0;
 }
 
+static int names_focus(const reading *rd, size_t i, size_t j)
+{
+    for (size_t k = i ? i - 1 : 0; k < rd->n && k <= j; k++)
+        if (rd->w[k].focus)
+            return 1;
+    return 0;
+}
+
 static int names_an_entity(int type)
 {
     return type == VZ_TYPE_PERSON || type == VZ_TYPE_ORGANIZATION || type == VZ_TYPE_PLACE;
@@ -372,12 +395,16 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     /* A count names what it counts ("205 detained" answers "how many were
      * detained"); other answers drop the question's words at their edges. */
     int counted = a->qt.type == VZ_TYPE_COUNT || a->qt.type == VZ_TYPE_QUANTITY;
+    /* News names a thing with its kind beside it: "the Rossiya-24 TV
+     * channel" answers "which channel", "the River Orme" "which river". */
+    if (!counted && names_focus(rd, i, j))
+        weight *= FOCUS_BONUS;
     if (!counted) {
         while (i < j && edge_word(&rd->w[i]))
             i++;
         /* A name that ends in the question's word is the question's own
          * ("President Nicolas Maduro" when Maduro is asked about). */
-        if (i < j && names_an_entity(a->qt.type) && rd->w[j - 1].asked &&
+        if (i < j && names_an_entity(a->qt.type) && rd->w[j - 1].key >= 0 &&
             (rd->w[j - 1].flags & VZ_TOK_CAPITAL))
             return 0;
         while (j > i && edge_word(&rd->w[j - 1]))
@@ -756,6 +783,9 @@ static void release(asking *a)
     for (size_t i = 0; i < a->ncue; i++)
         free(a->cue[i]);
     free(a->cue);
+    for (size_t i = 0; i < a->nfocus; i++)
+        free(a->focus[i]);
+    free(a->focus);
     for (size_t i = 0; i < a->ncands; i++) {
         free(a->cands[i].key);
         free(a->cands[i].text);
