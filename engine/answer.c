@@ -25,7 +25,7 @@
 #define DEFAULT_ANSWERS 3
 #define MAX_QUESTION 8192   /* bytes; longer is not a question but a document */
 #define SENTENCES 12         /* best sentences read for candidates */
-#define SENTENCE_FLOOR 0.2   /* ... at least this share of the best one's score */
+#define SENTENCE_FLOOR 0.1   /* ... at least this share of the best one's score */
 #define PHRASE_WEIGHT 0.8    /* a plain phrase against a typed template's 1.0 */
 #define PRECEDING 0.5        /* a phrase before the question's words, not after */
 #define FOCUS_BONUS 2.0      /* an answer named with the question's focus */
