@@ -34,6 +34,7 @@
 #define MAX_KEYS 64          /* key terms tracked per sentence */
 #define UNLABELLED_FIT 0.6   /* see label_fit */
 #define OTHER_LABEL_FIT 0.3
+#define FALLBACK_FIT 0.5
 
 typedef struct {
     char *stem;
@@ -367,6 +368,8 @@ static int edge_word(const word *w)
  * middling one. */
 static double label_fit(const asking *a, const char *label)
 {
+    if (label && !strcmp(label, "fallback"))
+        return FALLBACK_FIT;
     if (!a->qt.label[0])
         return 1.0;
     if (!label || !label[0])
