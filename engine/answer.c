@@ -360,7 +360,10 @@ static void add_occurrence(candidate *c, const cand_ctx *x, size_t s, size_t e)
 /* Does a word at the edge of an answer only repeat the question or join? */
 static int edge_word(const word *w)
 {
-    return w->asked || (w->flags & VZ_TOK_STOP);
+    /* A capitalised cue word belongs to the name: "Supreme Court" answers
+     * "which court", "Court" stays. */
+    int own_name = w->key < 0 && (w->flags & VZ_TOK_CAPITAL);
+    return (w->asked && !own_name) || (w->flags & VZ_TOK_STOP);
 }
 
 /* How well a template's label fits the label of the question's rule:
@@ -415,10 +418,12 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     }
     if (i >= j || (a->qt.type != VZ_TYPE_LIST && j - i > MAX_WORDS))
         return 0;
-    size_t qwords = 0;
-    for (size_t k = i; k < j; k++)
-        qwords += rd->w[k].asked;
-    if (qwords == j - i)
+    size_t qwords = 0, asked = 0;
+    for (size_t k = i; k < j; k++) {
+        qwords += rd->w[k].key >= 0;
+        asked += rd->w[k].asked;
+    }
+    if (asked == j - i)
         return 0;   /* the question's own words are never the answer */
     double fit = qwords ? (counted ? 2.0 : 0.5) : 1.0;
     size_t s = rd->w[i].start, e = rd->w[j - 1].end;
