@@ -7,7 +7,8 @@
  * to the best passage), how much of the question its sentence covers (IDF
  * weighted, synonyms counting for their word), and how close it stands to
  * the question's words in the sentence; equal answers add up their scores.
- * The confidence is the coverage of the best supporting sentence, so a
+ * The confidence is the coverage of the best supporting sentence times the
+ * answer's closeness and fit there, so a
  * question whose rare words the corpus lacks is not answered.
  */
 #include "engine.h"
@@ -35,6 +36,7 @@
 #define UNLABELLED_FIT 0.6   /* see label_fit */
 #define OTHER_LABEL_FIT 0.3
 #define FALLBACK_FIT 0.5
+#define LIST_UNION 0.4       /* lists within this share of the best join it */
 
 typedef struct {
     char *stem;
@@ -49,6 +51,7 @@ typedef struct {
 typedef struct {
     char *key, *text;
     double score, best, coverage;
+    double quality;          /* best coverage x closeness x fit of one occurrence */
     occurrence occ[MAX_OCC];
     size_t nocc;
 } candidate;
@@ -450,6 +453,9 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     }
     if (x->sent->own > c->coverage)
         c->coverage = x->sent->own;
+    double quality = x->sent->own * proximity(rd, i, j, phrase) * fmin(1.0, fit * weight);
+    if (quality > c->quality)
+        c->quality = quality;
     add_occurrence(c, x, s, e);
     return 0;
 }
@@ -611,19 +617,65 @@ static int by_score(const void *x, const void *y)
     return a->score < b->score ? 1 : a->score > b->score ? -1 : strcmp(a->key, b->key);
 }
 
-/* Confidence: how much of the question the best sentence covers, lowered
- * when a rival answer scores nearly as well. */
+/* Confidence: the best single sighting of the answer (how much of the
+ * question its sentence covers, how close the answer stands to the
+ * question's words, how well it fits the type), lowered when a rival
+ * answer scores nearly as well. */
 static double confidence_of(const candidate *c, const candidate *next)
 {
     double share = next ? c->score / (c->score + next->score) : 1.0;
-    return c->coverage * (0.5 + 0.5 * share);
+    return c->quality * (0.5 + 0.5 * share);
+}
+
+static int add_item(vz_answer *ans, size_t *cap, const char *s, size_t n)
+{
+    char *key = merge_key(s, n);
+    if (!key)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t i = 0; i < ans->nitems; i++) {
+        char *other = merge_key(ans->items[i], strlen(ans->items[i]));
+        int same = other && !strcmp(other, key);
+        free(other);
+        if (same) {
+            free(key);
+            return VZ_OK;   /* the same item from another list */
+        }
+    }
+    free(key);
+    void *p = ans->items;
+    if (vz_grow(&p, cap, ans->nitems + 1, sizeof *ans->items))
+        return VZ_ENOMEM;
+    ans->items = p;
+    if (!(ans->items[ans->nitems] = vz_strndup(s, n)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    ans->nitems++;
+    return VZ_OK;
+}
+
+/* "A, B, C and D" again, from the items, once each. */
+static int join_items(vz_answer *ans)
+{
+    vz_buf b = {0};
+    int rc = VZ_OK;
+    for (size_t i = 0; !rc && i < ans->nitems; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == ans->nitems ? " and " : ", ";
+        rc = vz_buf_printf(&b, "%s%s", sep, ans->items[i]);
+    }
+    if (rc) {
+        vz_buf_free(&b);
+        return rc;
+    }
+    free(ans->text);
+    ans->text = b.data ? b.data : vz_strdup("");
+    return ans->text ? VZ_OK : vz_fail(VZ_ENOMEM, "out of memory");
 }
 
 static int split_items(vz_answer *ans)
 {
     const char *s = ans->text;
     size_t cap = 0;
-    while (*s) {
+    int rc = VZ_OK;
+    while (*s && !rc) {
         size_t n = strcspn(s, ",");
         const char *and_ = strstr(s, " and ");
         if (and_ && (size_t)(and_ - s) < n)
@@ -631,22 +683,17 @@ static int split_items(vz_answer *ans)
         const char *end = s + n;
         while (*s == ' ')
             s++;
-        if (end > s) {
-            void *p = ans->items;
-            if (vz_grow(&p, &cap, ans->nitems + 1, sizeof *ans->items))
-                return VZ_ENOMEM;
-            ans->items = p;
-            if (!(ans->items[ans->nitems] = vz_strndup(s, (size_t)(end - s))))
-                return vz_fail(VZ_ENOMEM, "out of memory");
-            ans->nitems++;
-        }
+        if ((size_t)(end - s) > 11 && !strncmp(s, "as well as ", 11))
+            s += 11;
+        if (end > s)
+            rc = add_item(ans, &cap, s, (size_t)(end - s));
         s = *end == ',' ? end + 1 : *end ? end + 5 : end;
         if (!strncmp(s, " and ", 5))
             s += 5;
         else if (!strncmp(s, "and ", 4))
             s += 4;
     }
-    return VZ_OK;
+    return rc ? rc : join_items(ans);
 }
 
 static int make_citation(asking *a, const occurrence *o, vz_citation *c)
@@ -712,11 +759,43 @@ static void add_support(asking *a)
     free(extra);
 }
 
+/* A list question's answer is every list that scores near the best one:
+ * news names those who did something in more than one sentence. */
+static int unite_lists(asking *a)
+{
+    candidate *top = &a->cands[0];
+    for (size_t i = 1; i < a->ncands; i++) {
+        candidate *c = &a->cands[i];
+        if (c->score < LIST_UNION * top->score || !strpbrk(c->text, ","))
+            continue;
+        size_t n = strlen(top->text), m = strlen(c->text);
+        char *t = realloc(top->text, n + m + 3);
+        if (!t)
+            return vz_fail(VZ_ENOMEM, "out of memory");
+        memcpy(t + n, ", ", 2);
+        memcpy(t + n + 2, c->text, m + 1);
+        top->text = t;
+        for (size_t k = 0; k < c->nocc && top->nocc < MAX_OCC; k++)
+            top->occ[top->nocc++] = c->occ[k];
+        c->score = 0;   /* now part of the first */
+    }
+    qsort(a->cands + 1, a->ncands - 1, sizeof *a->cands, by_score);
+    while (a->ncands > 1 && a->cands[a->ncands - 1].score == 0) {
+        a->ncands--;
+        free(a->cands[a->ncands].key);
+        free(a->cands[a->ncands].text);
+    }
+    return VZ_OK;
+}
+
 static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
 {
     add_support(a);
     if (a->ncands > 1)
         qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
+    int rc = a->ncands > 1 && a->qt.type == VZ_TYPE_LIST ? unite_lists(a) : VZ_OK;
+    if (rc)
+        return rc;
     size_t want = o && o->max_answers ? o->max_answers : DEFAULT_ANSWERS;
     size_t n = a->ncands < want ? a->ncands : want;
     if (n && !(o && (o->flags & VZ_ASK_NO_ABSTAIN)) &&
@@ -725,7 +804,6 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
     res->answers = n ? calloc(n, sizeof *res->answers) : NULL;
     if (n && !res->answers)
         return vz_fail(VZ_ENOMEM, "out of memory");
-    int rc = VZ_OK;
     for (size_t i = 0; rc == VZ_OK && i < n; i++, res->nanswers++)
         rc = make_answer(a, i, &res->answers[i]);
     for (size_t i = 0; a->explaining && i < a->ncands && i < 10; i++)
