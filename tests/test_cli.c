@@ -383,6 +383,17 @@ static void ask_answers_and_abstains(void **state)
     assert_string_equal(out, "The corpus does not say.\n");
     free(out);
     free(err);
+    /* --no-abstain shows what the engine would have said when unsure. */
+    const char *unsure[] = {"ask", "--corpus", "corpus", "--db", f->db, "When did Hugo Chavez die?", NULL};
+    assert_int_equal(ts_run(&out, &err, unsure), 1);
+    free(out);
+    free(err);
+    const char *forced[] = {"ask", "--no-abstain", "--corpus", "corpus", "--db", f->db,
+                            "When did Hugo Chavez die?", NULL};
+    assert_int_equal(ts_run(&out, &err, forced), 0);
+    assert_null(strstr(out, "does not say"));
+    free(out);
+    free(err);
 }
 
 int main(void)

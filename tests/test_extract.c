@@ -28,6 +28,7 @@ static vz_extractor *load(void)
 
 typedef struct {
     const char *text, *want;
+    const char *label;   /* the label the candidate must have; NULL: any */
     int found;
     vz_buf all;
 } probe;
@@ -35,9 +36,10 @@ typedef struct {
 static int note_candidate(size_t s, size_t e, const char *label, void *ctx)
 {
     probe *p = ctx;
-    (void)label;
+    assert_non_null(label);
     assert_true(s < e && e <= strlen(p->text));
-    if (strlen(p->want) == e - s && memcmp(p->text + s, p->want, e - s) == 0)
+    if (strlen(p->want) == e - s && memcmp(p->text + s, p->want, e - s) == 0 &&
+        (!p->label || !strcmp(p->label, label)))
         p->found = 1;
     vz_buf_printf(&p->all, " [%.*s]", (int)(e - s), p->text + s);
     return 0;
@@ -67,7 +69,10 @@ static void every_case_holds(void **state)
         *sent++ = '\0';
         *want++ = '\0';
         int negative = want[0] == '!';
-        probe p = {sent, want + negative, 0, {0}};
+        char *label = strchr(line, ':');   /* TYPE:LABEL */
+        if (label)
+            *label++ = '\0';
+        probe p = {sent, want + negative, label, 0, {0}};
         assert_int_equal(vz_extract(x, type_of(line), sent, strlen(sent), note_candidate, &p), VZ_OK);
         cases++;
         if (p.found == negative) {
@@ -84,6 +89,26 @@ static void every_case_holds(void **state)
     vz_extractor_free(x);
 }
 
+static void weak_answers_are_recognised(void **state)
+{
+    (void)state;
+    vz_extractor *x = load();
+    const char *weak[] = {"said", "conveyed", "vehemently", "in turn", "they"};
+    const char *strong[] = {"complete blockade", "Ahmed", "solidarity", "said to be true"};
+    int w;
+    for (size_t i = 0; i < sizeof weak / sizeof *weak; i++) {
+        assert_int_equal(vz_extract_weak(x, weak[i], strlen(weak[i]), &w), VZ_OK);
+        if (!w)
+            fail_msg("'%s' should be weak", weak[i]);
+    }
+    for (size_t i = 0; i < sizeof strong / sizeof *strong; i++) {
+        assert_int_equal(vz_extract_weak(x, strong[i], strlen(strong[i]), &w), VZ_OK);
+        if (w)
+            fail_msg("'%s' should not be weak", strong[i]);
+    }
+    vz_extractor_free(x);
+}
+
 static void bad_templates_are_clear_errors(void **state)
 {
     (void)state;
@@ -92,12 +117,16 @@ static void bad_templates_are_clear_errors(void **state)
     assert_int_equal(vz_extractor_new(&x, g, strlen(g), t, strlen(t)), VZ_EINVAL);
     assert_null(x);
     assert_non_null(strstr(vz_last_error(), "line 3: missing closing parenthesis"));
+    const char *bad_label = "place (?#Big City)[A-Z]\n";
+    assert_int_equal(vz_extractor_new(&x, g, strlen(g), bad_label, strlen(bad_label)), VZ_EINVAL);
+    assert_non_null(strstr(vz_last_error(), "line 2: a label is (?#word)"));
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_case_holds),
+        cmocka_unit_test(weak_answers_are_recognised),
         cmocka_unit_test(bad_templates_are_clear_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

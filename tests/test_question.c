@@ -57,11 +57,14 @@ static void every_case_gets_its_type_and_focus(void **state)
         if (t.focus_end > t.focus_start)
             snprintf(focus, sizeof focus, "%.*s", (int)(t.focus_end - t.focus_start),
                      f[0] + t.focus_start);
+        char type[64];   /* TYPE, or TYPE:LABEL when the rule has a label */
+        snprintf(type, sizeof type, "%s%s%s", vz_type_name(t.type), t.label[0] ? ":" : "",
+                 t.label);
         cases++;
-        if (strcmp(vz_type_name(t.type), f[1]) != 0 || strcmp(focus, f[2]) != 0) {
+        if (strcmp(type, f[1]) != 0 || strcmp(focus, f[2]) != 0) {
             failed++;
-            print_message("question.cases: '%s': got %s/%s, want %s/%s\n", f[0],
-                          vz_type_name(t.type), focus, f[1], f[2]);
+            print_message("question.cases: '%s': got %s/%s, want %s/%s\n", f[0], type, focus,
+                          f[1], f[2]);
         }
     }
     print_message("%d question cases, %d failed\n", cases, failed);
