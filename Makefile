@@ -112,7 +112,7 @@ EVAL_FLOORS  ?= --fail-under accuracy=0.45 --fail-under abstention_recall=0.85
 EVAL_FLOORS2 ?= --fail-under accuracy=0.30 --fail-under abstention_recall=0.70
 eval: $(BIN)
 	@export XDG_CACHE_HOME=$(CURDIR)/$(BUILD)/test-cache; log=$(BUILD)/eval.log; \
-	$(TEST_RUNNER) $(BIN) eval corpus/questions.jsonl $(EVAL_FLOORS) > $$log; st=$$?; \
+	$(TEST_RUNNER) $(BIN) eval corpus/questions.jsonl --corpus corpus $(EVAL_FLOORS) > $$log; st=$$?; \
 	sed -n 's/^\(accuracy \|abstention_recall\)/corpus  &/p' $$log; \
 	$(TEST_RUNNER) $(BIN) eval tests/corpus2/questions.jsonl --corpus tests/corpus2 $(EVAL_FLOORS2) > $$log; \
 	st2=$$?; sed -n 's/^\(accuracy \|abstention_recall\)/corpus2 &/p' $$log; \

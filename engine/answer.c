@@ -851,7 +851,8 @@ static int doc_mask(vz_engine *e, const vz_ask_options *o, unsigned char **mask)
 
 static void explain_question(asking *a)
 {
-    vz_buf_printf(&a->explain, "type %s (question.rules line %u)\n", vz_type_name(a->qt.type),
+    vz_buf_printf(&a->explain, "type %s%s%s (question.rules line %u)\n",
+                  vz_type_name(a->qt.type), a->qt.label[0] ? ":" : "", a->qt.label,
                   a->qt.rule_line);
     if (a->qt.focus_end > a->qt.focus_start)
         vz_buf_printf(&a->explain, "focus \"%.*s\"\n", (int)(a->qt.focus_end - a->qt.focus_start),
