@@ -278,7 +278,7 @@ static size_t gap(const reading *rd, size_t a, size_t b)
 
 /* How close words [i, j) stand to the question's words, in content words
  * between.  A phrase (directed) is what the sentence says of the question's
- * words, so it should follow them: "ordered a complete blockade". */
+ * words, so it should follow them: "ordered a full recount". */
 static double proximity(const reading *rd, size_t i, size_t j, int directed)
 {
     size_t before = SIZE_MAX, after = SIZE_MAX;
@@ -363,7 +363,7 @@ static void add_occurrence(candidate *c, const cand_ctx *x, size_t s, size_t e)
 /* Does a word at the edge of an answer only repeat the question or join? */
 static int edge_word(const word *w)
 {
-    /* A capitalised cue word belongs to the name: "Supreme Court" answers
+    /* A capitalised cue word belongs to the name: "High Court" answers
      * "which court", "Court" stays. */
     int own_name = w->key < 0 && (w->flags & VZ_TOK_CAPITAL);
     return (w->asked && !own_name) || (w->flags & VZ_TOK_STOP);
@@ -404,15 +404,15 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     /* A count names what it counts ("205 detained" answers "how many were
      * detained"); other answers drop the question's words at their edges. */
     int counted = a->qt.type == VZ_TYPE_COUNT || a->qt.type == VZ_TYPE_QUANTITY;
-    /* News names a thing with its kind beside it: "the Rossiya-24 TV
-     * channel" answers "which channel", "the River Orme" "which river". */
+    /* News names a thing with its kind beside it: "the Daily Echo
+     * newspaper" answers "which newspaper", "the River Thames" "which river". */
     if (!counted && names_focus(rd, i, j))
         weight *= FOCUS_BONUS;
     if (!counted) {
         while (i < j && edge_word(&rd->w[i]))
             i++;
         /* A name that ends in the question's word is the question's own
-         * ("President Nicolas Maduro" when Maduro is asked about). */
+         * ("Mayor Jane Smith" when Smith is asked about). */
         if (i < j && names_an_entity(a->qt.type) && rd->w[j - 1].key >= 0 &&
             (rd->w[j - 1].flags & VZ_TOK_CAPITAL))
             return 0;
@@ -741,7 +741,7 @@ static int within(const char *a, const char *b)
 }
 
 /* A fuller answer gets the support of the shorter ones it contains:
- * "April" found twice and "April 14" once make "April 14" the answer. */
+ * "June" found twice and "June 3" once make "June 3" the answer. */
 static void add_support(asking *a)
 {
     if (a->qt.type == VZ_TYPE_DESCRIPTION || a->qt.type == VZ_TYPE_UNKNOWN)

@@ -20,7 +20,7 @@ enum {
     VZ_TOK_CAPITAL = 1u << 2,  /* first character is upper case in the text */
     VZ_TOK_UPPER   = 1u << 3,  /* every letter is upper case ("US", "U.S.", "NATO") */
     VZ_TOK_ACRONYM = 1u << 4,  /* dotted letters: "U.S." -> "us" */
-    VZ_TOK_JOINED  = 1u << 5   /* glued to the previous token by a hyphen ("Rossiya-24") */
+    VZ_TOK_JOINED  = 1u << 5   /* glued to the previous token by a hyphen ("Apollo-11") */
 };
 
 typedef struct {
