@@ -52,6 +52,7 @@ typedef struct {
     char *key, *text;
     double score, best, coverage;
     double quality;          /* best coverage x closeness x fit of one occurrence */
+    int weak;                /* a "weak" template matches its text */
     occurrence occ[MAX_OCC];
     size_t nocc;
 } candidate;
@@ -61,6 +62,7 @@ typedef struct {
     double passage;          /* its passage's BM25 score over the best one's */
     double own, near;        /* coverage alone; with the previous sentence */
     double score;
+    struct reading *rd;      /* the sentence read, kept for its candidates */
 } ranked;
 
 typedef struct {
@@ -86,10 +88,15 @@ typedef struct {
 
 /* ---- question words ---------------------------------------------------- */
 
+static int same_stem(const char *s, const char *stem, size_t len)
+{
+    return strlen(s) == len && !memcmp(s, stem, len);
+}
+
 static int add_word(asking *a, const char *stem, size_t len, int key)
 {
     for (size_t i = 0; i < a->nwords; i++)
-        if (strlen(a->words[i].stem) == len && !memcmp(a->words[i].stem, stem, len))
+        if (same_stem(a->words[i].stem, stem, len))
             return VZ_OK;
     qword *w = realloc(a->words, (a->nwords + 1) * sizeof *w);
     if (!w)
@@ -117,7 +124,7 @@ static int add_stem(char ***list, size_t *n, const char *stem, size_t len)
 static int has_stem(char *const *list, size_t n, const char *stem, size_t len)
 {
     for (size_t i = 0; i < n; i++)
-        if (strlen(list[i]) == len && !memcmp(list[i], stem, len))
+        if (same_stem(list[i], stem, len))
             return 1;
     return 0;
 }
@@ -196,14 +203,16 @@ typedef struct {
     int key;
     int asked;               /* a word of the question: a key term or a cue word */
     int focus;               /* a word of the question's focus ("channel") */
+    size_t before;           /* content (non-stop) words before it */
 } word;
 
-typedef struct {
+typedef struct reading {
     const asking *a;
     vz_buf text;
     word *w;
     size_t n, cap;
     uint64_t covered;          /* key terms present, one bit each */
+    size_t content;            /* content words so far */
 } reading;
 
 static int read_token(const vz_token *tok, void *ctx)
@@ -214,12 +223,13 @@ static int read_token(const vz_token *tok, void *ctx)
         return VZ_ENOMEM;
     rd->w = p;
     word *w = &rd->w[rd->n++];
-    *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0};
+    *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0, rd->content};
     if (tok->flags & VZ_TOK_STOP)
         return 0;
+    rd->content++;
     for (size_t i = 0; i < rd->a->nwords && w->key < 0; i++) {
         const qword *q = &rd->a->words[i];
-        if (strlen(q->stem) == tok->stem_len && !memcmp(q->stem, tok->stem, tok->stem_len)) {
+        if (same_stem(q->stem, tok->stem, tok->stem_len)) {
             w->key = q->key;
             if (q->key < MAX_KEYS)
                 rd->covered |= (uint64_t)1 << q->key;
@@ -236,6 +246,7 @@ static int read_sentence(asking *a, uint32_t sid, reading *rd)
     rd->a = a;
     rd->n = 0;
     rd->covered = 0;
+    rd->content = 0;
     rd->text.len = 0;
     int rc = vz_reader_text(a->r, si->doc, si->start, si->end, &rd->text);
     if (!rc)
@@ -245,6 +256,8 @@ static int read_sentence(asking *a, uint32_t sid, reading *rd)
 
 static void reading_free(reading *rd)
 {
+    if (!rd)
+        return;
     vz_buf_free(&rd->text);
     free(rd->w);
 }
@@ -267,13 +280,10 @@ typedef struct {
     const ranked *sent;
 } cand_ctx;
 
-/* Content words from word a up to word b (a < b), b excluded. */
+/* Content words strictly between word a and word b (a < b). */
 static size_t gap(const reading *rd, size_t a, size_t b)
 {
-    size_t n = 0;
-    for (size_t k = a + 1; k < b; k++)
-        n += !(rd->w[k].flags & VZ_TOK_STOP);
-    return n;
+    return rd->w[b].before - rd->w[a + 1].before;
 }
 
 /* How close words [i, j) stand to the question's words, in content words
@@ -325,28 +335,36 @@ static char *merge_key(const char *text, size_t len)
     return k;
 }
 
-static candidate *find_or_add(asking *a, char *key, const char *text, size_t len)
+/* The candidate of key (taken over), made from text when new: then its
+ * weakness is judged, once. */
+static int find_or_add(asking *a, char *key, const char *text, size_t len, candidate **out)
 {
     for (size_t i = 0; i < a->ncands; i++)
         if (!strcmp(a->cands[i].key, key)) {
             free(key);
-            return &a->cands[i];
+            *out = &a->cands[i];
+            return VZ_OK;
         }
     void *p = a->cands;
     if (vz_grow(&p, &a->capcands, a->ncands + 1, sizeof *a->cands)) {
         free(key);
-        return NULL;
+        return vz_fail(VZ_ENOMEM, "out of memory");
     }
     a->cands = p;
     candidate *c = &a->cands[a->ncands];
     memset(c, 0, sizeof *c);
     c->key = key;
-    if (!(c->text = vz_strndup(text, len))) {
+    c->text = vz_strndup(text, len);
+    int rc = c->text ? vz_extract_weak(a->e->qa->extractor, text, len, &c->weak)
+                     : vz_fail(VZ_ENOMEM, "out of memory");
+    if (rc) {
         free(key);
-        return NULL;
+        free(c->text);
+        return rc;
     }
     a->ncands++;
-    return c;
+    *out = c;
+    return VZ_OK;
 }
 
 static void add_occurrence(candidate *c, const cand_ctx *x, size_t s, size_t e)
@@ -431,19 +449,17 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     double fit = qwords ? (counted ? 2.0 : 0.5) : 1.0;
     size_t s = rd->w[i].start, e = rd->w[j - 1].end;
     const char *t = rd->text.data;
-    int weak = 0;
-    int rc = vz_extract_weak(a->e->qa->extractor, t + s, e - s, &weak);
+    char *key = merge_key(t + s, e - s);
+    candidate *c = NULL;
+    int rc = key ? find_or_add(a, key, t + s, e - s, &c) : vz_fail(VZ_ENOMEM, "out of memory");
     if (rc)
         return rc;
-    if (weak)
+    if (c->weak)
         weight *= WEAK_WEIGHT;
-    double score = x->sent->score * proximity(rd, i, j, phrase) * fit * weight;
+    double closeness = proximity(rd, i, j, phrase);
+    double score = x->sent->score * closeness * fit * weight;
     if (phrase && j - i > SHORT_PHRASE)
         score /= 1.0 + 0.2 * (double)(j - i - SHORT_PHRASE);
-    char *key = merge_key(t + s, e - s);
-    candidate *c = key ? find_or_add(a, key, t + s, e - s) : NULL;
-    if (!c)
-        return vz_fail(VZ_ENOMEM, "out of memory");
     c->score += score;
     if (score > c->best) {
         c->best = score;
@@ -453,7 +469,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     }
     if (x->sent->own > c->coverage)
         c->coverage = x->sent->own;
-    double quality = x->sent->own * proximity(rd, i, j, phrase) * fmin(1.0, fit * weight);
+    double quality = x->sent->own * closeness * fmin(1.0, fit * weight);
     if (quality > c->quality)
         c->quality = quality;
     add_occurrence(c, x, s, e);
@@ -518,14 +534,12 @@ static int add_phrases(cand_ctx *x)
 
 static int sentence_candidates(asking *a, const ranked *sent)
 {
-    reading rd = {0};
-    int rc = read_sentence(a, sent->sid, &rd);
-    cand_ctx x = {a, &rd, sent};
-    if (!rc)
-        rc = vz_extract(a->e->qa->extractor, a->qt.type, rd.text.data, rd.text.len, on_template, &x);
+    const reading *rd = sent->rd;
+    cand_ctx x = {a, rd, sent};
+    int rc = vz_extract(a->e->qa->extractor, a->qt.type, rd->text.data, rd->text.len,
+                        on_template, &x);
     if (!rc && (a->qt.type == VZ_TYPE_DESCRIPTION || a->qt.type == VZ_TYPE_UNKNOWN))
         rc = add_phrases(&x);
-    reading_free(&rd);
     return rc;
 }
 
@@ -552,24 +566,30 @@ static int add_ranked(asking *a, const ranked *s)
  * minister"), times the passage's retrieval score. */
 static int rank_passage(asking *a, const vz_passage_info *p, double passage)
 {
-    reading rd = {0};
     uint64_t prev = 0;
     int rc = VZ_OK;
     if (p->first_sentence > 0 && a->e->idx->sentences[p->first_sentence - 1].doc == p->doc) {
-        rc = read_sentence(a, p->first_sentence - 1, &rd);
-        prev = rd.covered;
+        reading before = {0};
+        rc = read_sentence(a, p->first_sentence - 1, &before);
+        prev = before.covered;
+        reading_free(&before);
     }
     for (uint32_t s = p->first_sentence; !rc && s <= p->last_sentence; s++) {
-        rc = read_sentence(a, s, &rd);
-        if (rc)
-            break;
-        ranked r = {s, passage, coverage_of(a, rd.covered), 0, 0};
-        r.near = r.own + 0.5 * coverage_of(a, prev & ~rd.covered);
+        reading *rd = calloc(1, sizeof *rd);
+        if (!rd)
+            return vz_fail(VZ_ENOMEM, "out of memory");
+        rc = read_sentence(a, s, rd);
+        ranked r = {s, passage, coverage_of(a, rd->covered), 0, 0, rd};
+        r.near = r.own + 0.5 * coverage_of(a, prev & ~rd->covered);
         r.score = sqrt(passage) * r.near * r.near;
-        prev = rd.covered;
-        rc = add_ranked(a, &r);
+        prev = rd->covered;
+        if (!rc)
+            rc = add_ranked(a, &r);
+        if (rc) {
+            reading_free(rd);
+            free(rd);
+        }
     }
-    reading_free(&rd);
     return rc;
 }
 
@@ -878,6 +898,10 @@ static void release(asking *a)
         free(a->cands[i].text);
     }
     free(a->cands);
+    for (size_t i = 0; i < a->nsents; i++) {
+        reading_free(a->sents[i].rd);
+        free(a->sents[i].rd);
+    }
     free(a->sents);
     vz_buf_free(&a->explain);
 }
