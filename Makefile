@@ -92,17 +92,19 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_OBJ) $(LIB_OBJ)
 # cmocka's counts; a program that dies without its summary counts as a failure.
 test: $(BIN) $(TESTS)
 	@rm -rf $(BUILD)/test-cache; mkdir -p $(BUILD)/test-cache; \
-	pass=0; fail=0; log=$(BUILD)/test-cache/log; \
+	pass=0; fail=0; skip=0; log=$(BUILD)/test-cache/log; \
 	for t in $(TESTS); do \
 	    VZASK_BIN=$(BIN) VZASK_SHARED=$(SHARED) XDG_CACHE_HOME=$(CURDIR)/$(BUILD)/test-cache \
 	        TMPDIR=$(CURDIR)/$(BUILD)/test-cache VZASK_RUNNER=$(TEST_RUNNER) \
 	        $(TEST_RUNNER) $$t > $$log 2>&1; st=$$?; cat $$log; \
 	    p=$$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' $$log); \
 	    f=$$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' $$log); \
+	    k=$$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' $$log); skip=$$((skip + $${k:-0})); \
 	    if [ $$st -ne 0 ] && [ -z "$$f" ]; then f=1; echo "FAILED: $$t exited with status $$st"; fi; \
 	    pass=$$((pass + $${p:-0})); fail=$$((fail + $${f:-0})); \
 	done; \
-	echo "tests: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+	echo "tests: $$pass passed, $$fail failed$$([ $$skip -eq 0 ] || echo ", $$skip skipped (no shared data at $(SHARED))")"; \
+	[ $$fail -eq 0 ]
 	@$(MAKE) --no-print-directory BUILD=$(BUILD) eval
 
 # The answering bar on both question sets.  Issue 4's bar is 0.9 for both

@@ -21,6 +21,15 @@ const char *ts_shared(void)
     return s && *s ? s : "../shared";
 }
 
+void ts_shared_file(char *path, size_t size, const char *rel)
+{
+    snprintf(path, size, "%s/%s", ts_shared(), rel);
+    if (access(path, R_OK) != 0) {
+        print_message("skipped: %s is not there (VZASK_SHARED names the shared folder)\n", path);
+        skip();
+    }
+}
+
 const char *ts_bin(void)
 {
     const char *s = getenv("VZASK_BIN");

@@ -13,6 +13,9 @@
 
 /* The shared folder (env VZASK_SHARED, default ../shared). */
 const char *ts_shared(void);
+/* path <- the shared folder's file rel.  When it is not there (a clone with
+ * no shared folder beside it) the test is skipped, with a note saying so. */
+void ts_shared_file(char *path, size_t size, const char *rel);
 /* The vzask binary under test (env VZASK_BIN, default build/vzask). */
 const char *ts_bin(void);
 

@@ -482,8 +482,8 @@ static void test_snowball_vocabulary(void **state)
 {
     fixture *f = *state;
     char vpath[4096], opath[4096];
-    snprintf(vpath, sizeof vpath, "%s/data/snowball-english/voc.txt", ts_shared());
-    snprintf(opath, sizeof opath, "%s/data/snowball-english/output.txt", ts_shared());
+    ts_shared_file(vpath, sizeof vpath, "data/snowball-english/voc.txt");
+    ts_shared_file(opath, sizeof opath, "data/snowball-english/output.txt");
     for (int pass = 0; pass < 2; pass++) {
         size_t vlen, olen, checked;
         char *voc = ts_read(vpath, &vlen), *out = ts_read(opath, &olen);
@@ -657,7 +657,7 @@ static void test_squad_throughput(void **state)
 {
     fixture *f = *state;
     char path[4096];
-    snprintf(path, sizeof path, "%s/data/squad/train-v1.1-articles-000-043.json", ts_shared());
+    ts_shared_file(path, sizeof path, "data/squad/train-v1.1-articles-000-043.json");
     json_error_t err;
     json_t *root = json_load_file(path, 0, &err);
     if (!root)

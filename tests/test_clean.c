@@ -255,7 +255,7 @@ static void test_trailer_generic(void **state)
 static void test_squad_untouched(void **state)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", ts_shared(), SQUAD_FILE);
+    ts_shared_file(path, sizeof path, SQUAD_FILE);
     json_error_t err;
     json_t *root = json_load_file(path, 0, &err);
     if (!root)
