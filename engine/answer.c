@@ -514,7 +514,7 @@ static int add_phrases(cand_ctx *x)
         size_t j = i + 1;
         while (j < rd->n && !rd->w[j].asked && joined(rd, j))
             j++;
-        int rc = add_candidate(x, i, j, PHRASE_WEIGHT, 1);
+        int rc = add_candidate(x, i, j, PHRASE_WEIGHT * label_fit(x->a, NULL), 1);
         for (size_t k = i; !rc && k < j;) {
             while (k < j && (rd->w[k].flags & VZ_TOK_STOP))
                 k++;
@@ -522,7 +522,7 @@ static int add_phrases(cand_ctx *x)
             while (m < j && !(rd->w[m].flags & VZ_TOK_STOP))
                 m++;
             if (m > k && (k > i || m < j))
-                rc = add_candidate(x, k, m, PHRASE_WEIGHT, 1);
+                rc = add_candidate(x, k, m, PHRASE_WEIGHT * label_fit(x->a, NULL), 1);
             k = m;
         }
         if (rc)
