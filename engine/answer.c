@@ -30,6 +30,7 @@
 #define PHRASE_WEIGHT 0.8    /* a plain phrase against a typed template's 1.0 */
 #define PRECEDING 0.5        /* a phrase before the question's words, not after */
 #define FOCUS_BONUS 2.0      /* an answer named with the question's focus */
+#define UNFOCUSED 0.3        /* an answer not so named when others are */
 #define WEAK_WEIGHT 0.2      /* an answer a "weak" template matches */
 #define SHORT_PHRASE 3       /* longer phrases lose a fifth a word */
 #define MAX_KEYS 64          /* key terms tracked per sentence */
@@ -53,6 +54,7 @@ typedef struct {
     double score, best, coverage;
     double quality;          /* best coverage x closeness x fit of one occurrence */
     int weak;                /* a "weak" template matches its text */
+    int focused;             /* named with the question's focus once */
     occurrence occ[MAX_OCC];
     size_t nocc;
 } candidate;
@@ -424,7 +426,8 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     int counted = a->qt.type == VZ_TYPE_COUNT || a->qt.type == VZ_TYPE_QUANTITY;
     /* News names a thing with its kind beside it: "the Daily Echo
      * newspaper" answers "which newspaper", "the River Thames" "which river". */
-    if (!counted && names_focus(rd, i, j))
+    int focused = !counted && names_focus(rd, i, j);
+    if (focused)
         weight *= FOCUS_BONUS;
     if (!counted) {
         while (i < j && edge_word(&rd->w[i]))
@@ -456,6 +459,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         return rc;
     if (c->weak)
         weight *= WEAK_WEIGHT;
+    c->focused |= focused;
     double closeness = proximity(rd, i, j, phrase);
     double score = x->sent->score * closeness * fit * weight;
     if (phrase && j - i > SHORT_PHRASE)
@@ -808,9 +812,24 @@ static int unite_lists(asking *a)
     return VZ_OK;
 }
 
+/* "Which hospital": when some answers are named as hospitals, the others
+ * are less likely what was asked. */
+static void prefer_focused(asking *a)
+{
+    if (!names_an_entity(a->qt.type))
+        return;
+    int any = 0;
+    for (size_t i = 0; i < a->ncands && !any; i++)
+        any = a->cands[i].focused;
+    for (size_t i = 0; any && i < a->ncands; i++)
+        if (!a->cands[i].focused)
+            a->cands[i].score *= UNFOCUSED;
+}
+
 static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
 {
     add_support(a);
+    prefer_focused(a);
     if (a->ncands > 1)
         qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
     int rc = a->ncands > 1 && a->qt.type == VZ_TYPE_LIST ? unite_lists(a) : VZ_OK;
