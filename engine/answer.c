@@ -812,12 +812,12 @@ static int unite_lists(asking *a)
     return VZ_OK;
 }
 
-/* "Which hospital": when some answers are named as hospitals, the others
- * are less likely what was asked. */
+/* "Which hospital", "what kind of contact": when some answers are named
+ * with the focus, the others are less likely what was asked. */
 static void prefer_focused(asking *a)
 {
-    if (!names_an_entity(a->qt.type))
-        return;
+    if (a->qt.type == VZ_TYPE_COUNT || a->qt.type == VZ_TYPE_QUANTITY)
+        return;   /* what is counted is named anyway */
     int any = 0;
     for (size_t i = 0; i < a->ncands && !any; i++)
         any = a->cands[i].focused;
