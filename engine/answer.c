@@ -426,7 +426,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     int counted = a->qt.type == VZ_TYPE_COUNT || a->qt.type == VZ_TYPE_QUANTITY;
     /* News names a thing with its kind beside it: "the Daily Echo
      * newspaper" answers "which newspaper", "the River Thames" "which river". */
-    int focused = !counted && names_focus(rd, i, j);
+    int focused = (a->qt.type != VZ_TYPE_QUANTITY) && names_focus(rd, i, j);
     if (focused)
         weight *= FOCUS_BONUS;
     if (!counted) {
@@ -816,8 +816,8 @@ static int unite_lists(asking *a)
  * with the focus, the others are less likely what was asked. */
 static void prefer_focused(asking *a)
 {
-    if (a->qt.type == VZ_TYPE_COUNT || a->qt.type == VZ_TYPE_QUANTITY)
-        return;   /* what is counted is named anyway */
+    if (a->qt.type == VZ_TYPE_QUANTITY || a->qt.type == VZ_TYPE_COUNT)
+        return;   /* "205 detained" answers "how many people were detained" */
     int any = 0;
     for (size_t i = 0; i < a->ncands && !any; i++)
         any = a->cands[i].focused;
