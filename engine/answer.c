@@ -765,21 +765,29 @@ static int within(const char *a, const char *b)
 }
 
 /* A fuller answer gets the support of the shorter ones it contains:
- * "June" found twice and "June 3" once make "June 3" the answer. */
+ * "June" found twice and "June 3" once make "June 3" the answer, as sure
+ * as the surest sighting of "June". */
 static void add_support(asking *a)
 {
     if (a->qt.type == VZ_TYPE_DESCRIPTION || a->qt.type == VZ_TYPE_UNKNOWN)
         return;   /* a longer phrase is not a fuller one */
-    double *extra = calloc(a->ncands ? a->ncands : 1, sizeof *extra);
+    double *extra = calloc(a->ncands ? 2 * a->ncands : 1, sizeof *extra);
     if (!extra)
         return;   /* the answers stay right, only less sharp */
-    for (size_t i = 0; i < a->ncands; i++)
-        for (size_t j = 0; j < a->ncands; j++)
+    double *quality = extra + a->ncands;
+    for (size_t j = 0; j < a->ncands; j++) {
+        quality[j] = a->cands[j].quality;
+        for (size_t i = 0; i < a->ncands; i++)
             if (i != j && strlen(a->cands[j].key) > strlen(a->cands[i].key) &&
-                within(a->cands[i].key, a->cands[j].key))
+                within(a->cands[i].key, a->cands[j].key)) {
                 extra[j] += a->cands[i].score;
-    for (size_t i = 0; i < a->ncands; i++)
+                quality[j] = fmax(quality[j], a->cands[i].quality);
+            }
+    }
+    for (size_t i = 0; i < a->ncands; i++) {
         a->cands[i].score += extra[i];
+        a->cands[i].quality = quality[i];
+    }
     free(extra);
 }
 
