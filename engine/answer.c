@@ -147,6 +147,27 @@ static int take_key(const vz_token *tok, void *ctx)
     return add_word(a, tok->stem, tok->stem_len, -1);
 }
 
+/* "which boat" is answered by "the trawler Marisol Grace" too. */
+static int add_focus_synonyms(asking *a)
+{
+    const vz_qa *qa = a->e->qa;
+    size_t n = a->nfocus;
+    for (size_t f = 0; f < n; f++)
+        for (size_t g = 0; g < qa->ngroups; g++) {
+            const vz_syngroup *grp = &qa->groups[g];
+            int hit = 0;
+            for (size_t j = 0; j < grp->n && !hit; j++)
+                hit = strcmp(grp->stems[j], a->focus[f]) == 0;
+            for (size_t j = 0; hit && j < grp->n; j++)
+                if (!has_stem(a->focus, a->nfocus, grp->stems[j], strlen(grp->stems[j]))) {
+                    int rc = add_stem(&a->focus, &a->nfocus, grp->stems[j], strlen(grp->stems[j]));
+                    if (rc)
+                        return rc;
+                }
+        }
+    return VZ_OK;
+}
+
 static int add_synonyms(asking *a)
 {
     const vz_qa *qa = a->e->qa;
@@ -172,6 +193,8 @@ static int build_query(asking *a, vz_query *q)
     a->nkeys = a->nwords;
     if (!rc)
         rc = add_synonyms(a);
+    if (!rc)
+        rc = add_focus_synonyms(a);
     for (size_t i = 0; !rc && i < a->nwords; i++)
         rc = vz_query_add(q, a->words[i].stem, strlen(a->words[i].stem),
                           (int)i < (int)a->nkeys ? 1.0 : 0.5);
