@@ -37,7 +37,9 @@
 #define UNLABELLED_FIT 0.6   /* see label_fit */
 #define OTHER_LABEL_FIT 0.3
 #define FALLBACK_FIT 0.5
-#define LIST_UNION 0.4       /* lists within this share of the best join it */
+#define LIST_UNION 0.4
+#define ALIAS_STEM 24        /* longest surname stem kept, with its NUL */
+#define MAX_ALIASES 16       /* lists within this share of the best join it */
 
 typedef struct {
     char *stem;
@@ -63,6 +65,7 @@ typedef struct {
     uint32_t sid;
     double passage;          /* its passage's BM25 score over the best one's */
     double own, near;        /* coverage alone; with the previous sentence */
+    uint64_t prev;           /* the previous sentence's key terms */
     double score;
     struct reading *rd;      /* the sentence read, kept for its candidates */
 } ranked;
@@ -84,6 +87,11 @@ typedef struct {
     size_t nsents, capsents;
     candidate *cands;
     size_t ncands, capcands;
+    struct alias {
+        char stem[ALIAS_STEM];
+        int key;             /* the key term whose name it ends */
+    } alias[MAX_ALIASES];
+    size_t nalias;
     vz_buf explain;
     int explaining;
 } asking;
@@ -229,6 +237,7 @@ typedef struct {
     int asked;               /* a word of the question: a key term or a cue word */
     int focus;               /* a word of the question's focus ("channel") */
     size_t before;           /* content (non-stop) words before it */
+    char stem[ALIAS_STEM];   /* its stem, when short enough to be a surname */
 } word;
 
 typedef struct reading {
@@ -248,7 +257,9 @@ static int read_token(const vz_token *tok, void *ctx)
         return VZ_ENOMEM;
     rd->w = p;
     word *w = &rd->w[rd->n++];
-    *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0, rd->content};
+    *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0, rd->content, ""};
+    if (tok->stem_len < ALIAS_STEM)
+        memcpy(w->stem, tok->stem, tok->stem_len), w->stem[tok->stem_len] = '\0';
     if (tok->flags & VZ_TOK_STOP)
         return 0;
     rd->content++;
@@ -606,9 +617,7 @@ static int rank_passage(asking *a, const vz_passage_info *p, double passage)
         if (!rd)
             return vz_fail(VZ_ENOMEM, "out of memory");
         rc = read_sentence(a, s, rd);
-        ranked r = {s, passage, coverage_of(a, rd->covered), 0, 0, rd};
-        r.near = r.own + 0.5 * coverage_of(a, prev & ~rd->covered);
-        r.score = sqrt(passage) * r.near * r.near;
+        ranked r = {s, passage, 0, 0, prev, 0, rd};
         prev = rd->covered;
         if (!rc)
             rc = add_ranked(a, &r);
@@ -618,6 +627,54 @@ static int rank_passage(asking *a, const vz_passage_info *p, double passage)
         }
     }
     return rc;
+}
+
+/* News names a person in full once, then by surname: in "Delcy Rodriguez
+ * Gomez", asked as "Delcy Rodriguez", "Gomez" is the same person.  A
+ * capitalised word that ends a name right after a capitalised key term is
+ * an alias of that term. */
+static void find_aliases(asking *a)
+{
+    for (size_t i = 0; i < a->nsents; i++) {
+        const reading *rd = a->sents[i].rd;
+        for (size_t k = 1; k < rd->n; k++) {
+            const word *w = &rd->w[k], *p = &rd->w[k - 1];
+            int ends = k + 1 == rd->n || !(rd->w[k + 1].flags & VZ_TOK_CAPITAL);
+            if (!ends || w->key >= 0 || !w->stem[0] || (w->flags & VZ_TOK_STOP) ||
+                !(w->flags & VZ_TOK_CAPITAL) || p->key < 0 || !(p->flags & VZ_TOK_CAPITAL) ||
+                !joined(rd, k))
+                continue;
+            size_t j = 0;
+            while (j < a->nalias && strcmp(a->alias[j].stem, w->stem))
+                j++;
+            if (j == a->nalias && a->nalias < MAX_ALIASES) {
+                memcpy(a->alias[j].stem, w->stem, ALIAS_STEM);
+                a->alias[a->nalias++].key = p->key;
+            }
+        }
+    }
+}
+
+/* Read a surname as the name it stands for, and score the sentences. */
+static void apply_aliases(asking *a)
+{
+    for (size_t i = 0; i < a->nsents; i++) {
+        ranked *r = &a->sents[i];
+        reading *rd = r->rd;
+        for (size_t k = 0; k < rd->n; k++) {
+            word *w = &rd->w[k];
+            for (size_t j = 0; w->key < 0 && j < a->nalias; j++)
+                if ((w->flags & VZ_TOK_CAPITAL) && !strcmp(a->alias[j].stem, w->stem)) {
+                    w->key = a->alias[j].key;
+                    w->asked = 1;
+                    if (w->key < MAX_KEYS)
+                        rd->covered |= (uint64_t)1 << w->key;
+                }
+        }
+        r->own = coverage_of(a, rd->covered);
+        r->near = r->own + 0.5 * coverage_of(a, r->prev & ~rd->covered);
+        r->score = sqrt(r->passage) * r->near * r->near;
+    }
 }
 
 static int gather(asking *a, const unsigned char *mask)
@@ -640,6 +697,11 @@ static int gather(asking *a, const unsigned char *mask)
     }
     if (rc || !a->nsents)
         return rc;
+    find_aliases(a);
+    apply_aliases(a);
+    for (size_t i = 0; a->explaining && i < a->nalias; i++)
+        vz_buf_printf(&a->explain, "alias %s  for %s\n", a->alias[i].stem,
+                      a->words[a->alias[i].key].stem);
     qsort(a->sents, a->nsents, sizeof *a->sents, by_sentence_score);
     for (size_t i = 0; !rc && i < a->nsents && i < SENTENCES; i++) {
         const ranked *s = &a->sents[i];
