@@ -37,9 +37,9 @@
 #define UNLABELLED_FIT 0.6   /* see label_fit */
 #define OTHER_LABEL_FIT 0.3
 #define FALLBACK_FIT 0.5
-#define LIST_UNION 0.4
+#define LIST_UNION 0.4       /* lists within this share of the best join it */
 #define ALIAS_STEM 24        /* longest surname stem kept, with its NUL */
-#define MAX_ALIASES 16       /* lists within this share of the best join it */
+#define MAX_ALIASES 16       /* surnames read as the names they end */
 
 typedef struct {
     char *stem;
@@ -155,43 +155,39 @@ static int take_key(const vz_token *tok, void *ctx)
     return add_word(a, tok->stem, tok->stem_len, -1);
 }
 
-/* "which boat" is answered by "the trawler Marisol Grace" too. */
-static int add_focus_synonyms(asking *a)
+static int in_group(const vz_syngroup *grp, const char *stem)
 {
-    const vz_qa *qa = a->e->qa;
-    size_t n = a->nfocus;
-    for (size_t f = 0; f < n; f++)
-        for (size_t g = 0; g < qa->ngroups; g++) {
-            const vz_syngroup *grp = &qa->groups[g];
-            int hit = 0;
-            for (size_t j = 0; j < grp->n && !hit; j++)
-                hit = strcmp(grp->stems[j], a->focus[f]) == 0;
-            for (size_t j = 0; hit && j < grp->n; j++)
-                if (!has_stem(a->focus, a->nfocus, grp->stems[j], strlen(grp->stems[j]))) {
-                    int rc = add_stem(&a->focus, &a->nfocus, grp->stems[j], strlen(grp->stems[j]));
-                    if (rc)
-                        return rc;
-                }
-        }
-    return VZ_OK;
+    for (size_t j = 0; j < grp->n; j++)
+        if (!strcmp(grp->stems[j], stem))
+            return 1;
+    return 0;
 }
 
+/* Each key term's synonyms search for it; the focus's synonyms name the
+ * focus too: "which boat" is answered by "the trawler Marisol Grace". */
 static int add_synonyms(asking *a)
 {
     const vz_qa *qa = a->e->qa;
-    for (size_t k = 0; k < a->nkeys; k++)
-        for (size_t g = 0; g < qa->ngroups; g++) {
+    size_t nfocus = a->nfocus;
+    int rc = VZ_OK;
+    for (size_t k = 0; !rc && k < a->nkeys; k++)
+        for (size_t g = 0; !rc && g < qa->ngroups; g++) {
             const vz_syngroup *grp = &qa->groups[g];
-            int hit = 0;
-            for (size_t j = 0; j < grp->n && !hit; j++)
-                hit = strcmp(grp->stems[j], a->words[k].stem) == 0;
-            for (size_t j = 0; hit && j < grp->n; j++) {
-                int rc = add_word(a, grp->stems[j], strlen(grp->stems[j]), (int)k);
-                if (rc)
-                    return rc;
-            }
+            if (!in_group(grp, a->words[k].stem))
+                continue;
+            for (size_t j = 0; !rc && j < grp->n; j++)
+                rc = add_word(a, grp->stems[j], strlen(grp->stems[j]), (int)k);
         }
-    return VZ_OK;
+    for (size_t f = 0; !rc && f < nfocus; f++)
+        for (size_t g = 0; !rc && g < qa->ngroups; g++) {
+            const vz_syngroup *grp = &qa->groups[g];
+            if (!in_group(grp, a->focus[f]))
+                continue;
+            for (size_t j = 0; !rc && j < grp->n; j++)
+                if (!has_stem(a->focus, a->nfocus, grp->stems[j], strlen(grp->stems[j])))
+                    rc = add_stem(&a->focus, &a->nfocus, grp->stems[j], strlen(grp->stems[j]));
+        }
+    return rc;
 }
 
 static int build_query(asking *a, vz_query *q)
@@ -201,8 +197,6 @@ static int build_query(asking *a, vz_query *q)
     a->nkeys = a->nwords;
     if (!rc)
         rc = add_synonyms(a);
-    if (!rc)
-        rc = add_focus_synonyms(a);
     for (size_t i = 0; !rc && i < a->nwords; i++)
         rc = vz_query_add(q, a->words[i].stem, strlen(a->words[i].stem),
                           (int)i < (int)a->nkeys ? 1.0 : 0.5);
@@ -237,7 +231,7 @@ typedef struct {
     int asked;               /* a word of the question: a key term or a cue word */
     int focus;               /* a word of the question's focus ("channel") */
     size_t before;           /* content (non-stop) words before it */
-    char stem[ALIAS_STEM];   /* its stem, when short enough to be a surname */
+    char stem[ALIAS_STEM];   /* a capitalised word's stem, when short enough to be a surname */
 } word;
 
 typedef struct reading {
@@ -258,8 +252,10 @@ static int read_token(const vz_token *tok, void *ctx)
     rd->w = p;
     word *w = &rd->w[rd->n++];
     *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0, rd->content, ""};
-    if (tok->stem_len < ALIAS_STEM)
-        memcpy(w->stem, tok->stem, tok->stem_len), w->stem[tok->stem_len] = '\0';
+    if ((tok->flags & VZ_TOK_CAPITAL) && tok->stem_len < ALIAS_STEM) {
+        memcpy(w->stem, tok->stem, tok->stem_len);
+        w->stem[tok->stem_len] = '\0';
+    }
     if (tok->flags & VZ_TOK_STOP)
         return 0;
     rd->content++;
@@ -459,7 +455,9 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
      * detained"); other answers drop the question's words at their edges. */
     int counted = a->qt.type == VZ_TYPE_COUNT || a->qt.type == VZ_TYPE_QUANTITY;
     /* News names a thing with its kind beside it: "the Daily Echo
-     * newspaper" answers "which newspaper", "the River Thames" "which river". */
+     * newspaper" answers "which newspaper", "the River Thames" "which river",
+     * "four Labour councillors" "how many councillors".  A quantity's unit
+     * names it instead. */
     int focused = (a->qt.type != VZ_TYPE_QUANTITY) && names_focus(rd, i, j);
     if (focused)
         weight *= FOCUS_BONUS;
@@ -543,6 +541,9 @@ static int joined(const reading *rd, size_t k)
 static int add_phrases(cand_ctx *x)
 {
     const reading *rd = x->rd;
+    /* A phrase has no label: a labelled question takes it as it takes an
+     * unlabelled template. */
+    double weight = PHRASE_WEIGHT * label_fit(x->a, NULL);
     size_t i = 0;
     while (i < rd->n) {
         if (rd->w[i].asked) {
@@ -552,7 +553,7 @@ static int add_phrases(cand_ctx *x)
         size_t j = i + 1;
         while (j < rd->n && !rd->w[j].asked && joined(rd, j))
             j++;
-        int rc = add_candidate(x, i, j, PHRASE_WEIGHT * label_fit(x->a, NULL), 1);
+        int rc = add_candidate(x, i, j, weight, 1);
         for (size_t k = i; !rc && k < j;) {
             while (k < j && (rd->w[k].flags & VZ_TOK_STOP))
                 k++;
@@ -560,7 +561,7 @@ static int add_phrases(cand_ctx *x)
             while (m < j && !(rd->w[m].flags & VZ_TOK_STOP))
                 m++;
             if (m > k && (k > i || m < j))
-                rc = add_candidate(x, k, m, PHRASE_WEIGHT * label_fit(x->a, NULL), 1);
+                rc = add_candidate(x, k, m, weight, 1);
             k = m;
         }
         if (rc)
@@ -599,9 +600,8 @@ static int add_ranked(asking *a, const ranked *s)
     return VZ_OK;
 }
 
-/* Score the sentences of one passage: how much of the question each covers
- * (its previous sentence's words at half weight, for "he" and "the
- * minister"), times the passage's retrieval score. */
+/* Read the sentences of one passage, each with its previous sentence's key
+ * terms; they are scored once every passage is read (score_sentences). */
 static int rank_passage(asking *a, const vz_passage_info *p, double passage)
 {
     uint64_t prev = 0;
@@ -655,24 +655,33 @@ static void find_aliases(asking *a)
     }
 }
 
-/* Read a surname as the name it stands for, and score the sentences. */
+/* Read each surname as the name it stands for. */
 static void apply_aliases(asking *a)
 {
-    for (size_t i = 0; i < a->nsents; i++) {
-        ranked *r = &a->sents[i];
-        reading *rd = r->rd;
+    for (size_t i = 0; a->nalias && i < a->nsents; i++) {
+        reading *rd = a->sents[i].rd;
         for (size_t k = 0; k < rd->n; k++) {
             word *w = &rd->w[k];
-            for (size_t j = 0; w->key < 0 && j < a->nalias; j++)
-                if ((w->flags & VZ_TOK_CAPITAL) && !strcmp(a->alias[j].stem, w->stem)) {
+            for (size_t j = 0; w->key < 0 && w->stem[0] && j < a->nalias; j++)
+                if (!strcmp(a->alias[j].stem, w->stem)) {
                     w->key = a->alias[j].key;
                     w->asked = 1;
                     if (w->key < MAX_KEYS)
                         rd->covered |= (uint64_t)1 << w->key;
                 }
         }
-        r->own = coverage_of(a, rd->covered);
-        r->near = r->own + 0.5 * coverage_of(a, r->prev & ~rd->covered);
+    }
+}
+
+/* A sentence's score: how much of the question it covers, its previous
+ * sentence's terms at half weight (for "he" and "the minister"), times its
+ * passage's retrieval score. */
+static void score_sentences(asking *a)
+{
+    for (size_t i = 0; i < a->nsents; i++) {
+        ranked *r = &a->sents[i];
+        r->own = coverage_of(a, r->rd->covered);
+        r->near = r->own + 0.5 * coverage_of(a, r->prev & ~r->rd->covered);
         r->score = sqrt(r->passage) * r->near * r->near;
     }
 }
@@ -699,6 +708,7 @@ static int gather(asking *a, const unsigned char *mask)
         return rc;
     find_aliases(a);
     apply_aliases(a);
+    score_sentences(a);
     for (size_t i = 0; a->explaining && i < a->nalias; i++)
         vz_buf_printf(&a->explain, "alias %s  for %s\n", a->alias[i].stem,
                       a->words[a->alias[i].key].stem);
@@ -856,23 +866,20 @@ static void add_support(asking *a)
 {
     if (a->qt.type == VZ_TYPE_DESCRIPTION || a->qt.type == VZ_TYPE_UNKNOWN)
         return;   /* a longer phrase is not a fuller one */
-    double *extra = calloc(a->ncands ? 2 * a->ncands : 1, sizeof *extra);
+    double *extra = calloc(a->ncands ? a->ncands : 1, sizeof *extra);
     if (!extra)
         return;   /* the answers stay right, only less sharp */
-    double *quality = extra + a->ncands;
-    for (size_t j = 0; j < a->ncands; j++) {
-        quality[j] = a->cands[j].quality;
+    /* Containment is transitive, so raising qualities in place gives each
+     * answer the best quality of all it contains, in any order. */
+    for (size_t j = 0; j < a->ncands; j++)
         for (size_t i = 0; i < a->ncands; i++)
             if (i != j && strlen(a->cands[j].key) > strlen(a->cands[i].key) &&
                 within(a->cands[i].key, a->cands[j].key)) {
                 extra[j] += a->cands[i].score;
-                quality[j] = fmax(quality[j], a->cands[i].quality);
+                a->cands[j].quality = fmax(a->cands[j].quality, a->cands[i].quality);
             }
-    }
-    for (size_t i = 0; i < a->ncands; i++) {
+    for (size_t i = 0; i < a->ncands; i++)
         a->cands[i].score += extra[i];
-        a->cands[i].quality = quality[i];
-    }
     free(extra);
 }
 
