@@ -3,6 +3,7 @@
  */
 #define _XOPEN_SOURCE 700   /* nftw */
 #include "support.h"
+#include "vzask.h"
 
 #include <fcntl.h>
 #include <ftw.h>
@@ -154,4 +155,10 @@ int ts_run(char **out, char **err, const char *const *argv)
     if (out) *out = o; else free(o);
     if (err) *err = e; else free(e);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void ts_assert_error(const char *needle)
+{
+    if (!strstr(vz_last_error(), needle))
+        fail_msg("error '%s' lacks '%s'", vz_last_error(), needle);
 }

@@ -28,6 +28,9 @@ void ts_write(const char *dir, const char *name, const char *data, size_t len);
 /* Read a whole file (malloc'd, NUL-terminated); NULL when unreadable. */
 char *ts_read(const char *path, size_t *len);
 
+/* Fail the test unless vz_last_error() holds needle, showing both. */
+void ts_assert_error(const char *needle);
+
 /* Run the vzask binary with argv (NULL-terminated, without the program
  * name), stdin from /dev/null, through $VZASK_RUNNER when it is set.  Captures stdout and stderr (malloc'd,
  * NUL-terminated) and returns the exit status (or -1 on a signal). */

@@ -98,7 +98,7 @@ static void bad_rules_are_clear_errors(void **state)
     const char *bad = "count ^how many\nanswer ^what\n";
     assert_int_equal(vz_qrules_new(&qr, bad, strlen(bad)), VZ_EINVAL);
     assert_null(qr);
-    assert_non_null(strstr(vz_last_error(), "question.rules line 2: unknown directive 'answer'"));
+    ts_assert_error("question.rules line 2: unknown directive 'answer'");
     assert_string_equal(vz_type_name(VZ_TYPE_LIST), "list");
     assert_string_equal(vz_type_name(99), "unknown");
 }
