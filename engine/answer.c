@@ -57,6 +57,7 @@ typedef struct {
     double quality;          /* best coverage x closeness x fit of one occurrence */
     int weak;                /* a "weak" template matches its text */
     int focused;             /* named with the question's focus once */
+    uint64_t covered;        /* key terms of every sentence it was found in */
     occurrence occ[MAX_OCC];
     size_t nocc;
 } candidate;
@@ -505,6 +506,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     }
     if (x->sent->own > c->coverage)
         c->coverage = x->sent->own;
+    c->covered |= x->rd->covered;
     double quality = x->sent->own * closeness * fmin(1.0, fit * weight);
     if (quality > c->quality)
         c->quality = quality;
@@ -884,13 +886,15 @@ static void add_support(asking *a)
 }
 
 /* A list question's answer is every list that scores near the best one:
- * news names those who did something in more than one sentence. */
+ * news names those who did something in more than one sentence, each
+ * sentence with the question's words the best one has ("sponsors"). */
 static int unite_lists(asking *a)
 {
     candidate *top = &a->cands[0];
     for (size_t i = 1; i < a->ncands; i++) {
         candidate *c = &a->cands[i];
-        if (c->score < LIST_UNION * top->score || !strpbrk(c->text, ","))
+        if (c->score < LIST_UNION * top->score || !strpbrk(c->text, ",") ||
+            (top->covered & ~c->covered))
             continue;
         size_t n = strlen(top->text), m = strlen(c->text);
         char *t = realloc(top->text, n + m + 3);
