@@ -637,6 +637,15 @@ static int rank_passage(asking *a, const vz_passage_info *p, double passage)
  * an alias of that term. */
 static void find_aliases(asking *a)
 {
+    /* "President Trump" is no name: a key term also written in lower case
+     * in the sentences read is a common word, whatever follows it. */
+    uint64_t common = 0;
+    for (size_t i = 0; i < a->nsents; i++) {
+        const reading *rd = a->sents[i].rd;
+        for (size_t k = 0; k < rd->n; k++)
+            if (rd->w[k].key >= 0 && rd->w[k].key < MAX_KEYS && !(rd->w[k].flags & VZ_TOK_CAPITAL))
+                common |= (uint64_t)1 << rd->w[k].key;
+    }
     for (size_t i = 0; i < a->nsents; i++) {
         const reading *rd = a->sents[i].rd;
         for (size_t k = 1; k < rd->n; k++) {
@@ -644,7 +653,7 @@ static void find_aliases(asking *a)
             int ends = k + 1 == rd->n || !(rd->w[k + 1].flags & VZ_TOK_CAPITAL);
             if (!ends || w->key >= 0 || !w->stem[0] || (w->flags & VZ_TOK_STOP) ||
                 !(w->flags & VZ_TOK_CAPITAL) || p->key < 0 || !(p->flags & VZ_TOK_CAPITAL) ||
-                !joined(rd, k))
+                (p->key < MAX_KEYS && (common >> p->key & 1)) || !joined(rd, k))
                 continue;
             size_t j = 0;
             while (j < a->nalias && strcmp(a->alias[j].stem, w->stem))
