@@ -319,14 +319,15 @@ static size_t gap(const reading *rd, size_t a, size_t b)
     return rd->w[b].before - rd->w[a + 1].before;
 }
 
-/* How close words [i, j) stand to the question's words, in content words
- * between.  A phrase (directed) is what the sentence says of the question's
- * words, so it should follow them: "ordered a full recount". */
-static double proximity(const reading *rd, size_t i, size_t j, int directed)
+/* How close words [i, j) stand to key term key (-1: to any of the
+ * question's words), in content words between.  A phrase (directed) is
+ * what the sentence says of the question's words, so it should follow them:
+ * "ordered a full recount". */
+static double proximity_to(const reading *rd, size_t i, size_t j, int directed, int key)
 {
     size_t before = SIZE_MAX, after = SIZE_MAX;
     for (size_t k = 0; k < rd->n; k++) {
-        if (!rd->w[k].asked)
+        if (key < 0 ? !rd->w[k].asked : rd->w[k].key != key)
             continue;
         if (k < i && gap(rd, k, i) < before)
             before = gap(rd, k, i);
@@ -341,6 +342,23 @@ static double proximity(const reading *rd, size_t i, size_t j, int directed)
     double b = before == SIZE_MAX ? 0 : 1.0 / (1.0 + (double)before / scale);
     double f = after == SIZE_MAX ? 0 : 1.0 / (1.0 + (double)after / scale);
     return directed ? fmax(b, PRECEDING * f) : fmax(b, f);
+}
+
+/* Closeness for ranking: half to the nearest question word, half to each
+ * key term the sentence holds, weighted by IDF, since an answer stands
+ * among the words it answers ("in April 87 per cent", not "71 per cent a
+ * year earlier"). */
+static double proximity(const reading *rd, size_t i, size_t j, int directed)
+{
+    const asking *a = rd->a;
+    double sum = 0, weight = 0;
+    for (size_t k = 0; k < a->nkeys && k < MAX_KEYS; k++)
+        if (rd->covered >> k & 1) {
+            sum += a->words[k].idf * proximity_to(rd, i, j, directed, (int)k);
+            weight += a->words[k].idf;
+        }
+    double nearest = proximity_to(rd, i, j, directed, -1);
+    return weight > 0 ? 0.5 * nearest + 0.5 * sum / weight : nearest;
 }
 
 static char *merge_key(const char *text, size_t len)
@@ -507,7 +525,9 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     if (x->sent->own > c->coverage)
         c->coverage = x->sent->own;
     c->covered |= x->rd->covered;
-    double quality = x->sent->own * closeness * fmin(1.0, fit * weight);
+    /* Confidence keeps the nearest word's closeness: how sure an answer is
+     * does not depend on how many words the question has. */
+    double quality = x->sent->own * proximity_to(rd, i, j, phrase, -1) * fmin(1.0, fit * weight);
     if (quality > c->quality)
         c->quality = quality;
     add_occurrence(c, x, s, e);
