@@ -40,6 +40,7 @@
 #define LIST_UNION 0.4       /* lists within this share of the best join it */
 #define ALIAS_STEM 24        /* longest surname stem kept, with its NUL */
 #define MAX_ALIASES 16       /* surnames read as the names they end */
+#define HEDGED 0.4           /* a sentence that only asks, plans or fears what was asked */
 
 typedef struct {
     char *stem;
@@ -93,6 +94,7 @@ typedef struct {
         int key;             /* the key term whose name it ends */
     } alias[MAX_ALIASES];
     size_t nalias;
+    int hedged;              /* the question itself asks of a request or a plan */
     vz_buf explain;
     int explaining;
 } asking;
@@ -311,6 +313,7 @@ typedef struct {
     asking *a;
     const reading *rd;
     const ranked *sent;
+    int hedged;              /* the question's words are hedged here */
 } cand_ctx;
 
 /* Content words strictly between word a and word b (a < b). */
@@ -510,6 +513,8 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         return rc;
     if (c->weak)
         weight *= WEAK_WEIGHT;
+    if (x->hedged)
+        weight *= HEDGED;
     c->focused |= focused;
     double closeness = proximity(rd, i, j, phrase);
     double score = x->sent->score * closeness * fit * weight;
@@ -593,11 +598,39 @@ static int add_phrases(cand_ctx *x)
     return VZ_OK;
 }
 
+/* A hedge that holds one of the question's words: "asked the council to
+ * hold a meeting" does not say the council held one.  When its own verb is
+ * the question's ("whom did they ask"), it is what was asked about. */
+static int on_hedge(size_t s, size_t e, const char *label, void *ctx)
+{
+    (void)label;
+    cand_ctx *x = ctx;
+    const reading *rd = x->rd;
+    size_t k = 0;
+    while (k < rd->n && rd->w[k].start < s)
+        k++;
+    if (k < rd->n && rd->w[k].key >= 0)
+        return 0;
+    for (; k < rd->n && rd->w[k].end <= e && !x->hedged; k++)
+        x->hedged = rd->w[k].key >= 0;
+    return 0;
+}
+
+static int on_question_hedge(size_t s, size_t e, const char *label, void *ctx)
+{
+    (void)s, (void)e, (void)label;
+    ((asking *)ctx)->hedged = 1;
+    return 0;
+}
+
 static int sentence_candidates(asking *a, const ranked *sent)
 {
     const reading *rd = sent->rd;
-    cand_ctx x = {a, rd, sent};
-    int rc = vz_extract(a->e->qa->extractor, a->qt.type, rd->text.data, rd->text.len,
+    cand_ctx x = {a, rd, sent, 0};
+    int rc = a->hedged ? VZ_OK : vz_extract_hedges(a->e->qa->extractor, rd->text.data,
+                                                   rd->text.len, on_hedge, &x);
+    if (!rc)
+        rc = vz_extract(a->e->qa->extractor, a->qt.type, rd->text.data, rd->text.len,
                         on_template, &x);
     if (!rc && (a->qt.type == VZ_TYPE_DESCRIPTION || a->qt.type == VZ_TYPE_UNKNOWN))
         rc = add_phrases(&x);
@@ -1081,6 +1114,7 @@ int vz_ask(vz_engine *e, const char *question, size_t len, const vz_ask_options 
     rc = doc_mask(e, opts, &mask);
     if (!rc) rc = vz_engine_reader(e, &a.r);
     if (!rc) rc = vz_question_type(e->qa->qrules, question, len, &a.qt);
+    if (!rc) rc = vz_extract_hedges(e->qa->extractor, question, len, on_question_hedge, &a);
     if (!rc) rc = gather(&a, mask);
     if (!rc && a.explaining) {
         vz_buf tail = a.explain;

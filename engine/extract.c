@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WEAK VZ_NTYPES   /* the kind of "weak" rules */
+#define WEAK VZ_NTYPES        /* the kind of "weak" rules */
+#define HEDGE (VZ_NTYPES + 1) /* ... and of "hedge" rules */
 
 struct vz_extractor {
     vz_ruleset rs;
@@ -20,10 +21,11 @@ struct vz_extractor {
 int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
                      const char *templates, size_t tlen)
 {
-    vz_directive dirs[VZ_NTYPES];
+    vz_directive dirs[VZ_NTYPES + 1];
     for (int t = 1; t < VZ_NTYPES; t++)
         dirs[t - 1] = (vz_directive){vz_type_name(t), t};
     dirs[VZ_NTYPES - 1] = (vz_directive){"weak", WEAK};
+    dirs[VZ_NTYPES] = (vz_directive){"hedge", HEDGE};
     *out = NULL;
     /* One text, so the templates see the gazetteer's defines; line numbers
      * in messages count from the gazetteer's first line. */
@@ -38,7 +40,7 @@ int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
         rc = vz_fail(VZ_ENOMEM, "out of memory");
     if (!rc)
         rc = vz_ruleset_build(&x->rs, "gazetteer.rules + templates.rules", text.data, text.len,
-                              dirs, VZ_NTYPES, 0);
+                              dirs, VZ_NTYPES + 1, 0);
     vz_buf_free(&text);
     if (rc) {
         free(x);
@@ -129,4 +131,10 @@ int vz_extract_weak(const vz_extractor *x, const char *text, size_t len, int *we
     }
     pcre2_match_data_free(md);
     return rc;
+}
+
+int vz_extract_hedges(const vz_extractor *x, const char *text, size_t len,
+                      vz_candidate_fn fn, void *ctx)
+{
+    return vz_extract(x, HEDGE, text, len, fn, ctx);
 }

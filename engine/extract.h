@@ -31,4 +31,11 @@ int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
  * matches all of it)?  VZ_OK, VZ_ENOMEM or VZ_EINTERNAL. */
 int vz_extract_weak(const vz_extractor *x, const char *text, size_t len, int *weak);
 
+/* Every span of text[0, len) that a "hedge" rule of templates.rules
+ * matches: words said of what was asked for, planned or feared, not of
+ * what happened ("asked the council to hold a meeting").  Returns as
+ * vz_extract does. */
+int vz_extract_hedges(const vz_extractor *x, const char *text, size_t len,
+                      vz_candidate_fn fn, void *ctx);
+
 #endif

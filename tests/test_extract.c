@@ -109,6 +109,38 @@ static void weak_answers_are_recognised(void **state)
     vz_extractor_free(x);
 }
 
+static int count_hedge(size_t s, size_t e, const char *label, void *ctx)
+{
+    (void)s, (void)e, (void)label;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static void hedges_are_found(void **state)
+{
+    (void)state;
+    vz_extractor *x = load();
+    const char *hedged[] = {"Venezuela asked the Security Council to hold an emergency meeting.",
+                            "The club hopes to open the academy next year.",
+                            "The storm could cost the town millions."};
+    const char *plain[] = {"The council held an emergency meeting on Monday.",
+                           "He was asked about the reaction to a possible invasion.",
+                           "She said the plan was going to the council."};
+    for (size_t i = 0; i < sizeof hedged / sizeof *hedged; i++) {
+        int n = 0;
+        assert_int_equal(vz_extract_hedges(x, hedged[i], strlen(hedged[i]), count_hedge, &n), VZ_OK);
+        if (!n)
+            fail_msg("'%s' should hold a hedge", hedged[i]);
+    }
+    for (size_t i = 0; i < sizeof plain / sizeof *plain; i++) {
+        int n = 0;
+        assert_int_equal(vz_extract_hedges(x, plain[i], strlen(plain[i]), count_hedge, &n), VZ_OK);
+        if (n)
+            fail_msg("'%s' should hold no hedge", plain[i]);
+    }
+    vz_extractor_free(x);
+}
+
 static void bad_templates_are_clear_errors(void **state)
 {
     (void)state;
@@ -127,6 +159,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_case_holds),
         cmocka_unit_test(weak_answers_are_recognised),
+        cmocka_unit_test(hedges_are_found),
         cmocka_unit_test(bad_templates_are_clear_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
