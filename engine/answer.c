@@ -539,7 +539,23 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     return 0;
 }
 
-/* The words a template matched, [s, e) of the sentence. */
+/* Do words [i, j) restate the question: hold two or more of its key
+ * terms, and at least half of them? */
+static int restates(const reading *rd, size_t i, size_t j)
+{
+    uint64_t keys = 0;
+    for (size_t k = i; k < j; k++)
+        if (rd->w[k].key >= 0 && rd->w[k].key < MAX_KEYS)
+            keys |= (uint64_t)1 << rd->w[k].key;
+    size_t n = 0;
+    for (; keys; keys &= keys - 1)
+        n++;
+    return n >= 2 && 2 * n >= rd->a->nkeys;
+}
+
+/* The words a template matched, [s, e) of the sentence.  A long match that
+ * restates the question ("after the old bridge was shut" for "why was the
+ * old bridge shut") says when or why something else happened. */
 static int on_template(size_t s, size_t e, const char *label, void *ctx)
 {
     cand_ctx *x = ctx;
@@ -550,6 +566,8 @@ static int on_template(size_t s, size_t e, const char *label, void *ctx)
     size_t j = i;
     while (j < rd->n && rd->w[j].start < e)
         j++;
+    if (x->a->qt.type == VZ_TYPE_DESCRIPTION && restates(rd, i, j))
+        return 0;
     return add_candidate(x, i, j, label_fit(x->a, label), 0);
 }
 
