@@ -322,46 +322,63 @@ static size_t gap(const reading *rd, size_t a, size_t b)
     return rd->w[b].before - rd->w[a + 1].before;
 }
 
-/* How close words [i, j) stand to key term key (-1: to any of the
- * question's words), in content words between.  A phrase (directed) is
- * what the sentence says of the question's words, so it should follow them:
- * "ordered a full recount". */
-static double proximity_to(const reading *rd, size_t i, size_t j, int directed, int key)
+/* The fewest content words between an answer and a question word before
+ * it and after it (SIZE_MAX: none there). */
+typedef struct {
+    size_t before, after;
+} reach;
+
+/* A phrase (directed) is what the sentence says of the question's words,
+ * so it should follow them: "ordered a full recount". */
+static double nearness(reach r, int directed)
 {
-    size_t before = SIZE_MAX, after = SIZE_MAX;
-    for (size_t k = 0; k < rd->n; k++) {
-        if (key < 0 ? !rd->w[k].asked : rd->w[k].key != key)
-            continue;
-        if (k < i && gap(rd, k, i) < before)
-            before = gap(rd, k, i);
-        else if (k >= j && gap(rd, j - 1, k) < after)
-            after = gap(rd, j - 1, k);
-        else if (k >= i && k < j)
-            before = 0;
-    }
-    if (before == SIZE_MAX && after == SIZE_MAX)
+    if (r.before == SIZE_MAX && r.after == SIZE_MAX)
         return 0.3;
     double scale = directed ? 3.0 : 6.0;
-    double b = before == SIZE_MAX ? 0 : 1.0 / (1.0 + (double)before / scale);
-    double f = after == SIZE_MAX ? 0 : 1.0 / (1.0 + (double)after / scale);
+    double b = r.before == SIZE_MAX ? 0 : 1.0 / (1.0 + (double)r.before / scale);
+    double f = r.after == SIZE_MAX ? 0 : 1.0 / (1.0 + (double)r.after / scale);
     return directed ? fmax(b, PRECEDING * f) : fmax(b, f);
 }
 
-/* Closeness for ranking: half to the nearest question word, half to each
- * key term the sentence holds, weighted by IDF, since an answer stands
- * among the words it answers ("in April 87 per cent", not "71 per cent a
- * year earlier"). */
-static double proximity(const reading *rd, size_t i, size_t j, int directed)
+static void reach_word(reach *r, const reading *rd, size_t k, size_t i, size_t j)
+{
+    if (k < i && gap(rd, k, i) < r->before)
+        r->before = gap(rd, k, i);
+    else if (k >= j && gap(rd, j - 1, k) < r->after)
+        r->after = gap(rd, j - 1, k);
+    else if (k >= i && k < j)
+        r->before = 0;
+}
+
+/* How close words [i, j) stand to the question's words, in one pass.
+ * *nearest is the closeness to the nearest of them, which confidence uses:
+ * how sure an answer is does not depend on how many words the question
+ * has.  The result, for ranking, is half that and half the closeness to
+ * each key term the sentence holds, weighted by IDF, since an answer
+ * stands among the words it answers ("in April 87 per cent", not "71 per
+ * cent a year earlier"). */
+static double proximity(const reading *rd, size_t i, size_t j, int directed, double *nearest)
 {
     const asking *a = rd->a;
+    size_t nkeys = a->nkeys < MAX_KEYS ? a->nkeys : MAX_KEYS;
+    reach any = {SIZE_MAX, SIZE_MAX}, key[MAX_KEYS];
+    for (size_t k = 0; k < nkeys; k++)
+        key[k] = any;
+    for (size_t k = 0; k < rd->n; k++) {
+        if (!rd->w[k].asked)
+            continue;
+        reach_word(&any, rd, k, i, j);
+        if (rd->w[k].key >= 0 && (size_t)rd->w[k].key < nkeys)
+            reach_word(&key[rd->w[k].key], rd, k, i, j);
+    }
+    *nearest = nearness(any, directed);
     double sum = 0, weight = 0;
-    for (size_t k = 0; k < a->nkeys && k < MAX_KEYS; k++)
+    for (size_t k = 0; k < nkeys; k++)
         if (rd->covered >> k & 1) {
-            sum += a->words[k].idf * proximity_to(rd, i, j, directed, (int)k);
+            sum += a->words[k].idf * nearness(key[k], directed);
             weight += a->words[k].idf;
         }
-    double nearest = proximity_to(rd, i, j, directed, -1);
-    return weight > 0 ? 0.5 * nearest + 0.5 * sum / weight : nearest;
+    return weight > 0 ? 0.5 * *nearest + 0.5 * sum / weight : *nearest;
 }
 
 static char *merge_key(const char *text, size_t len)
@@ -516,7 +533,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     if (x->hedged)
         weight *= HEDGED;
     c->focused |= focused;
-    double closeness = proximity(rd, i, j, phrase);
+    double nearest, closeness = proximity(rd, i, j, phrase, &nearest);
     double score = x->sent->score * closeness * fit * weight;
     if (phrase && j - i > SHORT_PHRASE)
         score /= 1.0 + 0.2 * (double)(j - i - SHORT_PHRASE);
@@ -530,9 +547,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     if (x->sent->own > c->coverage)
         c->coverage = x->sent->own;
     c->covered |= x->rd->covered;
-    /* Confidence keeps the nearest word's closeness: how sure an answer is
-     * does not depend on how many words the question has. */
-    double quality = x->sent->own * proximity_to(rd, i, j, phrase, -1) * fmin(1.0, fit * weight);
+    double quality = x->sent->own * nearest * fmin(1.0, fit * weight);
     if (quality > c->quality)
         c->quality = quality;
     add_occurrence(c, x, s, e);
