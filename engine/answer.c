@@ -16,6 +16,7 @@
 #include "util.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,7 @@ typedef struct {
     char *key, *text;
     double score, best, coverage;
     double quality;          /* best coverage x closeness x fit of one occurrence */
+    double dbg[3];
     int weak;                /* a "weak" template matches its text */
     int focused;             /* named with the question's focus once */
     uint64_t covered;        /* key terms of every sentence it was found in */
@@ -496,8 +498,10 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     /* News names a thing with its kind beside it: "the Daily Echo
      * newspaper" answers "which newspaper", "the River Thames" "which river",
      * "four Labour councillors" "how many councillors".  A quantity's unit
-     * names it instead. */
-    int focused = (a->qt.type != VZ_TYPE_QUANTITY) && names_focus(rd, i, j);
+     * names it instead, and a list's kind introduces every list, the wrong
+     * ones too ("several countries, including ..."). */
+    int focused = a->qt.type != VZ_TYPE_QUANTITY && a->qt.type != VZ_TYPE_LIST &&
+                  names_focus(rd, i, j);
     if (focused)
         weight *= FOCUS_BONUS;
     if (!counted) {
@@ -548,8 +552,10 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         c->coverage = x->sent->own;
     c->covered |= x->rd->covered;
     double quality = x->sent->own * nearest * fmin(1.0, fit * weight);
-    if (quality > c->quality)
+    if (quality > c->quality) {
         c->quality = quality;
+        c->dbg[0] = x->sent->own; c->dbg[1] = nearest; c->dbg[2] = fmin(1.0, fit * weight);
+    }
     add_occurrence(c, x, s, e);
     return 0;
 }
@@ -1031,6 +1037,8 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
     prefer_focused(a);
     if (a->ncands > 1)
         qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
+    for (size_t i = 0; getenv("VZ_DEBUG") && i < a->ncands && i < 8; i++)
+        fprintf(stderr, "PRE %.4f %s\n", a->cands[i].score, a->cands[i].text);
     int rc = a->ncands > 1 && a->qt.type == VZ_TYPE_LIST ? unite_lists(a) : VZ_OK;
     if (rc)
         return rc;
@@ -1039,14 +1047,18 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
     if (n && !(o && (o->flags & VZ_ASK_NO_ABSTAIN)) &&
         confidence_of(&a->cands[0], a->ncands > 1 ? &a->cands[1] : NULL) < ABSTAIN_BELOW)
         n = 0;
+    if (getenv("VZ_DEBUG") && a->ncands)
+        fprintf(stderr, "DBG %.3f %.3f %.3f %.3f %.3f %g %g\n", a->cands[0].dbg[0], a->cands[0].dbg[1], a->cands[0].dbg[2],
+                a->ncands > 1 ? a->cands[0].score / (a->cands[0].score + a->cands[1].score) : 1.0, a->sents[0].own, (double)a->cands[0].focused, (double)(a->nfocus > 0));
     res->answers = n ? calloc(n, sizeof *res->answers) : NULL;
     if (n && !res->answers)
         return vz_fail(VZ_ENOMEM, "out of memory");
     for (size_t i = 0; rc == VZ_OK && i < n; i++, res->nanswers++)
         rc = make_answer(a, i, &res->answers[i]);
     for (size_t i = 0; a->explaining && i < a->ncands && i < 10; i++)
-        vz_buf_printf(&a->explain, "candidate %zu  %.4f  coverage %.2f  \"%s\"\n", i + 1,
-                      a->cands[i].score, a->cands[i].coverage, a->cands[i].text);
+        vz_buf_printf(&a->explain, "candidate %zu  %.4f  coverage %.2f  quality %.2f  \"%s\"\n",
+                      i + 1, a->cands[i].score, a->cands[i].coverage, a->cands[i].quality,
+                      a->cands[i].text);
     return rc;
 }
 
