@@ -16,7 +16,6 @@
 #include "util.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,7 +56,6 @@ typedef struct {
     char *key, *text;
     double score, best, coverage;
     double quality;          /* best coverage x closeness x fit of one occurrence */
-    double dbg[3];
     int weak;                /* a "weak" template matches its text */
     int focused;             /* named with the question's focus once */
     uint64_t covered;        /* key terms of every sentence it was found in */
@@ -552,10 +550,8 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         c->coverage = x->sent->own;
     c->covered |= x->rd->covered;
     double quality = x->sent->own * nearest * fmin(1.0, fit * weight);
-    if (quality > c->quality) {
+    if (quality > c->quality)
         c->quality = quality;
-        c->dbg[0] = x->sent->own; c->dbg[1] = nearest; c->dbg[2] = fmin(1.0, fit * weight);
-    }
     add_occurrence(c, x, s, e);
     return 0;
 }
@@ -1037,8 +1033,6 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
     prefer_focused(a);
     if (a->ncands > 1)
         qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
-    for (size_t i = 0; getenv("VZ_DEBUG") && i < a->ncands && i < 8; i++)
-        fprintf(stderr, "PRE %.4f %s\n", a->cands[i].score, a->cands[i].text);
     int rc = a->ncands > 1 && a->qt.type == VZ_TYPE_LIST ? unite_lists(a) : VZ_OK;
     if (rc)
         return rc;
@@ -1047,9 +1041,6 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
     if (n && !(o && (o->flags & VZ_ASK_NO_ABSTAIN)) &&
         confidence_of(&a->cands[0], a->ncands > 1 ? &a->cands[1] : NULL) < ABSTAIN_BELOW)
         n = 0;
-    if (getenv("VZ_DEBUG") && a->ncands)
-        fprintf(stderr, "DBG %.3f %.3f %.3f %.3f %.3f %g %g\n", a->cands[0].dbg[0], a->cands[0].dbg[1], a->cands[0].dbg[2],
-                a->ncands > 1 ? a->cands[0].score / (a->cands[0].score + a->cands[1].score) : 1.0, a->sents[0].own, (double)a->cands[0].focused, (double)(a->nfocus > 0));
     res->answers = n ? calloc(n, sizeof *res->answers) : NULL;
     if (n && !res->answers)
         return vz_fail(VZ_ENOMEM, "out of memory");
