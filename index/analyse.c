@@ -43,7 +43,7 @@
  * joiner: part of a token only between the right neighbours. */
 enum {
     C_SEP, C_UPPER, C_LOWER, C_LETTER, C_DIGIT, C_NUM, C_MARK,
-    C_APOS, C_DOT, C_COMMA, C_SOFT
+    C_APOS, C_DOT, C_COMMA, C_SOFT, C_AMP
 };
 
 typedef struct {
@@ -64,7 +64,7 @@ static int is_alnum(int cls) { return cls >= C_UPPER && cls <= C_NUM; }
 static const unsigned char ascii_class[128] = {
     S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_,   /* controls */
     S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_,
-    S_, S_, S_, S_, S_, S_, S_, C_APOS, S_, S_, S_, S_, C_COMMA, S_, C_DOT, S_,   /*  !"#$%&'()*+,-./ */
+    S_, S_, S_, S_, S_, S_, C_AMP, C_APOS, S_, S_, S_, S_, C_COMMA, S_, C_DOT, S_,   /*  !"#$%&'()*+,-./ */
     D_, D_, D_, D_, D_, D_, D_, D_, D_, D_, S_, S_, S_, S_, S_, S_,   /* 0-9 :;<=>? */
     S_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_,   /* @A-O */
     U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, S_, S_, S_, S_, S_,   /* P-Z [\]^_ */
@@ -191,6 +191,7 @@ static int joins(const char *t, size_t n, size_t next, int cls, int prev)
     switch (cls) {
     case C_APOS: return is_alnum(prev) && is_letter(nc);
     case C_SOFT: return is_letter(prev) && is_letter(nc);
+    case C_AMP: return is_letter(prev) && is_letter(nc);   /* "A&E", "AT&T" */
     case C_DOT: return prev == C_DIGIT && nc == C_DIGIT;
     case C_COMMA: return prev == C_DIGIT && thousands_group(t, n, next);
     default: return 0;

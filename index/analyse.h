@@ -11,7 +11,7 @@
 
 /* Bumped whenever a change to this file's behaviour changes index terms;
  * the index records it and rebuilds itself when it differs. */
-#define VZ_ANALYSER_VERSION 1
+#define VZ_ANALYSER_VERSION 2
 
 /* Token flags. */
 enum {
