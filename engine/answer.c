@@ -84,6 +84,8 @@ typedef struct {
     size_t ncue;
     char **focus;            /* stems of the focus's words ("channel") */
     size_t nfocus;
+    char **initials;         /* stems of words written in capitals ("US", "U.N.") */
+    size_t ninitials;
     double total_idf;
     ranked *sents;
     size_t nsents, capsents;
@@ -151,10 +153,12 @@ static int take_key(const vz_token *tok, void *ctx)
     int rc = VZ_OK;
     if (tok->start >= a->qt.focus_start && tok->end <= a->qt.focus_end && a->qt.focus_end)
         rc = add_stem(&a->focus, &a->nfocus, tok->stem, tok->stem_len);
-    if (tok->start >= a->qt.cue_start && tok->end <= a->qt.cue_end && a->qt.cue_end)
-        return rc ? rc : add_stem(&a->cue, &a->ncue, tok->stem, tok->stem_len);
+    if (!rc && (tok->flags & (VZ_TOK_UPPER | VZ_TOK_ACRONYM)) && tok->stem_len > 1)
+        rc = add_stem(&a->initials, &a->ninitials, tok->stem, tok->stem_len);
     if (rc)
         return rc;
+    if (tok->start >= a->qt.cue_start && tok->end <= a->qt.cue_end && a->qt.cue_end)
+        return add_stem(&a->cue, &a->ncue, tok->stem, tok->stem_len);
     return add_word(a, tok->stem, tok->stem_len, -1);
 }
 
@@ -485,6 +489,24 @@ static int names_an_entity(int type)
     return type == VZ_TYPE_PERSON || type == VZ_TYPE_ORGANIZATION || type == VZ_TYPE_PLACE;
 }
 
+/* Do the capitalised words [i, j) spell the initials of a question's
+ * word: "United States" is the question's own when it asks of the "US". */
+static int spells_initials(const reading *rd, size_t i, size_t j)
+{
+    char init[16];
+    size_t n = 0;
+    for (size_t k = i; k < j; k++) {
+        if (rd->w[k].flags & VZ_TOK_STOP)
+            continue;   /* "Organization of American States" */
+        if (!(rd->w[k].flags & VZ_TOK_CAPITAL) || n + 1 >= sizeof init)
+            return 0;
+        char c = rd->text.data[rd->w[k].start];
+        init[n++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+    init[n] = '\0';
+    return n > 1 && has_stem(rd->a->initials, rd->a->ninitials, init, n);
+}
+
 /* Add words [i, j) of the sentence as a candidate with a template weight. */
 static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phrase)
 {
@@ -512,6 +534,8 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
             return 0;
         while (j > i && edge_word(&rd->w[j - 1]))
             j--;
+        if (names_an_entity(a->qt.type) && spells_initials(rd, i, j))
+            return 0;
     }
     if (i >= j || (a->qt.type != VZ_TYPE_LIST && j - i > MAX_WORDS))
         return 0;
@@ -835,6 +859,16 @@ static int by_score(const void *x, const void *y)
     return a->score < b->score ? 1 : a->score > b->score ? -1 : strcmp(a->key, b->key);
 }
 
+/* Is key a's text a run of whole words of key b? */
+static int within(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    for (const char *p = strstr(b, a); n && p; p = strstr(p + 1, a))
+        if ((p == b || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+            return 1;
+    return 0;
+}
+
 /* Confidence: the best single sighting of the answer (how much of the
  * question its sentence covers, how close the answer stands to the
  * question's words, how well it fits the type), lowered when a rival
@@ -843,6 +877,17 @@ static double confidence_of(const candidate *c, const candidate *next)
 {
     double share = next ? c->score / (c->score + next->score) : 1.0;
     return c->quality * (0.5 + 0.5 * share);
+}
+
+/* The answer after answer i that says something else: "France, Spain"
+ * is no rival to "France, Spain and the UK", nor "June" to "June 3". */
+static const candidate *rival_of(const asking *a, size_t i)
+{
+    const char *k = a->cands[i].key;
+    for (size_t j = i + 1; j < a->ncands; j++)
+        if (!within(a->cands[j].key, k) && !within(k, a->cands[j].key))
+            return &a->cands[j];
+    return NULL;
 }
 
 static int add_item(vz_answer *ans, size_t *cap, const char *s, size_t n)
@@ -936,7 +981,7 @@ static int make_answer(asking *a, size_t i, vz_answer *ans)
 {
     const candidate *c = &a->cands[i];
     ans->text = vz_strdup(c->text);
-    ans->confidence = confidence_of(c, i + 1 < a->ncands ? &a->cands[i + 1] : NULL);
+    ans->confidence = confidence_of(c, rival_of(a, i));
     ans->citations = calloc(c->nocc, sizeof *ans->citations);
     if (!ans->text || !ans->citations)
         return vz_fail(VZ_ENOMEM, "out of memory");
@@ -946,16 +991,6 @@ static int make_answer(asking *a, size_t i, vz_answer *ans)
     if (rc == VZ_OK && a->qt.type == VZ_TYPE_LIST)
         rc = split_items(ans);
     return rc;
-}
-
-/* Is key a's text a run of whole words of key b? */
-static int within(const char *a, const char *b)
-{
-    size_t n = strlen(a);
-    for (const char *p = strstr(b, a); n && p; p = strstr(p + 1, a))
-        if ((p == b || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
-            return 1;
-    return 0;
 }
 
 /* A fuller answer gets the support of the shorter ones it contains:
@@ -1039,7 +1074,7 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
     size_t want = o && o->max_answers ? o->max_answers : DEFAULT_ANSWERS;
     size_t n = a->ncands < want ? a->ncands : want;
     if (n && !(o && (o->flags & VZ_ASK_NO_ABSTAIN)) &&
-        confidence_of(&a->cands[0], a->ncands > 1 ? &a->cands[1] : NULL) < ABSTAIN_BELOW)
+        confidence_of(&a->cands[0], rival_of(a, 0)) < ABSTAIN_BELOW)
         n = 0;
     res->answers = n ? calloc(n, sizeof *res->answers) : NULL;
     if (n && !res->answers)
@@ -1114,6 +1149,9 @@ static void release(asking *a)
     for (size_t i = 0; i < a->nfocus; i++)
         free(a->focus[i]);
     free(a->focus);
+    for (size_t i = 0; i < a->ninitials; i++)
+        free(a->initials[i]);
+    free(a->initials);
     for (size_t i = 0; i < a->ncands; i++) {
         free(a->cands[i].key);
         free(a->cands[i].text);

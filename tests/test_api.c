@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "vzask.h"
 
@@ -145,6 +146,38 @@ static void bad_calls_are_clear_errors(void **state)
     assert_string_equal(vz_status_str(VZ_EINDEX), "index error");
 }
 
+/* A name whose initials a question writes ("US", "U.N.") is the
+ * question's own entity, never its answer. */
+static void initials_name_the_question_own_entity(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096];
+    snprintf(dir, sizeof dir, "%s/initials", tmp);
+    snprintf(db, sizeof db, "%s/initials.db", tmp);
+    const char *text = "Talks in Lisbon\n\nThe United Nations sent envoys to the talks in "
+                       "Lisbon on Monday, officials said.\n";
+    assert_int_equal(mkdir(dir, 0700), 0);
+    ts_write(dir, "talks.txt", text, strlen(text));
+    vz_engine_options o = VZ_ENGINE_OPTIONS_INIT;
+    o.corpus_dir = dir;
+    o.index_path = db;
+    vz_engine *e;
+    assert_int_equal(vz_engine_open(&e, &o), VZ_OK);
+    const char *questions[] = {"which organisation did the UN send envoys to",
+                               "where did the U.N. send envoys"};
+    for (size_t q = 0; q < 2; q++) {
+        vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
+        ao.flags = VZ_ASK_NO_ABSTAIN;
+        ao.max_answers = 5;
+        vz_result *r = NULL;
+        assert_int_equal(vz_ask(e, questions[q], strlen(questions[q]), &ao, &r), VZ_OK);
+        for (size_t i = 0; i < vz_result_answer_count(r); i++)
+            assert_null(strstr(vz_answer_text(vz_result_answer(r, i)), "United Nations"));
+        vz_result_free(r);
+    }
+    vz_engine_close(e);
+}
+
 static void opening_errors(void **state)
 {
     (void)state;
@@ -167,6 +200,7 @@ int main(void)
         cmocka_unit_test(abstains_when_the_corpus_does_not_say),
         cmocka_unit_test(list_answers_have_items),
         cmocka_unit_test(bad_calls_are_clear_errors),
+        cmocka_unit_test(initials_name_the_question_own_entity),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
