@@ -507,6 +507,16 @@ static int spells_initials(const reading *rd, size_t i, size_t j)
     return n > 1 && has_stem(rd->a->initials, rd->a->ninitials, init, n);
 }
 
+/* Does a count name something other than what "how many" asks to count:
+ * "four other countries" for "how many people came"? */
+static int counts_other(const asking *a, const reading *rd, size_t i, size_t j)
+{
+    if (a->qt.type != VZ_TYPE_COUNT || !a->nfocus || j - i < 2)
+        return 0;
+    const word *last = &rd->w[j - 1];
+    return !last->asked && !last->focus && !(last->flags & (VZ_TOK_STOP | VZ_TOK_NUMBER | VZ_TOK_CAPITAL));
+}
+
 /* Add words [i, j) of the sentence as a candidate with a template weight. */
 static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phrase)
 {
@@ -524,6 +534,8 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
                   names_focus(rd, i, j);
     if (focused)
         weight *= FOCUS_BONUS;
+    else if (counts_other(a, rd, i, j))
+        weight *= OTHER_LABEL_FIT;
     if (!counted) {
         while (i < j && edge_word(&rd->w[i]))
             i++;
