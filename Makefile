@@ -110,8 +110,8 @@ test: $(BIN) $(TESTS)
 # The answering bar on both question sets.  Issue 4's bar is 0.9 for both
 # metrics; until the engine reaches it these floors are the figures measured
 # now less a margin, so that no change makes answering worse unnoticed.
-EVAL_FLOORS  ?= --fail-under accuracy=0.52 --fail-under abstention_recall=0.95
-EVAL_FLOORS2 ?= --fail-under accuracy=0.38 --fail-under abstention_recall=0.85
+EVAL_FLOORS  ?= --fail-under accuracy=0.53 --fail-under abstention_recall=0.95
+EVAL_FLOORS2 ?= --fail-under accuracy=0.40 --fail-under abstention_recall=0.95
 eval: $(BIN)
 	@export XDG_CACHE_HOME=$(CURDIR)/$(BUILD)/test-cache; log=$(BUILD)/eval.log; \
 	$(TEST_RUNNER) $(BIN) eval corpus/questions.jsonl --corpus corpus $(EVAL_FLOORS) > $$log; st=$$?; \
