@@ -498,10 +498,10 @@ static int spells_initials(const reading *rd, size_t i, size_t j)
     for (size_t k = i; k < j; k++) {
         if (rd->w[k].flags & VZ_TOK_STOP)
             continue;   /* "Organization of American States" */
-        if (!(rd->w[k].flags & VZ_TOK_CAPITAL) || n + 1 >= sizeof init)
+        /* The stem is normalised already: "Élysée" gives "e". */
+        if (!(rd->w[k].flags & VZ_TOK_CAPITAL) || !rd->w[k].stem[0] || n + 1 >= sizeof init)
             return 0;
-        char c = rd->text.data[rd->w[k].start];
-        init[n++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        init[n++] = rd->w[k].stem[0];
     }
     init[n] = '\0';
     return n > 1 && has_stem(rd->a->initials, rd->a->ninitials, init, n);
