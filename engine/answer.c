@@ -489,10 +489,30 @@ static int names_an_entity(int type)
     return type == VZ_TYPE_PERSON || type == VZ_TYPE_ORGANIZATION || type == VZ_TYPE_PLACE;
 }
 
+/* Only white space or a hyphen between words k-1 and k? */
+static int joined(const reading *rd, size_t k)
+{
+    for (size_t b = rd->w[k - 1].end; b < rd->w[k].start; b++)
+        if (!strchr(" \t\r\n-", rd->text.data[b]))
+            return 0;
+    return 1;
+}
+
+/* A capitalised word that is no stop word ("The" is one). */
+static int name_word(const reading *rd, size_t k)
+{
+    return (rd->w[k].flags & VZ_TOK_CAPITAL) && !(rd->w[k].flags & VZ_TOK_STOP);
+}
+
 /* Do the capitalised words [i, j) spell the initials of a question's
  * word: "United States" is the question's own when it asks of the "US". */
 static int spells_initials(const reading *rd, size_t i, size_t j)
 {
+    /* The whole name they stand in: "United" is part of "United Nations". */
+    while (i > 0 && name_word(rd, i - 1) && joined(rd, i))
+        i--;
+    while (j < rd->n && name_word(rd, j) && joined(rd, j))
+        j++;
     char init[16];
     size_t n = 0;
     for (size_t k = i; k < j; k++) {
@@ -622,15 +642,6 @@ static int on_template(size_t s, size_t e, const char *label, void *ctx)
     if (x->a->qt.type == VZ_TYPE_DESCRIPTION && restates(rd, i, j))
         return 0;
     return add_candidate(x, i, j, label_fit(x->a, label), 0);
-}
-
-/* Only white space or a hyphen between words k-1 and k? */
-static int joined(const reading *rd, size_t k)
-{
-    for (size_t b = rd->w[k - 1].end; b < rd->w[k].start; b++)
-        if (!strchr(" \t\r\n-", rd->text.data[b]))
-            return 0;
-    return 1;
 }
 
 /* What a sentence says beyond the question: each run of words between
