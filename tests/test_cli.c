@@ -105,9 +105,14 @@ static void accents_and_case_do_not_matter(void **state)
     json_t *a = search_json(f, "GUAIDO", "3"), *b = search_json(f, "guaidó", "3");
     json_t *pa = json_object_get(a, "passages"), *pb = json_object_get(b, "passages");
     assert_int_equal(json_array_size(pa), 3);
-    for (size_t i = 0; i < 3; i++)
-        assert_int_equal(json_integer_value(json_object_get(json_array_get(pa, i), "start")),
-                         json_integer_value(json_object_get(json_array_get(pb, i), "start")));
+    assert_int_equal(json_array_size(pb), 3);
+    for (size_t i = 0; i < 3; i++) {
+        json_t *x = json_array_get(pa, i), *y = json_array_get(pb, i);
+        assert_string_equal(json_string_value(json_object_get(x, "doc")),
+                            json_string_value(json_object_get(y, "doc")));
+        assert_int_equal(json_integer_value(json_object_get(x, "start")),
+                         json_integer_value(json_object_get(y, "start")));
+    }
     json_decref(a);
     json_decref(b);
 }
@@ -374,7 +379,8 @@ static void ask_answers_and_abstains(void **state)
     char *out, *err;
     const char *argv[] = {"--corpus", "corpus", "--db", f->db, "how many died in the Caracas strike", NULL};
     assert_int_equal(ts_run(&out, &err, argv), 0);
-    assert_non_null(strstr(out, "40"));
+    /* The answer is the first line, before the sentence that also says 40. */
+    assert_true(strncmp(out, "40 ", 3) == 0 || strncmp(out, "At least 40 ", 12) == 0);
     assert_non_null(strstr(out, "000_03d48f2f6344b254.txt ["));
     free(out);
     free(err);

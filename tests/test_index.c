@@ -214,11 +214,12 @@ static void round_trip_offsets_cut_the_raw_file(void **state)
         size_t len;
         snprintf(path, sizeof path, "%s/%s.txt", f->corpus, f->idx->docs[pi->doc].name);
         char *raw = ts_read(path, &len);
+        assert_non_null(raw);
+        assert_true(pi->start < pi->end && pi->end <= len);
         vz_buf text = {0};
         assert_int_equal(vz_reader_text(f->reader, pi->doc, pi->start, pi->end, &text), VZ_OK);
         assert_int_equal(text.len, pi->end - pi->start);
         assert_memory_equal(text.data, raw + pi->start, text.len);
-        assert_true(pi->end <= len);
         vz_buf_free(&text);
         free(raw);
     }
@@ -446,6 +447,8 @@ static void bom_and_crlf_keep_exact_offsets(void **state)
         const vz_passage_info *pi = &f.idx->passages[p];
         vz_buf text = {0};
         assert_int_equal(vz_reader_text(f.reader, pi->doc, pi->start, pi->end, &text), VZ_OK);
+        assert_true(pi->start < pi->end && pi->end <= sizeof raw - 1);
+        assert_int_equal(text.len, pi->end - pi->start);
         assert_memory_equal(text.data, raw + pi->start, text.len);
         assert_true(text.data[0] != '\xef' && text.data[text.len - 1] != '\r');
         vz_buf_free(&text);
