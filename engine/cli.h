@@ -29,8 +29,6 @@ int cli_usage_error(const char *fmt, const char *arg);
 int cli_fail(int status);
 /* Colour on stdout: a terminal, and NO_COLOR unset. */
 int cli_use_color(void);
-/* The corpus folder and index file o asks for, or their defaults. */
-void cli_paths(const options *o, char *corpus, size_t clen, char *db, size_t dlen);
 /* "vzask: NOTE" on stderr (the engine's and the index builder's notes). */
 void cli_note(const char *note, void *ctx);
 

@@ -8,7 +8,6 @@
 #include "vzask.h"
 
 #include <jansson.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,14 +95,14 @@ static int print_json(const vz_result *r, const char *id, int flush)
 
 int cli_open_engine(const options *o, vz_engine **e)
 {
-    char corpus[PATH_MAX], db[PATH_MAX];
     if (o->unit != 0)
         return vz_fail(VZ_EINVAL, "--unit is for search and index: answers come from "
                        "paragraph passages");
-    cli_paths(o, corpus, sizeof corpus, db, sizeof db);
+    /* Paths not given stay the engine's defaults, so that a broken index
+     * in the cache is rebuilt, not taken for the user's own file. */
     vz_engine_options eo = VZ_ENGINE_OPTIONS_INIT;
-    eo.corpus_dir = corpus;
-    eo.index_path = db[0] ? db : NULL;
+    eo.corpus_dir = o->corpus;
+    eo.index_path = o->db;
     eo.data_dir = o->data;
     eo.note = cli_note;
     return vz_engine_open(e, &eo);

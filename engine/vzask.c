@@ -238,16 +238,6 @@ static int resolve_paths(const options *o, session *s)
     return vz_default_index(s->corpus, vz_unit_name(o->unit), s->db, sizeof s->db);
 }
 
-void cli_paths(const options *o, char *corpus, size_t clen, char *db, size_t dlen)
-{
-    session s = {0};
-    if (resolve_paths(o, &s) == VZ_OK)
-        snprintf(db, dlen, "%s", s.db);
-    else
-        db[0] = '\0';   /* the engine's own default, which will say what failed */
-    snprintf(corpus, clen, "%s", s.corpus);
-}
-
 static int make_doc_mask(const options *o, session *s)
 {
     if (!o->ndocs)

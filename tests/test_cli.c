@@ -5,6 +5,7 @@
  */
 #include "support.h"
 
+#include <glob.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,6 +254,44 @@ static void doc_filter_and_context(void **state)
     free(err);
 }
 
+/* A broken index in the cache is the engine's own: ask rebuilds it, as
+ * search does, where a broken file the user named with --db is refused. */
+static void ask_rebuilds_a_broken_cached_index(void **state)
+{
+    fixture *f = *state;
+    char corpus[4096], cache[4096], *out, *err;
+    snprintf(corpus, sizeof corpus, "%s/c", f->dir);
+    snprintf(cache, sizeof cache, "%s/cache", f->dir);
+    assert_int_equal(mkdir(corpus, 0755), 0);
+    ts_write(corpus, "one.txt", "The harbour of Valletta is deep.\n", 33);
+    char *saved = getenv("XDG_CACHE_HOME") ? strdup(getenv("XDG_CACHE_HOME")) : NULL;
+    assert_int_equal(setenv("XDG_CACHE_HOME", cache, 1), 0);
+    const char *argv[] = {"ask", "--corpus", corpus, "where is the harbour", NULL};
+    ts_run(&out, &err, argv);
+    free(out);
+    free(err);
+    glob_t g;
+    char pattern[4200];
+    snprintf(pattern, sizeof pattern, "%s/vzask/*.sqlite", cache);
+    assert_int_equal(glob(pattern, 0, NULL, &g), 0);
+    assert_int_equal(g.gl_pathc, 1);
+    FILE *db = fopen(g.gl_pathv[0], "wb");
+    assert_non_null(db);
+    fputs("not an index", db);
+    fclose(db);
+    globfree(&g);
+    int status = ts_run(&out, &err, argv);
+    assert_true(status == 0 || status == 1);   /* an answer or an abstention */
+    assert_non_null(strstr(err, "building the index"));
+    free(out);
+    free(err);
+    if (saved)
+        setenv("XDG_CACHE_HOME", saved, 1);
+    else
+        unsetenv("XDG_CACHE_HOME");
+    free(saved);
+}
+
 static void rebuilds_when_a_file_changes(void **state)
 {
     fixture *f = *state;
@@ -413,6 +452,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(query_file_runs_in_one_process, setup, teardown),
         cmocka_unit_test_setup_teardown(doc_filter_and_context, setup, teardown),
         cmocka_unit_test_setup_teardown(rebuilds_when_a_file_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(ask_rebuilds_a_broken_cached_index, setup, teardown),
         cmocka_unit_test_setup_teardown(usage_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(index_command_reports, setup, teardown),
         cmocka_unit_test_setup_teardown(eval_scores_a_question_set, setup, teardown),
