@@ -29,6 +29,8 @@ int cli_usage_error(const char *fmt, const char *arg);
 int cli_fail(int status);
 /* Colour on stdout: a terminal, and NO_COLOR unset. */
 int cli_use_color(void);
+/* Flush stdout: VZ_EIO, with the reason, when anything written was lost. */
+int cli_flush_stdout(void);
 /* "vzask: NOTE" on stderr (the engine's and the index builder's notes). */
 void cli_note(const char *note, void *ctx);
 

@@ -181,7 +181,7 @@ int cmd_ask(options *o)
     if (o->format == FMT_JSONL) {
         rc = ask_stdin(e, o);
         vz_engine_close(e);
-        return rc;
+        return rc == EXIT_ANSWERED && cli_flush_stdout() ? cli_fail(VZ_EIO) : rc;
     }
     rc = ask_one(e, o, o->query, strlen(o->query), &r);
     if (rc) {
@@ -195,5 +195,7 @@ int cmd_ask(options *o)
     int answered = vz_result_answered(r);
     vz_result_free(r);
     vz_engine_close(e);
+    if (!rc && cli_flush_stdout())
+        return cli_fail(VZ_EIO);
     return rc ? rc : answered ? EXIT_ANSWERED : EXIT_NONE;
 }

@@ -7,9 +7,11 @@
  * recall, by answer type, and latency.
  */
 #include "cli.h"
+#include "util.h"
 #include "vzask.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include <errno.h>
 #include <jansson.h>
 #include <pcre2.h>
 #include <stdio.h>
@@ -277,17 +279,14 @@ typedef struct {
     unsigned flags;
 } set_ctx;
 
-static void add_latency(totals *t, double dt)
+static int add_latency(totals *t, double dt)
 {
     void *p = t->latency;
-    if (t->nlat == t->caplat) {
-        t->caplat = t->caplat ? 2 * t->caplat : 256;
-        p = realloc(t->latency, t->caplat * sizeof *t->latency);
-    }
-    if (p) {
-        t->latency = p;
-        t->latency[t->nlat++] = dt;
-    }
+    if (vz_grow(&p, &t->caplat, t->nlat + 1, sizeof *t->latency))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    t->latency = p;
+    t->latency[t->nlat++] = dt;
+    return VZ_OK;
 }
 
 /* One question of the set: ask, time, judge. */
@@ -308,10 +307,9 @@ static int run_question(char *line, unsigned long lineno, void *ctx)
         fprintf(stderr, "vzask: question set line %lu: %s\n", lineno,
                 q ? "no \"question\" string" : err.text);
         rc = EXIT_USAGE;
-    } else if (st) {
+    } else if (st || (st = add_latency(c->t, dt))) {
         rc = cli_fail(st);
     } else {
-        add_latency(c->t, dt);
         judge(q, r, c->t, c->details);
     }
     vz_result_free(r);
@@ -369,7 +367,12 @@ int cmd_eval(options *o)
     vz_engine_close(e);
     free(t.latency);
     fclose(in);
-    if (details)
-        fclose(details);
+    int written = rc == EXIT_ANSWERED || rc == EXIT_NONE, lost = details && ferror(details);
+    if (details && fclose(details))
+        lost = 1;
+    if (lost && written)
+        rc = cli_fail(vz_fail(VZ_EIO, "cannot write %s: %s", o->details, strerror(errno)));
+    else if (written && cli_flush_stdout())
+        rc = cli_fail(VZ_EIO);
     return rc;
 }

@@ -219,6 +219,13 @@ static int parse_options(int argc, char **argv, int first, options *o)
     return 0;
 }
 
+int cli_flush_stdout(void)
+{
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return vz_fail(VZ_EIO, "cannot write to stdout: %s", strerror(errno));
+    return VZ_OK;
+}
+
 void cli_note(const char *note, void *ctx)
 {
     (void)ctx;
@@ -492,8 +499,8 @@ static int cmd_search(options *o)
     if (rc == VZ_OK)
         rc = o->queries ? run_query_file(&s, o) : run_query(&s, o, "1", o->query, &found);
     close_session(&s);
-    if (fflush(stdout) != 0 && rc == VZ_OK)
-        rc = vz_fail(VZ_EIO, "cannot write to stdout: %s", strerror(errno));
+    if (rc == VZ_OK)
+        rc = cli_flush_stdout();
     if (rc)
         return cli_fail(rc);
     return o->queries || found ? EXIT_ANSWERED : EXIT_NONE;

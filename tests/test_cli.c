@@ -410,6 +410,15 @@ static void eval_scores_a_question_set(void **state)
     assert_int_equal(ts_run(&out, &err, bad), 2);
     free(out);
     free(err);
+    /* Details that cannot be written are an error, not a silent loss. */
+    if (access("/dev/full", W_OK) == 0) {
+        const char *full[] = {"eval", path, "--corpus", "corpus", "--db", f->db,
+                              "--details", "/dev/full", NULL};
+        assert_true(ts_run(&out, &err, full) > 2);
+        assert_non_null(strstr(err, "cannot write /dev/full"));
+        free(out);
+        free(err);
+    }
 }
 
 static void ask_answers_and_abstains(void **state)
