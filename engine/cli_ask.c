@@ -128,16 +128,18 @@ static int ask_line(char *line, unsigned long lineno, void *ctx)
 {
     vz_engine *e = ((ask_ctx *)ctx)->e;
     const options *o = ((ask_ctx *)ctx)->o;
+    /* A line that opens with "{" is JSON, never a question to ask as typed. */
     json_t *obj = line[0] == '{' ? json_loads(line, 0, NULL) : NULL;
-    const char *q = obj ? json_string_value(json_object_get(obj, "question")) : line;
+    const char *q = line[0] != '{' ? line : json_string_value(json_object_get(obj, "question"));
     const char *id = obj ? json_string_value(json_object_get(obj, "id")) : NULL;
     vz_result *r = NULL;
     int rc = q ? ask_one(e, o, q, strlen(q), &r) : VZ_EINVAL;
     if (rc) {
-        fprintf(stderr, "vzask: stdin line %lu: %s\n", lineno,
-                q ? vz_last_error() : "a JSON line needs a \"question\" string");
+        const char *why = q ? vz_last_error() : obj ? "a JSON line needs a \"question\" string"
+                                                    : "the line is not valid JSON";
+        fprintf(stderr, "vzask: stdin line %lu: %s\n", lineno, why);
         json_t *err = json_pack("{s:i, s:s?, s:b, s:s}", "schema", 1, "id", id, "answered", 0,
-                                "error", q ? vz_last_error() : "no question");
+                                "error", why);
         char *s = err ? json_dumps(err, JSON_COMPACT) : NULL;
         if (s)
             puts(s);

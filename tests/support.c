@@ -117,11 +117,23 @@ static char *slurp_fd(int fd)
 
 int ts_run(char **out, char **err, const char *const *argv)
 {
+    return ts_run_input(out, err, argv, NULL);
+}
+
+int ts_run_input(char **out, char **err, const char *const *argv, const char *input)
+{
     char outpath[] = "/tmp/vzout.XXXXXX", errpath[] = "/tmp/vzerr.XXXXXX";
+    char inpath[] = "/tmp/vzin.XXXXXX";
     int ofd = mkstemp(outpath), efd = mkstemp(errpath);
-    assert_true(ofd >= 0 && efd >= 0);
+    int ifd = input ? mkstemp(inpath) : open("/dev/null", O_RDONLY);
+    assert_true(ofd >= 0 && efd >= 0 && ifd >= 0);
     unlink(outpath);
     unlink(errpath);
+    if (input) {
+        unlink(inpath);
+        assert_int_equal(write(ifd, input, strlen(input)), (ssize_t)strlen(input));
+        lseek(ifd, 0, SEEK_SET);
+    }
     size_t argc = 0;
     while (argv[argc])
         argc++;
@@ -137,8 +149,7 @@ int ts_run(char **out, char **err, const char *const *argv)
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY);
-        dup2(in, 0);
+        dup2(ifd, 0);
         dup2(ofd, 1);
         dup2(efd, 2);
         execv(full[0], (char *const *)full);
@@ -152,6 +163,7 @@ int ts_run(char **out, char **err, const char *const *argv)
     char *o = slurp_fd(ofd), *e = slurp_fd(efd);
     close(ofd);
     close(efd);
+    close(ifd);
     if (out) *out = o; else free(o);
     if (err) *err = e; else free(e);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -32,8 +32,12 @@ char *ts_read(const char *path, size_t *len);
 void ts_assert_error(const char *needle);
 
 /* Run the vzask binary with argv (NULL-terminated, without the program
- * name), stdin from /dev/null, through $VZASK_RUNNER when it is set.  Captures stdout and stderr (malloc'd,
- * NUL-terminated) and returns the exit status (or -1 on a signal). */
+ * name), stdin from /dev/null, through $VZASK_RUNNER when it is set.
+ * Captures stdout and stderr (malloc'd, NUL-terminated) and returns the
+ * exit status (or -1 on a signal). */
 int ts_run(char **out, char **err, const char *const *argv);
+
+/* ts_run with input (NUL-terminated) on stdin. */
+int ts_run_input(char **out, char **err, const char *const *argv, const char *input);
 
 #endif

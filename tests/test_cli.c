@@ -421,6 +421,45 @@ static void eval_scores_a_question_set(void **state)
     }
 }
 
+/* --jsonl: one JSON object a line out for each line in, plain or JSON, with
+ * the line's id; a line that is broken gets an error line, and the
+ * conversation goes on. */
+static void ask_jsonl_answers_each_line(void **state)
+{
+    fixture *f = *state;
+    char *out, *err;
+    const char *argv[] = {"ask", "--corpus", "corpus", "--db", f->db, "--jsonl", NULL};
+    const char *in = "how many died in the Caracas strike\n"
+                     "{\"id\": \"q2\", \"question\": \"who recognized Guaido\"}\n"
+                     "{\"id\": \"q3\", \"question\": broken\n"
+                     "{\"id\": \"q4\"}\n";
+    assert_int_equal(ts_run_input(&out, &err, argv, in), 0);
+    json_t *line[4];
+    char *p = out;
+    for (size_t i = 0; i < 4; i++) {
+        char *nl = strchr(p, '\n');
+        assert_non_null(nl);
+        *nl = '\0';
+        line[i] = json_loads(p, 0, NULL);
+        assert_non_null(line[i]);
+        p = nl + 1;
+    }
+    assert_string_equal(p, "");
+    assert_true(json_is_true(json_object_get(line[0], "answered")));
+    assert_string_equal(json_string_value(json_object_get(line[1], "id")), "q2");
+    assert_string_equal(json_string_value(json_object_get(line[1], "type")), "list");
+    assert_true(json_is_false(json_object_get(line[2], "answered")));
+    assert_string_equal(json_string_value(json_object_get(line[2], "error")),
+                        "the line is not valid JSON");
+    assert_string_equal(json_string_value(json_object_get(line[3], "id")), "q4");
+    assert_non_null(strstr(json_string_value(json_object_get(line[3], "error")), "question"));
+    for (size_t i = 0; i < 4; i++)
+        json_decref(line[i]);
+    assert_non_null(strstr(err, "stdin line 3"));
+    free(out);
+    free(err);
+}
+
 static void ask_answers_and_abstains(void **state)
 {
     fixture *f = *state;
@@ -462,6 +501,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(doc_filter_and_context, setup, teardown),
         cmocka_unit_test_setup_teardown(rebuilds_when_a_file_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(ask_rebuilds_a_broken_cached_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(ask_jsonl_answers_each_line, setup, teardown),
         cmocka_unit_test_setup_teardown(usage_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(index_command_reports, setup, teardown),
         cmocka_unit_test_setup_teardown(eval_scores_a_question_set, setup, teardown),
