@@ -80,6 +80,18 @@ int vz_citation_answer_span(const vz_citation *c, size_t *start, size_t *end)
     return 1;
 }
 
+/* Append item (taken over) to arr; when anything is missing, drop both,
+ * so that running out of memory gives NULL, never a shorter answer. */
+static json_t *append(json_t *arr, json_t *item)
+{
+    if (arr && json_array_append_new(arr, item) == 0)
+        return arr;
+    if (!arr)
+        json_decref(item);
+    json_decref(arr);
+    return NULL;
+}
+
 static json_t *citation_json(const vz_citation *c)
 {
     json_t *o = json_pack("{s:s, s:s?, s:s?, s:s, s:I, s:I}", "doc", c->doc, "title", c->title,
@@ -96,14 +108,17 @@ static json_t *answer_json(const vz_answer *a)
 {
     json_t *cites = json_array();
     for (size_t i = 0; cites && i < a->ncitations; i++)
-        json_array_append_new(cites, citation_json(&a->citations[i]));
+        cites = append(cites, citation_json(&a->citations[i]));
     json_t *o = json_pack("{s:s, s:f, s:o}", "text", a->text, "confidence",
                           (double)(long long)(a->confidence * 1000 + 0.5) / 1000, "citations", cites);
     if (o && a->nitems) {
         json_t *items = json_array();
         for (size_t i = 0; items && i < a->nitems; i++)
-            json_array_append_new(items, json_string(a->items[i]));
-        json_object_set_new(o, "items", items);
+            items = append(items, json_string(a->items[i]));
+        if (json_object_set_new(o, "items", items)) {
+            json_decref(o);
+            return NULL;
+        }
     }
     return o;
 }
@@ -115,7 +130,7 @@ char *vz_result_json(const vz_result *r)
         return NULL;
     json_t *answers = json_array();
     for (size_t i = 0; answers && i < r->nanswers; i++)
-        json_array_append_new(answers, answer_json(&r->answers[i]));
+        answers = append(answers, answer_json(&r->answers[i]));
     json_t *o = json_pack("{s:i, s:s, s:s, s:b, s:o}", "schema", 1, "question", r->question,
                           "type", vz_type_name(r->type), "answered", r->nanswers > 0,
                           "answers", answers);
