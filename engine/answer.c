@@ -385,6 +385,19 @@ static double proximity(const reading *rd, size_t i, size_t j, int directed, dou
     return weight > 0 ? 0.5 * *nearest + 0.5 * sum / weight : *nearest;
 }
 
+/* The length of the article or preposition that opens key k of len
+ * bytes, with its space, or 0: "in the morning" answers as "morning". */
+static size_t leading_article(const char *k, size_t len)
+{
+    static const char *const skip[] = {"the ", "on ", "in ", "a ", "an "};
+    for (size_t i = 0; i < sizeof skip / sizeof *skip; i++) {
+        size_t m = strlen(skip[i]);
+        if (len > m && !strncmp(k, skip[i], m))
+            return m;
+    }
+    return 0;
+}
+
 static char *merge_key(const char *text, size_t len)
 {
     size_t n;
@@ -394,8 +407,15 @@ static char *merge_key(const char *text, size_t len)
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         char c = k[i];
-        if (strchr("\"'.,;:()[]", c) || (c & 0x80 && i + 2 < n && (unsigned char)c == 0xe2))
-            continue;   /* quotes and punctuation do not make answers differ */
+        /* Quotes and punctuation do not make answers differ, nor do the
+         * general punctuation block's curly quotes and dashes (U+2000 to
+         * U+203F, E2 80 xx in UTF-8), which part words like a space. */
+        if ((unsigned char)c == 0xe2 && i + 2 < n && (unsigned char)k[i + 1] == 0x80) {
+            c = ' ';
+            i += 2;
+        } else if (c && strchr("\"'.,;:()[]", c)) {
+            continue;
+        }
         if (c == ' ' && (o == 0 || k[o - 1] == ' '))
             continue;
         k[o++] = c;
@@ -403,10 +423,10 @@ static char *merge_key(const char *text, size_t len)
     while (o && k[o - 1] == ' ')
         o--;
     k[o] = '\0';
-    const char *skip[] = {"the ", "on ", "in ", "a ", "an "};
-    for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
-        if (!strncmp(k, skip[i], strlen(skip[i])))
-            memmove(k, k + strlen(skip[i]), strlen(k) - strlen(skip[i]) + 1);
+    size_t start = 0, m;
+    while ((m = leading_article(k + start, o - start)) != 0)
+        start += m;
+    memmove(k, k + start, o - start + 1);
     return k;
 }
 
