@@ -162,38 +162,33 @@ static int take_key(const vz_token *tok, void *ctx)
     return add_word(a, tok->stem, tok->stem_len, -1);
 }
 
-static int in_group(const vz_syngroup *grp, const char *stem)
-{
-    for (size_t j = 0; j < grp->n; j++)
-        if (!strcmp(grp->stems[j], stem))
-            return 1;
-    return 0;
-}
-
 /* Each key term's synonyms search for it; the focus's synonyms name the
  * focus too: "which boat" is answered by "the trawler Marisol Grace". */
+/* The next synonym group from *g on that holds stem (then *g is past it),
+ * or NULL. */
+static const vz_syngroup *group_with(const vz_qa *qa, const char *stem, size_t *g)
+{
+    for (; *g < qa->ngroups; (*g)++)
+        if (has_stem(qa->groups[*g].stems, qa->groups[*g].n, stem, strlen(stem)))
+            return &qa->groups[(*g)++];
+    return NULL;
+}
+
 static int add_synonyms(asking *a)
 {
     const vz_qa *qa = a->e->qa;
+    const vz_syngroup *grp;
     size_t nfocus = a->nfocus;
     int rc = VZ_OK;
     for (size_t k = 0; !rc && k < a->nkeys; k++)
-        for (size_t g = 0; !rc && g < qa->ngroups; g++) {
-            const vz_syngroup *grp = &qa->groups[g];
-            if (!in_group(grp, a->words[k].stem))
-                continue;
+        for (size_t g = 0; !rc && (grp = group_with(qa, a->words[k].stem, &g));)
             for (size_t j = 0; !rc && j < grp->n; j++)
                 rc = add_word(a, grp->stems[j], strlen(grp->stems[j]), (int)k);
-        }
     for (size_t f = 0; !rc && f < nfocus; f++)
-        for (size_t g = 0; !rc && g < qa->ngroups; g++) {
-            const vz_syngroup *grp = &qa->groups[g];
-            if (!in_group(grp, a->focus[f]))
-                continue;
+        for (size_t g = 0; !rc && (grp = group_with(qa, a->focus[f], &g));)
             for (size_t j = 0; !rc && j < grp->n; j++)
                 if (!has_stem(a->focus, a->nfocus, grp->stems[j], strlen(grp->stems[j])))
                     rc = add_stem(&a->focus, &a->nfocus, grp->stems[j], strlen(grp->stems[j]));
-        }
     return rc;
 }
 
@@ -430,8 +425,8 @@ static char *merge_key(const char *text, size_t len)
     return k;
 }
 
-/* The candidate of key (taken over), made from text when new: then its
- * weakness is judged, once. */
+/* The candidate of key (taken over); when new, text's weakness is judged,
+ * once, and the caller gives it its text. */
 static int find_or_add(asking *a, char *key, const char *text, size_t len, candidate **out)
 {
     for (size_t i = 0; i < a->ncands; i++)
@@ -449,12 +444,9 @@ static int find_or_add(asking *a, char *key, const char *text, size_t len, candi
     candidate *c = &a->cands[a->ncands];
     memset(c, 0, sizeof *c);
     c->key = key;
-    c->text = vz_strndup(text, len);
-    int rc = c->text ? vz_extract_weak(a->e->qa->extractor, text, len, &c->weak)
-                     : vz_fail(VZ_ENOMEM, "out of memory");
+    int rc = vz_extract_weak(a->e->qa->extractor, text, len, &c->weak);
     if (rc) {
         free(key);
-        free(c->text);
         return rc;
     }
     a->ncands++;
@@ -616,7 +608,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     if (phrase && j - i > SHORT_PHRASE)
         score /= 1.0 + 0.2 * (double)(j - i - SHORT_PHRASE);
     c->score += score;
-    if (score > c->best) {
+    if (score > c->best || !c->text) {   /* its text is its best sighting's */
         c->best = score;
         free(c->text);
         if (!(c->text = vz_strndup(t + s, e - s)))
