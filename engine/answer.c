@@ -844,6 +844,19 @@ static void score_sentences(asking *a)
     }
 }
 
+static void explain_question(asking *a)
+{
+    vz_buf_printf(&a->explain, "type %s%s%s (question.rules line %u)\n",
+                  vz_type_name(a->qt.type), a->qt.label[0] ? ":" : "", a->qt.label,
+                  a->qt.rule_line);
+    if (a->qt.focus_end > a->qt.focus_start)
+        vz_buf_printf(&a->explain, "focus \"%.*s\"\n", (int)(a->qt.focus_end - a->qt.focus_start),
+                      a->q + a->qt.focus_start);
+    for (size_t i = 0; i < a->nwords; i++)
+        vz_buf_printf(&a->explain, "%s %s  idf %.2f\n", i < a->nkeys ? "term" : "synonym",
+                      a->words[i].stem, a->words[i].idf);
+}
+
 static int gather(asking *a, const unsigned char *mask)
 {
     vz_query q;
@@ -854,6 +867,8 @@ static int gather(asking *a, const unsigned char *mask)
         rc = vz_search(a->r, &q, mask, PASSAGES, hits, &n);
     if (!rc)
         set_idf(a, &q);
+    if (!rc && a->explaining)
+        explain_question(a);
     vz_query_free(&q);
     for (size_t i = 0; !rc && i < n; i++) {
         const vz_passage_info *p = &a->e->idx->passages[hits[i].passage];
@@ -1160,19 +1175,6 @@ static int doc_mask(vz_engine *e, const vz_ask_options *o, unsigned char **mask)
     return VZ_OK;
 }
 
-static void explain_question(asking *a)
-{
-    vz_buf_printf(&a->explain, "type %s%s%s (question.rules line %u)\n",
-                  vz_type_name(a->qt.type), a->qt.label[0] ? ":" : "", a->qt.label,
-                  a->qt.rule_line);
-    if (a->qt.focus_end > a->qt.focus_start)
-        vz_buf_printf(&a->explain, "focus \"%.*s\"\n", (int)(a->qt.focus_end - a->qt.focus_start),
-                      a->q + a->qt.focus_start);
-    for (size_t i = 0; i < a->nwords; i++)
-        vz_buf_printf(&a->explain, "%s %s  idf %.2f\n", i < a->nkeys ? "term" : "synonym",
-                      a->words[i].stem, a->words[i].idf);
-}
-
 static void release(asking *a)
 {
     for (size_t i = 0; i < a->nwords; i++)
@@ -1225,13 +1227,6 @@ int vz_ask(vz_engine *e, const char *question, size_t len, const vz_ask_options 
     if (!rc) rc = vz_question_type(e->qa->qrules, question, len, &a.qt);
     if (!rc) rc = vz_extract_hedges(e->qa->extractor, question, len, on_question_hedge, &a);
     if (!rc) rc = gather(&a, mask);
-    if (!rc && a.explaining) {
-        vz_buf tail = a.explain;
-        a.explain = (vz_buf){0};
-        explain_question(&a);
-        vz_buf_append(&a.explain, tail.data ? tail.data : "", tail.len);
-        vz_buf_free(&tail);
-    }
     res->type = a.qt.type;
     if (!rc) rc = build_result(&a, opts, res);
     if (!rc && !(res->question = vz_strndup(question, len)))
