@@ -218,8 +218,10 @@ static void set_idf(asking *a, const vz_query *q)
                 df = q->terms[j].df;
         a->words[i].idf = log(1 + (n - df + 0.5) / (df + 0.5));
     }
+    /* Over the key terms coverage can count (a bit each), so that a long
+     * question's sentence can still cover all of it. */
     a->total_idf = 0;
-    for (size_t k = 0; k < a->nkeys; k++)
+    for (size_t k = 0; k < a->nkeys && k < MAX_KEYS; k++)
         a->total_idf += a->words[k].idf;
 }
 
@@ -996,7 +998,7 @@ static int split_items(vz_answer *ans)
         const char *end = s + n;
         while (*s == ' ')
             s++;
-        if ((size_t)(end - s) > 11 && !strncmp(s, "as well as ", 11))
+        if (end > s + 11 && !strncmp(s, "as well as ", 11))
             s += 11;
         if (end > s)
             rc = add_item(ans, &cap, s, (size_t)(end - s));
@@ -1024,7 +1026,8 @@ static int make_citation(asking *a, const occurrence *o, vz_citation *c)
     c->end = o->sent_end;
     c->answer_start = o->ans_start;
     c->answer_end = o->ans_end;
-    return c->doc ? VZ_OK : vz_fail(VZ_ENOMEM, "out of memory");
+    int lost = !c->doc || (d->title && !c->title) || (d->date && !c->date);
+    return lost ? vz_fail(VZ_ENOMEM, "out of memory") : VZ_OK;
 }
 
 static int make_answer(asking *a, size_t i, vz_answer *ans)
@@ -1075,7 +1078,7 @@ static int unite_lists(asking *a)
     candidate *top = &a->cands[0];
     for (size_t i = 1; i < a->ncands; i++) {
         candidate *c = &a->cands[i];
-        if (c->score < LIST_UNION * top->score || !strpbrk(c->text, ",") ||
+        if (c->score < LIST_UNION * top->score || !strchr(c->text, ',') ||
             (top->covered & ~c->covered))
             continue;
         size_t n = strlen(top->text), m = strlen(c->text);
