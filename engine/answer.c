@@ -838,8 +838,14 @@ static void apply_aliases(asking *a)
  * passage's retrieval score. */
 static void score_sentences(asking *a)
 {
+    const vz_sentence_info *si = a->e->idx->sentences;
     for (size_t i = 0; i < a->nsents; i++) {
         ranked *r = &a->sents[i];
+        /* The previous sentence as read here, with its aliases, when it
+         * was (sentences are in reading order until sorted). */
+        const ranked *p = i ? &a->sents[i - 1] : NULL;
+        if (p && p->sid + 1 == r->sid && si[p->sid].doc == si[r->sid].doc)
+            r->prev = p->rd->covered;
         r->own = coverage_of(a, r->rd->covered);
         r->near = r->own + 0.5 * coverage_of(a, r->prev & ~r->rd->covered);
         r->score = sqrt(r->passage) * r->near * r->near;
