@@ -105,6 +105,10 @@ static char *first_line_title(const char *work, const vz_segments *seg)
         size_t cut = s + 160;
         while (cut > s + 80 && work[cut] != ' ')
             cut--;
+        /* A line with no space to cut at ("日本語…") is cut between
+         * characters, never inside one. */
+        while (cut > s && ((unsigned char)work[cut] & 0xC0) == 0x80)
+            cut--;
         e = cut;
     }
     return vz_strndup(work + s, e - s);

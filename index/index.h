@@ -18,8 +18,8 @@
 
 /* Bumped whenever the tables or the postings format change. */
 #define VZ_SCHEMA_VERSION 1
-/* Bumped whenever the way passages are cut from paragraphs changes. */
-#define VZ_PASSAGE_VERSION 2
+/* Bumped whenever what is cut from a text changes: passages, titles. */
+#define VZ_PASSAGE_VERSION 3
 /* PRAGMA application_id of every vzask index: "vzsk". */
 #define VZ_APPLICATION_ID 0x767a736b
 

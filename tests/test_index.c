@@ -457,6 +457,25 @@ static void bom_and_crlf_keep_exact_offsets(void **state)
     fixture_release(&f);
 }
 
+/* A long first line with no space to cut at still gives a title of whole
+ * UTF-8 characters. */
+static void long_titles_are_cut_between_characters(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    paths_init(&f);
+    char raw[400] = "";
+    for (int i = 0; i < 20; i++)
+        strcat(raw, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e");   /* 日本語, 9 bytes */
+    strcat(raw, "\n\nThe text itself is here.\n");
+    ts_write(f.corpus, "w.txt", raw, strlen(raw));
+    open_index(&f);
+    const char *title = f.idx->docs[0].title;
+    assert_true(strlen(title) > 0 && strlen(title) <= 160);
+    assert_int_equal(vz_utf8_invalid_at(title, strlen(title)), strlen(title));
+    fixture_release(&f);
+}
+
 /* A heading is retrieved with the paragraph under it, unless furniture
  * lies between them: a passage never spans furniture. */
 static void headings_join_the_paragraph_below(void **state)
@@ -538,6 +557,7 @@ int main(void)
         cmocka_unit_test(postings_round_trip),
         cmocka_unit_test(bad_corpora_are_clear_errors),
         cmocka_unit_test(bom_and_crlf_keep_exact_offsets),
+        cmocka_unit_test(long_titles_are_cut_between_characters),
         cmocka_unit_test(headings_join_the_paragraph_below),
         cmocka_unit_test(pruned_top_k_equals_exhaustive_ranking),
     };
