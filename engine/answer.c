@@ -216,7 +216,7 @@ static void set_idf(asking *a, const vz_query *q)
         for (size_t j = 0; j < q->n; j++)
             if (strcmp(q->terms[j].term, a->words[i].stem) == 0)
                 df = q->terms[j].df;
-        a->words[i].idf = log(1 + (n - df + 0.5) / (df + 0.5));
+        a->words[i].idf = vz_bm25_idf(n, df);
     }
     /* Over the key terms coverage can count (a bit each), so that a long
      * question's sentence can still cover all of it. */

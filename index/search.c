@@ -350,7 +350,7 @@ static int lookup_df(vz_reader *r, vz_qterm *t)
         rc = corrupt(r->idx->path, "document frequency");
     sqlite3_reset(st);
     t->df = rc ? 0 : (uint32_t)df;
-    t->idf = t->df ? log(1 + (n - (double)df + 0.5) / ((double)df + 0.5)) : 0;
+    t->idf = t->df ? vz_bm25_idf(n, (double)df) : 0;
     return rc;
 }
 
@@ -372,18 +372,23 @@ static int accumulate(vz_reader *r, const vz_qterm *t, const unsigned char *doc_
     if (step == SQLITE_ROW) {
         const void *blob = sqlite3_column_blob(st, 0);
         size_t len = (size_t)sqlite3_column_bytes(st, 0);
-        float wk = (float)(t->weight * t->idf * (idx->k1 + 1));
+        float wk = (float)upper_bound(idx, t);
         vz_postings_iter it;
         uint32_t p, tf;
         int more;
         vz_postings_begin(&it, blob, len);
         while ((more = vz_postings_next(&it, &p, &tf)) == 1 && p < idx->npassages) {
+            float add = tf == 1 ? wk * idx->tf1[p] : wk * (float)tf / ((float)tf + idx->norm[p]);
+            /* A score of 0 marks a passage not touched yet, so a contribution
+             * that rounds to 0 must not touch it (nor list it twice). */
+            if (add == 0)
+                continue;
             if (r->scores[p] == 0) {
                 if (only_touched || (doc_mask && !doc_mask[idx->passages[p].doc]))
                     continue;
                 r->touched[r->ntouched++] = p;
             }
-            r->scores[p] += tf == 1 ? wk * idx->tf1[p] : wk * (float)tf / ((float)tf + idx->norm[p]);
+            r->scores[p] += add;
         }
         if (more != 0)
             rc = corrupt(idx->path, "postings");

@@ -15,6 +15,7 @@
 #ifndef VZ_SEARCH_H
 #define VZ_SEARCH_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,12 @@
 
 #define VZ_BM25_K1 1.2
 #define VZ_BM25_B 0.75
+
+/* BM25's inverse document frequency of a term in df of n passages. */
+static inline double vz_bm25_idf(double n, double df)
+{
+    return log(1 + (n - df + 0.5) / (df + 0.5));
+}
 
 typedef struct {
     char *name, *title, *date, *outlet;

@@ -186,6 +186,25 @@ static void hostile_queries_match_nothing_and_harm_nothing(void **state)
     free(big);
 }
 
+/* Weights so small that every contribution rounds to 0 find nothing: 0 is
+ * the mark of an untouched passage, which must not be listed once per
+ * term. */
+static void vanishing_weights_find_nothing(void **state)
+{
+    fixture *f = *state;
+    vz_query q = {0};
+    const char *terms[] = {"cat", "chase", "mice"};
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(vz_query_add(&q, terms[i], strlen(terms[i]), 1e-300), VZ_OK);
+    vz_query_merge(&q);
+    vz_hit hits[10];
+    size_t n = 99;
+    assert_int_equal(vz_search(f->reader, &q, NULL, 10, hits, &n), VZ_OK);
+    assert_int_equal(n, 0);
+    vz_query_free(&q);
+    assert_int_equal(search(f, "cat", hits, 10), 2);
+}
+
 static void doc_mask_restricts(void **state)
 {
     fixture *f = *state;
@@ -545,6 +564,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(top_k_keeps_the_best, setup_tiny, teardown),
         cmocka_unit_test_setup_teardown(hostile_queries_match_nothing_and_harm_nothing, setup_tiny, teardown),
         cmocka_unit_test_setup_teardown(doc_mask_restricts, setup_tiny, teardown),
+        cmocka_unit_test_setup_teardown(vanishing_weights_find_nothing, setup_tiny, teardown),
         cmocka_unit_test_setup_teardown(round_trip_offsets_cut_the_raw_file, setup_tiny, teardown),
         cmocka_unit_test_setup_teardown(changed_file_makes_it_stale_and_rebuild_sees_it, setup_tiny, teardown),
         cmocka_unit_test_setup_teardown(touched_but_same_bytes_stays_fresh, setup_tiny, teardown),
