@@ -181,19 +181,6 @@ size_t vz_varint_put(unsigned char *out, uint64_t v)
     return n;
 }
 
-size_t vz_varint_get(const unsigned char *p, const unsigned char *end, uint64_t *v)
-{
-    uint64_t r = 0;
-    for (size_t i = 0; i < 10 && p + i < end; i++) {
-        r |= (uint64_t)(p[i] & 0x7f) << (7 * i);
-        if (!(p[i] & 0x80)) {
-            *v = r;
-            return i + 1;
-        }
-    }
-    return 0;
-}
-
 char *vz_strndup(const char *s, size_t n)
 {
     if (!s)

@@ -49,8 +49,7 @@ uint64_t vz_fnv1a(const void *p, size_t n, uint64_t seed);
 
 /* Unsigned LEB128 varints: 7 bits a byte, low first, high bit = more. */
 size_t vz_varint_put(unsigned char *out, uint64_t v);   /* writes 1..10 bytes */
-/* Decode one varint from [p, end); returns bytes used, 0 when truncated. */
-size_t vz_varint_get(const unsigned char *p, const unsigned char *end, uint64_t *v);
+/* Postings decode them with their own 32-bit reader (postings.h). */
 
 /* Offset of the first invalid UTF-8 sequence in s[0, len) (overlongs,
  * surrogates and code points past U+10FFFF are invalid, as for PCRE2), or
