@@ -136,12 +136,13 @@ static int insert_document(builder *b, int64_t id, const vz_doc_info *d,
     return rc == SQLITE_DONE ? VZ_OK : vz_store_error(b->db, "write");
 }
 
-/* Analyse [start, end) of the raw text as one passage and store it. */
-static int add_passage(builder *b, int64_t doc, const char *raw, size_t start, size_t end,
+/* Analyse [start, end) of the cleaned text (furniture blanked, offsets
+ * those of the raw file) as one passage and store it. */
+static int add_passage(builder *b, int64_t doc, const char *work, size_t start, size_t end,
                        size_t first_sent, size_t last_sent)
 {
     b->length = 0;
-    int rc = vz_analyse(b->analyser, raw + start, end - start, count_term, b);
+    int rc = vz_analyse(b->analyser, work + start, end - start, count_term, b);
     if (rc == VZ_OK)
         rc = vz_term_table_end_passage(&b->terms);
     if (rc)
@@ -194,7 +195,7 @@ static int add_passages(builder *b, int64_t doc, const char *raw, const char *wo
     int rc = VZ_OK;
     if (b->cfg->unit == VZ_UNIT_SENTENCE) {
         for (i = 0; rc == VZ_OK && i < seg->nsentences; i++)
-            rc = add_passage(b, doc, raw, seg->sentences[i].start, seg->sentences[i].end,
+            rc = add_passage(b, doc, work, seg->sentences[i].start, seg->sentences[i].end,
                              s0 + i, s0 + i);
         return rc;
     }
@@ -209,7 +210,7 @@ static int add_passages(builder *b, int64_t doc, const char *raw, const char *wo
         if (p + 1 < seg->nparagraphs &&
             joins_next(raw, work, &seg->paragraphs[p], &seg->paragraphs[p + 1]))
             continue;
-        rc = add_passage(b, doc, raw, start, seg->paragraphs[p].end, s0 + first, s0 + i - 1);
+        rc = add_passage(b, doc, work, start, seg->paragraphs[p].end, s0 + first, s0 + i - 1);
         first = i;
     }
     return rc;
