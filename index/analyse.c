@@ -76,11 +76,22 @@ static const unsigned char ascii_class[128] = {
 #undef L_
 #undef D_
 
+/* U+02BC is a letter (Lm) to Unicode, but news text uses it as an
+ * apostrophe, as it does the curly quotes: all join like one, not start a
+ * token, and normalise to '. */
+static int is_apostrophe(utf8proc_int32_t cp)
+{
+    return cp == 0x2019 || cp == 0x2018 || cp == 0x02BC;
+}
+
+static char lower_ascii(char c)
+{
+    return (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+}
+
 static int class_of_cp(utf8proc_int32_t cp)
 {
-    /* U+02BC is a letter (Lm) to Unicode, but news text uses it as an
-     * apostrophe: it must join like one, not start a token. */
-    if (cp == 0x2019 || cp == 0x2018 || cp == 0x02BC)
+    if (is_apostrophe(cp))
         return C_APOS;
     if (cp == 0x00AD)
         return C_SOFT;
@@ -293,7 +304,7 @@ static int copy_surface(scratch *sc, const char *t, const tok_span *s, shape *sh
         } else if (u.cls == C_COMMA || u.cls == C_SOFT || (u.cls == C_DOT && s->acronym)) {
             /* dropped */
         } else if (c < 0x80) {
-            *o++ = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+            *o++ = lower_ascii((char)c);
         } else {
             memcpy(o, t + i, u.len);
             o += u.len;
@@ -678,7 +689,7 @@ int vz_analyse(vz_analyser *a, const char *text, size_t len, vz_token_fn fn, voi
 static utf8proc_int32_t map_apostrophe(utf8proc_int32_t cp, void *data)
 {
     (void)data;
-    return cp == 0x2019 || cp == 0x2018 || cp == 0x02BC ? '\'' : cp;
+    return is_apostrophe(cp) ? '\'' : cp;
 }
 
 static char *ascii_lower(const char *text, size_t len, size_t *out_len)
@@ -688,10 +699,8 @@ static char *ascii_lower(const char *text, size_t len, size_t *out_len)
         vz_fail(VZ_ENOMEM, "out of memory");
         return NULL;
     }
-    for (size_t i = 0; i < len; i++) {
-        char c = text[i];
-        d[i] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-    }
+    for (size_t i = 0; i < len; i++)
+        d[i] = lower_ascii(text[i]);
     d[len] = '\0';
     *out_len = len;
     return d;
