@@ -115,6 +115,20 @@ static char *slurp_fd(int fd)
     return buf;
 }
 
+void ts_assert_cut(const char *dir, const char *doc, size_t start, size_t end, const char *text,
+                   size_t len)
+{
+    char path[4096];
+    size_t size;
+    snprintf(path, sizeof path, "%s/%s.txt", dir, doc);
+    char *raw = ts_read(path, &size);
+    assert_non_null(raw);
+    assert_true(start < end && end <= size);
+    assert_int_equal(len, end - start);
+    assert_memory_equal(text, raw + start, len);
+    free(raw);
+}
+
 int ts_run(char **out, char **err, const char *const *argv)
 {
     return ts_run_input(out, err, argv, NULL);

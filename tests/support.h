@@ -31,6 +31,11 @@ char *ts_read(const char *path, size_t *len);
 /* Fail the test unless vz_last_error() holds needle, showing both. */
 void ts_assert_error(const char *needle);
 
+/* Fail the test unless [start, end) of dir/doc.txt is exactly the len
+ * bytes of text: the citation property every output must keep. */
+void ts_assert_cut(const char *dir, const char *doc, size_t start, size_t end, const char *text,
+                   size_t len);
+
 /* Run the vzask binary with argv (NULL-terminated, without the program
  * name), stdin from /dev/null, through $VZASK_RUNNER when it is set.
  * Captures stdout and stderr (malloc'd, NUL-terminated) and returns the

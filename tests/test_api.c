@@ -50,20 +50,16 @@ static void assert_citations_cut_the_file(const vz_answer *a)
     assert_true(vz_answer_citation_count(a) > 0);
     for (size_t i = 0; i < vz_answer_citation_count(a); i++) {
         const vz_citation *c = vz_answer_citation(a, i);
-        char path[4096];
-        size_t len, s = vz_citation_start(c), e = vz_citation_end(c), as, ae;
-        snprintf(path, sizeof path, "corpus/%s.txt", vz_citation_doc(c));
-        char *raw = ts_read(path, &len);
-        assert_non_null(raw);
-        assert_true(s < e && e <= len);
-        assert_int_equal(strlen(vz_citation_sentence(c)), e - s);
-        assert_memory_equal(vz_citation_sentence(c), raw + s, e - s);
+        size_t s = vz_citation_start(c), e = vz_citation_end(c), as, ae;
+        const char *sentence = vz_citation_sentence(c);
+        ts_assert_cut("corpus", vz_citation_doc(c), s, e, sentence, strlen(sentence));
         if (vz_citation_answer_span(c, &as, &ae)) {
             assert_true(s <= as && as < ae && ae <= e);
+            const char *answer = sentence + (as - s);   /* the raw file's bytes, as cut above */
             if (vz_answer_item_count(a) == 0) {
-                assert_memory_equal(raw + as, vz_answer_text(a), ae - as);
+                assert_memory_equal(answer, vz_answer_text(a), ae - as);
             } else {   /* a list gathered from several sentences: each names some items */
-                char *span = strndup(raw + as, ae - as);
+                char *span = strndup(answer, ae - as);
                 int named = 0;
                 for (size_t k = 0; k < vz_answer_item_count(a); k++)
                     named |= strstr(span, vz_answer_item(a, k)) != NULL;
@@ -71,7 +67,6 @@ static void assert_citations_cut_the_file(const vz_answer *a)
                 assert_true(named);
             }
         }
-        free(raw);
     }
 }
 
