@@ -522,6 +522,8 @@ static int name_word(const reading *rd, size_t k)
  * word: "United States" is the question's own when it asks of the "US". */
 static int spells_initials(const reading *rd, size_t i, size_t j)
 {
+    if (i >= j)
+        return 0;   /* nothing left of the answer */
     /* The whole name they stand in: "United" is part of "United Nations". */
     while (i > 0 && name_word(rd, i - 1) && joined(rd, i))
         i--;
