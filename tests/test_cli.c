@@ -238,6 +238,21 @@ static void doc_filter_and_context(void **state)
     json_array_foreach(json_object_get(r, "passages"), i, p)
         assert_string_equal(json_string_value(json_object_get(p, "doc")), "004_6fbc38b29dad98da");
     assert_citations_exact(json_object_get(r, "passages"), "corpus");
+    free(out);
+    free(err);
+    /* The same search without --context: each passage is no wider. */
+    const char *narrow[] = {"search", "--corpus", "corpus", "--db", f->db, "--json", "--doc",
+                            "004_6fbc38b29dad98da", "Maduro", NULL};
+    assert_int_equal(ts_run(&out, &err, narrow), 0);
+    json_t *n = json_loads(out, 0, NULL);
+    json_t *wide0 = json_array_get(json_object_get(r, "passages"), 0);
+    json_t *narrow0 = json_array_get(json_object_get(n, "passages"), 0);
+    json_int_t ws = json_integer_value(json_object_get(wide0, "start"));
+    json_int_t we = json_integer_value(json_object_get(wide0, "end"));
+    json_int_t ns = json_integer_value(json_object_get(narrow0, "start"));
+    json_int_t ne = json_integer_value(json_object_get(narrow0, "end"));
+    assert_true(ws <= ns && ne <= we && (ws < ns || ne < we));
+    json_decref(n);
     json_decref(r);
     free(out);
     free(err);
