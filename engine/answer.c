@@ -18,6 +18,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define PASSAGES 15          /* passages read for candidates */
 #define MAX_OCC 3            /* citations kept per answer */
@@ -835,6 +836,63 @@ static void apply_aliases(asking *a)
     }
 }
 
+/* Is word k of a sentence "the", "this" or "that"? */
+static int definite(const reading *rd, size_t k)
+{
+    static const char *const dets[] = {"the", "this", "that"};
+    size_t n = rd->w[k].end - rd->w[k].start;
+    for (size_t d = 0; d < sizeof dets / sizeof *dets; d++)
+        if (n == strlen(dets[d]) && !strncasecmp(rd->text.data + rd->w[k].start, dets[d], n))
+            return 1;
+    return 0;
+}
+
+/* A name's last word and the key terms of the capitalised words before it:
+ * "Elsmere Herring Festival" gives "festival" with "herring". */
+typedef struct {
+    uint32_t doc;
+    int head;
+    uint64_t rest;
+} named;
+
+/* News names a thing once, then by its kind: "the Elsmere Herring
+ * Festival ... The festival runs from Friday".  A key term written in
+ * lower case after "the" stands for the name it ends elsewhere in the same
+ * document, so its sentence covers the name's other key terms too. */
+static void apply_definites(asking *a)
+{
+    const vz_sentence_info *si = a->e->idx->sentences;
+    named names[MAX_ALIASES];
+    size_t nn = 0;
+    for (size_t i = 0; i < a->nsents; i++) {
+        const reading *rd = a->sents[i].rd;
+        for (size_t k = 1; k < rd->n && nn < MAX_ALIASES; k++) {
+            const word *w = &rd->w[k];
+            if (w->key < 0 || w->key >= MAX_KEYS || !(w->flags & VZ_TOK_CAPITAL))
+                continue;
+            uint64_t rest = 0;
+            for (size_t p = k; p > 0 && name_word(rd, p - 1) && joined(rd, p); p--)
+                if (rd->w[p - 1].key >= 0 && rd->w[p - 1].key < MAX_KEYS)
+                    rest |= (uint64_t)1 << rd->w[p - 1].key;
+            rest &= ~((uint64_t)1 << w->key);
+            if (rest)
+                names[nn++] = (named){si[a->sents[i].sid].doc, w->key, rest};
+        }
+    }
+    for (size_t i = 0; nn && i < a->nsents; i++) {
+        reading *rd = a->sents[i].rd;
+        uint32_t doc = si[a->sents[i].sid].doc;
+        for (size_t k = 1; k < rd->n; k++) {
+            const word *w = &rd->w[k];
+            if (w->key < 0 || (w->flags & VZ_TOK_CAPITAL) || !definite(rd, k - 1))
+                continue;
+            for (size_t m = 0; m < nn; m++)
+                if (names[m].doc == doc && names[m].head == w->key)
+                    rd->covered |= names[m].rest;
+        }
+    }
+}
+
 /* A sentence's score: how much of the question it covers, its previous
  * sentence's terms at half weight (for "he" and "the minister"), times its
  * passage's retrieval score. */
@@ -891,6 +949,7 @@ static int gather(asking *a, const unsigned char *mask)
         return rc;
     find_aliases(a);
     apply_aliases(a);
+    apply_definites(a);
     score_sentences(a);
     for (size_t i = 0; a->explaining && i < a->nalias; i++)
         vz_buf_printf(&a->explain, "alias %s  for %s\n", a->alias[i].stem,

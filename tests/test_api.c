@@ -185,6 +185,27 @@ static void a_count_of_another_noun_is_no_answer(void **state)
     vz_engine_close(e);
 }
 
+/* "The fair" after "the Millbrook Cheese Fair" is that fair: its sentence
+ * covers "cheese" too, as --explain's coverage shows. */
+static void the_kind_stands_for_the_name(void **state)
+{
+    (void)state;
+    const char *text = "Fair news\n\nVisitors praised the Millbrook Cheese Fair on Monday. "
+                       "The fair is held in the square on Saturday.\n";
+    vz_engine *e = engine_on("definites", text);
+    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
+    ao.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
+    const char *q = "when is the cheese fair held";
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &ao, &r), VZ_OK);
+    char line[128];
+    size_t s = (size_t)(strstr(text, "The fair") - text), n = strlen(text) - 1;
+    snprintf(line, sizeof line, "coverage 1.00 near 1.00 passage 1.00  doc [%zu, %zu)", s, n);
+    assert_non_null(strstr(vz_result_explain(r), line));
+    vz_result_free(r);
+    vz_engine_close(e);
+}
+
 /* A name whose initials a question writes ("US", "U.N.") is the
  * question's own entity, never its answer. */
 static void initials_name_the_question_own_entity(void **state)
@@ -238,6 +259,7 @@ int main(void)
         cmocka_unit_test(bad_calls_are_clear_errors),
         cmocka_unit_test(initials_name_the_question_own_entity),
         cmocka_unit_test(a_count_of_another_noun_is_no_answer),
+        cmocka_unit_test(the_kind_stands_for_the_name),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
