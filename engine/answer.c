@@ -847,6 +847,21 @@ static int definite(const reading *rd, size_t k)
     return 0;
 }
 
+/* Does word k follow "the" with at most two lower-case modifiers between:
+ * "the festival", "the new bridge", "the 118-metre bridge"? */
+static int after_definite(const reading *rd, size_t k)
+{
+    for (size_t j = k; j > 0 && k - j < 3; j--) {
+        if (!joined(rd, j))
+            return 0;
+        if (definite(rd, j - 1))
+            return 1;
+        if (rd->w[j - 1].flags & VZ_TOK_CAPITAL)
+            return 0;
+    }
+    return 0;
+}
+
 /* A name's last word and the key terms of the capitalised words before it:
  * "Elsmere Herring Festival" gives "festival" with "herring". */
 typedef struct {
@@ -884,7 +899,7 @@ static void apply_definites(asking *a)
         uint32_t doc = si[a->sents[i].sid].doc;
         for (size_t k = 1; k < rd->n; k++) {
             const word *w = &rd->w[k];
-            if (w->key < 0 || (w->flags & VZ_TOK_CAPITAL) || !definite(rd, k - 1))
+            if (w->key < 0 || (w->flags & VZ_TOK_CAPITAL) || !after_definite(rd, k))
                 continue;
             for (size_t m = 0; m < nn; m++)
                 if (names[m].doc == doc && names[m].head == w->key)
