@@ -621,7 +621,9 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     }
     if (x->sent->own > c->coverage)
         c->coverage = x->sent->own;
-    c->covered |= x->rd->covered;
+    /* Read with the sentence before, as its score is: "recognized him"
+     * names whom the previous sentence named. */
+    c->covered |= x->rd->covered | x->sent->prev;
     double quality = x->sent->own * nearest * fmin(1.0, fit * weight);
     if (quality > c->quality)
         c->quality = quality;

@@ -185,6 +185,25 @@ static void a_count_of_another_noun_is_no_answer(void **state)
     vz_engine_close(e);
 }
 
+/* "... recognized him": a list in the sentence after the one naming the
+ * person joins the list in a sentence that names him. */
+static void lists_join_across_a_pronoun(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("lists", "Vote news\n\nAna Ruiz declared victory on Monday. "
+                             "Several parties, including the Greens, the Liberals and Labour, "
+                             "recognized her as mayor. Spain, Portugal and Italy recognized Ana "
+                             "Ruiz on Tuesday.\n");
+    vz_result *r = ask(e, "who recognized Ana Ruiz");
+    assert_true(vz_result_answered(r));
+    assert_string_equal(vz_result_type(r), "list");
+    const char *t = vz_answer_text(vz_result_answer(r, 0));
+    assert_non_null(strstr(t, "Portugal"));
+    assert_non_null(strstr(t, "Liberals"));
+    vz_result_free(r);
+    vz_engine_close(e);
+}
+
 /* "The fair" after "the Millbrook Cheese Fair" is that fair: its sentence
  * covers "cheese" too, as --explain's coverage shows. */
 static void the_kind_stands_for_the_name(void **state)
@@ -260,6 +279,7 @@ int main(void)
         cmocka_unit_test(initials_name_the_question_own_entity),
         cmocka_unit_test(a_count_of_another_noun_is_no_answer),
         cmocka_unit_test(the_kind_stands_for_the_name),
+        cmocka_unit_test(lists_join_across_a_pronoun),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
