@@ -235,6 +235,7 @@ typedef struct {
     int key;
     int asked;               /* a word of the question: a key term or a cue word */
     int focus;               /* a word of the question's focus ("channel") */
+    int synonym;             /* stands for its key term as a synonym only */
     size_t before;           /* content (non-stop) words before it */
     char stem[ALIAS_STEM];   /* a capitalised word's stem, when short enough to be a surname */
 } word;
@@ -256,7 +257,7 @@ static int read_token(const vz_token *tok, void *ctx)
         return VZ_ENOMEM;
     rd->w = p;
     word *w = &rd->w[rd->n++];
-    *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0, rd->content, ""};
+    *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0, 0, rd->content, ""};
     if ((tok->flags & VZ_TOK_CAPITAL) && tok->stem_len < ALIAS_STEM) {
         memcpy(w->stem, tok->stem, tok->stem_len);
         w->stem[tok->stem_len] = '\0';
@@ -268,6 +269,7 @@ static int read_token(const vz_token *tok, void *ctx)
         const qword *q = &rd->a->words[i];
         if (same_stem(q->stem, tok->stem, tok->stem_len)) {
             w->key = q->key;
+            w->synonym = i >= rd->a->nkeys;
             if (q->key < MAX_KEYS)
                 rd->covered |= (uint64_t)1 << q->key;
         }
@@ -544,6 +546,20 @@ static int spells_initials(const reading *rd, size_t i, size_t j)
     return n > 1 && has_stem(rd->a->initials, rd->a->ninitials, init, n);
 }
 
+/* Is a name [i, j) right after one of the question's own words, written
+ * in lower case, with only a space between?  Then that word says what the
+ * name is or what was done to it: a role in apposition ("manager Zoë
+ * Carrington" answers "who manages the club") or a verb and its object
+ * ("beat Dunmore Town" answers "who did they beat").  A synonym is not
+ * the question's word: a "festival director" is no hospital's "boss". */
+static int follows_question_word(const reading *rd, size_t i, size_t j)
+{
+    if (i >= j || i == 0 || !joined(rd, i))
+        return 0;
+    const word *w = &rd->w[i - 1];
+    return w->key >= 0 && !w->synonym && !(w->flags & VZ_TOK_CAPITAL);
+}
+
 /* Does a count name something other than what "how many" asks to count:
  * "four other countries" for "how many people came"? */
 static int counts_other(const asking *a, const reading *rd, size_t i, size_t j)
@@ -585,6 +601,12 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
             j--;
         if (names_an_entity(a->qt.type) && spells_initials(rd, i, j))
             return 0;
+        /* Such a name is tied to the question as one named with its
+         * focus is. */
+        if (!focused && names_an_entity(a->qt.type) && follows_question_word(rd, i, j)) {
+            focused = 1;
+            weight *= FOCUS_BONUS;
+        }
     }
     if (i >= j || (a->qt.type != VZ_TYPE_LIST && j - i > MAX_WORDS))
         return 0;

@@ -254,6 +254,32 @@ static void initials_name_the_question_own_entity(void **state)
     vz_engine_close(e);
 }
 
+/* A name right after the question's own word is what that word says of
+ * it: a role in apposition ("manager Jane Doe") or a verb's object ("beat
+ * Dunmore Town"), even in a sentence that covers less of the question
+ * than one that names the club twice. */
+static void a_name_after_the_question_word_answers(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("apposition", "Harbour Rovers finish third\n\n"
+                             "Tom Baker scored twice for Harbour Rovers on Saturday as Harbour "
+                             "Rovers beat Dunmore Town to finish third in the league.\n\n"
+                             "Baker was spotted two years ago by manager Jane Doe on a tour of "
+                             "the north.\n");
+    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
+    ao.flags = VZ_ASK_NO_ABSTAIN;
+    const char *questions[] = {"who manages harbour rovers", "who did harbour rovers beat"};
+    const char *answers[] = {"Jane Doe", "Dunmore Town"};
+    for (size_t q = 0; q < 2; q++) {
+        vz_result *r = NULL;
+        assert_int_equal(vz_ask(e, questions[q], strlen(questions[q]), &ao, &r), VZ_OK);
+        assert_true(vz_result_answered(r));
+        assert_string_equal(vz_answer_text(vz_result_answer(r, 0)), answers[q]);
+        vz_result_free(r);
+    }
+    vz_engine_close(e);
+}
+
 static void opening_errors(void **state)
 {
     (void)state;
@@ -280,6 +306,7 @@ int main(void)
         cmocka_unit_test(a_count_of_another_noun_is_no_answer),
         cmocka_unit_test(the_kind_stands_for_the_name),
         cmocka_unit_test(lists_join_across_a_pronoun),
+        cmocka_unit_test(a_name_after_the_question_word_answers),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
