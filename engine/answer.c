@@ -479,6 +479,15 @@ static int edge_word(const word *w)
     return (w->asked && !own_name) || (w->flags & VZ_TOK_STOP);
 }
 
+/* Is word k "not" or "never"?  What follows it is said not to be so, and
+ * an answer cut after it would say the opposite ("will not be demolished"). */
+static int negation(const reading *rd, size_t k)
+{
+    size_t n = rd->w[k].end - rd->w[k].start;
+    const char *t = rd->text.data + rd->w[k].start;
+    return (n == 3 && !strncasecmp(t, "not", 3)) || (n == 5 && !strncasecmp(t, "never", 5));
+}
+
 /* How well a template's label fits the label of the question's rule:
  * "city" asked and "country" found is a poor fit, an unlabelled find a
  * middling one. */
@@ -590,7 +599,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     else if (counts_other(a, rd, i, j))
         weight *= OTHER_LABEL_FIT;
     if (!counted) {
-        while (i < j && edge_word(&rd->w[i]))
+        while (i < j && edge_word(&rd->w[i]) && !negation(rd, i))
             i++;
         /* A name that ends in the question's word is the question's own
          * ("Mayor Jane Smith" when Smith is asked about). */
@@ -704,9 +713,12 @@ static int add_phrases(cand_ctx *x)
         while (j < rd->n && !rd->w[j].asked && joined(rd, j))
             j++;
         int rc = add_candidate(x, i, j, weight, 1);
+        /* No piece after a negation: "sold" of "will not be sold". */
         for (size_t k = i; !rc && k < j;) {
-            while (k < j && (rd->w[k].flags & VZ_TOK_STOP))
+            while (k < j && (rd->w[k].flags & VZ_TOK_STOP) && !negation(rd, k))
                 k++;
+            if (k < j && negation(rd, k))
+                break;
             size_t m = k;
             while (m < j && !(rd->w[m].flags & VZ_TOK_STOP))
                 m++;

@@ -204,6 +204,26 @@ static void lists_join_across_a_pronoun(void **state)
     vz_engine_close(e);
 }
 
+/* An answer cut after "not" would say the opposite of the text. */
+static void a_negation_stays_in_the_answer(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("negation", "Mill news\n\nThe old mill will not be sold, the "
+                             "council said on Monday.\n");
+    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
+    ao.flags = VZ_ASK_NO_ABSTAIN;
+    ao.max_answers = 10;
+    const char *q = "what will happen to the old mill";
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &ao, &r), VZ_OK);
+    assert_true(vz_result_answered(r));
+    assert_string_equal(vz_answer_text(vz_result_answer(r, 0)), "not be sold");
+    for (size_t i = 0; i < vz_result_answer_count(r); i++)
+        assert_string_not_equal(vz_answer_text(vz_result_answer(r, i)), "sold");
+    vz_result_free(r);
+    vz_engine_close(e);
+}
+
 /* "The fair" after "the Millbrook Cheese Fair" is that fair: its sentence
  * covers "cheese" too, as --explain's coverage shows. */
 static void the_kind_stands_for_the_name(void **state)
@@ -306,6 +326,7 @@ int main(void)
         cmocka_unit_test(a_count_of_another_noun_is_no_answer),
         cmocka_unit_test(the_kind_stands_for_the_name),
         cmocka_unit_test(lists_join_across_a_pronoun),
+        cmocka_unit_test(a_negation_stays_in_the_answer),
         cmocka_unit_test(a_name_after_the_question_word_answers),
         cmocka_unit_test(opening_errors),
     };
