@@ -553,8 +553,9 @@ static int counts_other(const asking *a, const reading *rd, size_t i, size_t j)
     return !last->asked && !last->focus && !(last->flags & (VZ_TOK_STOP | VZ_TOK_NUMBER | VZ_TOK_CAPITAL));
 }
 
-/* Add words [i, j) of the sentence as a candidate with a template weight. */
-static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phrase)
+/* Add words [i, j) of the sentence as a candidate with a template weight;
+ * own: a template made for the question's label found it. */
+static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phrase, int own)
 {
     asking *a = x->a;
     const reading *rd = x->rd;
@@ -602,7 +603,9 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     int rc = key ? find_or_add(a, key, t + s, e - s, &c) : vz_fail(VZ_ENOMEM, "out of memory");
     if (rc)
         return rc;
-    if (c->weak)
+    /* A template made for what is asked knows its answer's form: "Deputy
+     * Foreign Minister" answers "what is his position", "peacefully" "how". */
+    if (c->weak && !own)
         weight *= WEAK_WEIGHT;
     if (x->hedged)
         weight *= HEDGED;
@@ -657,7 +660,8 @@ static int on_template(size_t s, size_t e, const char *label, void *ctx)
         j++;
     if (x->a->qt.type == VZ_TYPE_DESCRIPTION && restates(rd, i, j))
         return 0;
-    return add_candidate(x, i, j, label_fit(x->a, label), 0);
+    int own = label && label[0] && !strcmp(label, x->a->qt.label);
+    return add_candidate(x, i, j, label_fit(x->a, label), 0, own);
 }
 
 /* What a sentence says beyond the question: each run of words between
@@ -678,7 +682,7 @@ static int add_phrases(cand_ctx *x)
         size_t j = i + 1;
         while (j < rd->n && !rd->w[j].asked && joined(rd, j))
             j++;
-        int rc = add_candidate(x, i, j, weight, 1);
+        int rc = add_candidate(x, i, j, weight, 1, 0);
         for (size_t k = i; !rc && k < j;) {
             while (k < j && (rd->w[k].flags & VZ_TOK_STOP))
                 k++;
@@ -686,7 +690,7 @@ static int add_phrases(cand_ctx *x)
             while (m < j && !(rd->w[m].flags & VZ_TOK_STOP))
                 m++;
             if (m > k && (k > i || m < j))
-                rc = add_candidate(x, k, m, weight, 1);
+                rc = add_candidate(x, k, m, weight, 1, 0);
             k = m;
         }
         if (rc)

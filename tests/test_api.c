@@ -185,6 +185,18 @@ static void a_count_of_another_noun_is_no_answer(void **state)
     vz_engine_close(e);
 }
 
+/* A title alone says nothing of what someone did, yet it is the answer
+ * when a role is asked for. */
+static void a_title_answers_only_a_role(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("titles", "Talks in Lisbon\n\nForeign Minister Anna Berg met "
+                             "the envoys on Monday and expressed her gratitude to the hosts.\n");
+    first_confidence(e, "what did Anna Berg express to the hosts", "gratitude");
+    first_confidence(e, "What is Anna Berg's job?", "Foreign Minister");
+    vz_engine_close(e);
+}
+
 /* A name whose initials a question writes ("US", "U.N.") is the
  * question's own entity, never its answer. */
 static void initials_name_the_question_own_entity(void **state)
@@ -238,6 +250,7 @@ int main(void)
         cmocka_unit_test(bad_calls_are_clear_errors),
         cmocka_unit_test(initials_name_the_question_own_entity),
         cmocka_unit_test(a_count_of_another_noun_is_no_answer),
+        cmocka_unit_test(a_title_answers_only_a_role),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -93,7 +93,8 @@ static void weak_answers_are_recognised(void **state)
 {
     (void)state;
     vz_extractor *x = load();
-    const char *weak[] = {"said", "conveyed", "vehemently", "in turn", "they"};
+    const char *weak[] = {"said", "conveyed", "vehemently", "in turn", "they",
+                          "Russian Foreign Minister"};
     const char *strong[] = {"complete blockade", "Ahmed", "solidarity", "said to be true"};
     int w;
     for (size_t i = 0; i < sizeof weak / sizeof *weak; i++) {
