@@ -40,12 +40,14 @@
 #define LIST_UNION 0.4       /* lists within this share of the best join it */
 #define ALIAS_STEM 24        /* longest surname stem kept, with its NUL */
 #define MAX_ALIASES 16       /* surnames read as the names they end */
+#define OBJECT_BONUS 1.5     /* a description in the object slot of the question's verb */
 #define HEDGED 0.4           /* a sentence that only asks, plans or fears what was asked */
 
 typedef struct {
     char *stem;
     double idf;              /* for coverage: absent terms count as rarest */
     int key;                 /* index of the key term it stands for */
+    int adverb;              /* a key term the question writes in -ly */
 } qword;
 
 typedef struct {
@@ -117,7 +119,7 @@ static int add_word(asking *a, const char *stem, size_t len, int key)
     if (!w)
         return vz_fail(VZ_ENOMEM, "out of memory");
     a->words = w;
-    w[a->nwords] = (qword){vz_strndup(stem, len), 0, key < 0 ? (int)a->nwords : key};
+    w[a->nwords] = (qword){vz_strndup(stem, len), 0, key < 0 ? (int)a->nwords : key, 0};
     if (!w[a->nwords].stem)
         return vz_fail(VZ_ENOMEM, "out of memory");
     a->nwords++;
@@ -159,7 +161,11 @@ static int take_key(const vz_token *tok, void *ctx)
         return rc;
     if (tok->start >= a->qt.cue_start && tok->end <= a->qt.cue_end && a->qt.cue_end)
         return add_stem(&a->cue, &a->ncue, tok->stem, tok->stem_len);
-    return add_word(a, tok->stem, tok->stem_len, -1);
+    size_t n = a->nwords;
+    rc = add_word(a, tok->stem, tok->stem_len, -1);
+    if (!rc && a->nwords > n)
+        a->words[n].adverb = tok->end - tok->start > 4 && !strncmp(a->q + tok->end - 2, "ly", 2);
+    return rc;
 }
 
 /* Each key term's synonyms search for it; the focus's synonyms name the
@@ -553,6 +559,23 @@ static int counts_other(const asking *a, const reading *rd, size_t i, size_t j)
     return !last->asked && !last->focus && !(last->flags & (VZ_TOK_STOP | VZ_TOK_NUMBER | VZ_TOK_CAPITAL));
 }
 
+/* Does the candidate at word i stand in the object slot of a question's
+ * verb: right after a key term the sentence writes in lower case (a verb
+ * or a common noun, not a name), with only stop words (determiners,
+ * possessives) between ("exchange letters", "conveyed his solidarity")?
+ * A key term the question writes in -ly modifies its verb and is not the
+ * verb. */
+static int in_object_slot(const reading *rd, size_t i)
+{
+    size_t k = i;
+    while (k > 0 && joined(rd, k) && (rd->w[k - 1].flags & VZ_TOK_STOP))
+        k--;
+    if (k == 0 || !joined(rd, k))
+        return 0;
+    const word *v = &rd->w[k - 1];
+    return v->key >= 0 && !(v->flags & VZ_TOK_CAPITAL) && !rd->a->words[v->key].adverb;
+}
+
 /* Add words [i, j) of the sentence as a candidate with a template weight;
  * own: a template made for the question's label found it. */
 static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phrase, int own)
@@ -607,6 +630,10 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
      * Foreign Minister" answers "what is his position", "peacefully" "how". */
     if (c->weak && !own)
         weight *= WEAK_WEIGHT;
+    /* "What did X VERB" asks for the verb's object; the labelled kinds
+     * (how it was called, a role, a manner) have their own forms. */
+    if (a->qt.type == VZ_TYPE_DESCRIPTION && !a->qt.label[0] && in_object_slot(rd, i))
+        weight *= OBJECT_BONUS;
     if (x->hedged)
         weight *= HEDGED;
     c->focused |= focused;

@@ -197,6 +197,23 @@ static void a_title_answers_only_a_role(void **state)
     vz_engine_close(e);
 }
 
+/* "What do X and Y exchange" asks for the object of the verb, not for the
+ * apposition between the subject and the verb. */
+static void the_object_of_the_verb_answers_what(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("objects", "Talks in Lisbon\n\nBerg and Wells, old friends, "
+                             "exchange letters.\n");
+    first_confidence(e, "what do berg and wells exchange", "letters");
+    vz_engine_close(e);
+    /* An adverb of the question modifies its verb and is not the verb:
+     * "constant contact" is no object of "constantly". */
+    e = engine_on("adverbs", "Talks in Lisbon\n\nBerg and Wells are in constant contact, "
+                  "and they also exchange letters.\n");
+    first_confidence(e, "what do berg and wells constantly exchange", "letters");
+    vz_engine_close(e);
+}
+
 /* A name whose initials a question writes ("US", "U.N.") is the
  * question's own entity, never its answer. */
 static void initials_name_the_question_own_entity(void **state)
@@ -251,6 +268,7 @@ int main(void)
         cmocka_unit_test(initials_name_the_question_own_entity),
         cmocka_unit_test(a_count_of_another_noun_is_no_answer),
         cmocka_unit_test(a_title_answers_only_a_role),
+        cmocka_unit_test(the_object_of_the_verb_answers_what),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
