@@ -597,8 +597,18 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     else if (counts_other(a, rd, i, j))
         weight *= OTHER_LABEL_FIT;
     if (!counted) {
-        while (i < j && edge_word(&rd->w[i]))
+        int kept = 0;
+        while (i < j && edge_word(&rd->w[i])) {
+            /* A negation stays: "not be demolished" says the opposite of
+             * "demolished". */
+            int rc = vz_extract_kept(a->e->qa->extractor, rd->text.data + rd->w[i].start,
+                                     rd->w[i].end - rd->w[i].start, &kept);
+            if (rc)
+                return rc;
+            if (kept)
+                break;
             i++;
+        }
         /* A name that ends in the question's word is the question's own
          * ("Mayor Jane Smith" when Smith is asked about). */
         if (i < j && names_an_entity(a->qt.type) && rd->w[j - 1].key >= 0 &&

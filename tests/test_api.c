@@ -214,6 +214,17 @@ static void the_object_of_the_verb_answers_what(void **state)
     vz_engine_close(e);
 }
 
+/* A negation at an answer's start stays: without it the answer says the
+ * opposite. */
+static void an_answer_keeps_its_negation(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("negation", "Town news\n\nThe old bridge will not be "
+                             "demolished, the council said on Monday.\n");
+    first_confidence(e, "what will happen to the old bridge", "not be demolished");
+    vz_engine_close(e);
+}
+
 /* A name whose initials a question writes ("US", "U.N.") is the
  * question's own entity, never its answer. */
 static void initials_name_the_question_own_entity(void **state)
@@ -269,6 +280,7 @@ int main(void)
         cmocka_unit_test(a_count_of_another_noun_is_no_answer),
         cmocka_unit_test(a_title_answers_only_a_role),
         cmocka_unit_test(the_object_of_the_verb_answers_what),
+        cmocka_unit_test(an_answer_keeps_its_negation),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
