@@ -225,6 +225,18 @@ static void an_answer_keeps_its_negation(void **state)
     vz_engine_close(e);
 }
 
+/* "What kind of contact" asks about contact: the sentence that names it
+ * answers, not one that only names the other words. */
+static void a_kind_is_said_of_its_noun(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("kinds", "Harbour talks\n\nThe council said its talks with the "
+                             "port were long and friendly.\n\nThe mayor of the town said she "
+                             "keeps close contact with the port.\n");
+    first_confidence(e, "what kind of contact does the council have with the port", "close");
+    vz_engine_close(e);
+}
+
 /* A name whose initials a question writes ("US", "U.N.") is the
  * question's own entity, never its answer. */
 static void initials_name_the_question_own_entity(void **state)
@@ -281,6 +293,7 @@ int main(void)
         cmocka_unit_test(a_title_answers_only_a_role),
         cmocka_unit_test(the_object_of_the_verb_answers_what),
         cmocka_unit_test(an_answer_keeps_its_negation),
+        cmocka_unit_test(a_kind_is_said_of_its_noun),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
