@@ -41,12 +41,14 @@
 #define LIST_UNION 0.4       /* lists within this share of the best join it */
 #define ALIAS_STEM 24        /* longest surname stem kept, with its NUL */
 #define MAX_ALIASES 16       /* surnames read as the names they end */
+#define OBJECT_BONUS 1.5     /* a description in the object slot of the question's verb */
 #define HEDGED 0.4           /* a sentence that only asks, plans or fears what was asked */
 
 typedef struct {
     char *stem;
     double idf;              /* for coverage: absent terms count as rarest */
     int key;                 /* index of the key term it stands for */
+    int adverb;              /* a key term the question writes in -ly */
 } qword;
 
 typedef struct {
@@ -118,7 +120,7 @@ static int add_word(asking *a, const char *stem, size_t len, int key)
     if (!w)
         return vz_fail(VZ_ENOMEM, "out of memory");
     a->words = w;
-    w[a->nwords] = (qword){vz_strndup(stem, len), 0, key < 0 ? (int)a->nwords : key};
+    w[a->nwords] = (qword){vz_strndup(stem, len), 0, key < 0 ? (int)a->nwords : key, 0};
     if (!w[a->nwords].stem)
         return vz_fail(VZ_ENOMEM, "out of memory");
     a->nwords++;
@@ -160,7 +162,11 @@ static int take_key(const vz_token *tok, void *ctx)
         return rc;
     if (tok->start >= a->qt.cue_start && tok->end <= a->qt.cue_end && a->qt.cue_end)
         return add_stem(&a->cue, &a->ncue, tok->stem, tok->stem_len);
-    return add_word(a, tok->stem, tok->stem_len, -1);
+    size_t n = a->nwords;
+    rc = add_word(a, tok->stem, tok->stem_len, -1);
+    if (!rc && a->nwords > n)
+        a->words[n].adverb = tok->end - tok->start > 4 && !strncmp(a->q + tok->end - 2, "ly", 2);
+    return rc;
 }
 
 /* Each key term's synonyms search for it; the focus's synonyms name the
@@ -479,13 +485,15 @@ static int edge_word(const word *w)
     return (w->asked && !own_name) || (w->flags & VZ_TOK_STOP);
 }
 
-/* Is word k "not" or "never"?  What follows it is said not to be so, and
- * an answer cut after it would say the opposite ("will not be demolished"). */
-static int negation(const reading *rd, size_t k)
+/* Is word k one that an answer keeps at its edge, a negation ("keep"
+ * rules in templates.rules)?  A failure to match keeps nothing. */
+static int kept_word(const asking *a, const reading *rd, size_t k)
 {
-    size_t n = rd->w[k].end - rd->w[k].start;
-    const char *t = rd->text.data + rd->w[k].start;
-    return (n == 3 && !strncasecmp(t, "not", 3)) || (n == 5 && !strncasecmp(t, "never", 5));
+    int kept = 0;
+    if (vz_extract_kept(a->e->qa->extractor, rd->text.data + rd->w[k].start,
+                        rd->w[k].end - rd->w[k].start, &kept))
+        return 0;
+    return kept;
 }
 
 /* How well a template's label fits the label of the question's rule:
@@ -579,8 +587,26 @@ static int counts_other(const asking *a, const reading *rd, size_t i, size_t j)
     return !last->asked && !last->focus && !(last->flags & (VZ_TOK_STOP | VZ_TOK_NUMBER | VZ_TOK_CAPITAL));
 }
 
-/* Add words [i, j) of the sentence as a candidate with a template weight. */
-static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phrase)
+/* Does the candidate at word i stand in the object slot of a question's
+ * verb: right after a key term the sentence writes in lower case (a verb
+ * or a common noun, not a name), with only stop words (determiners,
+ * possessives) between ("exchange letters", "conveyed his solidarity")?
+ * A key term the question writes in -ly modifies its verb and is not the
+ * verb. */
+static int in_object_slot(const reading *rd, size_t i)
+{
+    size_t k = i;
+    while (k > 0 && joined(rd, k) && (rd->w[k - 1].flags & VZ_TOK_STOP))
+        k--;
+    if (k == 0 || !joined(rd, k))
+        return 0;
+    const word *v = &rd->w[k - 1];
+    return v->key >= 0 && !(v->flags & VZ_TOK_CAPITAL) && !rd->a->words[v->key].adverb;
+}
+
+/* Add words [i, j) of the sentence as a candidate with a template weight;
+ * own: a template made for the question's label found it. */
+static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phrase, int own)
 {
     asking *a = x->a;
     const reading *rd = x->rd;
@@ -599,7 +625,9 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     else if (counts_other(a, rd, i, j))
         weight *= OTHER_LABEL_FIT;
     if (!counted) {
-        while (i < j && edge_word(&rd->w[i]) && !negation(rd, i))
+        /* A negation stays: "not be demolished" says the opposite of
+         * "demolished". */
+        while (i < j && edge_word(&rd->w[i]) && !kept_word(a, rd, i))
             i++;
         /* A name that ends in the question's word is the question's own
          * ("Mayor Jane Smith" when Smith is asked about). */
@@ -634,8 +662,14 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     int rc = key ? find_or_add(a, key, t + s, e - s, &c) : vz_fail(VZ_ENOMEM, "out of memory");
     if (rc)
         return rc;
-    if (c->weak)
+    /* A template made for what is asked knows its answer's form: "Deputy
+     * Foreign Minister" answers "what is his position", "peacefully" "how". */
+    if (c->weak && !own)
         weight *= WEAK_WEIGHT;
+    /* "What did X VERB" asks for the verb's object; the labelled kinds
+     * (how it was called, a role, a manner) have their own forms. */
+    if (a->qt.type == VZ_TYPE_DESCRIPTION && !a->qt.label[0] && in_object_slot(rd, i))
+        weight *= OBJECT_BONUS;
     if (x->hedged)
         weight *= HEDGED;
     c->focused |= focused;
@@ -691,7 +725,8 @@ static int on_template(size_t s, size_t e, const char *label, void *ctx)
         j++;
     if (x->a->qt.type == VZ_TYPE_DESCRIPTION && restates(rd, i, j))
         return 0;
-    return add_candidate(x, i, j, label_fit(x->a, label), 0);
+    int own = label && label[0] && !strcmp(label, x->a->qt.label);
+    return add_candidate(x, i, j, label_fit(x->a, label), 0, own);
 }
 
 /* What a sentence says beyond the question: each run of words between
@@ -712,18 +747,18 @@ static int add_phrases(cand_ctx *x)
         size_t j = i + 1;
         while (j < rd->n && !rd->w[j].asked && joined(rd, j))
             j++;
-        int rc = add_candidate(x, i, j, weight, 1);
+        int rc = add_candidate(x, i, j, weight, 1, 0);
         /* No piece after a negation: "sold" of "will not be sold". */
         for (size_t k = i; !rc && k < j;) {
-            while (k < j && (rd->w[k].flags & VZ_TOK_STOP) && !negation(rd, k))
+            while (k < j && (rd->w[k].flags & VZ_TOK_STOP) && !kept_word(x->a, rd, k))
                 k++;
-            if (k < j && negation(rd, k))
+            if (k < j && kept_word(x->a, rd, k))
                 break;
             size_t m = k;
             while (m < j && !(rd->w[m].flags & VZ_TOK_STOP))
                 m++;
             if (m > k && (k > i || m < j))
-                rc = add_candidate(x, k, m, weight, 1);
+                rc = add_candidate(x, k, m, weight, 1, 0);
             k = m;
         }
         if (rc)

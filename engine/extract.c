@@ -13,6 +13,7 @@
 
 #define WEAK VZ_NTYPES        /* the kind of "weak" rules */
 #define HEDGE (VZ_NTYPES + 1) /* ... and of "hedge" rules */
+#define KEEP (VZ_NTYPES + 2)  /* ... and of "keep" rules */
 
 struct vz_extractor {
     vz_ruleset rs;
@@ -21,11 +22,12 @@ struct vz_extractor {
 int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
                      const char *templates, size_t tlen)
 {
-    vz_directive dirs[VZ_NTYPES + 1];
+    vz_directive dirs[VZ_NTYPES + 2];
     for (int t = 1; t < VZ_NTYPES; t++)
         dirs[t - 1] = (vz_directive){vz_type_name(t), t};
     dirs[VZ_NTYPES - 1] = (vz_directive){"weak", WEAK};
     dirs[VZ_NTYPES] = (vz_directive){"hedge", HEDGE};
+    dirs[VZ_NTYPES + 1] = (vz_directive){"keep", KEEP};
     *out = NULL;
     /* One text, so the templates see the gazetteer's defines; line numbers
      * in messages count from the gazetteer's first line. */
@@ -40,7 +42,7 @@ int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
         rc = vz_fail(VZ_ENOMEM, "out of memory");
     if (!rc)
         rc = vz_ruleset_build(&x->rs, "gazetteer.rules + templates.rules", text.data, text.len,
-                              dirs, VZ_NTYPES + 1, 0);
+                              dirs, VZ_NTYPES + 2, 0);
     vz_buf_free(&text);
     if (rc) {
         free(x);
@@ -110,27 +112,39 @@ int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
     return rc;
 }
 
-int vz_extract_weak(const vz_extractor *x, const char *text, size_t len, int *weak)
+/* Does a rule of kind `kind` match all of text[0, len)? */
+static int matches_whole(const vz_extractor *x, int kind, const char *text, size_t len,
+                         int *whole)
 {
-    *weak = 0;
+    *whole = 0;
     pcre2_match_data *md = pcre2_match_data_create(8, NULL);
     if (!md)
         return vz_fail(VZ_ENOMEM, "out of memory");
     int rc = VZ_OK;
-    for (size_t i = 0; rc == VZ_OK && !*weak && i < x->rs.n; i++) {
+    for (size_t i = 0; rc == VZ_OK && !*whole && i < x->rs.n; i++) {
         const vz_rule *r = &x->rs.items[i];
-        if (r->kind != WEAK)
+        if (r->kind != kind)
             continue;
         int m = pcre2_match(r->code, (PCRE2_SPTR)text, len, 0,
                             PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED | PCRE2_ENDANCHORED, md,
                             x->rs.mctx);
         if (m >= 0)
-            *weak = 1;
+            *whole = 1;
         else if (m != PCRE2_ERROR_NOMATCH)
             rc = vz_ruleset_match_error(&x->rs, r, m, 0);
     }
     pcre2_match_data_free(md);
     return rc;
+}
+
+int vz_extract_weak(const vz_extractor *x, const char *text, size_t len, int *weak)
+{
+    return matches_whole(x, WEAK, text, len, weak);
+}
+
+int vz_extract_kept(const vz_extractor *x, const char *text, size_t len, int *kept)
+{
+    return matches_whole(x, KEEP, text, len, kept);
 }
 
 int vz_extract_hedges(const vz_extractor *x, const char *text, size_t len,

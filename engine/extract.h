@@ -31,6 +31,10 @@ int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
  * matches all of it)?  VZ_OK, VZ_ENOMEM or VZ_EINTERNAL. */
 int vz_extract_weak(const vz_extractor *x, const char *text, size_t len, int *weak);
 
+/* Is text[0, len), a word at an answer's edge, one to keep there (a "keep"
+ * rule of templates.rules matches all of it)?  Returns as vz_extract_weak. */
+int vz_extract_kept(const vz_extractor *x, const char *text, size_t len, int *kept);
+
 /* Every span of text[0, len) that a "hedge" rule of templates.rules
  * matches: words said of what was asked for, planned or feared, not of
  * what happened ("asked the council to hold a meeting").  Returns as

@@ -245,6 +245,47 @@ static void the_kind_stands_for_the_name(void **state)
     vz_engine_close(e);
 }
 
+/* A title alone says nothing of what someone did, yet it is the answer
+ * when a role is asked for. */
+static void a_title_answers_only_a_role(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("titles", "Talks in Lisbon\n\nForeign Minister Anna Berg met "
+                             "the envoys on Monday and expressed her gratitude to the hosts.\n");
+    first_confidence(e, "what did Anna Berg express to the hosts", "gratitude");
+    first_confidence(e, "What is Anna Berg's job?", "Foreign Minister");
+    vz_engine_close(e);
+}
+
+/* "What do X and Y exchange" asks for the object of the verb, not for the
+ * apposition between the subject and the verb. */
+static void the_object_of_the_verb_answers_what(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("objects", "Talks in Lisbon\n\nBerg and Wells, old friends, "
+                             "exchange letters.\n");
+    first_confidence(e, "what do berg and wells exchange", "letters");
+    vz_engine_close(e);
+    /* An adverb of the question modifies its verb and is not the verb:
+     * "constant contact" is no object of "constantly". */
+    e = engine_on("adverbs", "Talks in Lisbon\n\nBerg and Wells are in constant contact, "
+                  "and they also exchange letters.\n");
+    first_confidence(e, "what do berg and wells constantly exchange", "letters");
+    vz_engine_close(e);
+}
+
+/* "What kind of contact" asks about contact: the sentence that names it
+ * answers, not one that only names the other words. */
+static void a_kind_is_said_of_its_noun(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("kinds", "Harbour talks\n\nThe council said its talks with the "
+                             "port were long and friendly.\n\nThe mayor of the town said she "
+                             "keeps close contact with the port.\n");
+    first_confidence(e, "what kind of contact does the council have with the port", "close");
+    vz_engine_close(e);
+}
+
 /* A name whose initials a question writes ("US", "U.N.") is the
  * question's own entity, never its answer. */
 static void initials_name_the_question_own_entity(void **state)
@@ -328,6 +369,9 @@ int main(void)
         cmocka_unit_test(lists_join_across_a_pronoun),
         cmocka_unit_test(a_negation_stays_in_the_answer),
         cmocka_unit_test(a_name_after_the_question_word_answers),
+        cmocka_unit_test(a_title_answers_only_a_role),
+        cmocka_unit_test(the_object_of_the_verb_answers_what),
+        cmocka_unit_test(a_kind_is_said_of_its_noun),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -93,7 +93,8 @@ static void weak_answers_are_recognised(void **state)
 {
     (void)state;
     vz_extractor *x = load();
-    const char *weak[] = {"said", "conveyed", "vehemently", "in turn", "they"};
+    const char *weak[] = {"said", "conveyed", "vehemently", "in turn", "they",
+                          "Russian Foreign Minister"};
     const char *strong[] = {"complete blockade", "Ahmed", "solidarity", "said to be true"};
     int w;
     for (size_t i = 0; i < sizeof weak / sizeof *weak; i++) {
@@ -105,6 +106,21 @@ static void weak_answers_are_recognised(void **state)
         assert_int_equal(vz_extract_weak(x, strong[i], strlen(strong[i]), &w), VZ_OK);
         if (w)
             fail_msg("'%s' should not be weak", strong[i]);
+    }
+    vz_extractor_free(x);
+}
+
+static void negations_are_kept(void **state)
+{
+    (void)state;
+    vz_extractor *x = load();
+    const char *words[] = {"not", "Never", "the", "will", "nothing"};
+    const int keep[] = {1, 1, 0, 0, 0};
+    int k;
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        assert_int_equal(vz_extract_kept(x, words[i], strlen(words[i]), &k), VZ_OK);
+        if (k != keep[i])
+            fail_msg("'%s' should%s be kept", words[i], keep[i] ? "" : " not");
     }
     vz_extractor_free(x);
 }
@@ -159,6 +175,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_case_holds),
         cmocka_unit_test(weak_answers_are_recognised),
+        cmocka_unit_test(negations_are_kept),
         cmocka_unit_test(hedges_are_found),
         cmocka_unit_test(bad_templates_are_clear_errors),
     };
