@@ -147,25 +147,135 @@ static int has_stem(char *const *list, size_t n, const char *stem, size_t len)
     return 0;
 }
 
-/* Key terms: the question's non-stop words outside its cue. */
-static int take_key(const vz_token *tok, void *ctx)
+/* A token of the question, kept so that phrases can be found across
+ * its words. */
+typedef struct {
+    size_t start, end;
+    unsigned flags;
+    char *stem;
+} qtoken;
+
+typedef struct {
+    qtoken *t;
+    char (*forms)[VZ_FORM];
+    size_t n, cap, fcap;
+} qtokens;
+
+static int keep_token(const vz_token *tok, void *ctx)
 {
-    asking *a = ctx;
-    if (tok->flags & VZ_TOK_STOP)
-        return 0;
+    qtokens *qt = ctx;
+    void *p = qt->t, *f = qt->forms;
+    if (vz_grow(&p, &qt->cap, qt->n + 1, sizeof *qt->t))
+        return VZ_ENOMEM;
+    qt->t = p;
+    if (vz_grow(&f, &qt->fcap, qt->n + 1, sizeof *qt->forms))
+        return VZ_ENOMEM;
+    qt->forms = f;
+    qt->t[qt->n] = (qtoken){tok->start, tok->end, tok->flags, vz_strndup(tok->stem, tok->stem_len)};
+    vz_phrase_form(tok, qt->forms[qt->n]);
+    if (!qt->t[qt->n].stem)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    qt->n++;
+    return VZ_OK;
+}
+
+static void qtokens_free(qtokens *qt)
+{
+    for (size_t i = 0; i < qt->n; i++)
+        free(qt->t[i].stem);
+    free(qt->t);
+    free(qt->forms);
+}
+
+static int in_cue(const asking *a, const qtoken *t)
+{
+    return a->qt.cue_end && t->start >= a->qt.cue_start && t->end <= a->qt.cue_end;
+}
+
+/* The focus and the words written in capitals, from a content word. */
+static int note_token(asking *a, const qtoken *t)
+{
+    size_t len = strlen(t->stem);
     int rc = VZ_OK;
-    if (tok->start >= a->qt.focus_start && tok->end <= a->qt.focus_end && a->qt.focus_end)
-        rc = add_stem(&a->focus, &a->nfocus, tok->stem, tok->stem_len);
-    if (!rc && (tok->flags & (VZ_TOK_UPPER | VZ_TOK_ACRONYM)) && tok->stem_len > 1)
-        rc = add_stem(&a->initials, &a->ninitials, tok->stem, tok->stem_len);
-    if (rc)
-        return rc;
-    if (tok->start >= a->qt.cue_start && tok->end <= a->qt.cue_end && a->qt.cue_end)
-        return add_stem(&a->cue, &a->ncue, tok->stem, tok->stem_len);
+    if (t->start >= a->qt.focus_start && t->end <= a->qt.focus_end && a->qt.focus_end)
+        rc = add_stem(&a->focus, &a->nfocus, t->stem, len);
+    if (!rc && (t->flags & (VZ_TOK_UPPER | VZ_TOK_ACRONYM)) && len > 1)
+        rc = add_stem(&a->initials, &a->ninitials, t->stem, len);
+    return rc;
+}
+
+/* A word of the question as a key term; one in -ly is marked an adverb
+ * ("constantly"), which says how, not what is done. */
+static int add_plain_word(asking *a, const qtoken *t)
+{
     size_t n = a->nwords;
-    rc = add_word(a, tok->stem, tok->stem_len, -1);
+    int rc = add_word(a, t->stem, strlen(t->stem), -1);
     if (!rc && a->nwords > n)
-        a->words[n].adverb = tok->end - tok->start > 4 && !strncmp(a->q + tok->end - 2, "ly", 2);
+        a->words[n].adverb = t->end - t->start > 4 && !strncmp(a->q + t->end - 2, "ly", 2);
+    return rc;
+}
+
+/* Does a phrase hold a content word (one not marked as a stop word)? */
+static int has_content(const char *phrase)
+{
+    const char *form;
+    size_t len;
+    for (const char *p = phrase; vz_phrase_next(&p, &form, &len);)
+        if (*form != VZ_STOP_MARK)
+            return 1;
+    return 0;
+}
+
+/* The longest synonym phrase that the question's tokens from i on begin
+ * with, outside its cue, and its length in tokens (0: none). */
+static size_t phrase_in_question(const asking *a, const qtokens *qt, size_t i, const char **out)
+{
+    const vz_qa *qa = a->e->qa;
+    size_t best = 0;
+    for (size_t g = 0; g < qa->ngroups; g++)
+        for (size_t j = 0; j < qa->groups[g].n; j++) {
+            const char *ph = qa->groups[g].stems[j];
+            if (!vz_is_phrase(ph) || !has_content(ph))
+                continue;
+            size_t m = vz_phrase_at(ph, qt->forms + i, qt->n - i);
+            for (size_t k = i; k < i + m; k++)
+                if (in_cue(a, &qt->t[k]))
+                    m = 0;
+            if (m > best) {
+                best = m;
+                *out = ph;
+            }
+        }
+    return best;
+}
+
+/* Key terms: the question's non-stop words outside its cue; a phrase of a
+ * synonym group ("in charge of") is one key term, not a term a word. */
+static int take_keys(asking *a, const qtokens *qt)
+{
+    int rc = VZ_OK;
+    for (size_t i = 0; !rc && i < qt->n;) {
+        const qtoken *t = &qt->t[i];
+        const char *phrase = NULL;
+        size_t m = phrase_in_question(a, qt, i, &phrase);
+        if (m) {
+            for (size_t k = i; !rc && k < i + m; k++)
+                if (!(qt->t[k].flags & VZ_TOK_STOP))
+                    rc = note_token(a, &qt->t[k]);
+            if (!rc)
+                rc = add_word(a, phrase, strlen(phrase), -1);
+            i += m;
+            continue;
+        }
+        i++;
+        if (t->flags & VZ_TOK_STOP)
+            continue;
+        rc = note_token(a, t);
+        if (!rc && in_cue(a, t))
+            rc = add_stem(&a->cue, &a->ncue, t->stem, strlen(t->stem));
+        else if (!rc)
+            rc = add_plain_word(a, t);
+    }
     return rc;
 }
 
@@ -194,37 +304,75 @@ static int add_synonyms(asking *a)
     for (size_t f = 0; !rc && f < nfocus; f++)
         for (size_t g = 0; !rc && (grp = group_with(qa, a->focus[f], &g));)
             for (size_t j = 0; !rc && j < grp->n; j++)
-                if (!has_stem(a->focus, a->nfocus, grp->stems[j], strlen(grp->stems[j])))
+                if (!vz_is_phrase(grp->stems[j]) &&
+                    !has_stem(a->focus, a->nfocus, grp->stems[j], strlen(grp->stems[j])))
                     rc = add_stem(&a->focus, &a->nfocus, grp->stems[j], strlen(grp->stems[j]));
+    return rc;
+}
+
+/* A word searches for itself, a phrase for its content words. */
+static int add_terms(vz_query *q, const char *stem, double weight)
+{
+    if (!vz_is_phrase(stem))
+        return vz_query_add(q, stem, strlen(stem), weight);
+    const char *form;
+    size_t len;
+    int rc = VZ_OK;
+    for (const char *p = stem; !rc && vz_phrase_next(&p, &form, &len);)
+        if (*form != VZ_STOP_MARK)
+            rc = vz_query_add(q, form, len, weight);
     return rc;
 }
 
 static int build_query(asking *a, vz_query *q)
 {
     memset(q, 0, sizeof *q);
-    int rc = vz_analyse(vz_reader_analyser(a->r), a->q, a->qlen, take_key, a);
+    qtokens qt = {0};
+    int rc = vz_analyse(vz_reader_analyser(a->r), a->q, a->qlen, keep_token, &qt);
+    if (!rc)
+        rc = take_keys(a, &qt);
+    qtokens_free(&qt);
     a->nkeys = a->nwords;
     if (!rc)
         rc = add_synonyms(a);
     for (size_t i = 0; !rc && i < a->nwords; i++)
-        rc = vz_query_add(q, a->words[i].stem, strlen(a->words[i].stem),
-                          (int)i < (int)a->nkeys ? 1.0 : 0.5);
+        rc = add_terms(q, a->words[i].stem, (int)i < (int)a->nkeys ? 1.0 : 0.5);
     if (!rc)
         vz_query_merge(q);
     return rc;
+}
+
+static uint32_t term_df(const vz_query *q, const char *term, size_t len)
+{
+    for (size_t j = 0; j < q->n; j++)
+        if (same_stem(q->terms[j].term, term, len))
+            return q->terms[j].df;
+    return 0;
+}
+
+/* A phrase is at least as rare as the rarest of its content words the
+ * corpus has. */
+static double idf_of(const vz_query *q, const char *stem, double n)
+{
+    if (!vz_is_phrase(stem))
+        return vz_bm25_idf(n, term_df(q, stem, strlen(stem)));
+    const char *form;
+    size_t len;
+    double idf = 0;
+    for (const char *p = stem; vz_phrase_next(&p, &form, &len);) {
+        uint32_t df = *form == VZ_STOP_MARK ? 0 : term_df(q, form, len);
+        if (df)
+            idf = fmax(idf, vz_bm25_idf(n, df));
+    }
+    return idf > 0 ? idf : vz_bm25_idf(n, 0);
 }
 
 /* IDF for coverage: terms the corpus lacks count as the rarest of all. */
 static void set_idf(asking *a, const vz_query *q)
 {
     double n = (double)a->e->idx->npassages;
-    for (size_t i = 0; i < a->nwords; i++) {
-        uint32_t df = 0;
-        for (size_t j = 0; j < q->n; j++)
-            if (strcmp(q->terms[j].term, a->words[i].stem) == 0)
-                df = q->terms[j].df;
-        a->words[i].idf = vz_bm25_idf(n, df);
-    }
+    for (size_t i = 0; i < a->nwords; i++)
+        a->words[i].idf = idf_of(q, a->words[i].stem, n);
     /* Over the key terms coverage can count (a bit each), so that a long
      * question's sentence can still cover all of it. */
     a->total_idf = 0;
@@ -250,7 +398,8 @@ typedef struct reading {
     const asking *a;
     vz_buf text;
     word *w;
-    size_t n, cap;
+    char (*forms)[VZ_FORM];    /* each word's form, for phrases */
+    size_t n, cap, fcap;
     uint64_t covered;          /* key terms present, one bit each */
     size_t content;            /* content words so far */
 } reading;
@@ -262,6 +411,11 @@ static int read_token(const vz_token *tok, void *ctx)
     if (vz_grow(&p, &rd->cap, rd->n + 1, sizeof *rd->w))
         return VZ_ENOMEM;
     rd->w = p;
+    p = rd->forms;
+    if (vz_grow(&p, &rd->fcap, rd->n + 1, sizeof *rd->forms))
+        return VZ_ENOMEM;
+    rd->forms = p;
+    vz_phrase_form(tok, rd->forms[rd->n]);
     word *w = &rd->w[rd->n++];
     *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0, 0, rd->content, ""};
     if ((tok->flags & VZ_TOK_CAPITAL) && tok->stem_len < ALIAS_STEM) {
@@ -285,6 +439,32 @@ static int read_token(const vz_token *tok, void *ctx)
     return 0;
 }
 
+/* A phrase among the question's words, asked or a synonym, stands in a
+ * sentence for its key term, its content words as that term's words:
+ * "in charge of" in a text for "who heads". */
+static void apply_phrases(reading *rd)
+{
+    const asking *a = rd->a;
+    for (size_t i = 0; i < a->nwords; i++) {
+        const qword *q = &a->words[i];
+        if (!vz_is_phrase(q->stem))
+            continue;
+        for (size_t k = 0; k < rd->n; k++) {
+            size_t m = vz_phrase_at(q->stem, rd->forms + k, rd->n - k);
+            for (size_t j = k; j < k + m; j++) {
+                word *w = &rd->w[j];
+                if (w->flags & VZ_TOK_STOP)
+                    continue;
+                w->key = q->key;
+                w->synonym = i >= a->nkeys;
+                w->asked = 1;
+                if (q->key < MAX_KEYS)
+                    rd->covered |= (uint64_t)1 << q->key;
+            }
+        }
+    }
+}
+
 static int read_sentence(asking *a, uint32_t sid, reading *rd)
 {
     const vz_sentence_info *si = &a->e->idx->sentences[sid];
@@ -296,6 +476,8 @@ static int read_sentence(asking *a, uint32_t sid, reading *rd)
     int rc = vz_reader_text(a->r, si->doc, si->start, si->end, &rd->text);
     if (!rc)
         rc = vz_analyse(vz_reader_analyser(a->r), rd->text.data, rd->text.len, read_token, rd);
+    if (!rc)
+        apply_phrases(rd);
     return rc;
 }
 
@@ -305,6 +487,7 @@ static void reading_free(reading *rd)
         return;
     vz_buf_free(&rd->text);
     free(rd->w);
+    free(rd->forms);
 }
 
 /* The IDF-weighted share of the key terms in a set. */

@@ -14,19 +14,58 @@ typedef struct {
     vz_syngroup *cur;
 } syn_ctx;
 
+static int add_entry(vz_syngroup *g, char *entry)
+{
+    if (!entry)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    char **p = realloc(g->stems, (g->n + 1) * sizeof *p);
+    if (!p) {
+        free(entry);
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    }
+    g->stems = p;
+    g->stems[g->n++] = entry;
+    return VZ_OK;
+}
+
 static int add_stem(const vz_token *tok, void *ctx)
 {
-    vz_syngroup *g = ((syn_ctx *)ctx)->cur;
-    char **p = realloc(g->stems, (g->n + 1) * sizeof *p);
-    if (!p)
-        return vz_fail(VZ_ENOMEM, "out of memory");
-    g->stems = p;
-    if (!(g->stems[g->n] = vz_strndup(tok->stem, tok->stem_len)))
-        return vz_fail(VZ_ENOMEM, "out of memory");
-    g->n++;
+    return add_entry(((syn_ctx *)ctx)->cur, vz_strndup(tok->stem, tok->stem_len));
+}
+
+static int count_token(const vz_token *tok, void *ctx)
+{
+    (void)tok;
+    ++*(size_t *)ctx;
     return 0;
 }
 
+static int append_form(const vz_token *tok, void *ctx)
+{
+    vz_buf *b = ctx;
+    char form[VZ_FORM];
+    vz_phrase_form(tok, form);
+    return vz_buf_printf(b, "%s%s", b->len ? " " : "", form);
+}
+
+/* One entry of a comma-separated group: a word, as in a plain group, or
+ * a phrase. */
+static int add_piece(syn_ctx *c, const char *piece, size_t len)
+{
+    size_t ntok = 0;
+    int rc = vz_analyse(c->an, piece, len, count_token, &ntok);
+    if (rc || ntok < 2)
+        return rc ? rc : vz_analyse(c->an, piece, len, add_stem, c);
+    vz_buf b = {0};
+    rc = vz_analyse(c->an, piece, len, append_form, &b);
+    if (!rc)
+        return add_entry(c->cur, b.data);
+    vz_buf_free(&b);
+    return rc;
+}
+
+/* A line is a group of words separated by blanks or, when it holds a
+ * comma, of entries separated by commas, which may be phrases. */
 static int add_group(const char *line, size_t len, unsigned lineno, void *ctx)
 {
     syn_ctx *c = ctx;
@@ -37,7 +76,54 @@ static int add_group(const char *line, size_t len, unsigned lineno, void *ctx)
     c->qa->groups = g;
     c->cur = &g[c->qa->ngroups++];
     memset(c->cur, 0, sizeof *c->cur);
-    return vz_analyse(c->an, line, len, add_stem, c);
+    if (!memchr(line, ',', len))
+        return vz_analyse(c->an, line, len, add_stem, c);
+    int rc = VZ_OK;
+    for (size_t s = 0; !rc && s < len;) {
+        const char *comma = memchr(line + s, ',', len - s);
+        size_t e = comma ? (size_t)(comma - line) : len;
+        rc = add_piece(c, line + s, e - s);
+        s = e + 1;
+    }
+    return rc;
+}
+
+void vz_phrase_form(const vz_token *tok, char form[VZ_FORM])
+{
+    int stop = (tok->flags & VZ_TOK_STOP) != 0;
+    form[0] = '\0';
+    if (tok->stem_len + (size_t)stop >= VZ_FORM)
+        return;
+    if (stop)
+        form[0] = VZ_STOP_MARK;
+    memcpy(form + stop, tok->stem, tok->stem_len);
+    form[(size_t)stop + tok->stem_len] = '\0';
+}
+
+int vz_is_phrase(const char *entry)
+{
+    return strchr(entry, ' ') != NULL;
+}
+
+int vz_phrase_next(const char **p, const char **form, size_t *len)
+{
+    if (!**p)
+        return 0;
+    *form = *p;
+    *len = strcspn(*p, " ");
+    *p += *len;
+    *p += **p == ' ';
+    return 1;
+}
+
+size_t vz_phrase_at(const char *phrase, const char (*forms)[VZ_FORM], size_t n)
+{
+    const char *form;
+    size_t k = 0, len;
+    for (const char *p = phrase; vz_phrase_next(&p, &form, &len); k++)
+        if (k >= n || !len || strlen(forms[k]) != len || memcmp(forms[k], form, len))
+            return 0;
+    return k;
 }
 
 static int load_synonyms(vz_qa *qa, const char *dir, const vz_stoplist *stop)

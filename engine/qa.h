@@ -13,9 +13,27 @@
 #include "question.h"
 
 typedef struct {
-    char **stems;       /* the group's words, stemmed */
+    char **stems;       /* the group's words, stemmed, and its phrases */
     size_t n;
 } vz_syngroup;
+
+/* A phrase is an entry of several words ("in charge of", "puts on"): its
+ * tokens' forms joined by single spaces.  A token's form is its stem, after
+ * VZ_STOP_MARK when it is a stop word ("~in charg ~of"), so that a phrase
+ * tells its content words from the small words that only bind them. */
+#define VZ_FORM 32          /* bytes of a form, with its NUL */
+#define VZ_STOP_MARK '~'
+
+/* The form of a token; "" when it does not fit (it then matches nothing). */
+void vz_phrase_form(const vz_token *tok, char form[VZ_FORM]);
+/* Is entry a phrase (several tokens)? */
+int vz_is_phrase(const char *entry);
+/* The next token of a phrase: its form is [*p, *p + *len) and *p moves
+ * past it.  0 when the phrase has no more. */
+int vz_phrase_next(const char **p, const char **form, size_t *len);
+/* The number of tokens of phrase when the tokens whose forms are
+ * forms[0, n) begin with it, else 0. */
+size_t vz_phrase_at(const char *phrase, const char (*forms)[VZ_FORM], size_t n);
 
 typedef struct {
     vz_qrules *qrules;

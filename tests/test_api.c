@@ -341,6 +341,33 @@ static void a_name_after_the_question_word_answers(void **state)
     vz_engine_close(e);
 }
 
+/* A synonym group may hold phrases: "in charge of" in a question is one
+ * term, not "charge" ("charged" is no answer), and searches for
+ * "director"; "heads" in a question finds "in charge of" in a text. */
+static void a_phrase_is_one_term(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("phrases", "Riverside Fair opens on Friday\n\n"
+                             "Police charged Tom Hart after the Riverside Fair last year.\n\n"
+                             "Tom Hart said the Riverside Fair had changed.\n\n"
+                             "Riverside Fair director Anna Cole said the fair would be bigger.\n\n"
+                             "Mayor Sam Reid opened the Harbour Gala.\n\n"
+                             "Sam Reid thanked the Harbour Gala volunteers.\n\n"
+                             "Ben Ward is in charge of the Harbour Gala, which starts today.\n");
+    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
+    ao.flags = VZ_ASK_NO_ABSTAIN;
+    const char *questions[] = {"who is in charge of the riverside fair", "who heads the harbour gala"};
+    const char *answers[] = {"Anna Cole", "Ben Ward"};
+    for (size_t q = 0; q < 2; q++) {
+        vz_result *r = NULL;
+        assert_int_equal(vz_ask(e, questions[q], strlen(questions[q]), &ao, &r), VZ_OK);
+        assert_true(vz_result_answered(r));
+        assert_string_equal(vz_answer_text(vz_result_answer(r, 0)), answers[q]);
+        vz_result_free(r);
+    }
+    vz_engine_close(e);
+}
+
 static void opening_errors(void **state)
 {
     (void)state;
@@ -372,6 +399,7 @@ int main(void)
         cmocka_unit_test(a_title_answers_only_a_role),
         cmocka_unit_test(the_object_of_the_verb_answers_what),
         cmocka_unit_test(a_kind_is_said_of_its_noun),
+        cmocka_unit_test(a_phrase_is_one_term),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
