@@ -110,14 +110,17 @@ test: $(BIN) $(TESTS)
 # The answering bar on both question sets.  Issue 4's bar is 0.9 for both
 # metrics; until the engine reaches it these floors are the figures measured
 # now less a margin, so that no change makes answering worse unnoticed.
-EVAL_FLOORS  ?= --fail-under accuracy=0.53 --fail-under abstention_recall=0.95
-EVAL_FLOORS2 ?= --fail-under accuracy=0.40 --fail-under abstention_recall=0.95
+# Every factoid answer has at most 8 words (short_answers) already.
+EVAL_FLOORS  ?= --fail-under supported=0.53 --fail-under abstention_recall=0.95 \
+                --fail-under short_answers=1
+EVAL_FLOORS2 ?= --fail-under supported=0.40 --fail-under abstention_recall=0.95 \
+                --fail-under short_answers=1
 eval: $(BIN)
 	@export XDG_CACHE_HOME=$(CURDIR)/$(BUILD)/test-cache; log=$(BUILD)/eval.log; \
 	$(TEST_RUNNER) $(BIN) eval corpus/questions.jsonl --corpus corpus $(EVAL_FLOORS) > $$log; st=$$?; \
-	sed -n 's/^\(accuracy \|abstention_recall\)/corpus  &/p' $$log; \
+	sed -n 's/^\(supported \|abstention_recall\|short_answers\)/corpus  &/p' $$log; \
 	$(TEST_RUNNER) $(BIN) eval tests/corpus2/questions.jsonl --corpus tests/corpus2 $(EVAL_FLOORS2) > $$log; \
-	st2=$$?; sed -n 's/^\(accuracy \|abstention_recall\)/corpus2 &/p' $$log; \
+	st2=$$?; sed -n 's/^\(supported \|abstention_recall\|short_answers\)/corpus2 &/p' $$log; \
 	[ $$st -eq 0 ] && [ $$st2 -eq 0 ]
 
 check:

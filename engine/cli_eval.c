@@ -35,6 +35,7 @@ static const char usage_eval[] =
     "  accuracy3, mrr  correct within the first 3 answers; mean reciprocal rank\n"
     "  abstention_precision, abstention_recall   over unanswerable questions\n"
     "  item_precision, item_recall               over list questions\n"
+    "  short_answers   first answers that are no list with at most 8 words\n"
     "--fail-under makes the exit status 1 when a metric is below VALUE.\n"
     "--details FILE writes one JSON line per question, with the answer's confidence.\n"
     "--no-abstain answers every question, to see what the engine would say.\n";
@@ -49,7 +50,7 @@ typedef struct {
 typedef struct {
     tally all, by_type[NTYPES];
     double unans, abstained_unans, abstained, items_returned, items_right, gold_items,
-        gold_items_found;
+        gold_items_found, factoids, short_factoids;
     double *latency;
     size_t nlat, caplat;
 } totals;
@@ -140,12 +141,36 @@ static int cited_in(json_t *q, const vz_answer *a)
     return 0;
 }
 
+/* A factoid answer is short: at most this many words. */
+#define SHORT_WORDS 8
+
+static size_t count_words(const char *s)
+{
+    size_t n = 0;
+    for (int in = 0; *s; s++) {
+        int space = strchr(" \t\n", *s) != NULL;
+        n += !space && !in;
+        in = !space;
+    }
+    return n;
+}
+
+static void count_short(const vz_result *r, totals *t)
+{
+    const vz_answer *a = vz_result_answer(r, 0);
+    if (!a || vz_answer_item_count(a) > 0)
+        return;
+    t->factoids++;
+    t->short_factoids += count_words(vz_answer_text(a)) <= SHORT_WORDS;
+}
+
 static void judge(json_t *q, const vz_result *r, totals *t, FILE *details)
 {
     int unans = json_is_true(json_object_get(q, "unanswerable"));
     int answered = vz_result_answered(r), rank = 0, correct = 0, supported = 0;
     if (!answered)
         t->abstained++;
+    count_short(r, t);
     if (unans) {
         t->unans++;
         t->abstained_unans += !answered;
@@ -211,7 +236,7 @@ static json_t *metrics_json(const totals *t, double seconds)
                                           ratio(y->correct, y->n), "supported",
                                           ratio(y->supported, y->n)));
     }
-    return json_pack("{s:i, s:i, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:o, s:{s:f, s:f, s:f}, s:f}",
+    return json_pack("{s:i, s:i, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:o, s:{s:f, s:f, s:f}, s:f}",
                      "answerable", (int)t->all.n, "unanswerable", (int)t->unans,
                      "accuracy", ratio(t->all.correct, t->all.n),
                      "supported", ratio(t->all.supported, t->all.n),
@@ -221,6 +246,7 @@ static json_t *metrics_json(const totals *t, double seconds)
                      "abstention_recall", ratio(t->abstained_unans, t->unans),
                      "item_precision", ratio(t->items_right, t->items_returned),
                      "item_recall", ratio(t->gold_items_found, t->gold_items),
+                     "short_answers", t->factoids > 0 ? t->short_factoids / t->factoids : 1.0,
                      "by_type", types,
                      "latency_ms", "p50", percentile(t, 0.5) * 1e3, "p95",
                      percentile(t, 0.95) * 1e3, "max", percentile(t, 1.0) * 1e3,
@@ -231,7 +257,8 @@ static void print_table(json_t *m)
 {
     static const char *const rows[] = {"accuracy", "supported", "accuracy3", "mrr",
                                        "abstention_precision", "abstention_recall",
-                                       "item_precision", "item_recall", "questions_per_second"};
+                                       "item_precision", "item_recall", "short_answers",
+                                       "questions_per_second"};
     printf("%-22s %d answerable, %d unanswerable\n", "questions",
            (int)json_integer_value(json_object_get(m, "answerable")),
            (int)json_integer_value(json_object_get(m, "unanswerable")));

@@ -401,6 +401,8 @@ static void eval_scores_a_question_set(void **state)
     /* One of the two answerable questions has the right pattern. */
     assert_true(json_real_value(json_object_get(m, "accuracy")) == 0.5);
     assert_true(json_real_value(json_object_get(m, "abstention_recall")) == 1.0);
+    /* "40 people total" twice: a factoid of at most 8 words. */
+    assert_true(json_real_value(json_object_get(m, "short_answers")) == 1.0);
     json_decref(m);
     free(out);
     free(err);
