@@ -9,7 +9,8 @@
  * the question's words in the sentence; equal answers add up their scores.
  * The confidence is the coverage of the best supporting sentence times the
  * answer's closeness and fit there, so a
- * question whose rare words the corpus lacks is not answered.
+ * question whose rare words the corpus lacks is not answered; it is halved
+ * when that sentence's article never names a name the question names.
  */
 #include "engine.h"
 #include "result.h"
@@ -41,6 +42,7 @@
 #define ALIAS_STEM 24        /* longest surname stem kept, with its NUL */
 #define MAX_ALIASES 16       /* surnames read as the names they end */
 #define HEDGED 0.4           /* a sentence that only asks, plans or fears what was asked */
+#define UNNAMED 0.5          /* an answer whose article never names a name the question names */
 
 typedef struct {
     char *stem;
@@ -59,6 +61,8 @@ typedef struct {
     int weak;                /* a "weak" template matches its text */
     int focused;             /* named with the question's focus once */
     uint64_t covered;        /* key terms of every sentence it was found in */
+    uint32_t doc;            /* the article of the sighting its quality is from */
+    int unnamed;             /* that article lacks a name of the question (judged late) */
     occurrence occ[MAX_OCC];
     size_t nocc;
 } candidate;
@@ -86,6 +90,8 @@ typedef struct {
     size_t nfocus;
     char **initials;         /* stems of words written in capitals ("US", "U.N.") */
     size_t ninitials;
+    uint64_t capitalised;    /* key terms capitalised inside the question ("China") */
+    uint64_t names;          /* key terms that are names (find_names) */
     double total_idf;
     ranked *sents;
     size_t nsents, capsents;
@@ -144,6 +150,12 @@ static int has_stem(char *const *list, size_t n, const char *stem, size_t len)
     return 0;
 }
 
+/* Written as a name: capitalised, not all in capitals. */
+static int is_name(unsigned flags)
+{
+    return (flags & VZ_TOK_CAPITAL) && !(flags & (VZ_TOK_UPPER | VZ_TOK_ACRONYM));
+}
+
 /* Key terms: the question's non-stop words outside its cue. */
 static int take_key(const vz_token *tok, void *ctx)
 {
@@ -159,7 +171,15 @@ static int take_key(const vz_token *tok, void *ctx)
         return rc;
     if (tok->start >= a->qt.cue_start && tok->end <= a->qt.cue_end && a->qt.cue_end)
         return add_stem(&a->cue, &a->ncue, tok->stem, tok->stem_len);
-    return add_word(a, tok->stem, tok->stem_len, -1);
+    rc = add_word(a, tok->stem, tok->stem_len, -1);
+    /* A capital inside the question marks a name; the first word's is
+     * the sentence's, and a word in capitals may be initials ("UN") that
+     * an article spells out. */
+    if (!rc && is_name(tok->flags) && tok->index > 0)
+        for (size_t i = 0; i < a->nwords && i < MAX_KEYS; i++)
+            if (same_stem(a->words[i].stem, tok->stem, tok->stem_len))
+                a->capitalised |= (uint64_t)1 << i;
+    return rc;
 }
 
 /* Each key term's synonyms search for it; the focus's synonyms name the
@@ -276,18 +296,23 @@ static int read_token(const vz_token *tok, void *ctx)
     return 0;
 }
 
-static int read_sentence(asking *a, uint32_t sid, reading *rd)
+static int read_span(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd)
 {
-    const vz_sentence_info *si = &a->e->idx->sentences[sid];
     rd->a = a;
     rd->n = 0;
     rd->covered = 0;
     rd->content = 0;
     rd->text.len = 0;
-    int rc = vz_reader_text(a->r, si->doc, si->start, si->end, &rd->text);
+    int rc = vz_reader_text(a->r, doc, start, end, &rd->text);
     if (!rc)
         rc = vz_analyse(vz_reader_analyser(a->r), rd->text.data, rd->text.len, read_token, rd);
     return rc;
+}
+
+static int read_sentence(asking *a, uint32_t sid, reading *rd)
+{
+    const vz_sentence_info *si = &a->e->idx->sentences[sid];
+    return read_span(a, si->doc, si->start, si->end, rd);
 }
 
 static void reading_free(reading *rd)
@@ -622,8 +647,10 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         c->coverage = x->sent->own;
     c->covered |= x->rd->covered;
     double quality = x->sent->own * nearest * fmin(1.0, fit * weight);
-    if (quality > c->quality)
+    if (quality > c->quality) {
         c->quality = quality;
+        c->doc = a->e->idx->sentences[x->sent->sid].doc;
+    }
     add_occurrence(c, x, s, e);
     return 0;
 }
@@ -786,17 +813,41 @@ static int rank_passage(asking *a, const vz_passage_info *p, double passage)
  * Gomez", asked as "Delcy Rodriguez", "Gomez" is the same person.  A
  * capitalised word that ends a name right after a capitalised key term is
  * an alias of that term. */
+/* The key terms the sentences read write in lower case somewhere, and
+ * those they write as a name inside a sentence (not as its first word). */
+static uint64_t key_cases(const asking *a, uint64_t *named)
+{
+    uint64_t lower = 0;
+    *named = 0;
+    for (size_t i = 0; i < a->nsents; i++) {
+        const reading *rd = a->sents[i].rd;
+        for (size_t k = 0; k < rd->n; k++) {
+            const word *w = &rd->w[k];
+            if (w->key < 0 || w->key >= MAX_KEYS)
+                continue;
+            if (!(w->flags & VZ_TOK_CAPITAL))
+                lower |= (uint64_t)1 << w->key;
+            else if (k > 0 && is_name(w->flags))
+                *named |= (uint64_t)1 << w->key;
+        }
+    }
+    return lower;
+}
+
+/* A key term is a name when the question or the sentences read write it
+ * as one and the sentences never in lower case ("july", asked in lower
+ * case, is "July" in the news; "President" is also "president"). */
+static void find_names(asking *a)
+{
+    uint64_t named, lower = key_cases(a, &named);
+    a->names = (a->capitalised | named) & ~lower;
+}
+
 static void find_aliases(asking *a)
 {
     /* "President Trump" is no name: a key term also written in lower case
      * in the sentences read is a common word, whatever follows it. */
-    uint64_t common = 0;
-    for (size_t i = 0; i < a->nsents; i++) {
-        const reading *rd = a->sents[i].rd;
-        for (size_t k = 0; k < rd->n; k++)
-            if (rd->w[k].key >= 0 && rd->w[k].key < MAX_KEYS && !(rd->w[k].flags & VZ_TOK_CAPITAL))
-                common |= (uint64_t)1 << rd->w[k].key;
-    }
+    uint64_t named, common = key_cases(a, &named);
     for (size_t i = 0; i < a->nsents; i++) {
         const reading *rd = a->sents[i].rd;
         for (size_t k = 1; k < rd->n; k++) {
@@ -889,6 +940,7 @@ static int gather(asking *a, const unsigned char *mask)
     }
     if (rc || !a->nsents)
         return rc;
+    find_names(a);
     find_aliases(a);
     apply_aliases(a);
     score_sentences(a);
@@ -936,7 +988,7 @@ static int within(const char *a, const char *b)
 static double confidence_of(const candidate *c, const candidate *next)
 {
     double share = next ? c->score / (c->score + next->score) : 1.0;
-    return c->quality * (0.5 + 0.5 * share);
+    return c->quality * (0.5 + 0.5 * share) * (c->unnamed ? UNNAMED : 1.0);
 }
 
 /* The answer after answer i that says something else: "France, Spain"
@@ -1071,11 +1123,31 @@ static void add_support(asking *a)
             if (i != j && strlen(a->cands[j].key) > strlen(a->cands[i].key) &&
                 within(a->cands[i].key, a->cands[j].key)) {
                 extra[j] += a->cands[i].score;
-                a->cands[j].quality = fmax(a->cands[j].quality, a->cands[i].quality);
+                if (a->cands[i].quality > a->cands[j].quality) {
+                    a->cands[j].quality = a->cands[i].quality;
+                    a->cands[j].doc = a->cands[i].doc;
+                }
             }
     for (size_t i = 0; i < a->ncands; i++)
         a->cands[i].score += extra[i];
     free(extra);
+}
+
+/* A name has no paraphrase: an article that never names what the
+ * question names (nor its synonyms) is not about it, whatever its
+ * sentence says ("advisers Russia sent" for "advisers China sent"). */
+static int judge_names(asking *a, candidate *c)
+{
+    if (!a->names)
+        return VZ_OK;
+    reading rd = {0};
+    int rc = read_span(a, c->doc, 0, (uint32_t)a->e->idx->docs[c->doc].size, &rd);
+    c->unnamed = !rc && (a->names & ~rd.covered) != 0;
+    if (a->explaining && c->unnamed)
+        vz_buf_printf(&a->explain, "unnamed \"%s\": its article lacks a name the question names\n",
+                      c->text);
+    reading_free(&rd);
+    return rc;
 }
 
 /* A list question's answer is every list that scores near the best one:
@@ -1134,6 +1206,10 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
         return rc;
     size_t want = o && o->max_answers ? o->max_answers : DEFAULT_ANSWERS;
     size_t n = a->ncands < want ? a->ncands : want;
+    for (size_t i = 0; rc == VZ_OK && i < n; i++)
+        rc = judge_names(a, &a->cands[i]);
+    if (rc)
+        return rc;
     if (n && !(o && (o->flags & VZ_ASK_NO_ABSTAIN)) &&
         confidence_of(&a->cands[0], rival_of(a, 0)) < ABSTAIN_BELOW)
         n = 0;

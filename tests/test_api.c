@@ -214,6 +214,27 @@ static void initials_name_the_question_own_entity(void **state)
     vz_engine_close(e);
 }
 
+/* A name has no paraphrase: an article that never names the country a
+ * question asks about does not answer it, though its sentence says the
+ * rest.  "norway" in lower case may be any word; "Norway" is a name. */
+static void an_article_without_the_asked_name_is_unsure(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("unnamed", "Ships in port\n\nDenmark sent three warships to "
+                             "the port of Kiel on Monday, officials said.\n");
+    double named = first_confidence(e, "how many warships did Norway send to Kiel", "three");
+    double plain = first_confidence(e, "how many warships did norway send to Kiel", "three");
+    assert_true(named < 0.75 * plain);
+    /* The name said elsewhere in the article is the article's subject. */
+    vz_engine *f = engine_on("named", "Ships in port\n\nNorway watched the port of Kiel.  "
+                             "Denmark sent three warships to the port of Kiel on Monday, "
+                             "officials said.\n");
+    double elsewhere = first_confidence(f, "how many warships did Norway send to Kiel", "three");
+    assert_true(elsewhere > 0.75 * plain);
+    vz_engine_close(f);
+    vz_engine_close(e);
+}
+
 static void opening_errors(void **state)
 {
     (void)state;
@@ -238,6 +259,7 @@ int main(void)
         cmocka_unit_test(bad_calls_are_clear_errors),
         cmocka_unit_test(initials_name_the_question_own_entity),
         cmocka_unit_test(a_count_of_another_noun_is_no_answer),
+        cmocka_unit_test(an_article_without_the_asked_name_is_unsure),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
