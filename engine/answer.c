@@ -7,10 +7,11 @@
  * to the best passage), how much of the question its sentence covers (IDF
  * weighted, synonyms counting for their word), and how close it stands to
  * the question's words in the sentence; equal answers add up their scores.
- * The confidence is the coverage of the best supporting sentence times the
- * answer's closeness and fit there, so a
- * question whose rare words the corpus lacks is not answered; it is halved
- * when that sentence's article never names a name the question names.
+ * The confidence is the coverage of the best supporting sentence (with the
+ * names of the sentence before it) times the answer's closeness and fit
+ * there, so a question whose rare words the corpus lacks is not answered;
+ * it is halved when that sentence's article never names a name the
+ * question names.
  */
 #include "engine.h"
 #include "result.h"
@@ -578,6 +579,15 @@ static int counts_other(const asking *a, const reading *rd, size_t i, size_t j)
     return !last->asked && !last->focus && !(last->flags & (VZ_TOK_STOP | VZ_TOK_NUMBER | VZ_TOK_CAPITAL));
 }
 
+/* How much of the question a sentence tells, for confidence: its own key
+ * terms and the names of the sentence before it, which news names once
+ * and then calls "he" or "the minister".  Other words do not carry over:
+ * "230 wounded" before "40 were killed" does not make the 40 wounded. */
+static double told(const asking *a, const ranked *s)
+{
+    return s->own + coverage_of(a, s->prev & a->names & ~s->rd->covered);
+}
+
 /* Add words [i, j) of the sentence as a candidate with a template weight. */
 static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phrase)
 {
@@ -646,7 +656,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     if (x->sent->own > c->coverage)
         c->coverage = x->sent->own;
     c->covered |= x->rd->covered;
-    double quality = x->sent->own * nearest * fmin(1.0, fit * weight);
+    double quality = told(a, x->sent) * nearest * fmin(1.0, fit * weight);
     if (quality > c->quality) {
         c->quality = quality;
         c->doc = a->e->idx->sentences[x->sent->sid].doc;

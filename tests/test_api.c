@@ -235,6 +235,24 @@ static void an_article_without_the_asked_name_is_unsure(void **state)
     vz_engine_close(e);
 }
 
+/* News names someone once, then says "it" or "he": the name in the
+ * sentence before the answer's is as good as in it; further off it is
+ * only the article's. */
+static void a_name_in_the_sentence_before_counts(void **state)
+{
+    (void)state;
+    const char *q = "how many warships did Norway send to Kiel";
+    vz_engine *e = engine_on("before", "Ships in port\n\nNorway's navy was on exercise.  "
+                             "It sent three warships to the port of Kiel on Monday.  "
+                             "Officials were pleased.\n");
+    vz_engine *f = engine_on("after", "Ships in port\n\nThe navy was on exercise.  "
+                             "It sent three warships to the port of Kiel on Monday.  "
+                             "Officials were pleased.  Norway's navy is small.\n");
+    assert_true(first_confidence(e, q, "three") > 1.1 * first_confidence(f, q, "three"));
+    vz_engine_close(f);
+    vz_engine_close(e);
+}
+
 static void opening_errors(void **state)
 {
     (void)state;
@@ -260,6 +278,7 @@ int main(void)
         cmocka_unit_test(initials_name_the_question_own_entity),
         cmocka_unit_test(a_count_of_another_noun_is_no_answer),
         cmocka_unit_test(an_article_without_the_asked_name_is_unsure),
+        cmocka_unit_test(a_name_in_the_sentence_before_counts),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
