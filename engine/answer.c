@@ -656,7 +656,9 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     if (x->sent->own > c->coverage)
         c->coverage = x->sent->own;
     c->covered |= x->rd->covered;
-    double quality = told(a, x->sent) * nearest * fmin(1.0, fit * weight);
+    /* A sentence that only asks for, plans or fears what was asked does
+     * not say it happened: it may rank an answer, never make it sure. */
+    double quality = x->hedged ? 0 : told(a, x->sent) * nearest * fmin(1.0, fit * weight);
     if (quality > c->quality) {
         c->quality = quality;
         c->doc = a->e->idx->sentences[x->sent->sid].doc;

@@ -253,6 +253,17 @@ static void a_name_in_the_sentence_before_counts(void **state)
     vz_engine_close(e);
 }
 
+/* "asked the mayor to open the bridge" does not say the bridge opened:
+ * such a sentence may name an answer but never makes it sure. */
+static void a_hedged_sentence_makes_no_answer_sure(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("hedged", "The bridge\n\nOn Monday the council asked the "
+                             "mayor to open the new bridge over the river.\n");
+    assert_true(first_confidence(e, "when did the mayor open the new bridge", "Monday") < 0.1);
+    vz_engine_close(e);
+}
+
 static void opening_errors(void **state)
 {
     (void)state;
@@ -279,6 +290,7 @@ int main(void)
         cmocka_unit_test(a_count_of_another_noun_is_no_answer),
         cmocka_unit_test(an_article_without_the_asked_name_is_unsure),
         cmocka_unit_test(a_name_in_the_sentence_before_counts),
+        cmocka_unit_test(a_hedged_sentence_makes_no_answer_sure),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
