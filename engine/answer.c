@@ -575,7 +575,11 @@ static int counts_other(const asking *a, const reading *rd, size_t i, size_t j)
 {
     if (a->qt.type != VZ_TYPE_COUNT || !a->nfocus || j - i < 2)
         return 0;
-    const word *last = &rd->w[j - 1];
+    /* "four other" counts what follows it: "four other countries". */
+    size_t k = j - 1;
+    while ((rd->w[k].flags & VZ_TOK_STOP) && k + 1 < rd->n && joined(rd, k + 1))
+        k++;
+    const word *last = &rd->w[k];
     return !last->asked && !last->focus && !(last->flags & (VZ_TOK_STOP | VZ_TOK_NUMBER | VZ_TOK_CAPITAL));
 }
 

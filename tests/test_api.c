@@ -185,6 +185,17 @@ static void a_count_of_another_noun_is_no_answer(void **state)
     vz_engine_close(e);
 }
 
+/* "four other bands" counts bands: the noun after the stop words. */
+static void a_count_counts_the_noun_after_other(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("others", "The fair\n\nFour other bands were at the fair on "
+                             "Saturday to play for the people of the town.\n");
+    assert_true(first_confidence(e, "how many people were at the fair", "Four") <
+                0.5 * first_confidence(e, "how many bands were at the fair", "Four"));
+    vz_engine_close(e);
+}
+
 /* A name whose initials a question writes ("US", "U.N.") is the
  * question's own entity, never its answer. */
 static void initials_name_the_question_own_entity(void **state)
@@ -288,6 +299,7 @@ int main(void)
         cmocka_unit_test(bad_calls_are_clear_errors),
         cmocka_unit_test(initials_name_the_question_own_entity),
         cmocka_unit_test(a_count_of_another_noun_is_no_answer),
+        cmocka_unit_test(a_count_counts_the_noun_after_other),
         cmocka_unit_test(an_article_without_the_asked_name_is_unsure),
         cmocka_unit_test(a_name_in_the_sentence_before_counts),
         cmocka_unit_test(a_hedged_sentence_makes_no_answer_sure),
