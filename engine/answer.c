@@ -7,9 +7,11 @@
  * to the best passage), how much of the question its sentence covers (IDF
  * weighted, synonyms counting for their word), and how close it stands to
  * the question's words in the sentence; equal answers add up their scores.
- * The confidence is the coverage of the best supporting sentence times the
- * answer's closeness and fit there, so a
- * question whose rare words the corpus lacks is not answered.
+ * The confidence is the coverage of the best supporting sentence (with the
+ * names of the sentence before it) times the answer's closeness and fit
+ * there, so a question whose rare words the corpus lacks is not answered;
+ * it is halved when that sentence's article never names a name the
+ * question names.
  */
 #include "engine.h"
 #include "result.h"
@@ -23,7 +25,7 @@
 #define PASSAGES 15          /* passages read for candidates */
 #define MAX_OCC 3            /* citations kept per answer */
 #define MAX_WORDS 8          /* a factoid answer has at most this many words */
-#define ABSTAIN_BELOW 0.45   /* confidence threshold (see README) */
+#define ABSTAIN_BELOW 0.40   /* confidence threshold (see README) */
 #define DEFAULT_ANSWERS 3
 #define MAX_QUESTION 8192   /* bytes; longer is not a question but a document */
 #define SENTENCES 12         /* best sentences read for candidates */
@@ -43,6 +45,7 @@
 #define MAX_ALIASES 16       /* surnames read as the names they end */
 #define OBJECT_BONUS 1.5     /* a description in the object slot of the question's verb */
 #define HEDGED 0.4           /* a sentence that only asks, plans or fears what was asked */
+#define UNNAMED 0.5          /* an answer whose article never names a name the question names */
 
 typedef struct {
     char *stem;
@@ -62,6 +65,8 @@ typedef struct {
     int weak;                /* a "weak" template matches its text */
     int focused;             /* named with the question's focus once */
     uint64_t covered;        /* key terms of every sentence it was found in */
+    uint32_t doc;            /* the article of the sighting its quality is from */
+    int unnamed;             /* that article lacks a name of the question (judged late) */
     occurrence occ[MAX_OCC];
     size_t nocc;
 } candidate;
@@ -89,6 +94,8 @@ typedef struct {
     size_t nfocus;
     char **initials;         /* stems of words written in capitals ("US", "U.N.") */
     size_t ninitials;
+    uint64_t capitalised;    /* key terms capitalised inside the question ("China") */
+    uint64_t names;          /* key terms that are names (find_names) */
     double total_idf;
     ranked *sents;
     size_t nsents, capsents;
@@ -145,6 +152,12 @@ static int has_stem(char *const *list, size_t n, const char *stem, size_t len)
         if (same_stem(list[i], stem, len))
             return 1;
     return 0;
+}
+
+/* Written as a name: capitalised, not all in capitals. */
+static int is_name(unsigned flags)
+{
+    return (flags & VZ_TOK_CAPITAL) && !(flags & (VZ_TOK_UPPER | VZ_TOK_ACRONYM));
 }
 
 /* A token of the question, kept so that phrases can be found across
@@ -204,14 +217,21 @@ static int note_token(asking *a, const qtoken *t)
     return rc;
 }
 
-/* A word of the question as a key term; one in -ly is marked an adverb
- * ("constantly"), which says how, not what is done. */
-static int add_plain_word(asking *a, const qtoken *t)
+/* Word index of the question as a key term; one in -ly is marked an
+ * adverb ("constantly"), which says how, not what is done.  A capital
+ * inside the question marks a name; the first word's is the sentence's,
+ * and a word in capitals may be initials ("UN") that an article spells
+ * out. */
+static int add_plain_word(asking *a, const qtoken *t, size_t index)
 {
     size_t n = a->nwords;
     int rc = add_word(a, t->stem, strlen(t->stem), -1);
     if (!rc && a->nwords > n)
         a->words[n].adverb = t->end - t->start > 4 && !strncmp(a->q + t->end - 2, "ly", 2);
+    if (!rc && is_name(t->flags) && index > 0)
+        for (size_t i = 0; i < a->nwords && i < MAX_KEYS; i++)
+            if (!strcmp(a->words[i].stem, t->stem))
+                a->capitalised |= (uint64_t)1 << i;
     return rc;
 }
 
@@ -274,7 +294,7 @@ static int take_keys(asking *a, const qtokens *qt)
         if (!rc && in_cue(a, t))
             rc = add_stem(&a->cue, &a->ncue, t->stem, strlen(t->stem));
         else if (!rc)
-            rc = add_plain_word(a, t);
+            rc = add_plain_word(a, t, i - 1);
     }
     return rc;
 }
@@ -465,20 +485,25 @@ static void apply_phrases(reading *rd)
     }
 }
 
-static int read_sentence(asking *a, uint32_t sid, reading *rd)
+static int read_span(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd)
 {
-    const vz_sentence_info *si = &a->e->idx->sentences[sid];
     rd->a = a;
     rd->n = 0;
     rd->covered = 0;
     rd->content = 0;
     rd->text.len = 0;
-    int rc = vz_reader_text(a->r, si->doc, si->start, si->end, &rd->text);
+    int rc = vz_reader_text(a->r, doc, start, end, &rd->text);
     if (!rc)
         rc = vz_analyse(vz_reader_analyser(a->r), rd->text.data, rd->text.len, read_token, rd);
     if (!rc)
         apply_phrases(rd);
     return rc;
+}
+
+static int read_sentence(asking *a, uint32_t sid, reading *rd)
+{
+    const vz_sentence_info *si = &a->e->idx->sentences[sid];
+    return read_span(a, si->doc, si->start, si->end, rd);
 }
 
 static void reading_free(reading *rd)
@@ -766,7 +791,11 @@ static int counts_other(const asking *a, const reading *rd, size_t i, size_t j)
 {
     if (a->qt.type != VZ_TYPE_COUNT || !a->nfocus || j - i < 2)
         return 0;
-    const word *last = &rd->w[j - 1];
+    /* "four other" counts what follows it: "four other countries". */
+    size_t k = j - 1;
+    while ((rd->w[k].flags & VZ_TOK_STOP) && k + 1 < rd->n && joined(rd, k + 1))
+        k++;
+    const word *last = &rd->w[k];
     return !last->asked && !last->focus && !(last->flags & (VZ_TOK_STOP | VZ_TOK_NUMBER | VZ_TOK_CAPITAL));
 }
 
@@ -785,6 +814,15 @@ static int in_object_slot(const reading *rd, size_t i)
         return 0;
     const word *v = &rd->w[k - 1];
     return v->key >= 0 && !(v->flags & VZ_TOK_CAPITAL) && !rd->a->words[v->key].adverb;
+}
+
+/* How much of the question a sentence tells, for confidence: its own key
+ * terms and the names of the sentence before it, which news names once
+ * and then calls "he" or "the minister".  Other words do not carry over:
+ * "230 wounded" before "40 were killed" does not make the 40 wounded. */
+static double told(const asking *a, const ranked *s)
+{
+    return s->own + coverage_of(a, s->prev & a->names & ~s->rd->covered);
 }
 
 /* Add words [i, j) of the sentence as a candidate with a template weight;
@@ -872,9 +910,13 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     /* Read with the sentence before, as its score is: "recognized him"
      * names whom the previous sentence named. */
     c->covered |= x->rd->covered | x->sent->prev;
-    double quality = x->sent->own * nearest * fmin(1.0, fit * weight);
-    if (quality > c->quality)
+    /* A sentence that only asks for, plans or fears what was asked does
+     * not say it happened: it may rank an answer, never make it sure. */
+    double quality = x->hedged ? 0 : told(a, x->sent) * nearest * fmin(1.0, fit * weight);
+    if (quality > c->quality) {
         c->quality = quality;
+        c->doc = a->e->idx->sentences[x->sent->sid].doc;
+    }
     add_occurrence(c, x, s, e);
     return 0;
 }
@@ -1041,17 +1083,41 @@ static int rank_passage(asking *a, const vz_passage_info *p, double passage)
  * Gomez", asked as "Delcy Rodriguez", "Gomez" is the same person.  A
  * capitalised word that ends a name right after a capitalised key term is
  * an alias of that term. */
+/* The key terms the sentences read write in lower case somewhere, and
+ * those they write as a name inside a sentence (not as its first word). */
+static uint64_t key_cases(const asking *a, uint64_t *named)
+{
+    uint64_t lower = 0;
+    *named = 0;
+    for (size_t i = 0; i < a->nsents; i++) {
+        const reading *rd = a->sents[i].rd;
+        for (size_t k = 0; k < rd->n; k++) {
+            const word *w = &rd->w[k];
+            if (w->key < 0 || w->key >= MAX_KEYS)
+                continue;
+            if (!(w->flags & VZ_TOK_CAPITAL))
+                lower |= (uint64_t)1 << w->key;
+            else if (k > 0 && is_name(w->flags))
+                *named |= (uint64_t)1 << w->key;
+        }
+    }
+    return lower;
+}
+
+/* A key term is a name when the question or the sentences read write it
+ * as one and the sentences never in lower case ("july", asked in lower
+ * case, is "July" in the news; "President" is also "president"). */
+static void find_names(asking *a)
+{
+    uint64_t named, lower = key_cases(a, &named);
+    a->names = (a->capitalised | named) & ~lower;
+}
+
 static void find_aliases(asking *a)
 {
     /* "President Trump" is no name: a key term also written in lower case
      * in the sentences read is a common word, whatever follows it. */
-    uint64_t common = 0;
-    for (size_t i = 0; i < a->nsents; i++) {
-        const reading *rd = a->sents[i].rd;
-        for (size_t k = 0; k < rd->n; k++)
-            if (rd->w[k].key >= 0 && rd->w[k].key < MAX_KEYS && !(rd->w[k].flags & VZ_TOK_CAPITAL))
-                common |= (uint64_t)1 << rd->w[k].key;
-    }
+    uint64_t named, common = key_cases(a, &named);
     for (size_t i = 0; i < a->nsents; i++) {
         const reading *rd = a->sents[i].rd;
         for (size_t k = 1; k < rd->n; k++) {
@@ -1216,6 +1282,7 @@ static int gather(asking *a, const unsigned char *mask)
     }
     if (rc || !a->nsents)
         return rc;
+    find_names(a);
     find_aliases(a);
     apply_aliases(a);
     apply_definites(a);
@@ -1264,7 +1331,7 @@ static int within(const char *a, const char *b)
 static double confidence_of(const candidate *c, const candidate *next)
 {
     double share = next ? c->score / (c->score + next->score) : 1.0;
-    return c->quality * (0.5 + 0.5 * share);
+    return c->quality * (0.5 + 0.5 * share) * (c->unnamed ? UNNAMED : 1.0);
 }
 
 /* The answer after answer i that says something else: "France, Spain"
@@ -1399,11 +1466,31 @@ static void add_support(asking *a)
             if (i != j && strlen(a->cands[j].key) > strlen(a->cands[i].key) &&
                 within(a->cands[i].key, a->cands[j].key)) {
                 extra[j] += a->cands[i].score;
-                a->cands[j].quality = fmax(a->cands[j].quality, a->cands[i].quality);
+                if (a->cands[i].quality > a->cands[j].quality) {
+                    a->cands[j].quality = a->cands[i].quality;
+                    a->cands[j].doc = a->cands[i].doc;
+                }
             }
     for (size_t i = 0; i < a->ncands; i++)
         a->cands[i].score += extra[i];
     free(extra);
+}
+
+/* A name has no paraphrase: an article that never names what the
+ * question names (nor its synonyms) is not about it, whatever its
+ * sentence says ("advisers Russia sent" for "advisers China sent"). */
+static int judge_names(asking *a, candidate *c)
+{
+    if (!a->names)
+        return VZ_OK;
+    reading rd = {0};
+    int rc = read_span(a, c->doc, 0, (uint32_t)a->e->idx->docs[c->doc].size, &rd);
+    c->unnamed = !rc && (a->names & ~rd.covered) != 0;
+    if (a->explaining && c->unnamed)
+        vz_buf_printf(&a->explain, "unnamed \"%s\": its article lacks a name the question names\n",
+                      c->text);
+    reading_free(&rd);
+    return rc;
 }
 
 /* A list question's answer is every list that scores near the best one:
@@ -1462,6 +1549,10 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
         return rc;
     size_t want = o && o->max_answers ? o->max_answers : DEFAULT_ANSWERS;
     size_t n = a->ncands < want ? a->ncands : want;
+    for (size_t i = 0; rc == VZ_OK && i < n; i++)
+        rc = judge_names(a, &a->cands[i]);
+    if (rc)
+        return rc;
     if (n && !(o && (o->flags & VZ_ASK_NO_ABSTAIN)) &&
         confidence_of(&a->cands[0], rival_of(a, 0)) < ABSTAIN_BELOW)
         n = 0;

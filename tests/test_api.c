@@ -286,6 +286,17 @@ static void a_kind_is_said_of_its_noun(void **state)
     vz_engine_close(e);
 }
 
+/* "four other bands" counts bands: the noun after the stop words. */
+static void a_count_counts_the_noun_after_other(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("others", "The fair\n\nFour other bands were at the fair on "
+                             "Saturday to play for the people of the town.\n");
+    assert_true(first_confidence(e, "how many people were at the fair", "Four") <
+                0.5 * first_confidence(e, "how many bands were at the fair", "Four"));
+    vz_engine_close(e);
+}
+
 /* A name whose initials a question writes ("US", "U.N.") is the
  * question's own entity, never its answer. */
 static void initials_name_the_question_own_entity(void **state)
@@ -368,6 +379,56 @@ static void a_phrase_is_one_term(void **state)
     vz_engine_close(e);
 }
 
+/* A name has no paraphrase: an article that never names the country a
+ * question asks about does not answer it, though its sentence says the
+ * rest.  "norway" in lower case may be any word; "Norway" is a name. */
+static void an_article_without_the_asked_name_is_unsure(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("unnamed", "Ships in port\n\nDenmark sent three warships to "
+                             "the port of Kiel on Monday, officials said.\n");
+    double named = first_confidence(e, "how many warships did Norway send to Kiel", "three");
+    double plain = first_confidence(e, "how many warships did norway send to Kiel", "three");
+    assert_true(named < 0.75 * plain);
+    /* The name said elsewhere in the article is the article's subject. */
+    vz_engine *f = engine_on("named", "Ships in port\n\nNorway watched the port of Kiel.  "
+                             "Denmark sent three warships to the port of Kiel on Monday, "
+                             "officials said.\n");
+    double elsewhere = first_confidence(f, "how many warships did Norway send to Kiel", "three");
+    assert_true(elsewhere > 0.75 * plain);
+    vz_engine_close(f);
+    vz_engine_close(e);
+}
+
+/* News names someone once, then says "it" or "he": the name in the
+ * sentence before the answer's is as good as in it; further off it is
+ * only the article's. */
+static void a_name_in_the_sentence_before_counts(void **state)
+{
+    (void)state;
+    const char *q = "how many warships did Norway send to Kiel";
+    vz_engine *e = engine_on("before", "Ships in port\n\nNorway's navy was on exercise.  "
+                             "It sent three warships to the port of Kiel on Monday.  "
+                             "Officials were pleased.\n");
+    vz_engine *f = engine_on("after", "Ships in port\n\nThe navy was on exercise.  "
+                             "It sent three warships to the port of Kiel on Monday.  "
+                             "Officials were pleased.  Norway's navy is small.\n");
+    assert_true(first_confidence(e, q, "three") > 1.1 * first_confidence(f, q, "three"));
+    vz_engine_close(f);
+    vz_engine_close(e);
+}
+
+/* "asked the mayor to open the bridge" does not say the bridge opened:
+ * such a sentence may name an answer but never makes it sure. */
+static void a_hedged_sentence_makes_no_answer_sure(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("hedged", "The bridge\n\nOn Monday the council asked the "
+                             "mayor to open the new bridge over the river.\n");
+    assert_true(first_confidence(e, "when did the mayor open the new bridge", "Monday") < 0.1);
+    vz_engine_close(e);
+}
+
 static void opening_errors(void **state)
 {
     (void)state;
@@ -400,6 +461,10 @@ int main(void)
         cmocka_unit_test(the_object_of_the_verb_answers_what),
         cmocka_unit_test(a_kind_is_said_of_its_noun),
         cmocka_unit_test(a_phrase_is_one_term),
+        cmocka_unit_test(a_count_counts_the_noun_after_other),
+        cmocka_unit_test(an_article_without_the_asked_name_is_unsure),
+        cmocka_unit_test(a_name_in_the_sentence_before_counts),
+        cmocka_unit_test(a_hedged_sentence_makes_no_answer_sure),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
