@@ -59,6 +59,7 @@ typedef struct {
     double quality;          /* best coverage x closeness x fit of one occurrence */
     int weak;                /* a "weak" template matches its text */
     int focused;             /* named with the question's focus once */
+    int named;               /* it opens with a capital: names, not kinds */
     uint64_t covered;        /* key terms of every sentence it was found in */
     occurrence occ[MAX_OCC];
     size_t nocc;
@@ -640,6 +641,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         free(c->text);
         if (!(c->text = vz_strndup(t + s, e - s)))
             return vz_fail(VZ_ENOMEM, "out of memory");
+        c->named = (rd->w[i].flags & VZ_TOK_CAPITAL) != 0;
     }
     if (x->sent->own > c->coverage)
         c->coverage = x->sent->own;
@@ -1184,8 +1186,10 @@ static int unite_lists(asking *a)
     candidate *top = &a->cands[0];
     for (size_t i = 1; i < a->ncands; i++) {
         candidate *c = &a->cands[i];
+        /* A list of names does not go on a list of kinds: "soldiers and
+         * civilians" died, "China, Russia, Iran" condemned. */
         if (c->score < LIST_UNION * top->score || !strchr(c->text, ',') ||
-            (top->covered & ~c->covered))
+            (top->covered & ~c->covered) || c->named != top->named)
             continue;
         size_t n = strlen(top->text), m = strlen(c->text);
         char *t = realloc(top->text, n + m + 3);

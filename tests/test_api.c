@@ -280,6 +280,26 @@ static void a_name_after_the_question_word_answers(void **state)
     vz_engine_close(e);
 }
 
+/* "Who was among the dead" asks for members of a group, which news gives
+ * by their kind; a list of names in the next sentence is another list. */
+static void a_list_of_kinds_takes_no_names(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("kinds", "Flood news\n\nAt least 12 people died in the flood on "
+                             "Monday, including farmers and children. China, Japan, Korea and "
+                             "other neighbours sent aid for the flood.\n");
+    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
+    ao.flags = VZ_ASK_NO_ABSTAIN;
+    const char *q = "who was among the dead in the flood";
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &ao, &r), VZ_OK);
+    assert_string_equal(vz_result_type(r), "list");
+    assert_true(vz_result_answered(r));
+    assert_string_equal(vz_answer_text(vz_result_answer(r, 0)), "farmers and children");
+    vz_result_free(r);
+    vz_engine_close(e);
+}
+
 static void opening_errors(void **state)
 {
     (void)state;
@@ -307,6 +327,7 @@ int main(void)
         cmocka_unit_test(the_kind_stands_for_the_name),
         cmocka_unit_test(lists_join_across_a_pronoun),
         cmocka_unit_test(a_name_after_the_question_word_answers),
+        cmocka_unit_test(a_list_of_kinds_takes_no_names),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
