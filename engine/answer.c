@@ -45,6 +45,7 @@
 
 typedef struct {
     char *stem;
+    char *norm;              /* a key term's spelling in the question; NULL: a synonym's */
     double idf;              /* for coverage: absent terms count as rarest */
     int key;                 /* index of the key term it stands for */
 } qword;
@@ -110,7 +111,7 @@ static int same_stem(const char *s, const char *stem, size_t len)
     return strlen(s) == len && !memcmp(s, stem, len);
 }
 
-static int add_word(asking *a, const char *stem, size_t len, int key)
+static int add_word(asking *a, const char *stem, size_t len, int key, const char *norm)
 {
     for (size_t i = 0; i < a->nwords; i++)
         if (same_stem(a->words[i].stem, stem, len))
@@ -119,10 +120,11 @@ static int add_word(asking *a, const char *stem, size_t len, int key)
     if (!w)
         return vz_fail(VZ_ENOMEM, "out of memory");
     a->words = w;
-    w[a->nwords] = (qword){vz_strndup(stem, len), 0, key < 0 ? (int)a->nwords : key};
-    if (!w[a->nwords].stem)
-        return vz_fail(VZ_ENOMEM, "out of memory");
+    w[a->nwords] = (qword){vz_strndup(stem, len), norm ? vz_strdup(norm) : NULL, 0,
+                           key < 0 ? (int)a->nwords : key};
     a->nwords++;
+    if (!w[a->nwords - 1].stem || (norm && !w[a->nwords - 1].norm))
+        return vz_fail(VZ_ENOMEM, "out of memory");
     return VZ_OK;
 }
 
@@ -161,7 +163,7 @@ static int take_key(const vz_token *tok, void *ctx)
         return rc;
     if (tok->start >= a->qt.cue_start && tok->end <= a->qt.cue_end && a->qt.cue_end)
         return add_stem(&a->cue, &a->ncue, tok->stem, tok->stem_len);
-    return add_word(a, tok->stem, tok->stem_len, -1);
+    return add_word(a, tok->stem, tok->stem_len, -1, tok->norm);
 }
 
 /* Each key term's synonyms search for it; the focus's synonyms name the
@@ -185,7 +187,7 @@ static int add_synonyms(asking *a)
     for (size_t k = 0; !rc && k < a->nkeys; k++)
         for (size_t g = 0; !rc && (grp = group_with(qa, a->words[k].stem, &g));)
             for (size_t j = 0; !rc && j < grp->n; j++)
-                rc = add_word(a, grp->stems[j], strlen(grp->stems[j]), (int)k);
+                rc = add_word(a, grp->stems[j], strlen(grp->stems[j]), (int)k, NULL);
     for (size_t f = 0; !rc && f < nfocus; f++)
         for (size_t g = 0; !rc && (grp = group_with(qa, a->focus[f], &g));)
             for (size_t j = 0; !rc && j < grp->n; j++)
@@ -237,6 +239,7 @@ typedef struct {
     int asked;               /* a word of the question: a key term or a cue word */
     int focus;               /* a word of the question's focus ("channel") */
     int synonym;             /* stands for its key term as a synonym only */
+    int other_form;          /* capitalised, and shares only its stem with the question's word */
     size_t before;           /* content (non-stop) words before it */
     char stem[ALIAS_STEM];   /* a capitalised word's stem, when short enough to be a surname */
 } word;
@@ -250,6 +253,23 @@ typedef struct reading {
     size_t content;            /* content words so far */
 } reading;
 
+/* Are two spellings one word, one of them with a plural or possessive
+ * ending?  "Venezuela's" is "Venezuela"; "President" is not "presidency",
+ * though the stemmer joins them: a title, not the question's word. */
+static int inflected(const char *s, size_t n, const char *q)
+{
+    static const char *const endings[] = {"", "s", "es", "'s", "'", "s'"};
+    size_t m = strlen(q);
+    const char *longer = n > m ? s : q;
+    size_t shorter = n > m ? m : n, extra = (n > m ? n : m) - shorter;
+    if (strncmp(s, q, shorter))
+        return 0;
+    for (size_t e = 0; e < sizeof endings / sizeof *endings; e++)
+        if (strlen(endings[e]) == extra && !strncmp(longer + shorter, endings[e], extra))
+            return 1;
+    return 0;
+}
+
 static int read_token(const vz_token *tok, void *ctx)
 {
     reading *rd = ctx;
@@ -258,7 +278,7 @@ static int read_token(const vz_token *tok, void *ctx)
         return VZ_ENOMEM;
     rd->w = p;
     word *w = &rd->w[rd->n++];
-    *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0, 0, rd->content, ""};
+    *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0, 0, 0, rd->content, ""};
     if ((tok->flags & VZ_TOK_CAPITAL) && tok->stem_len < ALIAS_STEM) {
         memcpy(w->stem, tok->stem, tok->stem_len);
         w->stem[tok->stem_len] = '\0';
@@ -271,6 +291,8 @@ static int read_token(const vz_token *tok, void *ctx)
         if (same_stem(q->stem, tok->stem, tok->stem_len)) {
             w->key = q->key;
             w->synonym = i >= rd->a->nkeys;
+            w->other_form = (tok->flags & VZ_TOK_CAPITAL) && q->norm &&
+                            !inflected(tok->norm, tok->norm_len, q->norm);
             if (q->key < MAX_KEYS)
                 rd->covered |= (uint64_t)1 << q->key;
         }
@@ -476,7 +498,7 @@ static int edge_word(const word *w)
 {
     /* A capitalised cue word belongs to the name: "High Court" answers
      * "which court", "Court" stays. */
-    int own_name = w->key < 0 && (w->flags & VZ_TOK_CAPITAL);
+    int own_name = (w->key < 0 || w->other_form) && (w->flags & VZ_TOK_CAPITAL);
     return (w->asked && !own_name) || (w->flags & VZ_TOK_STOP);
 }
 
@@ -596,7 +618,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         /* A name that ends in the question's word is the question's own
          * ("Mayor Jane Smith" when Smith is asked about). */
         if (i < j && names_an_entity(a->qt.type) && rd->w[j - 1].key >= 0 &&
-            (rd->w[j - 1].flags & VZ_TOK_CAPITAL))
+            (rd->w[j - 1].flags & VZ_TOK_CAPITAL) && !rd->w[j - 1].other_form)
             return 0;
         while (j > i && edge_word(&rd->w[j - 1]))
             j--;
@@ -613,7 +635,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         return 0;
     size_t qwords = 0, asked = 0;
     for (size_t k = i; k < j; k++) {
-        qwords += rd->w[k].key >= 0;
+        qwords += rd->w[k].key >= 0 && !rd->w[k].other_form;
         asked += rd->w[k].asked;
     }
     if (asked == j - i)
@@ -1290,8 +1312,10 @@ static int doc_mask(vz_engine *e, const vz_ask_options *o, unsigned char **mask)
 
 static void release(asking *a)
 {
-    for (size_t i = 0; i < a->nwords; i++)
+    for (size_t i = 0; i < a->nwords; i++) {
         free(a->words[i].stem);
+        free(a->words[i].norm);
+    }
     free(a->words);
     for (size_t i = 0; i < a->ncue; i++)
         free(a->cue[i]);

@@ -300,6 +300,24 @@ static void a_list_of_kinds_takes_no_names(void **state)
     vz_engine_close(e);
 }
 
+/* A title shares its stem with the question's word but is not that word:
+ * "the Vice President" answers "who takes over the presidency". */
+static void a_title_is_not_the_question_word(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("titles", "Succession\n\nUnder the charter, the Vice President "
+                             "assumes the presidency when the post falls vacant.\n");
+    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
+    ao.flags = VZ_ASK_NO_ABSTAIN;
+    const char *q = "under the charter who takes over the presidency";
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &ao, &r), VZ_OK);
+    assert_true(vz_result_answered(r));
+    assert_string_equal(vz_answer_text(vz_result_answer(r, 0)), "Vice President");
+    vz_result_free(r);
+    vz_engine_close(e);
+}
+
 static void opening_errors(void **state)
 {
     (void)state;
@@ -328,6 +346,7 @@ int main(void)
         cmocka_unit_test(lists_join_across_a_pronoun),
         cmocka_unit_test(a_name_after_the_question_word_answers),
         cmocka_unit_test(a_list_of_kinds_takes_no_names),
+        cmocka_unit_test(a_title_is_not_the_question_word),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
