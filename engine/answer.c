@@ -49,6 +49,7 @@
 
 typedef struct {
     char *stem;
+    char *norm;              /* a key term's spelling in the question; NULL: a synonym's */
     double idf;              /* for coverage: absent terms count as rarest */
     int key;                 /* index of the key term it stands for */
     int adverb;              /* a key term the question writes in -ly */
@@ -64,6 +65,7 @@ typedef struct {
     double quality;          /* best coverage x closeness x fit of one occurrence */
     int weak;                /* a "weak" template matches its text */
     int focused;             /* named with the question's focus once */
+    int named;               /* it opens with a capital: names, not kinds */
     uint64_t covered;        /* key terms of every sentence it was found in */
     uint32_t doc;            /* the article of the sighting its quality is from */
     int unnamed;             /* that article lacks a name of the question (judged late) */
@@ -118,7 +120,7 @@ static int same_stem(const char *s, const char *stem, size_t len)
     return strlen(s) == len && !memcmp(s, stem, len);
 }
 
-static int add_word(asking *a, const char *stem, size_t len, int key)
+static int add_word(asking *a, const char *stem, size_t len, int key, const char *norm)
 {
     for (size_t i = 0; i < a->nwords; i++)
         if (same_stem(a->words[i].stem, stem, len))
@@ -127,10 +129,11 @@ static int add_word(asking *a, const char *stem, size_t len, int key)
     if (!w)
         return vz_fail(VZ_ENOMEM, "out of memory");
     a->words = w;
-    w[a->nwords] = (qword){vz_strndup(stem, len), 0, key < 0 ? (int)a->nwords : key, 0};
-    if (!w[a->nwords].stem)
-        return vz_fail(VZ_ENOMEM, "out of memory");
+    w[a->nwords] = (qword){vz_strndup(stem, len), norm ? vz_strdup(norm) : NULL, 0,
+                           key < 0 ? (int)a->nwords : key, 0};
     a->nwords++;
+    if (!w[a->nwords - 1].stem || (norm && !w[a->nwords - 1].norm))
+        return vz_fail(VZ_ENOMEM, "out of memory");
     return VZ_OK;
 }
 
@@ -166,6 +169,7 @@ typedef struct {
     size_t start, end;
     unsigned flags;
     char *stem;
+    char *norm;              /* its spelling, normalised */
 } qtoken;
 
 typedef struct {
@@ -184,18 +188,21 @@ static int keep_token(const vz_token *tok, void *ctx)
     if (vz_grow(&f, &qt->fcap, qt->n + 1, sizeof *qt->forms))
         return VZ_ENOMEM;
     qt->forms = f;
-    qt->t[qt->n] = (qtoken){tok->start, tok->end, tok->flags, vz_strndup(tok->stem, tok->stem_len)};
+    qt->t[qt->n] = (qtoken){tok->start, tok->end, tok->flags, vz_strndup(tok->stem, tok->stem_len),
+                            vz_strndup(tok->norm, tok->norm_len)};
     vz_phrase_form(tok, qt->forms[qt->n]);
-    if (!qt->t[qt->n].stem)
-        return vz_fail(VZ_ENOMEM, "out of memory");
     qt->n++;
+    if (!qt->t[qt->n - 1].stem || !qt->t[qt->n - 1].norm)
+        return vz_fail(VZ_ENOMEM, "out of memory");
     return VZ_OK;
 }
 
 static void qtokens_free(qtokens *qt)
 {
-    for (size_t i = 0; i < qt->n; i++)
+    for (size_t i = 0; i < qt->n; i++) {
         free(qt->t[i].stem);
+        free(qt->t[i].norm);
+    }
     free(qt->t);
     free(qt->forms);
 }
@@ -225,7 +232,7 @@ static int note_token(asking *a, const qtoken *t)
 static int add_plain_word(asking *a, const qtoken *t, size_t index)
 {
     size_t n = a->nwords;
-    int rc = add_word(a, t->stem, strlen(t->stem), -1);
+    int rc = add_word(a, t->stem, strlen(t->stem), -1, t->norm);
     if (!rc && a->nwords > n)
         a->words[n].adverb = t->end - t->start > 4 && !strncmp(a->q + t->end - 2, "ly", 2);
     if (!rc && is_name(t->flags) && index > 0)
@@ -283,7 +290,7 @@ static int take_keys(asking *a, const qtokens *qt)
                 if (!(qt->t[k].flags & VZ_TOK_STOP))
                     rc = note_token(a, &qt->t[k]);
             if (!rc)
-                rc = add_word(a, phrase, strlen(phrase), -1);
+                rc = add_word(a, phrase, strlen(phrase), -1, NULL);
             i += m;
             continue;
         }
@@ -320,7 +327,7 @@ static int add_synonyms(asking *a)
     for (size_t k = 0; !rc && k < a->nkeys; k++)
         for (size_t g = 0; !rc && (grp = group_with(qa, a->words[k].stem, &g));)
             for (size_t j = 0; !rc && j < grp->n; j++)
-                rc = add_word(a, grp->stems[j], strlen(grp->stems[j]), (int)k);
+                rc = add_word(a, grp->stems[j], strlen(grp->stems[j]), (int)k, NULL);
     for (size_t f = 0; !rc && f < nfocus; f++)
         for (size_t g = 0; !rc && (grp = group_with(qa, a->focus[f], &g));)
             for (size_t j = 0; !rc && j < grp->n; j++)
@@ -410,6 +417,7 @@ typedef struct {
     int asked;               /* a word of the question: a key term or a cue word */
     int focus;               /* a word of the question's focus ("channel") */
     int synonym;             /* stands for its key term as a synonym only */
+    int other_form;          /* capitalised, and shares only its stem with the question's word */
     size_t before;           /* content (non-stop) words before it */
     char stem[ALIAS_STEM];   /* a capitalised word's stem, when short enough to be a surname */
 } word;
@@ -424,6 +432,23 @@ typedef struct reading {
     size_t content;            /* content words so far */
 } reading;
 
+/* Are two spellings one word, one of them with a plural or possessive
+ * ending?  "Venezuela's" is "Venezuela"; "President" is not "presidency",
+ * though the stemmer joins them: a title, not the question's word. */
+static int inflected(const char *s, size_t n, const char *q)
+{
+    static const char *const endings[] = {"", "s", "es", "'s", "'", "s'"};
+    size_t m = strlen(q);
+    const char *longer = n > m ? s : q;
+    size_t shorter = n > m ? m : n, extra = (n > m ? n : m) - shorter;
+    if (strncmp(s, q, shorter))
+        return 0;
+    for (size_t e = 0; e < sizeof endings / sizeof *endings; e++)
+        if (strlen(endings[e]) == extra && !strncmp(longer + shorter, endings[e], extra))
+            return 1;
+    return 0;
+}
+
 static int read_token(const vz_token *tok, void *ctx)
 {
     reading *rd = ctx;
@@ -437,7 +462,7 @@ static int read_token(const vz_token *tok, void *ctx)
     rd->forms = p;
     vz_phrase_form(tok, rd->forms[rd->n]);
     word *w = &rd->w[rd->n++];
-    *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0, 0, rd->content, ""};
+    *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0, 0, 0, rd->content, ""};
     if ((tok->flags & VZ_TOK_CAPITAL) && tok->stem_len < ALIAS_STEM) {
         memcpy(w->stem, tok->stem, tok->stem_len);
         w->stem[tok->stem_len] = '\0';
@@ -450,6 +475,8 @@ static int read_token(const vz_token *tok, void *ctx)
         if (same_stem(q->stem, tok->stem, tok->stem_len)) {
             w->key = q->key;
             w->synonym = i >= rd->a->nkeys;
+            w->other_form = (tok->flags & VZ_TOK_CAPITAL) && q->norm &&
+                            !inflected(tok->norm, tok->norm_len, q->norm);
             if (q->key < MAX_KEYS)
                 rd->covered |= (uint64_t)1 << q->key;
         }
@@ -689,7 +716,7 @@ static int edge_word(const word *w)
 {
     /* A capitalised cue word belongs to the name: "High Court" answers
      * "which court", "Court" stays. */
-    int own_name = w->key < 0 && (w->flags & VZ_TOK_CAPITAL);
+    int own_name = (w->key < 0 || w->other_form) && (w->flags & VZ_TOK_CAPITAL);
     return (w->asked && !own_name) || (w->flags & VZ_TOK_STOP);
 }
 
@@ -853,7 +880,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         /* A name that ends in the question's word is the question's own
          * ("Mayor Jane Smith" when Smith is asked about). */
         if (i < j && names_an_entity(a->qt.type) && rd->w[j - 1].key >= 0 &&
-            (rd->w[j - 1].flags & VZ_TOK_CAPITAL))
+            (rd->w[j - 1].flags & VZ_TOK_CAPITAL) && !rd->w[j - 1].other_form)
             return 0;
         while (j > i && edge_word(&rd->w[j - 1]))
             j--;
@@ -870,7 +897,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         return 0;
     size_t qwords = 0, asked = 0;
     for (size_t k = i; k < j; k++) {
-        qwords += rd->w[k].key >= 0;
+        qwords += rd->w[k].key >= 0 && !rd->w[k].other_form;
         asked += rd->w[k].asked;
     }
     if (asked == j - i)
@@ -904,6 +931,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         free(c->text);
         if (!(c->text = vz_strndup(t + s, e - s)))
             return vz_fail(VZ_ENOMEM, "out of memory");
+        c->named = (rd->w[i].flags & VZ_TOK_CAPITAL) != 0;
     }
     if (x->sent->own > c->coverage)
         c->coverage = x->sent->own;
@@ -1501,8 +1529,10 @@ static int unite_lists(asking *a)
     candidate *top = &a->cands[0];
     for (size_t i = 1; i < a->ncands; i++) {
         candidate *c = &a->cands[i];
+        /* A list of names does not go on a list of kinds: "soldiers and
+         * civilians" died, "China, Russia, Iran" condemned. */
         if (c->score < LIST_UNION * top->score || !strchr(c->text, ',') ||
-            (top->covered & ~c->covered))
+            (top->covered & ~c->covered) || c->named != top->named)
             continue;
         size_t n = strlen(top->text), m = strlen(c->text);
         char *t = realloc(top->text, n + m + 3);
@@ -1607,8 +1637,10 @@ static int doc_mask(vz_engine *e, const vz_ask_options *o, unsigned char **mask)
 
 static void release(asking *a)
 {
-    for (size_t i = 0; i < a->nwords; i++)
+    for (size_t i = 0; i < a->nwords; i++) {
         free(a->words[i].stem);
+        free(a->words[i].norm);
+    }
     free(a->words);
     for (size_t i = 0; i < a->ncue; i++)
         free(a->cue[i]);

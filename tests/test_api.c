@@ -429,6 +429,44 @@ static void a_hedged_sentence_makes_no_answer_sure(void **state)
     vz_engine_close(e);
 }
 
+/* "Who was among the dead" asks for members of a group, which news gives
+ * by their kind; a list of names in the next sentence is another list. */
+static void a_list_of_kinds_takes_no_names(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("members", "Flood news\n\nAt least 12 people died in the flood on "
+                             "Monday, including farmers and children. China, Japan, Korea and "
+                             "other neighbours sent aid for the flood.\n");
+    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
+    ao.flags = VZ_ASK_NO_ABSTAIN;
+    const char *q = "who was among the dead in the flood";
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &ao, &r), VZ_OK);
+    assert_string_equal(vz_result_type(r), "list");
+    assert_true(vz_result_answered(r));
+    assert_string_equal(vz_answer_text(vz_result_answer(r, 0)), "farmers and children");
+    vz_result_free(r);
+    vz_engine_close(e);
+}
+
+/* A title shares its stem with the question's word but is not that word:
+ * "the Vice President" answers "who takes over the presidency". */
+static void a_title_is_not_the_question_word(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("offices", "Succession\n\nUnder the charter, the Vice President "
+                             "assumes the presidency when the post falls vacant.\n");
+    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
+    ao.flags = VZ_ASK_NO_ABSTAIN;
+    const char *q = "under the charter who takes over the presidency";
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &ao, &r), VZ_OK);
+    assert_true(vz_result_answered(r));
+    assert_string_equal(vz_answer_text(vz_result_answer(r, 0)), "Vice President");
+    vz_result_free(r);
+    vz_engine_close(e);
+}
+
 static void opening_errors(void **state)
 {
     (void)state;
@@ -465,6 +503,8 @@ int main(void)
         cmocka_unit_test(an_article_without_the_asked_name_is_unsure),
         cmocka_unit_test(a_name_in_the_sentence_before_counts),
         cmocka_unit_test(a_hedged_sentence_makes_no_answer_sure),
+        cmocka_unit_test(a_list_of_kinds_takes_no_names),
+        cmocka_unit_test(a_title_is_not_the_question_word),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
