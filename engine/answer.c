@@ -812,6 +812,32 @@ static int follows_question_word(const reading *rd, size_t i, size_t j)
     return w->key >= 0 && !w->synonym && !(w->flags & VZ_TOK_CAPITAL);
 }
 
+static int is_by(const reading *rd, size_t k)
+{
+    const word *w = &rd->w[k];
+    return w->end - w->start == 2 && !strncasecmp(rd->text.data + w->start, "by", 2);
+}
+
+/* Is a name [i, ...) the agent of the question's verb in the passive:
+ * "owned by the Port Elsmere company Calder Bay Fisheries" answers "who
+ * owned the trawler"?  A determiner and a few words of description may
+ * stand between "by" and the name, not a comma nor a preposition ("spoke
+ * by telephone with X" says how, not who). */
+static int agent_of_question_verb(const reading *rd, size_t i)
+{
+    for (size_t k = i; k > 1 && i - k < 5; k--) {
+        if (!joined(rd, k))
+            return 0;
+        if (is_by(rd, k - 1)) {
+            const word *v = &rd->w[k - 2];
+            return v->key >= 0 && !(v->flags & VZ_TOK_CAPITAL) && joined(rd, k - 1);
+        }
+        if ((rd->w[k - 1].flags & VZ_TOK_STOP) && !is_by(rd, k - 2))
+            return 0;
+    }
+    return 0;
+}
+
 /* Does a count name something other than what "how many" asks to count:
  * "four other countries" for "how many people came"? */
 static int counts_other(const asking *a, const reading *rd, size_t i, size_t j)
@@ -889,6 +915,9 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         /* Such a name is tied to the question as one named with its
          * focus is. */
         if (!focused && names_an_entity(a->qt.type) && follows_question_word(rd, i, j)) {
+            focused = 1;
+            weight *= FOCUS_BONUS;
+        } else if (!focused && names_an_entity(a->qt.type) && agent_of_question_verb(rd, i)) {
             focused = 1;
             weight *= FOCUS_BONUS;
         }

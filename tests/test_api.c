@@ -352,6 +352,34 @@ static void a_name_after_the_question_word_answers(void **state)
     vz_engine_close(e);
 }
 
+static const char *first_answer(vz_engine *e, const char *q, char *buf, size_t n)
+{
+    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
+    o.flags = VZ_ASK_NO_ABSTAIN;
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    assert_true(vz_result_answered(r));
+    snprintf(buf, n, "%s", vz_answer_text(vz_result_answer(r, 0)));
+    vz_result_free(r);
+    return buf;
+}
+
+/* The agent of the question's verb in the passive answers who did it:
+ * "owned by the harbour firm Gull Marine Company", though a person's name
+ * stands in the sentence too and a firm's name is a person's answer only
+ * as a fallback. */
+static void the_agent_of_the_passive_answers_who(void **state)
+{
+    (void)state;
+    char buf[256];
+    vz_engine *e = engine_on("agent", "Ferry news\n\nCaptain Tom Baker said the old ferry, "
+                             "owned by the harbour firm Gull Marine Company, would sail again on "
+                             "Monday.\n");
+    assert_string_equal(first_answer(e, "who owned the old ferry", buf, sizeof buf),
+                        "Gull Marine Company");
+    vz_engine_close(e);
+}
+
 /* A synonym group may hold phrases: "in charge of" in a question is one
  * term, not "charge" ("charged" is no answer), and searches for
  * "director"; "heads" in a question finds "in charge of" in a text. */
@@ -499,6 +527,7 @@ int main(void)
         cmocka_unit_test(the_object_of_the_verb_answers_what),
         cmocka_unit_test(a_kind_is_said_of_its_noun),
         cmocka_unit_test(a_phrase_is_one_term),
+        cmocka_unit_test(the_agent_of_the_passive_answers_who),
         cmocka_unit_test(a_count_counts_the_noun_after_other),
         cmocka_unit_test(an_article_without_the_asked_name_is_unsure),
         cmocka_unit_test(a_name_in_the_sentence_before_counts),
