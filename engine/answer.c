@@ -53,6 +53,7 @@ typedef struct {
     double idf;              /* for coverage: absent terms count as rarest */
     int key;                 /* index of the key term it stands for */
     int adverb;              /* a key term the question writes in -ly */
+    int given;               /* a noun the question names as known: "owned the trawler" */
 } qword;
 
 typedef struct {
@@ -130,7 +131,7 @@ static int add_word(asking *a, const char *stem, size_t len, int key, const char
         return vz_fail(VZ_ENOMEM, "out of memory");
     a->words = w;
     w[a->nwords] = (qword){vz_strndup(stem, len), norm ? vz_strdup(norm) : NULL, 0,
-                           key < 0 ? (int)a->nwords : key, 0};
+                           key < 0 ? (int)a->nwords : key, 0, 0};
     a->nwords++;
     if (!w[a->nwords - 1].stem || (norm && !w[a->nwords - 1].norm))
         return vz_fail(VZ_ENOMEM, "out of memory");
@@ -224,17 +225,47 @@ static int note_token(asking *a, const qtoken *t)
     return rc;
 }
 
+/* Is question token i a noun the question takes as known: after "the",
+ * "this" or "that" (two lower-case modifiers may come between: "the new
+ * bridge"), with a content word before it outside the cue ("who owned the
+ * trawler")?  The first noun after the wh-word and its copula is what is
+ * asked ("who is the festival director"); a definite noun later is an
+ * argument the asker already identifies. */
+static int given_in_question(const asking *a, const qtokens *qt, size_t i)
+{
+    static const char *const dets[] = {"the", "this", "that"};
+    size_t d = i;
+    for (size_t m = 0; d > 0 && m < 3; m++) {
+        const qtoken *p = &qt->t[--d];
+        int det = 0;
+        for (size_t k = 0; k < sizeof dets / sizeof *dets; k++)
+            det |= !strcmp(p->norm, dets[k]);
+        if (det) {
+            for (size_t c = 0; c < d; c++)
+                if (!(qt->t[c].flags & VZ_TOK_STOP) && !in_cue(a, &qt->t[c]))
+                    return 1;
+            return 0;
+        }
+        if (p->flags & (VZ_TOK_CAPITAL | VZ_TOK_STOP))
+            return 0;
+    }
+    return 0;
+}
+
 /* Word index of the question as a key term; one in -ly is marked an
  * adverb ("constantly"), which says how, not what is done.  A capital
  * inside the question marks a name; the first word's is the sentence's,
  * and a word in capitals may be initials ("UN") that an article spells
  * out. */
-static int add_plain_word(asking *a, const qtoken *t, size_t index)
+static int add_plain_word(asking *a, const qtokens *qt, size_t index)
 {
+    const qtoken *t = &qt->t[index];
     size_t n = a->nwords;
     int rc = add_word(a, t->stem, strlen(t->stem), -1, t->norm);
-    if (!rc && a->nwords > n)
+    if (!rc && a->nwords > n) {
         a->words[n].adverb = t->end - t->start > 4 && !strncmp(a->q + t->end - 2, "ly", 2);
+        a->words[n].given = given_in_question(a, qt, index);
+    }
     if (!rc && is_name(t->flags) && index > 0)
         for (size_t i = 0; i < a->nwords && i < MAX_KEYS; i++)
             if (!strcmp(a->words[i].stem, t->stem))
@@ -301,7 +332,7 @@ static int take_keys(asking *a, const qtokens *qt)
         if (!rc && in_cue(a, t))
             rc = add_stem(&a->cue, &a->ncue, t->stem, strlen(t->stem));
         else if (!rc)
-            rc = add_plain_word(a, t, i - 1);
+            rc = add_plain_word(a, qt, i - 1);
     }
     return rc;
 }
@@ -915,6 +946,11 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         /* Such a name is tied to the question as one named with its
          * focus is. */
         if (!focused && names_an_entity(a->qt.type) && follows_question_word(rd, i, j)) {
+            /* ... unless that word is a noun the question takes as known:
+             * "the trawler Marisol Grace" is the trawler "who owned the
+             * trawler" asks about, not its owner. */
+            if (a->words[rd->w[i - 1].key].given)
+                return 0;
             focused = 1;
             weight *= FOCUS_BONUS;
         } else if (!focused && names_an_entity(a->qt.type) && agent_of_question_verb(rd, i)) {

@@ -380,6 +380,26 @@ static void the_agent_of_the_passive_answers_who(void **state)
     vz_engine_close(e);
 }
 
+/* A name beside a noun the question takes as known is that thing: "the
+ * ferry Mary Rose" is the ferry "who owned the ferry" asks about, not its
+ * owner; the noun right after "who is" is what is asked, so "harbour
+ * master Tom Baker" answers "who is the harbour master". */
+static void a_name_beside_a_given_noun_is_that_thing(void **state)
+{
+    (void)state;
+    char buf[256];
+    vz_engine *e = engine_on("given", "Ferry news\n\nThe ferry Mary Rose sank off Gull Point "
+                             "on Monday.  Divers reached the ferry Mary Rose, which sank in ten "
+                             "metres of water, on Tuesday.  The old ferry, owned by the harbour "
+                             "firm Gull Marine Company, had passed its last inspection in May.  "
+                             "The crew were safe, said harbour master Tom Baker.\n");
+    assert_string_equal(first_answer(e, "who owned the ferry that sank", buf, sizeof buf),
+                        "Gull Marine Company");
+    assert_string_equal(first_answer(e, "who is the harbour master", buf, sizeof buf),
+                        "Tom Baker");
+    vz_engine_close(e);
+}
+
 /* A synonym group may hold phrases: "in charge of" in a question is one
  * term, not "charge" ("charged" is no answer), and searches for
  * "director"; "heads" in a question finds "in charge of" in a text. */
@@ -528,6 +548,7 @@ int main(void)
         cmocka_unit_test(a_kind_is_said_of_its_noun),
         cmocka_unit_test(a_phrase_is_one_term),
         cmocka_unit_test(the_agent_of_the_passive_answers_who),
+        cmocka_unit_test(a_name_beside_a_given_noun_is_that_thing),
         cmocka_unit_test(a_count_counts_the_noun_after_other),
         cmocka_unit_test(an_article_without_the_asked_name_is_unsure),
         cmocka_unit_test(a_name_in_the_sentence_before_counts),
