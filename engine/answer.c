@@ -840,7 +840,15 @@ static int follows_question_word(const reading *rd, size_t i, size_t j)
     if (i >= j || i == 0 || !joined(rd, i))
         return 0;
     const word *w = &rd->w[i - 1];
-    return w->key >= 0 && !w->synonym && !(w->flags & VZ_TOK_CAPITAL);
+    if (w->key < 0 || (w->flags & VZ_TOK_CAPITAL))
+        return 0;
+    if (!w->synonym)
+        return 1;
+    /* A synonym of the question's word does, with the question's own noun
+     * before it naming what the role is of: "festival director Aoife
+     * Brennan" answers "who is in charge of the festival". */
+    const word *n = i > 1 && joined(rd, i - 1) ? &rd->w[i - 2] : NULL;
+    return n && n->key >= 0 && n->key != w->key && !n->synonym && !(n->flags & VZ_TOK_CAPITAL);
 }
 
 static int is_by(const reading *rd, size_t k)

@@ -400,6 +400,22 @@ static void a_name_beside_a_given_noun_is_that_thing(void **state)
     vz_engine_close(e);
 }
 
+/* A role that is a synonym of the question's word, after the question's
+ * own noun, names whom the question asks for: "festival director Jane
+ * Roe" is in charge of the festival; the "town chief" is not. */
+static void a_role_of_the_question_noun_answers(void **state)
+{
+    (void)state;
+    char buf[256];
+    vz_engine *e = engine_on("role-of", "Festival news\n\nThe harbour festival will open on "
+                             "Friday, town chief Mayor Ann Lee said.  Mayor Ann Lee said the "
+                             "harbour festival brought visitors to the town.  \"We are back,\" "
+                             "said festival director Jane Roe.\n");
+    assert_string_equal(first_answer(e, "who is in charge of the harbour festival", buf,
+                                     sizeof buf), "Jane Roe");
+    vz_engine_close(e);
+}
+
 /* A synonym group may hold phrases: "in charge of" in a question is one
  * term, not "charge" ("charged" is no answer), and searches for
  * "director"; "heads" in a question finds "in charge of" in a text. */
@@ -549,6 +565,7 @@ int main(void)
         cmocka_unit_test(a_phrase_is_one_term),
         cmocka_unit_test(the_agent_of_the_passive_answers_who),
         cmocka_unit_test(a_name_beside_a_given_noun_is_that_thing),
+        cmocka_unit_test(a_role_of_the_question_noun_answers),
         cmocka_unit_test(a_count_counts_the_noun_after_other),
         cmocka_unit_test(an_article_without_the_asked_name_is_unsure),
         cmocka_unit_test(a_name_in_the_sentence_before_counts),
