@@ -448,7 +448,7 @@ typedef struct {
     int asked;               /* a word of the question: a key term or a cue word */
     int focus;               /* a word of the question's focus ("channel") */
     int synonym;             /* stands for its key term as a synonym only */
-    int other_form;          /* capitalised, and shares only its stem with the question's word */
+    int other_form;          /* capitalised, and only its stem or a synonym is the question's */
     size_t before;           /* content (non-stop) words before it */
     char stem[ALIAS_STEM];   /* a capitalised word's stem, when short enough to be a surname */
 } word;
@@ -506,8 +506,13 @@ static int read_token(const vz_token *tok, void *ctx)
         if (same_stem(q->stem, tok->stem, tok->stem_len)) {
             w->key = q->key;
             w->synonym = i >= rd->a->nkeys;
-            w->other_form = (tok->flags & VZ_TOK_CAPITAL) && q->norm &&
-                            !inflected(tok->norm, tok->norm_len, q->norm);
+            /* A synonym of a common noun, capitalised inside a sentence,
+             * is a name's word: "Nations" of "United Nations" is not the
+             * "countries" asked about. */
+            int common = q->key < MAX_KEYS && !(rd->a->capitalised >> q->key & 1);
+            w->other_form = (tok->flags & VZ_TOK_CAPITAL) &&
+                            (q->norm ? !inflected(tok->norm, tok->norm_len, q->norm)
+                                     : common && rd->n > 1);
             if (q->key < MAX_KEYS)
                 rd->covered |= (uint64_t)1 << q->key;
         }

@@ -416,6 +416,20 @@ static void a_role_of_the_question_noun_answers(void **state)
     vz_engine_close(e);
 }
 
+/* A synonym of the question's common noun, capitalised inside a name, is
+ * the name's word: "Investigation" of "Air Accident Investigation Branch"
+ * does not make that name repeat "looking into", so it is a sure answer. */
+static void a_capitalised_synonym_belongs_to_its_name(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("named-synonym", "Crash news\n\nThe Air Accident Investigation "
+                             "Branch said it had sent inspectors to Port Gull to begin an "
+                             "investigation into the crash.\n");
+    assert_true(first_confidence(e, "which body is looking into the crash",
+                                 "Air Accident Investigation Branch") > 0.6);
+    vz_engine_close(e);
+}
+
 /* A synonym group may hold phrases: "in charge of" in a question is one
  * term, not "charge" ("charged" is no answer), and searches for
  * "director"; "heads" in a question finds "in charge of" in a text. */
@@ -566,6 +580,7 @@ int main(void)
         cmocka_unit_test(the_agent_of_the_passive_answers_who),
         cmocka_unit_test(a_name_beside_a_given_noun_is_that_thing),
         cmocka_unit_test(a_role_of_the_question_noun_answers),
+        cmocka_unit_test(a_capitalised_synonym_belongs_to_its_name),
         cmocka_unit_test(a_count_counts_the_noun_after_other),
         cmocka_unit_test(an_article_without_the_asked_name_is_unsure),
         cmocka_unit_test(a_name_in_the_sentence_before_counts),
