@@ -63,6 +63,7 @@ typedef struct {
     char *key, *text;
     double score, best, coverage;
     double quality;          /* best coverage x closeness x fit of one occurrence */
+    double factor[3];        /* those three, for --explain */
     int weak;                /* a "weak" template matches its text */
     int focused;             /* named with the question's focus once */
     int named;               /* it opens with a capital: names, not kinds */
@@ -843,6 +844,23 @@ static int in_object_slot(const reading *rd, size_t i)
     return v->key >= 0 && !(v->flags & VZ_TOK_CAPITAL) && !rd->a->words[v->key].adverb;
 }
 
+/* "What did X VERB" asks for the verb's object, and so do the labelled
+ * kinds whose verb takes the answer as its object: what one demanded or
+ * urged ("urged them to show restraint"), what one called a thing
+ * ("characterized by mutual trust"), which a template made for the
+ * label finds already.  A role, a manner, a kind or a reason is no
+ * object (question.rules names these labels). */
+static int asks_object(const asking *a)
+{
+    static const char *const objects[] = {"", "called", "demand"};
+    if (a->qt.type != VZ_TYPE_DESCRIPTION)
+        return 0;
+    for (size_t i = 0; i < sizeof objects / sizeof *objects; i++)
+        if (!strcmp(a->qt.label, objects[i]))
+            return 1;
+    return 0;
+}
+
 /* How much of the question a sentence tells, for confidence: its own key
  * terms and the names of the sentence before it, which news names once
  * and then calls "he" or "the minister".  Other words do not carry over:
@@ -914,9 +932,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
      * Foreign Minister" answers "what is his position", "peacefully" "how". */
     if (c->weak && !own)
         weight *= WEAK_WEIGHT;
-    /* "What did X VERB" asks for the verb's object; the labelled kinds
-     * (how it was called, a role, a manner) have their own forms. */
-    if (a->qt.type == VZ_TYPE_DESCRIPTION && !a->qt.label[0] && in_object_slot(rd, i))
+    if (asks_object(a) && !own && in_object_slot(rd, i))
         weight *= OBJECT_BONUS;
     if (x->hedged)
         weight *= HEDGED;
@@ -943,6 +959,9 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     double quality = x->hedged ? 0 : told(a, x->sent) * nearest * fmin(1.0, fit * weight);
     if (quality > c->quality) {
         c->quality = quality;
+        c->factor[0] = told(a, x->sent);
+        c->factor[1] = nearest;
+        c->factor[2] = fmin(1.0, fit * weight);
         c->doc = a->e->idx->sentences[x->sent->sid].doc;
     }
     add_occurrence(c, x, s, e);
@@ -1592,9 +1611,12 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
     for (size_t i = 0; rc == VZ_OK && i < n; i++, res->nanswers++)
         rc = make_answer(a, i, &res->answers[i]);
     for (size_t i = 0; a->explaining && i < a->ncands && i < 10; i++)
-        vz_buf_printf(&a->explain, "candidate %zu  %.4f  coverage %.2f  quality %.2f  \"%s\"\n",
+        vz_buf_printf(&a->explain, "candidate %zu  %.4f  coverage %.2f  quality %.2f (told %.2f"
+                      " near %.2f fit %.2f)%s  confidence %.2f  \"%s\"\n",
                       i + 1, a->cands[i].score, a->cands[i].coverage, a->cands[i].quality,
-                      a->cands[i].text);
+                      a->cands[i].factor[0], a->cands[i].factor[1], a->cands[i].factor[2],
+                      a->cands[i].unnamed ? " unnamed" : "",
+                      confidence_of(&a->cands[i], rival_of(a, i)), a->cands[i].text);
     return rc;
 }
 

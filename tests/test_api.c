@@ -274,6 +274,17 @@ static void the_object_of_the_verb_answers_what(void **state)
     vz_engine_close(e);
 }
 
+/* "What did they urge them to show" asks for the object of its last verb,
+ * as an unlabelled what-question does: a plain phrase there is sure. */
+static void a_demand_is_the_object_of_its_verb(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("demanded", "Harbour dispute\n\nThe mayor urged both clubs to "
+                             "show patience during the long dispute over the harbour.\n");
+    assert_true(first_confidence(e, "what did the mayor urge the clubs to show", "patience") > 0.5);
+    vz_engine_close(e);
+}
+
 /* "What kind of contact" asks about contact: the sentence that names it
  * answers, not one that only names the other words. */
 static void a_kind_is_said_of_its_noun(void **state)
@@ -497,6 +508,7 @@ int main(void)
         cmocka_unit_test(a_name_after_the_question_word_answers),
         cmocka_unit_test(a_title_answers_only_a_role),
         cmocka_unit_test(the_object_of_the_verb_answers_what),
+        cmocka_unit_test(a_demand_is_the_object_of_its_verb),
         cmocka_unit_test(a_kind_is_said_of_its_noun),
         cmocka_unit_test(a_phrase_is_one_term),
         cmocka_unit_test(a_count_counts_the_noun_after_other),
