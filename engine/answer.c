@@ -746,6 +746,17 @@ static double label_fit(const asking *a, const char *label)
     return strcmp(label, a->qt.label) ? OTHER_LABEL_FIT : 1.0;
 }
 
+/* Is a template made for what is asked: labelled as the question is, or,
+ * when the question has no label, with its type's own name ("person" for
+ * a who-question, which takes a title alone: "the Vice President
+ * assumes the power")?  Such a template knows its answer's form. */
+static int made_for(const asking *a, const char *label)
+{
+    if (!label || !label[0])
+        return 0;
+    return !strcmp(label, a->qt.label[0] ? a->qt.label : vz_type_name(a->qt.type));
+}
+
 static int names_focus(const reading *rd, size_t i, size_t j)
 {
     for (size_t k = i ? i - 1 : 0; k < rd->n && k <= j; k++)
@@ -997,8 +1008,7 @@ static int on_template(size_t s, size_t e, const char *label, void *ctx)
         j++;
     if (x->a->qt.type == VZ_TYPE_DESCRIPTION && restates(rd, i, j))
         return 0;
-    int own = label && label[0] && !strcmp(label, x->a->qt.label);
-    return add_candidate(x, i, j, label_fit(x->a, label), 0, own);
+    return add_candidate(x, i, j, label_fit(x->a, label), 0, made_for(x->a, label));
 }
 
 /* What a sentence says beyond the question: each run of words between

@@ -285,6 +285,19 @@ static void a_demand_is_the_object_of_its_verb(void **state)
     vz_engine_close(e);
 }
 
+/* A who-question takes a title alone as its answer ("the Treasurer
+ * assumes the duties"): the person template made for it is no weak
+ * role word. */
+static void a_title_alone_answers_who(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("titled", "Club rules\n\nUnder the club charter, the Treasurer "
+                             "assumes the duties of the chair when the chair resigns.\n");
+    assert_true(first_confidence(e, "under the club charter who assumes the duties of the chair",
+                                 "Treasurer") > 0.5);
+    vz_engine_close(e);
+}
+
 /* "What kind of contact" asks about contact: the sentence that names it
  * answers, not one that only names the other words. */
 static void a_kind_is_said_of_its_noun(void **state)
@@ -509,6 +522,7 @@ int main(void)
         cmocka_unit_test(a_title_answers_only_a_role),
         cmocka_unit_test(the_object_of_the_verb_answers_what),
         cmocka_unit_test(a_demand_is_the_object_of_its_verb),
+        cmocka_unit_test(a_title_alone_answers_who),
         cmocka_unit_test(a_kind_is_said_of_its_noun),
         cmocka_unit_test(a_phrase_is_one_term),
         cmocka_unit_test(a_count_counts_the_noun_after_other),
