@@ -1247,6 +1247,24 @@ typedef struct {
     uint64_t rest;
 } named;
 
+/* The key terms of the name that word k ends, and of the modifiers that
+ * the article gives it between "the" and the name: "the new Haven
+ * Bridge" gives "bridge" with "new". */
+static uint64_t name_keys(const reading *rd, size_t k)
+{
+    uint64_t keys = 0;
+    size_t p = k;
+    for (; p > 0 && name_word(rd, p - 1) && joined(rd, p); p--)
+        if (rd->w[p - 1].key >= 0 && rd->w[p - 1].key < MAX_KEYS)
+            keys |= (uint64_t)1 << rd->w[p - 1].key;
+    if (p == k || !after_definite(rd, p))
+        return keys;
+    for (; p > 0 && !definite(rd, p - 1); p--)
+        if (rd->w[p - 1].key >= 0 && rd->w[p - 1].key < MAX_KEYS)
+            keys |= (uint64_t)1 << rd->w[p - 1].key;
+    return keys;
+}
+
 /* News names a thing once, then by its kind: "the Elsmere Herring
  * Festival ... The festival runs from Friday".  A key term written in
  * lower case after "the" stands for the name it ends elsewhere in the same
@@ -1262,11 +1280,7 @@ static void apply_definites(asking *a)
             const word *w = &rd->w[k];
             if (w->key < 0 || w->key >= MAX_KEYS || !(w->flags & VZ_TOK_CAPITAL))
                 continue;
-            uint64_t rest = 0;
-            for (size_t p = k; p > 0 && name_word(rd, p - 1) && joined(rd, p); p--)
-                if (rd->w[p - 1].key >= 0 && rd->w[p - 1].key < MAX_KEYS)
-                    rest |= (uint64_t)1 << rd->w[p - 1].key;
-            rest &= ~((uint64_t)1 << w->key);
+            uint64_t rest = name_keys(rd, k) & ~((uint64_t)1 << w->key);
             if (rest)
                 names[nn++] = (named){si[a->sents[i].sid].doc, w->key, rest};
         }

@@ -245,6 +245,27 @@ static void the_kind_stands_for_the_name(void **state)
     vz_engine_close(e);
 }
 
+/* "The bridge" after "the new Millbrook Bridge" is also the new one: a
+ * name's modifiers after "the" carry over with it. */
+static void the_kind_stands_for_the_name_with_its_modifiers(void **state)
+{
+    (void)state;
+    const char *text = "Bridge news\n\nCrowds crossed the new Millbrook Bridge on Monday. "
+                       "The bridge was opened by the mayor in May.\n";
+    vz_engine *e = engine_on("modifiers", text);
+    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
+    ao.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
+    const char *q = "when was the new bridge opened";
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &ao, &r), VZ_OK);
+    char line[128];
+    size_t s = (size_t)(strstr(text, "The bridge") - text), n = strlen(text) - 1;
+    snprintf(line, sizeof line, "coverage 1.00 near 1.00 passage 1.00  doc [%zu, %zu)", s, n);
+    assert_non_null(strstr(vz_result_explain(r), line));
+    vz_result_free(r);
+    vz_engine_close(e);
+}
+
 /* A title alone says nothing of what someone did, yet it is the answer
  * when a role is asked for. */
 static void a_title_answers_only_a_role(void **state)
@@ -516,6 +537,7 @@ int main(void)
         cmocka_unit_test(initials_name_the_question_own_entity),
         cmocka_unit_test(a_count_of_another_noun_is_no_answer),
         cmocka_unit_test(the_kind_stands_for_the_name),
+        cmocka_unit_test(the_kind_stands_for_the_name_with_its_modifiers),
         cmocka_unit_test(lists_join_across_a_pronoun),
         cmocka_unit_test(a_negation_stays_in_the_answer),
         cmocka_unit_test(a_name_after_the_question_word_answers),
