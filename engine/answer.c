@@ -64,6 +64,7 @@ typedef struct {
     char *key, *text;
     double score, best, coverage;
     double quality;          /* best coverage x closeness x fit of one occurrence */
+    double factor[3];        /* those three, for --explain */
     int weak;                /* a "weak" template matches its text */
     int focused;             /* named with the question's focus once */
     int named;               /* it opens with a capital: names, not kinds */
@@ -781,6 +782,17 @@ static double label_fit(const asking *a, const char *label)
     return strcmp(label, a->qt.label) ? OTHER_LABEL_FIT : 1.0;
 }
 
+/* Is a template made for what is asked: labelled as the question is, or,
+ * when the question has no label, with its type's own name ("person" for
+ * a who-question, which takes a title alone: "the Vice President
+ * assumes the power")?  Such a template knows its answer's form. */
+static int made_for(const asking *a, const char *label)
+{
+    if (!label || !label[0])
+        return 0;
+    return !strcmp(label, a->qt.label[0] ? a->qt.label : vz_type_name(a->qt.type));
+}
+
 static int names_focus(const reading *rd, size_t i, size_t j)
 {
     for (size_t k = i ? i - 1 : 0; k < rd->n && k <= j; k++)
@@ -913,6 +925,23 @@ static int in_object_slot(const reading *rd, size_t i)
     return v->key >= 0 && !(v->flags & VZ_TOK_CAPITAL) && !rd->a->words[v->key].adverb;
 }
 
+/* "What did X VERB" asks for the verb's object, and so do the labelled
+ * kinds whose verb takes the answer as its object: what one demanded or
+ * urged ("urged them to show restraint"), what one called a thing
+ * ("characterized by mutual trust"), which a template made for the
+ * label finds already.  A role, a manner, a kind or a reason is no
+ * object (question.rules names these labels). */
+static int asks_object(const asking *a)
+{
+    static const char *const objects[] = {"", "called", "demand"};
+    if (a->qt.type != VZ_TYPE_DESCRIPTION)
+        return 0;
+    for (size_t i = 0; i < sizeof objects / sizeof *objects; i++)
+        if (!strcmp(a->qt.label, objects[i]))
+            return 1;
+    return 0;
+}
+
 /* How much of the question a sentence tells, for confidence: its own key
  * terms and the names of the sentence before it, which news names once
  * and then calls "he" or "the minister".  Other words do not carry over:
@@ -992,9 +1021,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
      * Foreign Minister" answers "what is his position", "peacefully" "how". */
     if (c->weak && !own)
         weight *= WEAK_WEIGHT;
-    /* "What did X VERB" asks for the verb's object; the labelled kinds
-     * (how it was called, a role, a manner) have their own forms. */
-    if (a->qt.type == VZ_TYPE_DESCRIPTION && !a->qt.label[0] && in_object_slot(rd, i))
+    if (asks_object(a) && !own && in_object_slot(rd, i))
         weight *= OBJECT_BONUS;
     if (x->hedged)
         weight *= HEDGED;
@@ -1021,6 +1048,9 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     double quality = x->hedged ? 0 : told(a, x->sent) * nearest * fmin(1.0, fit * weight);
     if (quality > c->quality) {
         c->quality = quality;
+        c->factor[0] = told(a, x->sent);
+        c->factor[1] = nearest;
+        c->factor[2] = fmin(1.0, fit * weight);
         c->doc = a->e->idx->sentences[x->sent->sid].doc;
     }
     add_occurrence(c, x, s, e);
@@ -1056,8 +1086,7 @@ static int on_template(size_t s, size_t e, const char *label, void *ctx)
         j++;
     if (x->a->qt.type == VZ_TYPE_DESCRIPTION && restates(rd, i, j))
         return 0;
-    int own = label && label[0] && !strcmp(label, x->a->qt.label);
-    return add_candidate(x, i, j, label_fit(x->a, label), 0, own);
+    return add_candidate(x, i, j, label_fit(x->a, label), 0, made_for(x->a, label));
 }
 
 /* What a sentence says beyond the question: each run of words between
@@ -1296,6 +1325,24 @@ typedef struct {
     uint64_t rest;
 } named;
 
+/* The key terms of the name that word k ends, and of the modifiers that
+ * the article gives it between "the" and the name: "the new Haven
+ * Bridge" gives "bridge" with "new". */
+static uint64_t name_keys(const reading *rd, size_t k)
+{
+    uint64_t keys = 0;
+    size_t p = k;
+    for (; p > 0 && name_word(rd, p - 1) && joined(rd, p); p--)
+        if (rd->w[p - 1].key >= 0 && rd->w[p - 1].key < MAX_KEYS)
+            keys |= (uint64_t)1 << rd->w[p - 1].key;
+    if (p == k || !after_definite(rd, p))
+        return keys;
+    for (; p > 0 && !definite(rd, p - 1); p--)
+        if (rd->w[p - 1].key >= 0 && rd->w[p - 1].key < MAX_KEYS)
+            keys |= (uint64_t)1 << rd->w[p - 1].key;
+    return keys;
+}
+
 /* News names a thing once, then by its kind: "the Elsmere Herring
  * Festival ... The festival runs from Friday".  A key term written in
  * lower case after "the" stands for the name it ends elsewhere in the same
@@ -1311,11 +1358,7 @@ static void apply_definites(asking *a)
             const word *w = &rd->w[k];
             if (w->key < 0 || w->key >= MAX_KEYS || !(w->flags & VZ_TOK_CAPITAL))
                 continue;
-            uint64_t rest = 0;
-            for (size_t p = k; p > 0 && name_word(rd, p - 1) && joined(rd, p); p--)
-                if (rd->w[p - 1].key >= 0 && rd->w[p - 1].key < MAX_KEYS)
-                    rest |= (uint64_t)1 << rd->w[p - 1].key;
-            rest &= ~((uint64_t)1 << w->key);
+            uint64_t rest = name_keys(rd, k) & ~((uint64_t)1 << w->key);
             if (rest)
                 names[nn++] = (named){si[a->sents[i].sid].doc, w->key, rest};
         }
@@ -1670,9 +1713,12 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
     for (size_t i = 0; rc == VZ_OK && i < n; i++, res->nanswers++)
         rc = make_answer(a, i, &res->answers[i]);
     for (size_t i = 0; a->explaining && i < a->ncands && i < 10; i++)
-        vz_buf_printf(&a->explain, "candidate %zu  %.4f  coverage %.2f  quality %.2f  \"%s\"\n",
+        vz_buf_printf(&a->explain, "candidate %zu  %.4f  coverage %.2f  quality %.2f (told %.2f"
+                      " near %.2f fit %.2f)%s  confidence %.2f  \"%s\"\n",
                       i + 1, a->cands[i].score, a->cands[i].coverage, a->cands[i].quality,
-                      a->cands[i].text);
+                      a->cands[i].factor[0], a->cands[i].factor[1], a->cands[i].factor[2],
+                      a->cands[i].unnamed ? " unnamed" : "",
+                      confidence_of(&a->cands[i], rival_of(a, i)), a->cands[i].text);
     return rc;
 }
 

@@ -245,6 +245,27 @@ static void the_kind_stands_for_the_name(void **state)
     vz_engine_close(e);
 }
 
+/* "The bridge" after "the new Millbrook Bridge" is also the new one: a
+ * name's modifiers after "the" carry over with it. */
+static void the_kind_stands_for_the_name_with_its_modifiers(void **state)
+{
+    (void)state;
+    const char *text = "Bridge news\n\nCrowds crossed the new Millbrook Bridge on Monday. "
+                       "The bridge was opened by the mayor in May.\n";
+    vz_engine *e = engine_on("modifiers", text);
+    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
+    ao.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
+    const char *q = "when was the new bridge opened";
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &ao, &r), VZ_OK);
+    char line[128];
+    size_t s = (size_t)(strstr(text, "The bridge") - text), n = strlen(text) - 1;
+    snprintf(line, sizeof line, "coverage 1.00 near 1.00 passage 1.00  doc [%zu, %zu)", s, n);
+    assert_non_null(strstr(vz_result_explain(r), line));
+    vz_result_free(r);
+    vz_engine_close(e);
+}
+
 /* A title alone says nothing of what someone did, yet it is the answer
  * when a role is asked for. */
 static void a_title_answers_only_a_role(void **state)
@@ -271,6 +292,30 @@ static void the_object_of_the_verb_answers_what(void **state)
     e = engine_on("adverbs", "Talks in Lisbon\n\nBerg and Wells are in constant contact, "
                   "and they also exchange letters.\n");
     first_confidence(e, "what do berg and wells constantly exchange", "letters");
+    vz_engine_close(e);
+}
+
+/* "What did they urge them to show" asks for the object of its last verb,
+ * as an unlabelled what-question does: a plain phrase there is sure. */
+static void a_demand_is_the_object_of_its_verb(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("demanded", "Harbour dispute\n\nThe mayor urged both clubs to "
+                             "show patience during the long dispute over the harbour.\n");
+    assert_true(first_confidence(e, "what did the mayor urge the clubs to show", "patience") > 0.5);
+    vz_engine_close(e);
+}
+
+/* A who-question takes a title alone as its answer ("the Treasurer
+ * assumes the duties"): the person template made for it is no weak
+ * role word. */
+static void a_title_alone_answers_who(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("titled", "Club rules\n\nUnder the club charter, the Treasurer "
+                             "assumes the duties of the chair when the chair resigns.\n");
+    assert_true(first_confidence(e, "under the club charter who assumes the duties of the chair",
+                                 "Treasurer") > 0.5);
     vz_engine_close(e);
 }
 
@@ -570,11 +615,14 @@ int main(void)
         cmocka_unit_test(initials_name_the_question_own_entity),
         cmocka_unit_test(a_count_of_another_noun_is_no_answer),
         cmocka_unit_test(the_kind_stands_for_the_name),
+        cmocka_unit_test(the_kind_stands_for_the_name_with_its_modifiers),
         cmocka_unit_test(lists_join_across_a_pronoun),
         cmocka_unit_test(a_negation_stays_in_the_answer),
         cmocka_unit_test(a_name_after_the_question_word_answers),
         cmocka_unit_test(a_title_answers_only_a_role),
         cmocka_unit_test(the_object_of_the_verb_answers_what),
+        cmocka_unit_test(a_demand_is_the_object_of_its_verb),
+        cmocka_unit_test(a_title_alone_answers_who),
         cmocka_unit_test(a_kind_is_said_of_its_noun),
         cmocka_unit_test(a_phrase_is_one_term),
         cmocka_unit_test(the_agent_of_the_passive_answers_who),
