@@ -77,7 +77,7 @@ typedef struct {
     uint32_t sid;
     double passage;          /* its passage's BM25 score over the best one's */
     double own, near;        /* coverage alone; with the previous sentence */
-    uint64_t prev;           /* the previous sentence's key terms */
+    uint64_t prev;           /* the previous sentence's key terms (see score_sentences) */
     double score;
     struct reading *rd;      /* the sentence read, kept for its candidates */
 } ranked;
@@ -843,6 +843,52 @@ static int in_object_slot(const reading *rd, size_t i)
     return v->key >= 0 && !(v->flags & VZ_TOK_CAPITAL) && !rd->a->words[v->key].adverb;
 }
 
+/* Is word k a name the question names ("Venezuela", not "President")? */
+static int named_key(const reading *rd, size_t k)
+{
+    const word *w = &rd->w[k];
+    return w->key >= 0 && !w->synonym && !w->other_form && is_name(w->flags);
+}
+
+/* A closing quotation mark and white space alone between words k-1 and
+ * k? */
+static int quoted_next(const reading *rd, size_t k)
+{
+    int quote = 0;
+    for (size_t b = rd->w[k - 1].end; b < rd->w[k].start; b++) {
+        const char *t = rd->text.data + b;
+        if (strchr(" \t\r\n", *t))
+            continue;
+        if (*t == '"' || !strncmp(t, "\xe2\x80\x9d", 3)) {
+            b += *t == '"' ? 0 : 2;
+            quote = 1;
+            continue;
+        }
+        return 0;
+    }
+    return quote;
+}
+
+/* Do words [i, j) stand in apposition to a name the question names, as
+ * news describes a thing beside its name: quoted before it ("its 'ally and
+ * partner' Venezuela"), or after it, set off by a comma or "as" ("Maduro,
+ * a close ally of Moscow", "Russia as a global leader")? */
+static int in_apposition(const reading *rd, size_t i, size_t j)
+{
+    if (j < rd->n && named_key(rd, j) && quoted_next(rd, j))
+        return 1;
+    size_t k = i;
+    while (k > 0 && (rd->w[k - 1].flags & VZ_TOK_STOP) && joined(rd, k))
+        k--;
+    if (k == 0 || !named_key(rd, k - 1))
+        return 0;
+    const char *t = rd->text.data;
+    size_t n = rd->w[k].end - rd->w[k].start;
+    int comma = memchr(t + rd->w[k - 1].end, ',', rd->w[k].start - rd->w[k - 1].end) != NULL;
+    int as = k < i && n == 2 && !strncasecmp(t + rd->w[k].start, "as", 2);
+    return comma || (as && joined(rd, k));
+}
+
 /* How much of the question a sentence tells, for confidence: its own key
  * terms and the names of the sentence before it, which news names once
  * and then calls "he" or "the minister".  Other words do not carry over:
@@ -917,6 +963,10 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     /* "What did X VERB" asks for the verb's object; the labelled kinds
      * (how it was called, a role, a manner) have their own forms. */
     if (a->qt.type == VZ_TYPE_DESCRIPTION && !a->qt.label[0] && in_object_slot(rd, i))
+        weight *= OBJECT_BONUS;
+    /* "How did they describe X" asks for what news sets beside X. */
+    else if (a->qt.type == VZ_TYPE_DESCRIPTION && !strcmp(a->qt.label, "called") &&
+             in_apposition(rd, i, j))
         weight *= OBJECT_BONUS;
     if (x->hedged)
         weight *= HEDGED;
@@ -1256,9 +1306,27 @@ static void apply_definites(asking *a)
     }
 }
 
+/* Does a sentence open a quotation that it does not close?  Then the
+ * quotation runs on into the next sentence. */
+static int quote_runs_on(const reading *rd)
+{
+    static const char open[] = "\xe2\x80\x9c", close[] = "\xe2\x80\x9d";
+    size_t straight = 0, opened = 0, closed = 0;
+    for (size_t b = 0; b < rd->text.len; b++) {
+        const char *t = rd->text.data + b;
+        straight += *t == '"';
+        opened += b + 3 <= rd->text.len && !memcmp(t, open, 3);
+        closed += b + 3 <= rd->text.len && !memcmp(t, close, 3);
+    }
+    return straight % 2 || opened > closed;
+}
+
 /* A sentence's score: how much of the question it covers, its previous
  * sentence's terms at half weight (for "he" and "the minister"), times its
- * passage's retrieval score. */
+ * passage's retrieval score.  News gives a quotation of several sentences
+ * its speaker once, at its end ("...," Maduro said in his interview): a
+ * sentence whose quotation runs on takes the next sentence's terms as it
+ * takes the previous one's. */
 static void score_sentences(asking *a)
 {
     const vz_sentence_info *si = a->e->idx->sentences;
@@ -1269,6 +1337,9 @@ static void score_sentences(asking *a)
         const ranked *p = i ? &a->sents[i - 1] : NULL;
         if (p && p->sid + 1 == r->sid && si[p->sid].doc == si[r->sid].doc)
             r->prev = p->rd->covered;
+        const ranked *n = i + 1 < a->nsents ? &a->sents[i + 1] : NULL;
+        if (n && n->sid == r->sid + 1 && si[n->sid].doc == si[r->sid].doc && quote_runs_on(r->rd))
+            r->prev |= n->rd->covered;
         r->own = coverage_of(a, r->rd->covered);
         r->near = r->own + 0.5 * coverage_of(a, r->prev & ~r->rd->covered);
         r->score = sqrt(r->passage) * r->near * r->near;

@@ -274,6 +274,26 @@ static void the_object_of_the_verb_answers_what(void **state)
     vz_engine_close(e);
 }
 
+/* "How did they describe X" asks for what news sets beside X: a quoted
+ * epithet before it, a phrase after it and "as".  A quotation's speaker
+ * named at its end speaks for its first sentence too. */
+static void a_description_stands_beside_its_name(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("epithets", "Harbour talks\n\nThe port authority said the "
+                             "talks with Norway were a clear waste of time.  Berg told reporters "
+                             "that the town keeps in touch with its \"friend and partner\" "
+                             "Norway.\n");
+    first_confidence(e, "How did Berg describe Norway?", "friend and partner");
+    vz_engine_close(e);
+    e = engine_on("quoted", "Harbour talks\n\n\"Norway as a trusted neighbour has kept "
+                  "the sea lanes open. We thank the Norwegian people for their long "
+                  "friendship,\" Berg said in her speech on Monday.  Berg later praised the "
+                  "mutual respect between the two ports.\n");
+    first_confidence(e, "What did Berg call Norway in her speech?", "trusted neighbour");
+    vz_engine_close(e);
+}
+
 /* "What kind of contact" asks about contact: the sentence that names it
  * answers, not one that only names the other words. */
 static void a_kind_is_said_of_its_noun(void **state)
@@ -498,6 +518,7 @@ int main(void)
         cmocka_unit_test(a_title_answers_only_a_role),
         cmocka_unit_test(the_object_of_the_verb_answers_what),
         cmocka_unit_test(a_kind_is_said_of_its_noun),
+        cmocka_unit_test(a_description_stands_beside_its_name),
         cmocka_unit_test(a_phrase_is_one_term),
         cmocka_unit_test(a_count_counts_the_noun_after_other),
         cmocka_unit_test(an_article_without_the_asked_name_is_unsure),
