@@ -66,6 +66,7 @@ typedef struct {
     int weak;                /* a "weak" template matches its text */
     int focused;             /* named with the question's focus once */
     int named;               /* it opens with a capital: names, not kinds */
+    int own;                 /* a template made for the question's label found it */
     uint64_t covered;        /* key terms of every sentence it was found in */
     uint32_t doc;            /* the article of the sighting its quality is from */
     int unnamed;             /* that article lacks a name of the question (judged late) */
@@ -971,6 +972,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     if (x->hedged)
         weight *= HEDGED;
     c->focused |= focused;
+    c->own |= own;
     double nearest, closeness = proximity(rd, i, j, phrase, &nearest);
     double score = x->sent->score * closeness * fit * weight;
     if (phrase && j - i > SHORT_PHRASE)
@@ -1625,24 +1627,53 @@ static int unite_lists(asking *a)
     return VZ_OK;
 }
 
-/* "Which hospital", "what kind of contact": when some answers are named
- * with the focus, the others are less likely what was asked. */
+/* When some answers bear a mark of what was asked, the others are less
+ * likely what was asked. */
+static void prefer(asking *a, int (*marked)(const candidate *))
+{
+    int any = 0;
+    for (size_t i = 0; i < a->ncands && !any; i++)
+        any = marked(&a->cands[i]);
+    for (size_t i = 0; any && i < a->ncands; i++)
+        if (!marked(&a->cands[i]))
+            a->cands[i].score *= UNFOCUSED;
+}
+
+static int is_focused(const candidate *c)
+{
+    return c->focused;
+}
+
+static int is_own(const candidate *c)
+{
+    return c->own;
+}
+
+/* "Which hospital", "what kind of contact": the answers named with the
+ * focus. */
 static void prefer_focused(asking *a)
 {
     if (a->qt.type == VZ_TYPE_QUANTITY || a->qt.type == VZ_TYPE_COUNT)
         return;   /* "205 detained" answers "how many people were detained" */
-    int any = 0;
-    for (size_t i = 0; i < a->ncands && !any; i++)
-        any = a->cands[i].focused;
-    for (size_t i = 0; any && i < a->ncands; i++)
-        if (!a->cands[i].focused)
-            a->cands[i].score *= UNFOCUSED;
+    prefer(a, is_focused);
+}
+
+/* "What did they call for", "why did it close": a demand is what follows
+ * "called for" or "urged", a reason what follows "because" or "after",
+ * and a phrase of the sentence in no such form is not what was asked,
+ * when one in that form is found.  What a thing was called may be any
+ * phrase, quoted or not: its forms do not exhaust it. */
+static void prefer_own(asking *a)
+{
+    if (a->qt.type == VZ_TYPE_DESCRIPTION && a->qt.label[0] && strcmp(a->qt.label, "called"))
+        prefer(a, is_own);
 }
 
 static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
 {
     add_support(a);
     prefer_focused(a);
+    prefer_own(a);
     if (a->ncands > 1)
         qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
     int rc = a->ncands > 1 && a->qt.type == VZ_TYPE_LIST ? unite_lists(a) : VZ_OK;

@@ -294,6 +294,19 @@ static void a_description_stands_beside_its_name(void **state)
     vz_engine_close(e);
 }
 
+/* "What did they call for" asks for a demand: what follows "called
+ * for", not a phrase of a sentence that shares more of the question. */
+static void a_demand_takes_its_own_form(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("demands", "Flood news\n\nOn Monday the town council saw "
+                             "heavy rain flood the old harbour after the storm.  The council "
+                             "called for new walls along the river.\n");
+    first_confidence(e, "what did the town council call for after the harbour flood",
+                     "new walls");
+    vz_engine_close(e);
+}
+
 /* "What kind of contact" asks about contact: the sentence that names it
  * answers, not one that only names the other words. */
 static void a_kind_is_said_of_its_noun(void **state)
@@ -519,6 +532,7 @@ int main(void)
         cmocka_unit_test(the_object_of_the_verb_answers_what),
         cmocka_unit_test(a_kind_is_said_of_its_noun),
         cmocka_unit_test(a_description_stands_beside_its_name),
+        cmocka_unit_test(a_demand_takes_its_own_form),
         cmocka_unit_test(a_phrase_is_one_term),
         cmocka_unit_test(a_count_counts_the_noun_after_other),
         cmocka_unit_test(an_article_without_the_asked_name_is_unsure),
