@@ -460,6 +460,14 @@ static void a_hedged_sentence_makes_no_answer_sure(void **state)
                              "mayor to open the new bridge over the river.\n");
     assert_true(first_confidence(e, "when did the mayor open the new bridge", "Monday") < 0.1);
     vz_engine_close(e);
+    /* A modal's own verb is what was asked ("would pay for" answers "will
+     * spend on", money spent on a thing paying for it); a negated one is
+     * not. */
+    e = engine_on("negated", "Club news\n\nThe chairman said the money would pay for new "
+                  "floodlights.  \"The club is not going to spend the money on one player,\" "
+                  "he said.\n");
+    first_confidence(e, "what will the club spend the money on", "floodlights");
+    vz_engine_close(e);
 }
 
 /* "Who was among the dead" asks for members of a group, which news gives
