@@ -929,7 +929,8 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         if (i < j && names_an_entity(a->qt.type) && rd->w[j - 1].key >= 0 &&
             (rd->w[j - 1].flags & VZ_TOK_CAPITAL) && !rd->w[j - 1].other_form)
             return 0;
-        while (j > i && edge_word(&rd->w[j - 1]))
+        /* ... and alone it is an answer: "No" answers "was it ...". */
+        while (j > i && edge_word(&rd->w[j - 1]) && !(j - 1 == i && kept_word(a, rd, i)))
             j--;
         if (names_an_entity(a->qt.type) && spells_initials(rd, i, j))
             return 0;

@@ -307,6 +307,18 @@ static void a_demand_takes_its_own_form(void **state)
     vz_engine_close(e);
 }
 
+/* "Was he going to resign" asks for a yes or a no, which the reply's
+ * first word gives, a stop word that alone is the answer. */
+static void a_reply_answers_yes_or_no(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("replies", "Town hall\n\nAsked by reporters whether he was "
+                             "going to resign after the vote, Mayor Jane Smith said \"No. I "
+                             "will stay in office.\"\n");
+    first_confidence(e, "Was the mayor going to resign after the vote?", "No");
+    vz_engine_close(e);
+}
+
 /* "What kind of contact" asks about contact: the sentence that names it
  * answers, not one that only names the other words. */
 static void a_kind_is_said_of_its_noun(void **state)
@@ -541,6 +553,7 @@ int main(void)
         cmocka_unit_test(a_kind_is_said_of_its_noun),
         cmocka_unit_test(a_description_stands_beside_its_name),
         cmocka_unit_test(a_demand_takes_its_own_form),
+        cmocka_unit_test(a_reply_answers_yes_or_no),
         cmocka_unit_test(a_phrase_is_one_term),
         cmocka_unit_test(a_count_counts_the_noun_after_other),
         cmocka_unit_test(an_article_without_the_asked_name_is_unsure),
