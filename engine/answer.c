@@ -68,6 +68,7 @@ typedef struct {
     int weak;                /* a "weak" template matches its text */
     int focused;             /* named with the question's focus once */
     int named;               /* it opens with a capital: names, not kinds */
+    int own;                 /* a template made for the question's label found it */
     uint64_t covered;        /* key terms of every sentence it was found in */
     uint32_t doc;            /* the article of the sighting its quality is from */
     int unnamed;             /* that article lacks a name of the question (judged late) */
@@ -79,7 +80,7 @@ typedef struct {
     uint32_t sid;
     double passage;          /* its passage's BM25 score over the best one's */
     double own, near;        /* coverage alone; with the previous sentence */
-    uint64_t prev;           /* the previous sentence's key terms */
+    uint64_t prev;           /* the previous sentence's key terms (see score_sentences) */
     double score;
     struct reading *rd;      /* the sentence read, kept for its candidates */
 } ranked;
@@ -908,12 +909,38 @@ static int counts_other(const asking *a, const reading *rd, size_t i, size_t j)
     return !last->asked && !last->focus && !(last->flags & (VZ_TOK_STOP | VZ_TOK_NUMBER | VZ_TOK_CAPITAL));
 }
 
+/* Is word k one of words (lower case)? */
+static int word_is(const reading *rd, size_t k, const char *const *words, size_t n)
+{
+    size_t len = rd->w[k].end - rd->w[k].start;
+    for (size_t d = 0; d < n; d++)
+        if (len == strlen(words[d]) && !strncasecmp(rd->text.data + rd->w[k].start, words[d], len))
+            return 1;
+    return 0;
+}
+
+/* Is word k "the", "this" or "that"? */
+static int definite(const reading *rd, size_t k)
+{
+    static const char *const dets[] = {"the", "this", "that"};
+    return word_is(rd, k, dets, sizeof dets / sizeof *dets);
+}
+
+/* Is word k a determiner, so that the word after it is a noun ("her
+ * speech"), not a verb? */
+static int determiner(const reading *rd, size_t k)
+{
+    static const char *const dets[] = {"the", "a", "an", "this", "that", "these", "those",
+                                       "his", "her", "its", "their", "our", "my", "your"};
+    return word_is(rd, k, dets, sizeof dets / sizeof *dets);
+}
+
 /* Does the candidate at word i stand in the object slot of a question's
  * verb: right after a key term the sentence writes in lower case (a verb
  * or a common noun, not a name), with only stop words (determiners,
  * possessives) between ("exchange letters", "conveyed his solidarity")?
  * A key term the question writes in -ly modifies its verb and is not the
- * verb. */
+ * verb, nor is a word after a determiner ("in her speech on Monday"). */
 static int in_object_slot(const reading *rd, size_t i)
 {
     size_t k = i;
@@ -922,7 +949,8 @@ static int in_object_slot(const reading *rd, size_t i)
     if (k == 0 || !joined(rd, k))
         return 0;
     const word *v = &rd->w[k - 1];
-    return v->key >= 0 && !(v->flags & VZ_TOK_CAPITAL) && !rd->a->words[v->key].adverb;
+    int noun = k > 1 && joined(rd, k - 1) && determiner(rd, k - 2);
+    return v->key >= 0 && !(v->flags & VZ_TOK_CAPITAL) && !rd->a->words[v->key].adverb && !noun;
 }
 
 /* "What did X VERB" asks for the verb's object, and so do the labelled
@@ -940,6 +968,52 @@ static int asks_object(const asking *a)
         if (!strcmp(a->qt.label, objects[i]))
             return 1;
     return 0;
+}
+
+/* Is word k a name the question names ("Venezuela", not "President")? */
+static int named_key(const reading *rd, size_t k)
+{
+    const word *w = &rd->w[k];
+    return w->key >= 0 && !w->synonym && !w->other_form && is_name(w->flags);
+}
+
+/* A closing quotation mark and white space alone between words k-1 and
+ * k? */
+static int quoted_next(const reading *rd, size_t k)
+{
+    int quote = 0;
+    for (size_t b = rd->w[k - 1].end; b < rd->w[k].start; b++) {
+        const char *t = rd->text.data + b;
+        if (strchr(" \t\r\n", *t))
+            continue;
+        if (*t == '"' || !strncmp(t, "\xe2\x80\x9d", 3)) {
+            b += *t == '"' ? 0 : 2;
+            quote = 1;
+            continue;
+        }
+        return 0;
+    }
+    return quote;
+}
+
+/* Do words [i, j) stand in apposition to a name the question names, as
+ * news describes a thing beside its name: quoted before it ("its 'ally and
+ * partner' Venezuela"), or after it, set off by a comma or "as" ("Maduro,
+ * a close ally of Moscow", "Russia as a global leader")? */
+static int in_apposition(const reading *rd, size_t i, size_t j)
+{
+    if (j < rd->n && named_key(rd, j) && quoted_next(rd, j))
+        return 1;
+    size_t k = i;
+    while (k > 0 && (rd->w[k - 1].flags & VZ_TOK_STOP) && joined(rd, k))
+        k--;
+    if (k == 0 || !named_key(rd, k - 1))
+        return 0;
+    const char *t = rd->text.data;
+    size_t n = rd->w[k].end - rd->w[k].start;
+    int comma = memchr(t + rd->w[k - 1].end, ',', rd->w[k].start - rd->w[k - 1].end) != NULL;
+    int as = k < i && n == 2 && !strncasecmp(t + rd->w[k].start, "as", 2);
+    return comma || (as && joined(rd, k));
 }
 
 /* How much of the question a sentence tells, for confidence: its own key
@@ -981,7 +1055,8 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         if (i < j && names_an_entity(a->qt.type) && rd->w[j - 1].key >= 0 &&
             (rd->w[j - 1].flags & VZ_TOK_CAPITAL) && !rd->w[j - 1].other_form)
             return 0;
-        while (j > i && edge_word(&rd->w[j - 1]))
+        /* ... and alone it is an answer: "No" answers "was it ...". */
+        while (j > i && edge_word(&rd->w[j - 1]) && !(j - 1 == i && kept_word(a, rd, i)))
             j--;
         if (names_an_entity(a->qt.type) && spells_initials(rd, i, j))
             return 0;
@@ -1023,9 +1098,14 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         weight *= WEAK_WEIGHT;
     if (asks_object(a) && !own && in_object_slot(rd, i))
         weight *= OBJECT_BONUS;
+    /* "How did they describe X" asks for what news sets beside X. */
+    else if (a->qt.type == VZ_TYPE_DESCRIPTION && !strcmp(a->qt.label, "called") &&
+             in_apposition(rd, i, j))
+        weight *= OBJECT_BONUS;
     if (x->hedged)
         weight *= HEDGED;
     c->focused |= focused;
+    c->own |= own;
     double nearest, closeness = proximity(rd, i, j, phrase, &nearest);
     double score = x->sent->score * closeness * fit * weight;
     if (phrase && j - i > SHORT_PHRASE)
@@ -1291,17 +1371,6 @@ static void apply_aliases(asking *a)
     }
 }
 
-/* Is word k of a sentence "the", "this" or "that"? */
-static int definite(const reading *rd, size_t k)
-{
-    static const char *const dets[] = {"the", "this", "that"};
-    size_t n = rd->w[k].end - rd->w[k].start;
-    for (size_t d = 0; d < sizeof dets / sizeof *dets; d++)
-        if (n == strlen(dets[d]) && !strncasecmp(rd->text.data + rd->w[k].start, dets[d], n))
-            return 1;
-    return 0;
-}
-
 /* Does word k follow "the" with at most two lower-case modifiers between:
  * "the festival", "the new bridge", "the 118-metre bridge"? */
 static int after_definite(const reading *rd, size_t k)
@@ -1377,9 +1446,27 @@ static void apply_definites(asking *a)
     }
 }
 
+/* Does a sentence open a quotation that it does not close?  Then the
+ * quotation runs on into the next sentence. */
+static int quote_runs_on(const reading *rd)
+{
+    static const char open[] = "\xe2\x80\x9c", close[] = "\xe2\x80\x9d";
+    size_t straight = 0, opened = 0, closed = 0;
+    for (size_t b = 0; b < rd->text.len; b++) {
+        const char *t = rd->text.data + b;
+        straight += *t == '"';
+        opened += b + 3 <= rd->text.len && !memcmp(t, open, 3);
+        closed += b + 3 <= rd->text.len && !memcmp(t, close, 3);
+    }
+    return straight % 2 || opened > closed;
+}
+
 /* A sentence's score: how much of the question it covers, its previous
  * sentence's terms at half weight (for "he" and "the minister"), times its
- * passage's retrieval score. */
+ * passage's retrieval score.  News gives a quotation of several sentences
+ * its speaker once, at its end ("...," Maduro said in his interview): a
+ * sentence whose quotation runs on takes the next sentence's terms as it
+ * takes the previous one's. */
 static void score_sentences(asking *a)
 {
     const vz_sentence_info *si = a->e->idx->sentences;
@@ -1390,6 +1477,9 @@ static void score_sentences(asking *a)
         const ranked *p = i ? &a->sents[i - 1] : NULL;
         if (p && p->sid + 1 == r->sid && si[p->sid].doc == si[r->sid].doc)
             r->prev = p->rd->covered;
+        const ranked *n = i + 1 < a->nsents ? &a->sents[i + 1] : NULL;
+        if (n && n->sid == r->sid + 1 && si[n->sid].doc == si[r->sid].doc && quote_runs_on(r->rd))
+            r->prev |= n->rd->covered;
         r->own = coverage_of(a, r->rd->covered);
         r->near = r->own + 0.5 * coverage_of(a, r->prev & ~r->rd->covered);
         r->score = sqrt(r->passage) * r->near * r->near;
@@ -1675,24 +1765,53 @@ static int unite_lists(asking *a)
     return VZ_OK;
 }
 
-/* "Which hospital", "what kind of contact": when some answers are named
- * with the focus, the others are less likely what was asked. */
+/* When some answers bear a mark of what was asked, the others are less
+ * likely what was asked. */
+static void prefer(asking *a, int (*marked)(const candidate *))
+{
+    int any = 0;
+    for (size_t i = 0; i < a->ncands && !any; i++)
+        any = marked(&a->cands[i]);
+    for (size_t i = 0; any && i < a->ncands; i++)
+        if (!marked(&a->cands[i]))
+            a->cands[i].score *= UNFOCUSED;
+}
+
+static int is_focused(const candidate *c)
+{
+    return c->focused;
+}
+
+static int is_own(const candidate *c)
+{
+    return c->own;
+}
+
+/* "Which hospital", "what kind of contact": the answers named with the
+ * focus. */
 static void prefer_focused(asking *a)
 {
     if (a->qt.type == VZ_TYPE_QUANTITY || a->qt.type == VZ_TYPE_COUNT)
         return;   /* "205 detained" answers "how many people were detained" */
-    int any = 0;
-    for (size_t i = 0; i < a->ncands && !any; i++)
-        any = a->cands[i].focused;
-    for (size_t i = 0; any && i < a->ncands; i++)
-        if (!a->cands[i].focused)
-            a->cands[i].score *= UNFOCUSED;
+    prefer(a, is_focused);
+}
+
+/* "What did they call for", "why did it close": a demand is what follows
+ * "called for" or "urged", a reason what follows "because" or "after",
+ * and a phrase of the sentence in no such form is not what was asked,
+ * when one in that form is found.  What a thing was called may be any
+ * phrase, quoted or not: its forms do not exhaust it. */
+static void prefer_own(asking *a)
+{
+    if (a->qt.type == VZ_TYPE_DESCRIPTION && a->qt.label[0] && strcmp(a->qt.label, "called"))
+        prefer(a, is_own);
 }
 
 static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
 {
     add_support(a);
     prefer_focused(a);
+    prefer_own(a);
     if (a->ncands > 1)
         qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
     int rc = a->ncands > 1 && a->qt.type == VZ_TYPE_LIST ? unite_lists(a) : VZ_OK;

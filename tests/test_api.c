@@ -319,6 +319,51 @@ static void a_title_alone_answers_who(void **state)
     vz_engine_close(e);
 }
 
+/* "How did they describe X" asks for what news sets beside X: a quoted
+ * epithet before it, a phrase after it and "as".  A quotation's speaker
+ * named at its end speaks for its first sentence too. */
+static void a_description_stands_beside_its_name(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("epithets", "Harbour talks\n\nThe port authority said the "
+                             "talks with Norway were a clear waste of time.  Berg told reporters "
+                             "that the town keeps in touch with its \"friend and partner\" "
+                             "Norway.\n");
+    first_confidence(e, "How did Berg describe Norway?", "friend and partner");
+    vz_engine_close(e);
+    e = engine_on("quoted", "Harbour talks\n\n\"Norway as a trusted neighbour has kept "
+                  "the sea lanes open. We thank the Norwegian people for their long "
+                  "friendship,\" Berg said in her speech on Monday.  Berg later praised the "
+                  "mutual respect between the two ports.\n");
+    first_confidence(e, "What did Berg call Norway in her speech?", "trusted neighbour");
+    vz_engine_close(e);
+}
+
+/* "What did they call for" asks for a demand: what follows "called
+ * for", not a phrase of a sentence that shares more of the question. */
+static void a_demand_takes_its_own_form(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("demands", "Flood news\n\nOn Monday the town council saw "
+                             "heavy rain flood the old harbour after the storm.  The council "
+                             "called for new walls along the river.\n");
+    first_confidence(e, "what did the town council call for after the harbour flood",
+                     "new walls");
+    vz_engine_close(e);
+}
+
+/* "Was he going to resign" asks for a yes or a no, which the reply's
+ * first word gives, a stop word that alone is the answer. */
+static void a_reply_answers_yes_or_no(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("replies", "Town hall\n\nAsked by reporters whether he was "
+                             "going to resign after the vote, Mayor Jane Smith said \"No. I "
+                             "will stay in office.\"\n");
+    first_confidence(e, "Was the mayor going to resign after the vote?", "No");
+    vz_engine_close(e);
+}
+
 /* "What kind of contact" asks about contact: the sentence that names it
  * answers, not one that only names the other words. */
 static void a_kind_is_said_of_its_noun(void **state)
@@ -550,6 +595,14 @@ static void a_hedged_sentence_makes_no_answer_sure(void **state)
                              "mayor to open the new bridge over the river.\n");
     assert_true(first_confidence(e, "when did the mayor open the new bridge", "Monday") < 0.1);
     vz_engine_close(e);
+    /* A modal's own verb is what was asked ("would pay for" answers "will
+     * spend on", money spent on a thing paying for it); a negated one is
+     * not. */
+    e = engine_on("negated", "Club news\n\nThe chairman said the money would pay for new "
+                  "floodlights.  \"The club is not going to spend the money on one player,\" "
+                  "he said.\n");
+    first_confidence(e, "what will the club spend the money on", "floodlights");
+    vz_engine_close(e);
 }
 
 /* "Who was among the dead" asks for members of a group, which news gives
@@ -624,6 +677,9 @@ int main(void)
         cmocka_unit_test(a_demand_is_the_object_of_its_verb),
         cmocka_unit_test(a_title_alone_answers_who),
         cmocka_unit_test(a_kind_is_said_of_its_noun),
+        cmocka_unit_test(a_description_stands_beside_its_name),
+        cmocka_unit_test(a_demand_takes_its_own_form),
+        cmocka_unit_test(a_reply_answers_yes_or_no),
         cmocka_unit_test(a_phrase_is_one_term),
         cmocka_unit_test(the_agent_of_the_passive_answers_who),
         cmocka_unit_test(a_name_beside_a_given_noun_is_that_thing),

@@ -138,7 +138,8 @@ static void hedges_are_found(void **state)
     vz_extractor *x = load();
     const char *hedged[] = {"Venezuela asked the Security Council to hold an emergency meeting.",
                             "The club hopes to open the academy next year.",
-                            "The storm could cost the town millions."};
+                            "The storm could cost the town millions.",
+                            "We are not going to spend it on one player."};
     const char *plain[] = {"The council held an emergency meeting on Monday.",
                            "He was asked about the reaction to a possible invasion.",
                            "She said the plan was going to the council."};
