@@ -107,21 +107,28 @@ test: $(BIN) $(TESTS)
 	[ $$fail -eq 0 ]
 	@$(MAKE) --no-print-directory BUILD=$(BUILD) eval
 
-# The answering bar on both question sets.  Issue 4's bar is 0.9 for both
+# The answering bar on the question sets.  Issue 4's bar is 0.9 for both
 # metrics; until the engine reaches it these floors are the figures measured
 # now less a margin, so that no change makes answering worse unnoticed.
 # Every factoid answer has at most 8 words (short_answers) already.
-EVAL_FLOORS  ?= --fail-under supported=0.53 --fail-under abstention_recall=0.95 \
+# tests/corpus3 was written without running the engine and has been a
+# development set since; its floors are lower because it is still harder.
+EVAL_FLOORS  ?= --fail-under supported=0.75 --fail-under abstention_recall=0.95 \
                 --fail-under short_answers=1
-EVAL_FLOORS2 ?= --fail-under supported=0.40 --fail-under abstention_recall=0.95 \
+EVAL_FLOORS2 ?= --fail-under supported=0.75 --fail-under abstention_recall=0.95 \
                 --fail-under short_answers=1
+EVAL_FLOORS3 ?= --fail-under supported=0.50 --fail-under abstention_recall=0.75 \
+                --fail-under short_answers=1
+EVAL_SHOW = sed -n 's/^\(supported \|abstention_recall\|short_answers\)/$(1) &/p'
 eval: $(BIN)
-	@export XDG_CACHE_HOME=$(CURDIR)/$(BUILD)/test-cache; log=$(BUILD)/eval.log; \
-	$(TEST_RUNNER) $(BIN) eval corpus/questions.jsonl --corpus corpus $(EVAL_FLOORS) > $$log; st=$$?; \
-	sed -n 's/^\(supported \|abstention_recall\|short_answers\)/corpus  &/p' $$log; \
-	$(TEST_RUNNER) $(BIN) eval tests/corpus2/questions.jsonl --corpus tests/corpus2 $(EVAL_FLOORS2) > $$log; \
-	st2=$$?; sed -n 's/^\(supported \|abstention_recall\|short_answers\)/corpus2 &/p' $$log; \
-	[ $$st -eq 0 ] && [ $$st2 -eq 0 ]
+	@export XDG_CACHE_HOME=$(CURDIR)/$(BUILD)/test-cache; log=$(BUILD)/eval.log; st=0; \
+	$(TEST_RUNNER) $(BIN) eval corpus/questions.jsonl --corpus corpus $(EVAL_FLOORS) > $$log || st=1; \
+	$(call EVAL_SHOW,corpus ) $$log; \
+	$(TEST_RUNNER) $(BIN) eval tests/corpus2/questions.jsonl --corpus tests/corpus2 $(EVAL_FLOORS2) > $$log || st=1; \
+	$(call EVAL_SHOW,corpus2) $$log; \
+	$(TEST_RUNNER) $(BIN) eval tests/corpus3/questions.jsonl --corpus tests/corpus3 $(EVAL_FLOORS3) > $$log || st=1; \
+	$(call EVAL_SHOW,corpus3) $$log; \
+	[ $$st -eq 0 ]
 
 check:
 	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" test
