@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Choose the abstention threshold: answer both question sets without
+"""Choose the abstention threshold: answer the question sets without
 abstaining (vzask eval --no-abstain --details), then, for each threshold,
 the accuracy that would remain and the share of unanswerable questions
 that would be abstained.  Usage: python3 tests/threshold.py [VZASK]"""
@@ -7,7 +7,8 @@ import json, os, subprocess, sys, tempfile
 
 vzask = sys.argv[1] if len(sys.argv) > 1 else './vzask'
 sets = [('corpus', ['corpus/questions.jsonl']),
-        ('corpus2', ['tests/corpus2/questions.jsonl', '--corpus', 'tests/corpus2'])]
+        ('corpus2', ['tests/corpus2/questions.jsonl', '--corpus', 'tests/corpus2']),
+        ('corpus3', ['tests/corpus3/questions.jsonl', '--corpus', 'tests/corpus3'])]
 rows = {}
 with tempfile.TemporaryDirectory() as tmp:
     for name, args in sets:
