@@ -172,6 +172,33 @@ static double first_confidence(vz_engine *e, const char *q, const char *expect)
     return c;
 }
 
+/* Asked without abstaining, q's first answer is exactly expect. */
+static void assert_first_answer(vz_engine *e, const char *q, const char *expect)
+{
+    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
+    o.flags = VZ_ASK_NO_ABSTAIN;
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    assert_true(vz_result_answered(r));
+    assert_string_equal(vz_answer_text(vz_result_answer(r, 0)), expect);
+    vz_result_free(r);
+}
+
+/* --explain shows that the sentence of text (the only document, "doc")
+ * from `from` to its end covers all of q. */
+static void assert_covers_all(vz_engine *e, const char *q, const char *text, const char *from)
+{
+    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
+    o.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    char line[128];
+    size_t s = (size_t)(strstr(text, from) - text), n = strlen(text) - 1;
+    snprintf(line, sizeof line, "coverage 1.00 near 1.00 passage 1.00  doc [%zu, %zu)", s, n);
+    assert_non_null(strstr(vz_result_explain(r), line));
+    vz_result_free(r);
+}
+
 static void a_count_of_another_noun_is_no_answer(void **state)
 {
     (void)state;
@@ -232,16 +259,7 @@ static void the_kind_stands_for_the_name(void **state)
     const char *text = "Fair news\n\nVisitors praised the Millbrook Cheese Fair on Monday. "
                        "The annual fair is held in the square on Saturday.\n";
     vz_engine *e = engine_on("definites", text);
-    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
-    ao.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
-    const char *q = "when is the cheese fair held";
-    vz_result *r = NULL;
-    assert_int_equal(vz_ask(e, q, strlen(q), &ao, &r), VZ_OK);
-    char line[128];
-    size_t s = (size_t)(strstr(text, "The annual fair") - text), n = strlen(text) - 1;
-    snprintf(line, sizeof line, "coverage 1.00 near 1.00 passage 1.00  doc [%zu, %zu)", s, n);
-    assert_non_null(strstr(vz_result_explain(r), line));
-    vz_result_free(r);
+    assert_covers_all(e, "when is the cheese fair held", text, "The annual fair");
     vz_engine_close(e);
 }
 
@@ -253,16 +271,7 @@ static void the_kind_stands_for_the_name_with_its_modifiers(void **state)
     const char *text = "Bridge news\n\nCrowds crossed the new Millbrook Bridge on Monday. "
                        "The bridge was opened by the mayor in May.\n";
     vz_engine *e = engine_on("modifiers", text);
-    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
-    ao.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
-    const char *q = "when was the new bridge opened";
-    vz_result *r = NULL;
-    assert_int_equal(vz_ask(e, q, strlen(q), &ao, &r), VZ_OK);
-    char line[128];
-    size_t s = (size_t)(strstr(text, "The bridge") - text), n = strlen(text) - 1;
-    snprintf(line, sizeof line, "coverage 1.00 near 1.00 passage 1.00  doc [%zu, %zu)", s, n);
-    assert_non_null(strstr(vz_result_explain(r), line));
-    vz_result_free(r);
+    assert_covers_all(e, "when was the new bridge opened", text, "The bridge");
     vz_engine_close(e);
 }
 
@@ -428,17 +437,10 @@ static void a_name_after_the_question_word_answers(void **state)
                              "Rovers beat Dunmore Town to finish third in the league.\n\n"
                              "Baker was spotted two years ago by manager Jane Doe on a tour of "
                              "the north.\n");
-    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
-    ao.flags = VZ_ASK_NO_ABSTAIN;
     const char *questions[] = {"who manages harbour rovers", "who did harbour rovers beat"};
     const char *answers[] = {"Jane Doe", "Dunmore Town"};
-    for (size_t q = 0; q < 2; q++) {
-        vz_result *r = NULL;
-        assert_int_equal(vz_ask(e, questions[q], strlen(questions[q]), &ao, &r), VZ_OK);
-        assert_true(vz_result_answered(r));
-        assert_string_equal(vz_answer_text(vz_result_answer(r, 0)), answers[q]);
-        vz_result_free(r);
-    }
+    for (size_t q = 0; q < 2; q++)
+        assert_first_answer(e, questions[q], answers[q]);
     vz_engine_close(e);
 }
 
@@ -533,17 +535,10 @@ static void a_phrase_is_one_term(void **state)
                              "Mayor Sam Reid opened the Harbour Gala.\n\n"
                              "Sam Reid thanked the Harbour Gala volunteers.\n\n"
                              "Ben Ward is in charge of the Harbour Gala, which starts today.\n");
-    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
-    ao.flags = VZ_ASK_NO_ABSTAIN;
     const char *questions[] = {"who is in charge of the riverside fair", "who heads the harbour gala"};
     const char *answers[] = {"Anna Cole", "Ben Ward"};
-    for (size_t q = 0; q < 2; q++) {
-        vz_result *r = NULL;
-        assert_int_equal(vz_ask(e, questions[q], strlen(questions[q]), &ao, &r), VZ_OK);
-        assert_true(vz_result_answered(r));
-        assert_string_equal(vz_answer_text(vz_result_answer(r, 0)), answers[q]);
-        vz_result_free(r);
-    }
+    for (size_t q = 0; q < 2; q++)
+        assert_first_answer(e, questions[q], answers[q]);
     vz_engine_close(e);
 }
 
@@ -632,14 +627,7 @@ static void a_title_is_not_the_question_word(void **state)
     (void)state;
     vz_engine *e = engine_on("offices", "Succession\n\nUnder the charter, the Vice President "
                              "assumes the presidency when the post falls vacant.\n");
-    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
-    ao.flags = VZ_ASK_NO_ABSTAIN;
-    const char *q = "under the charter who takes over the presidency";
-    vz_result *r = NULL;
-    assert_int_equal(vz_ask(e, q, strlen(q), &ao, &r), VZ_OK);
-    assert_true(vz_result_answered(r));
-    assert_string_equal(vz_answer_text(vz_result_answer(r, 0)), "Vice President");
-    vz_result_free(r);
+    assert_first_answer(e, "under the charter who takes over the presidency", "Vice President");
     vz_engine_close(e);
 }
 
