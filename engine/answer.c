@@ -597,6 +597,7 @@ typedef struct {
     const reading *rd;
     const ranked *sent;
     int hedged;              /* the question's words are hedged here */
+    size_t dateline;         /* the byte its dateline ends at; 0: none */
 } cand_ctx;
 
 /* Content words strictly between word a and word b (a < b). */
@@ -1031,6 +1032,10 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
 {
     asking *a = x->a;
     const reading *rd = x->rd;
+    /* A dateline says where and when the report was filed, which only a
+     * question of its date asks (the date templates know its form). */
+    if (a->qt.type != VZ_TYPE_DATE && rd->w[i].start < x->dateline)
+        return 0;
     /* A count names what it counts ("205 detained" answers "how many were
      * detained"); other answers drop the question's words at their edges. */
     int counted = a->qt.type == VZ_TYPE_COUNT || a->qt.type == VZ_TYPE_QUANTITY;
@@ -1233,12 +1238,21 @@ static int on_question_hedge(size_t s, size_t e, const char *label, void *ctx)
     return 0;
 }
 
+static int on_dateline(size_t s, size_t e, const char *label, void *ctx)
+{
+    (void)s, (void)label;
+    ((cand_ctx *)ctx)->dateline = e;
+    return 0;
+}
+
 static int sentence_candidates(asking *a, const ranked *sent)
 {
     const reading *rd = sent->rd;
-    cand_ctx x = {a, rd, sent, 0};
-    int rc = a->hedged ? VZ_OK : vz_extract_hedges(a->e->qa->extractor, rd->text.data,
-                                                   rd->text.len, on_hedge, &x);
+    cand_ctx x = {a, rd, sent, 0, 0};
+    int rc = vz_extract_datelines(a->e->qa->extractor, rd->text.data, rd->text.len,
+                                  on_dateline, &x);
+    if (!rc && !a->hedged)
+        rc = vz_extract_hedges(a->e->qa->extractor, rd->text.data, rd->text.len, on_hedge, &x);
     if (!rc)
         rc = vz_extract(a->e->qa->extractor, a->qt.type, rd->text.data, rd->text.len,
                         on_template, &x);

@@ -14,6 +14,7 @@
 #define WEAK VZ_NTYPES        /* the kind of "weak" rules */
 #define HEDGE (VZ_NTYPES + 1) /* ... and of "hedge" rules */
 #define KEEP (VZ_NTYPES + 2)  /* ... and of "keep" rules */
+#define DATELINE (VZ_NTYPES + 3) /* ... and of "dateline" rules */
 
 struct vz_extractor {
     vz_ruleset rs;
@@ -22,12 +23,13 @@ struct vz_extractor {
 int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
                      const char *templates, size_t tlen)
 {
-    vz_directive dirs[VZ_NTYPES + 2];
+    vz_directive dirs[VZ_NTYPES + 3];
     for (int t = 1; t < VZ_NTYPES; t++)
         dirs[t - 1] = (vz_directive){vz_type_name(t), t};
     dirs[VZ_NTYPES - 1] = (vz_directive){"weak", WEAK};
     dirs[VZ_NTYPES] = (vz_directive){"hedge", HEDGE};
     dirs[VZ_NTYPES + 1] = (vz_directive){"keep", KEEP};
+    dirs[VZ_NTYPES + 2] = (vz_directive){"dateline", DATELINE};
     *out = NULL;
     /* One text, so the templates see the gazetteer's defines; line numbers
      * in messages count from the gazetteer's first line. */
@@ -42,7 +44,7 @@ int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
         rc = vz_fail(VZ_ENOMEM, "out of memory");
     if (!rc)
         rc = vz_ruleset_build(&x->rs, "gazetteer.rules + templates.rules", text.data, text.len,
-                              dirs, VZ_NTYPES + 2, 0);
+                              dirs, VZ_NTYPES + 3, 0);
     vz_buf_free(&text);
     if (rc) {
         free(x);
@@ -151,4 +153,10 @@ int vz_extract_hedges(const vz_extractor *x, const char *text, size_t len,
                       vz_candidate_fn fn, void *ctx)
 {
     return vz_extract(x, HEDGE, text, len, fn, ctx);
+}
+
+int vz_extract_datelines(const vz_extractor *x, const char *text, size_t len,
+                         vz_candidate_fn fn, void *ctx)
+{
+    return vz_extract(x, DATELINE, text, len, fn, ctx);
 }

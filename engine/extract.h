@@ -42,4 +42,10 @@ int vz_extract_kept(const vz_extractor *x, const char *text, size_t len, int *ke
 int vz_extract_hedges(const vz_extractor *x, const char *text, size_t len,
                       vz_candidate_fn fn, void *ctx);
 
+/* Every span of text[0, len) that a "dateline" rule of templates.rules
+ * matches: where and when a report was filed ("CASTELBRUNE, France,
+ * August 11"), not what it reports.  Returns as vz_extract does. */
+int vz_extract_datelines(const vz_extractor *x, const char *text, size_t len,
+                         vz_candidate_fn fn, void *ctx);
+
 #endif

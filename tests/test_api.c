@@ -425,6 +425,27 @@ static void initials_name_the_question_own_entity(void **state)
     vz_engine_close(e);
 }
 
+/* A dateline says where the report was filed: its country is no place
+ * of what the report tells. */
+static void a_dateline_names_no_answer(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("dateline", "Farm fire\n\nRIVERTON, Canada, May 4 - A fire "
+                             "started on Sunday at Olm Farm, officials said.\n");
+    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
+    ao.flags = VZ_ASK_NO_ABSTAIN;
+    ao.max_answers = 10;
+    const char *q = "where did the fire start";
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &ao, &r), VZ_OK);
+    assert_true(vz_result_answered(r));
+    assert_string_equal(vz_answer_text(vz_result_answer(r, 0)), "Olm Farm");
+    for (size_t i = 0; i < vz_result_answer_count(r); i++)
+        assert_string_not_equal(vz_answer_text(vz_result_answer(r, i)), "Canada");
+    vz_result_free(r);
+    vz_engine_close(e);
+}
+
 /* A name right after the question's own word is what that word says of
  * it: a role in apposition ("manager Jane Doe") or a verb's object ("beat
  * Dunmore Town"), even in a sentence that covers less of the question
@@ -660,6 +681,7 @@ int main(void)
         cmocka_unit_test(lists_join_across_a_pronoun),
         cmocka_unit_test(a_negation_stays_in_the_answer),
         cmocka_unit_test(a_name_after_the_question_word_answers),
+        cmocka_unit_test(a_dateline_names_no_answer),
         cmocka_unit_test(a_title_answers_only_a_role),
         cmocka_unit_test(the_object_of_the_verb_answers_what),
         cmocka_unit_test(a_demand_is_the_object_of_its_verb),

@@ -158,6 +158,30 @@ static void hedges_are_found(void **state)
     vz_extractor_free(x);
 }
 
+static void datelines_are_found(void **state)
+{
+    (void)state;
+    vz_extractor *x = load();
+    const char *dated[] = {"CASTELBRUNE, France, August 11 - A farm contractor was held.",
+                           "MOSCOW, February 7. /TASS/ Talks went on.",
+                           "PORT ELSMERE, March 9 (Reuters) - The trawler sank."};
+    const char *plain[] = {"US, Russia and China met on Monday.",
+                           "In Paris, France, the talks went on."};
+    for (size_t i = 0; i < sizeof dated / sizeof *dated; i++) {
+        int n = 0;
+        assert_int_equal(vz_extract_datelines(x, dated[i], strlen(dated[i]), count_hedge, &n), VZ_OK);
+        if (!n)
+            fail_msg("'%s' should open with a dateline", dated[i]);
+    }
+    for (size_t i = 0; i < sizeof plain / sizeof *plain; i++) {
+        int n = 0;
+        assert_int_equal(vz_extract_datelines(x, plain[i], strlen(plain[i]), count_hedge, &n), VZ_OK);
+        if (n)
+            fail_msg("'%s' should have no dateline", plain[i]);
+    }
+    vz_extractor_free(x);
+}
+
 static void bad_templates_are_clear_errors(void **state)
 {
     (void)state;
@@ -178,6 +202,7 @@ int main(void)
         cmocka_unit_test(weak_answers_are_recognised),
         cmocka_unit_test(negations_are_kept),
         cmocka_unit_test(hedges_are_found),
+        cmocka_unit_test(datelines_are_found),
         cmocka_unit_test(bad_templates_are_clear_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
