@@ -117,7 +117,7 @@ EVAL_FLOORS  ?= --fail-under supported=0.75 --fail-under abstention_recall=0.95 
                 --fail-under short_answers=1
 EVAL_FLOORS2 ?= --fail-under supported=0.75 --fail-under abstention_recall=0.95 \
                 --fail-under short_answers=1
-EVAL_FLOORS3 ?= --fail-under supported=0.50 --fail-under abstention_recall=0.75 \
+EVAL_FLOORS3 ?= --fail-under supported=0.50 --fail-under abstention_recall=0.95 \
                 --fail-under short_answers=1
 EVAL_SHOW = sed -n 's/^\(supported \|abstention_recall\|short_answers\)/$(1) &/p'
 eval: $(BIN)
