@@ -466,7 +466,7 @@ typedef struct reading {
 } reading;
 
 /* Are two spellings one word, one of them with a plural or possessive
- * ending?  "Venezuela's" is "Venezuela"; "President" is not "presidency",
+ * ending?  "Norway's" is "Norway"; "President" is not "presidency",
  * though the stemmer joins them: a title, not the question's word. */
 static int inflected(const char *s, size_t n, const char *q)
 {
@@ -971,7 +971,7 @@ static int asks_object(const asking *a)
     return 0;
 }
 
-/* Is word k a name the question names ("Venezuela", not "President")? */
+/* Is word k a name the question names ("Norway", not "President")? */
 static int named_key(const reading *rd, size_t k)
 {
     const word *w = &rd->w[k];
@@ -998,9 +998,9 @@ static int quoted_next(const reading *rd, size_t k)
 }
 
 /* Do words [i, j) stand in apposition to a name the question names, as
- * news describes a thing beside its name: quoted before it ("its 'ally and
- * partner' Venezuela"), or after it, set off by a comma or "as" ("Maduro,
- * a close ally of Moscow", "Russia as a global leader")? */
+ * news describes a thing beside its name: quoted before it ("its 'friend and
+ * partner' Norway"), or after it, set off by a comma or "as" ("Berg, a
+ * close ally of the mayor", "Norway as a trusted neighbour")? */
 static int in_apposition(const reading *rd, size_t i, size_t j)
 {
     if (j < rd->n && named_key(rd, j) && quoted_next(rd, j))
@@ -1478,7 +1478,7 @@ static int quote_runs_on(const reading *rd)
 /* A sentence's score: how much of the question it covers, its previous
  * sentence's terms at half weight (for "he" and "the minister"), times its
  * passage's retrieval score.  News gives a quotation of several sentences
- * its speaker once, at its end ("...," Maduro said in his interview): a
+ * its speaker once, at its end ("...," Berg said in her speech): a
  * sentence whose quotation runs on takes the next sentence's terms as it
  * takes the previous one's. */
 static void score_sentences(asking *a)
