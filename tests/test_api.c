@@ -652,6 +652,19 @@ static void a_title_is_not_the_question_word(void **state)
     vz_engine_close(e);
 }
 
+/* "How long is the bridge" asks for a length: a duration found nearer
+ * the question's words measures something else. */
+static void a_quantity_is_in_the_unit_asked(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("units", "Bridge news\n\nThe new Mill Bridge over the Avon "
+                             "opened to traffic on Monday, six weeks later than planned.\n\n"
+                             "Work on the new bridge over the Avon began in 2021.\n\n"
+                             "The 90-metre bridge carries two lanes.\n");
+    assert_first_answer(e, "how long is the new bridge over the avon", "90-metre");
+    vz_engine_close(e);
+}
+
 static void opening_errors(void **state)
 {
     (void)state;
@@ -701,6 +714,7 @@ int main(void)
         cmocka_unit_test(a_hedged_sentence_makes_no_answer_sure),
         cmocka_unit_test(a_list_of_kinds_takes_no_names),
         cmocka_unit_test(a_title_is_not_the_question_word),
+        cmocka_unit_test(a_quantity_is_in_the_unit_asked),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
