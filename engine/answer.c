@@ -68,6 +68,7 @@ typedef struct {
     int weak;                /* a "weak" template matches its text */
     int focused;             /* named with the question's focus once */
     int named;               /* it opens with a capital: names, not kinds */
+    int in_class;            /* a member of the class the question names */
     int own;                 /* a template made for the question's label found it */
     uint64_t covered;        /* key terms of every sentence it was found in */
     uint32_t doc;            /* the article of the sighting its quality is from */
@@ -112,6 +113,7 @@ typedef struct {
     } alias[MAX_ALIASES];
     size_t nalias;
     int hedged;              /* the question itself asks of a request or a plan */
+    const char *class_label; /* a cue word that names a class ("arab"); NULL: none */
     vz_buf explain;
     int explaining;
 } asking;
@@ -384,6 +386,15 @@ static int add_terms(vz_query *q, const char *stem, double weight)
     return rc;
 }
 
+/* "Which Arab country": a word of the cue may name a class whose members
+ * the data lists (a "class" rule of that label). */
+static void find_class(asking *a)
+{
+    for (size_t i = 0; i < a->ncue && !a->class_label; i++)
+        if (vz_extract_is_class(a->e->qa->extractor, a->cue[i]))
+            a->class_label = a->cue[i];
+}
+
 static int build_query(asking *a, vz_query *q)
 {
     memset(q, 0, sizeof *q);
@@ -392,6 +403,7 @@ static int build_query(asking *a, vz_query *q)
     if (!rc)
         rc = take_keys(a, &qt);
     qtokens_free(&qt);
+    find_class(a);
     a->nkeys = a->nwords;
     if (!rc)
         rc = add_synonyms(a);
@@ -730,6 +742,8 @@ static int find_or_add(asking *a, char *key, const char *text, size_t len, candi
     memset(c, 0, sizeof *c);
     c->key = key;
     int rc = vz_extract_weak(a->e->qa->extractor, text, len, &c->weak);
+    if (!rc && a->class_label)
+        rc = vz_extract_in_class(a->e->qa->extractor, a->class_label, text, len, &c->in_class);
     if (rc) {
         free(key);
         return rc;
@@ -1508,6 +1522,8 @@ static void explain_question(asking *a)
     if (a->qt.focus_end > a->qt.focus_start)
         vz_buf_printf(&a->explain, "focus \"%.*s\"\n", (int)(a->qt.focus_end - a->qt.focus_start),
                       a->q + a->qt.focus_start);
+    if (a->class_label)
+        vz_buf_printf(&a->explain, "class \"%s\"\n", a->class_label);
     for (size_t i = 0; i < a->nwords; i++)
         vz_buf_printf(&a->explain, "%s %s  idf %.2f\n", i < a->nkeys ? "term" : "synonym",
                       a->words[i].stem, a->words[i].idf);
@@ -1801,6 +1817,11 @@ static int is_own(const candidate *c)
     return c->own;
 }
 
+static int is_in_class(const candidate *c)
+{
+    return c->in_class;
+}
+
 /* "Which hospital", "what kind of contact": the answers named with the
  * focus. */
 static void prefer_focused(asking *a)
@@ -1830,6 +1851,9 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
     add_support(a);
     prefer_focused(a);
     prefer_own(a);
+    /* "Which Arab country": the answers of that class, when there are. */
+    if (a->class_label && a->qt.type != VZ_TYPE_LIST)
+        prefer(a, is_in_class);
     if (a->ncands > 1)
         qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
     int rc = a->ncands > 1 && a->qt.type == VZ_TYPE_LIST ? unite_lists(a) : VZ_OK;

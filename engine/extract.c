@@ -15,6 +15,7 @@
 #define HEDGE (VZ_NTYPES + 1) /* ... and of "hedge" rules */
 #define KEEP (VZ_NTYPES + 2)  /* ... and of "keep" rules */
 #define DATELINE (VZ_NTYPES + 3) /* ... and of "dateline" rules */
+#define CLASS (VZ_NTYPES + 4) /* ... and of "class" rules */
 
 struct vz_extractor {
     vz_ruleset rs;
@@ -23,13 +24,14 @@ struct vz_extractor {
 int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
                      const char *templates, size_t tlen)
 {
-    vz_directive dirs[VZ_NTYPES + 3];
+    vz_directive dirs[VZ_NTYPES + 4];
     for (int t = 1; t < VZ_NTYPES; t++)
         dirs[t - 1] = (vz_directive){vz_type_name(t), t};
     dirs[VZ_NTYPES - 1] = (vz_directive){"weak", WEAK};
     dirs[VZ_NTYPES] = (vz_directive){"hedge", HEDGE};
     dirs[VZ_NTYPES + 1] = (vz_directive){"keep", KEEP};
     dirs[VZ_NTYPES + 2] = (vz_directive){"dateline", DATELINE};
+    dirs[VZ_NTYPES + 3] = (vz_directive){"class", CLASS};
     *out = NULL;
     /* One text, so the templates see the gazetteer's defines; line numbers
      * in messages count from the gazetteer's first line. */
@@ -44,7 +46,7 @@ int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
         rc = vz_fail(VZ_ENOMEM, "out of memory");
     if (!rc)
         rc = vz_ruleset_build(&x->rs, "gazetteer.rules + templates.rules", text.data, text.len,
-                              dirs, VZ_NTYPES + 3, 0);
+                              dirs, VZ_NTYPES + 4, 0);
     vz_buf_free(&text);
     if (rc) {
         free(x);
@@ -114,9 +116,10 @@ int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
     return rc;
 }
 
-/* Does a rule of kind `kind` match all of text[0, len)? */
-static int matches_whole(const vz_extractor *x, int kind, const char *text, size_t len,
-                         int *whole)
+/* Does a rule of kind `kind` (and of label `label`, unless NULL) match
+ * all of text[0, len)? */
+static int matches_whole(const vz_extractor *x, int kind, const char *label, const char *text,
+                         size_t len, int *whole)
 {
     *whole = 0;
     pcre2_match_data *md = pcre2_match_data_create(8, NULL);
@@ -125,7 +128,7 @@ static int matches_whole(const vz_extractor *x, int kind, const char *text, size
     int rc = VZ_OK;
     for (size_t i = 0; rc == VZ_OK && !*whole && i < x->rs.n; i++) {
         const vz_rule *r = &x->rs.items[i];
-        if (r->kind != kind)
+        if (r->kind != kind || (label && strcmp(r->label, label)))
             continue;
         int m = pcre2_match(r->code, (PCRE2_SPTR)text, len, 0,
                             PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED | PCRE2_ENDANCHORED, md,
@@ -141,12 +144,12 @@ static int matches_whole(const vz_extractor *x, int kind, const char *text, size
 
 int vz_extract_weak(const vz_extractor *x, const char *text, size_t len, int *weak)
 {
-    return matches_whole(x, WEAK, text, len, weak);
+    return matches_whole(x, WEAK, NULL, text, len, weak);
 }
 
 int vz_extract_kept(const vz_extractor *x, const char *text, size_t len, int *kept)
 {
-    return matches_whole(x, KEEP, text, len, kept);
+    return matches_whole(x, KEEP, NULL, text, len, kept);
 }
 
 int vz_extract_hedges(const vz_extractor *x, const char *text, size_t len,
@@ -159,4 +162,18 @@ int vz_extract_datelines(const vz_extractor *x, const char *text, size_t len,
                          vz_candidate_fn fn, void *ctx)
 {
     return vz_extract(x, DATELINE, text, len, fn, ctx);
+}
+
+int vz_extract_is_class(const vz_extractor *x, const char *label)
+{
+    for (size_t i = 0; i < x->rs.n; i++)
+        if (x->rs.items[i].kind == CLASS && !strcmp(x->rs.items[i].label, label))
+            return 1;
+    return 0;
+}
+
+int vz_extract_in_class(const vz_extractor *x, const char *label, const char *text, size_t len,
+                        int *in)
+{
+    return matches_whole(x, CLASS, label, text, len, in);
 }

@@ -48,4 +48,13 @@ int vz_extract_hedges(const vz_extractor *x, const char *text, size_t len,
 int vz_extract_datelines(const vz_extractor *x, const char *text, size_t len,
                          vz_candidate_fn fn, void *ctx);
 
+/* Does a "class" rule of templates.rules (or the gazetteer) have the
+ * label `label` ("arab": the Arab countries)? */
+int vz_extract_is_class(const vz_extractor *x, const char *label);
+
+/* Is text[0, len), whole, a member of class `label` (a "class" rule of
+ * that label matches all of it)?  Returns as vz_extract_weak. */
+int vz_extract_in_class(const vz_extractor *x, const char *label, const char *text, size_t len,
+                        int *in);
+
 #endif

@@ -665,6 +665,18 @@ static void a_quantity_is_in_the_unit_asked(void **state)
     vz_engine_close(e);
 }
 
+/* "Which Nordic country" asks for a member of that class of countries,
+ * which the data lists: the others the sentence names are not asked. */
+static void a_class_word_restricts_the_answer(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("classes", "Aid news\n\nNorway, France and Germany sent aid to "
+                             "the port on Monday.\n");
+    assert_first_answer(e, "which country sent aid to the port", "Germany");
+    assert_first_answer(e, "which Nordic country sent aid to the port", "Norway");
+    vz_engine_close(e);
+}
+
 static void opening_errors(void **state)
 {
     (void)state;
@@ -715,6 +727,7 @@ int main(void)
         cmocka_unit_test(a_list_of_kinds_takes_no_names),
         cmocka_unit_test(a_title_is_not_the_question_word),
         cmocka_unit_test(a_quantity_is_in_the_unit_asked),
+        cmocka_unit_test(a_class_word_restricts_the_answer),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
