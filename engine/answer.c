@@ -950,6 +950,21 @@ static int determiner(const reading *rd, size_t k)
     return word_is(rd, k, dets, sizeof dets / sizeof *dets);
 }
 
+/* Does the name [i, ...) follow the preposition that opens the question,
+ * a determiner between or not: "at which organisation" is answered "at
+ * the United Nations". */
+static int after_question_preposition(const asking *a, const reading *rd, size_t i)
+{
+    size_t len = a->qt.prep_end - a->qt.prep_start, k = i;
+    if (!len || k == 0 || !joined(rd, k))
+        return 0;
+    if (determiner(rd, k - 1) && (--k == 0 || !joined(rd, k)))
+        return 0;
+    const word *p = &rd->w[k - 1];
+    return p->end - p->start == len &&
+           !strncasecmp(rd->text.data + p->start, a->q + a->qt.prep_start, len);
+}
+
 /* Does the candidate at word i stand in the object slot of a question's
  * verb: right after a key term the sentence writes in lower case (a verb
  * or a common noun, not a name), with only stop words (determiners,
@@ -1089,7 +1104,8 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
                 return 0;
             focused = 1;
             weight *= FOCUS_BONUS;
-        } else if (!focused && names_an_entity(a->qt.type) && agent_of_question_verb(rd, i)) {
+        } else if (!focused && names_an_entity(a->qt.type) &&
+                   (agent_of_question_verb(rd, i) || after_question_preposition(a, rd, i))) {
             focused = 1;
             weight *= FOCUS_BONUS;
         }

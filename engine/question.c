@@ -1,7 +1,8 @@
 /*
  * question.c - implements question.h: the first rule of data/question.rules
  * that matches a question gives its answer type, and the rule's named
- * groups "cue" and "focus" say which words ask and which are asked about.
+ * groups "cue" and "focus" say which words ask and which are asked about,
+ * and "prep" which preposition opens the question.
  */
 #include "question.h"
 #include "rules.h"
@@ -87,6 +88,7 @@ int vz_question_type(const vz_qrules *qr, const char *q, size_t len, vz_qtype *o
         memcpy(out->label, r->label, sizeof out->label);
         group_span(r, md, "cue", &out->cue_start, &out->cue_end);
         group_span(r, md, "focus", &out->focus_start, &out->focus_end);
+        group_span(r, md, "prep", &out->prep_start, &out->prep_end);
         break;
     }
     pcre2_match_data_free(md);

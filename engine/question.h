@@ -33,6 +33,7 @@ typedef struct {
     int type;                      /* vz_answer_type */
     size_t cue_start, cue_end;     /* bytes of the cue words in the question (empty: none) */
     size_t focus_start, focus_end; /* bytes of the focus words (empty: none) */
+    size_t prep_start, prep_end;   /* bytes of the opening preposition (empty: none) */
     unsigned rule_line;            /* the deciding rule's line, for --explain; 0: none */
     char label[24];                /* the rule's (?#label): the kind of answer wanted */
 } vz_qtype;

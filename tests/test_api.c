@@ -677,6 +677,19 @@ static void a_class_word_restricts_the_answer(void **state)
     vz_engine_close(e);
 }
 
+/* "At which organisation" is answered by the name after "at": the question's
+ * opening preposition is the one news writes before the answer. */
+static void the_question_preposition_precedes_the_answer(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("preps", "Talks news\n\nEnvoys of the Harbour Agency held talks "
+                             "with the Port Agency at the Trade Agency on Monday.\n");
+    assert_first_answer(e, "which organization did the envoys hold talks", "Harbour Agency");
+    assert_first_answer(e, "at which organization did the envoys hold talks", "Trade Agency");
+    assert_first_answer(e, "with which organization did the envoys hold talks", "Port Agency");
+    vz_engine_close(e);
+}
+
 static void opening_errors(void **state)
 {
     (void)state;
@@ -728,6 +741,7 @@ int main(void)
         cmocka_unit_test(a_title_is_not_the_question_word),
         cmocka_unit_test(a_quantity_is_in_the_unit_asked),
         cmocka_unit_test(a_class_word_restricts_the_answer),
+        cmocka_unit_test(the_question_preposition_precedes_the_answer),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
