@@ -172,6 +172,33 @@ static double first_confidence(vz_engine *e, const char *q, const char *expect)
     return c;
 }
 
+/* --explain ends with the features of the first answer, one key=value
+ * line that tools/fit_confidence.py reads from the JSON of ask --jsonl. */
+static void explain_shows_the_features_of_the_answer(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("featureline", "Harbour news\n\nThe council called for new "
+                             "walls along the river.\n");
+    const char *q = "what did the council call for";
+    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
+    o.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    assert_non_null(strstr(vz_result_explain(r), "\nfeatures told=1.0000 "));
+    assert_non_null(strstr(vz_result_explain(r), " own=1 "));
+    char *json = vz_result_json(r);
+    assert_non_null(strstr(json, "\"explain\":\"type description:demand"));
+    vz_free(json);
+    vz_result_free(r);
+    o.flags = VZ_ASK_NO_ABSTAIN;
+    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    json = vz_result_json(r);
+    assert_null(strstr(json, "\"explain\""));
+    vz_free(json);
+    vz_result_free(r);
+    vz_engine_close(e);
+}
+
 /* Asked without abstaining, q's first answer is exactly expect. */
 static void assert_first_answer(vz_engine *e, const char *q, const char *expect)
 {
@@ -701,6 +728,7 @@ int main(void)
         cmocka_unit_test(a_hedged_sentence_makes_no_answer_sure),
         cmocka_unit_test(a_list_of_kinds_takes_no_names),
         cmocka_unit_test(a_title_is_not_the_question_word),
+        cmocka_unit_test(explain_shows_the_features_of_the_answer),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
