@@ -134,6 +134,11 @@ char *vz_result_json(const vz_result *r)
     json_t *o = json_pack("{s:i, s:s, s:s, s:b, s:o}", "schema", 1, "question", r->question,
                           "type", vz_type_name(r->type), "answered", r->nanswers > 0,
                           "answers", answers);
+    /* Asked with --explain, the analysis goes along (tools/ read it). */
+    if (o && r->explain && json_object_set_new(o, "explain", json_string(r->explain))) {
+        json_decref(o);
+        return NULL;
+    }
     char *s = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
     json_decref(o);
     return s;

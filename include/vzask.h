@@ -125,7 +125,8 @@ VZ_EXTERN size_t vz_result_answer_count(const vz_result *r);
 /* Answer i (best first), or NULL when i is out of range.  Lives as long as r. */
 VZ_EXTERN const vz_answer *vz_result_answer(const vz_result *r, size_t i);
 /* The result as the JSON object of `vzask ask --json` (schema 1), malloc'd:
- * free it with vz_free.  NULL when out of memory. */
+ * free it with vz_free.  NULL when out of memory.  Asked with
+ * VZ_ASK_EXPLAIN, it holds the explanation as "explain". */
 VZ_EXTERN char *vz_result_json(const vz_result *r);
 /* With VZ_ASK_EXPLAIN: the question analysis, passages and candidate scores
  * as text; else NULL.  Lives as long as r. */

@@ -172,6 +172,59 @@ static double first_confidence(vz_engine *e, const char *q, const char *expect)
     return c;
 }
 
+/* --explain ends with the features of the first answer, one key=value
+ * line that tools/fit_confidence.py reads from the JSON of ask --jsonl. */
+static void explain_shows_the_features_of_the_answer(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("featureline", "Harbour news\n\nThe council called for new "
+                             "walls along the river.\n");
+    const char *q = "what did the council call for";
+    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
+    o.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    assert_non_null(strstr(vz_result_explain(r), "\nfeatures told=1.0000 "));
+    assert_non_null(strstr(vz_result_explain(r), " own=1 "));
+    char *json = vz_result_json(r);
+    assert_non_null(strstr(json, "\"explain\":\"type description:demand"));
+    vz_free(json);
+    vz_result_free(r);
+    o.flags = VZ_ASK_NO_ABSTAIN;
+    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    json = vz_result_json(r);
+    assert_null(strstr(json, "\"explain\""));
+    vz_free(json);
+    vz_result_free(r);
+    vz_engine_close(e);
+}
+
+/* An answer a template made for the question's label found has the form
+ * of what was asked: it is surer than its sentence's share of the
+ * question alone makes it ("flood" is not in the sentence). */
+static void an_answer_of_its_own_form_is_surer(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("ownsure", "Harbour news\n\nThe council called for new "
+                             "walls along the river.\n");
+    const char *q = "what did the council call for after the flood";
+    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
+    o.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    const char *f = strstr(vz_result_explain(r), "\nfeatures ");
+    double told = 0, near = 0, fit = 0, share = 0;
+    assert_non_null(f);
+    assert_int_equal(sscanf(f, "\nfeatures told=%lf near=%lf fit=%lf share=%lf", &told, &near,
+                            &fit, &share), 4);
+    assert_non_null(strstr(f, " own=1 "));
+    assert_true(told < 1);
+    double plain = told * near * fit * (0.5 + 0.5 * share);
+    assert_true(vz_answer_confidence(vz_result_answer(r, 0)) > 1.1 * plain);
+    vz_result_free(r);
+    vz_engine_close(e);
+}
+
 /* Asked without abstaining, q's first answer is exactly expect. */
 static void assert_first_answer(vz_engine *e, const char *q, const char *expect)
 {
@@ -742,6 +795,8 @@ int main(void)
         cmocka_unit_test(a_quantity_is_in_the_unit_asked),
         cmocka_unit_test(a_class_word_restricts_the_answer),
         cmocka_unit_test(the_question_preposition_precedes_the_answer),
+        cmocka_unit_test(explain_shows_the_features_of_the_answer),
+        cmocka_unit_test(an_answer_of_its_own_form_is_surer),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
