@@ -149,17 +149,11 @@ static void test_corpus_002_share_counter_newsletter(void **state)
     expect_file(*state, "corpus/002_6be69f8a55dac445.txt", furniture);
 }
 
-static void test_corpus_003_donation_trailer(void **state)
+static void test_corpus_003_donation_appeal(void **state)
 {
-    /* Everything from "A Message from The Moscow Times:" to the end. */
+    /* The appeal's heading, salutation and button go; its prose stays. */
     static const char *const furniture[] = {
-        "A Message from The Moscow Times:", "Dear readers,",
-        "We are facing unprecedented challenges. Russia's Prosecutor General's Office has designated The Moscow Times as an \"undesirable\" organization, criminalizing our work and putting our staff at risk of prosecution. This follows our earlier unjust labeling as a \"foreign agent.\"",
-        "These actions are direct attempts to silence independent journalism in Russia. The authorities claim our work \"discredits the decisions of the Russian leadership.\" We see things differently: we strive to provide accurate, unbiased reporting on Russia.",
-        "We, the journalists of The Moscow Times, refuse to be silenced. But to continue our work, we need your help.",
-        "Your support, no matter how small, makes a world of difference. If you can, please support us monthly starting from just $2. It's quick to set up, and every contribution makes a significant impact.",
-        "By supporting The Moscow Times, you're defending open, independent journalism in the face of repression. Thank you for standing with us.",
-        "Remind me later.", NULL};
+        "A Message from The Moscow Times:", "Dear readers,", "Remind me later.", NULL};
     expect_file(*state, "corpus/003_fd7623e7a45c78b3.txt", furniture);
 }
 
@@ -238,7 +232,7 @@ static void test_general_shapes(void **state)
     expect_lines(*state, text, sizeof text - 1, furniture);
 }
 
-static void test_trailer_generic(void **state)
+static void test_appeal_generic(void **state)
 {
     static const char text[] =
         "Kyiv said talks would resume.\n"
@@ -246,7 +240,7 @@ static void test_trailer_generic(void **state)
         "Dear readers,\n"
         "Please support us.\n";
     static const char *const furniture[] = {
-        "A Message from The Kyiv Independent:", "Dear readers,", "Please support us.", NULL};
+        "A Message from The Kyiv Independent:", "Dear readers,", NULL};
     expect_lines(*state, text, sizeof text - 1, furniture);
 }
 
@@ -427,11 +421,11 @@ int main(void)
         cmocka_unit_test(test_corpus_000_zerohedge),
         cmocka_unit_test(test_corpus_001_tass),
         cmocka_unit_test(test_corpus_002_share_counter_newsletter),
-        cmocka_unit_test(test_corpus_003_donation_trailer),
+        cmocka_unit_test(test_corpus_003_donation_appeal),
         cmocka_unit_test(test_corpus_004_reuters_caption),
         cmocka_unit_test(test_corpus_sentences_kept),
         cmocka_unit_test(test_general_shapes),
-        cmocka_unit_test(test_trailer_generic),
+        cmocka_unit_test(test_appeal_generic),
         cmocka_unit_test(test_squad_untouched),
         cmocka_unit_test(test_crlf),
         cmocka_unit_test(test_bom),
