@@ -1213,6 +1213,22 @@ static int add_phrases(cand_ctx *x)
     return VZ_OK;
 }
 
+/* "What kind of contact" asks for what qualifies the noun where news
+ * writes it: the lower-case word right before it ("constant contact",
+ * "in close contact"), found as a template made for the kind finds it. */
+static int add_modifiers(cand_ctx *x)
+{
+    const reading *rd = x->rd;
+    int rc = VZ_OK;
+    for (size_t k = 1; !rc && k < rd->n; k++) {
+        const word *m = &rd->w[k - 1];
+        if (rd->w[k].focus && joined(rd, k) && !m->asked &&
+            !(m->flags & (VZ_TOK_STOP | VZ_TOK_CAPITAL | VZ_TOK_NUMBER)))
+            rc = add_candidate(x, k - 1, k, 1.0, 0, 1);
+    }
+    return rc;
+}
+
 /* A hedge that holds one of the question's words: "asked the council to
  * hold a meeting" does not say the council held one.  When its own verb is
  * the question's ("whom did they ask"), it is what was asked about. */
@@ -1258,6 +1274,8 @@ static int sentence_candidates(asking *a, const ranked *sent)
                         on_template, &x);
     if (!rc && (a->qt.type == VZ_TYPE_DESCRIPTION || a->qt.type == VZ_TYPE_UNKNOWN))
         rc = add_phrases(&x);
+    if (!rc && a->qt.type == VZ_TYPE_DESCRIPTION && !strcmp(a->qt.label, "kind"))
+        rc = add_modifiers(&x);
     return rc;
 }
 

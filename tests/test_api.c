@@ -385,6 +385,17 @@ static void a_kind_is_said_of_its_noun(void **state)
     vz_engine_close(e);
 }
 
+/* The kind is the word that qualifies the noun, not the verb before it:
+ * "maintained regular contact" answers "regular". */
+static void the_kind_is_the_word_before_its_noun(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("kind-word", "Harbour talks\n\nThe mayor said she maintained "
+                             "regular contact with the port.\n");
+    assert_first_answer(e, "what kind of contact does the mayor have with the port", "regular");
+    vz_engine_close(e);
+}
+
 /* "four other bands" counts bands: the noun after the stop words. */
 static void a_count_counts_the_noun_after_other(void **state)
 {
@@ -687,6 +698,7 @@ int main(void)
         cmocka_unit_test(a_demand_is_the_object_of_its_verb),
         cmocka_unit_test(a_title_alone_answers_who),
         cmocka_unit_test(a_kind_is_said_of_its_noun),
+        cmocka_unit_test(the_kind_is_the_word_before_its_noun),
         cmocka_unit_test(a_description_stands_beside_its_name),
         cmocka_unit_test(a_demand_takes_its_own_form),
         cmocka_unit_test(a_reply_answers_yes_or_no),
