@@ -396,6 +396,19 @@ static void the_kind_is_the_word_before_its_noun(void **state)
     vz_engine_close(e);
 }
 
+/* The object of "what did X transfer" is a noun with its "of"
+ * complement, not the noun alone. */
+static void an_object_keeps_its_of_complement(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("of-object", "Harbour news\n\nIn May the council sold the old "
+                             "mill and later transferred control of some of the harbour's "
+                             "land in the east to the rowing club.\n");
+    assert_first_answer(e, "what did the council transfer to the rowing club",
+                        "control of some of the harbour's land");
+    vz_engine_close(e);
+}
+
 /* "four other bands" counts bands: the noun after the stop words. */
 static void a_count_counts_the_noun_after_other(void **state)
 {
@@ -699,6 +712,7 @@ int main(void)
         cmocka_unit_test(a_title_alone_answers_who),
         cmocka_unit_test(a_kind_is_said_of_its_noun),
         cmocka_unit_test(the_kind_is_the_word_before_its_noun),
+        cmocka_unit_test(an_object_keeps_its_of_complement),
         cmocka_unit_test(a_description_stands_beside_its_name),
         cmocka_unit_test(a_demand_takes_its_own_form),
         cmocka_unit_test(a_reply_answers_yes_or_no),
