@@ -643,6 +643,12 @@ static void a_hedged_sentence_makes_no_answer_sure(void **state)
                   "he said.\n");
     first_confidence(e, "what will the club spend the money on", "floodlights");
     vz_engine_close(e);
+    /* A worry is of what could happen: "could" answers "why are they
+     * worried" as surely as "did" answers what happened. */
+    e = engine_on("worried", "Orchard news\n\nThe growers said a late frost could ruin the "
+                  "apple crop this year.\n");
+    assert_true(first_confidence(e, "why are the growers worried about the apple crop", "") > 0.1);
+    vz_engine_close(e);
 }
 
 /* "Who was among the dead" asks for members of a group, which news gives
