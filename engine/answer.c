@@ -950,6 +950,12 @@ static int word_is(const reading *rd, size_t k, const char *const *words, size_t
     return 0;
 }
 
+static int is_of(const reading *rd, size_t k)
+{
+    static const char *const of[] = {"of"};
+    return word_is(rd, k, of, 1);
+}
+
 /* Is word k "the", "this" or "that"? */
 static int definite(const reading *rd, size_t k)
 {
@@ -987,8 +993,12 @@ static int after_question_preposition(const asking *a, const reading *rd, size_t
  * possessives) between ("exchange letters", "conveyed his solidarity")?
  * A key term the question writes in -ly modifies its verb and is not the
  * verb, nor is a word after a determiner ("in her speech on Monday"). */
-static int in_object_slot(const reading *rd, size_t i)
+static int in_object_slot(const reading *rd, size_t i, size_t j)
 {
+    /* A noun before "of" heads the object, it is not all of it: "control
+     * of the assets" is what was transferred, not "control". */
+    if (j < rd->n && joined(rd, j) && is_of(rd, j))
+        return 0;
     size_t k = i;
     while (k > 0 && joined(rd, k) && (rd->w[k - 1].flags & VZ_TOK_STOP))
         k--;
@@ -1071,6 +1081,19 @@ static double told(const asking *a, const ranked *s)
     return s->own + coverage_of(a, s->prev & a->names & ~s->rd->covered);
 }
 
+/* The words of [i, j) that make a phrase long: an "of" and the stop words
+ * after it only join a noun to its complement ("control of some of the
+ * assets"). */
+static size_t phrase_length(const reading *rd, size_t i, size_t j)
+{
+    size_t n = j - i;
+    for (size_t k = i; k < j; k++)
+        if (is_of(rd, k))
+            for (n--; k + 1 < j && (rd->w[k + 1].flags & VZ_TOK_STOP) && !is_of(rd, k + 1); k++)
+                n--;
+    return n;
+}
+
 /* Add words [i, j) of the sentence as a candidate with a template weight;
  * own: a template made for the question's label found it. */
 static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phrase, int own)
@@ -1147,7 +1170,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
      * Foreign Minister" answers "what is his position", "peacefully" "how". */
     if (c->weak && !own)
         weight *= WEAK_WEIGHT;
-    if (asks_object(a) && !own && in_object_slot(rd, i))
+    if (asks_object(a) && !own && in_object_slot(rd, i, j))
         weight *= OBJECT_BONUS;
     /* "How did they describe X" asks for what news sets beside X. */
     else if (a->qt.type == VZ_TYPE_DESCRIPTION && !strcmp(a->qt.label, "called") &&
@@ -1159,8 +1182,9 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     c->own |= own;
     double nearest, closeness = proximity(rd, i, j, phrase, &nearest);
     double score = x->sent->score * closeness * fit * weight;
-    if (phrase && j - i > SHORT_PHRASE)
-        score /= 1.0 + 0.2 * (double)(j - i - SHORT_PHRASE);
+    size_t length = phrase_length(rd, i, j);
+    if (phrase && length > SHORT_PHRASE)
+        score /= 1.0 + 0.2 * (double)(length - SHORT_PHRASE);
     c->score += score;
     if (score > c->best || !c->text) {   /* its text is its best sighting's */
         c->best = score;
@@ -1230,6 +1254,30 @@ static int on_template(size_t s, size_t e, const char *label, void *ctx)
     return add_candidate(x, i, j, label_fit(x->a, label), 0, made_for(x->a, label));
 }
 
+/* A noun and its "of" complement are one noun phrase: "control of some
+ * of the assets".  The end of the phrase that word m, an "of" before
+ * word j, opens (m: none). */
+static size_t of_phrase_end(const reading *rd, size_t m, size_t j)
+{
+    size_t end = m;
+    while (end < j && is_of(rd, end)) {
+        size_t k = end + 1;
+        while (k < j && (rd->w[k].flags & VZ_TOK_STOP) && !is_of(rd, k))
+            k++;
+        if (k < j && is_of(rd, k)) {
+            end = k;   /* "some of": the quantity's own "of" */
+            continue;
+        }
+        size_t n = k;
+        while (n < j && !(rd->w[n].flags & VZ_TOK_STOP))
+            n++;
+        if (n == k)
+            break;
+        end = n;
+    }
+    return end;
+}
+
 /* What a sentence says beyond the question: each run of words between
  * punctuation and the question's own words is a candidate phrase; a run
  * too long for an answer gives its stop-word-free pieces instead. */
@@ -1260,6 +1308,9 @@ static int add_phrases(cand_ctx *x)
                 m++;
             if (m > k && (k > i || m < j))
                 rc = add_candidate(x, k, m, weight, 1, 0);
+            size_t o = of_phrase_end(rd, m, j);
+            if (!rc && m > k && o > m && (k > i || o < j))
+                rc = add_candidate(x, k, o, weight, 1, 0);
             k = m;
         }
         if (rc)
@@ -1267,6 +1318,22 @@ static int add_phrases(cand_ctx *x)
         i = j;
     }
     return VZ_OK;
+}
+
+/* "What kind of contact" asks for what qualifies the noun where news
+ * writes it: the lower-case word right before it ("constant contact",
+ * "in close contact"), found as a template made for the kind finds it. */
+static int add_modifiers(cand_ctx *x)
+{
+    const reading *rd = x->rd;
+    int rc = VZ_OK;
+    for (size_t k = 1; !rc && k < rd->n; k++) {
+        const word *m = &rd->w[k - 1];
+        if (rd->w[k].focus && joined(rd, k) && !m->asked &&
+            !(m->flags & (VZ_TOK_STOP | VZ_TOK_CAPITAL | VZ_TOK_NUMBER)))
+            rc = add_candidate(x, k - 1, k, 1.0, 0, 1);
+    }
+    return rc;
 }
 
 /* A hedge that holds one of the question's words: "asked the council to
@@ -1314,6 +1381,8 @@ static int sentence_candidates(asking *a, const ranked *sent)
                         on_template, &x);
     if (!rc && (a->qt.type == VZ_TYPE_DESCRIPTION || a->qt.type == VZ_TYPE_UNKNOWN))
         rc = add_phrases(&x);
+    if (!rc && a->qt.type == VZ_TYPE_DESCRIPTION && !strcmp(a->qt.label, "kind"))
+        rc = add_modifiers(&x);
     return rc;
 }
 

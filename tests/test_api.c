@@ -438,6 +438,30 @@ static void a_kind_is_said_of_its_noun(void **state)
     vz_engine_close(e);
 }
 
+/* The kind is the word that qualifies the noun, not the verb before it:
+ * "maintained regular contact" answers "regular". */
+static void the_kind_is_the_word_before_its_noun(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("kind-word", "Harbour talks\n\nThe mayor said she maintained "
+                             "regular contact with the port.\n");
+    assert_first_answer(e, "what kind of contact does the mayor have with the port", "regular");
+    vz_engine_close(e);
+}
+
+/* The object of "what did X transfer" is a noun with its "of"
+ * complement, not the noun alone. */
+static void an_object_keeps_its_of_complement(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("of-object", "Harbour news\n\nIn May the council sold the old "
+                             "mill and later transferred control of some of the harbour's "
+                             "land in the east to the rowing club.\n");
+    assert_first_answer(e, "what did the council transfer to the rowing club",
+                        "control of some of the harbour's land");
+    vz_engine_close(e);
+}
+
 /* "four other bands" counts bands: the noun after the stop words. */
 static void a_count_counts_the_noun_after_other(void **state)
 {
@@ -672,6 +696,12 @@ static void a_hedged_sentence_makes_no_answer_sure(void **state)
                   "he said.\n");
     first_confidence(e, "what will the club spend the money on", "floodlights");
     vz_engine_close(e);
+    /* A worry is of what could happen: "could" answers "why are they
+     * worried" as surely as "did" answers what happened. */
+    e = engine_on("worried", "Orchard news\n\nThe growers said a late frost could ruin the "
+                  "apple crop this year.\n");
+    assert_true(first_confidence(e, "why are the growers worried about the apple crop", "") > 0.1);
+    vz_engine_close(e);
 }
 
 /* "Who was among the dead" asks for members of a group, which news gives
@@ -778,6 +808,8 @@ int main(void)
         cmocka_unit_test(a_demand_is_the_object_of_its_verb),
         cmocka_unit_test(a_title_alone_answers_who),
         cmocka_unit_test(a_kind_is_said_of_its_noun),
+        cmocka_unit_test(the_kind_is_the_word_before_its_noun),
+        cmocka_unit_test(an_object_keeps_its_of_complement),
         cmocka_unit_test(a_description_stands_beside_its_name),
         cmocka_unit_test(a_demand_takes_its_own_form),
         cmocka_unit_test(a_reply_answers_yes_or_no),
