@@ -46,6 +46,8 @@
 #define OBJECT_BONUS 1.5     /* a description in the object slot of the question's verb */
 #define HEDGED 0.4           /* a sentence that only asks, plans or fears what was asked */
 #define UNNAMED 0.5          /* an answer whose article never names a name the question names */
+#define HOP_COVERAGE 0.8     /* a sentence that tells this much of the question may name its subject */
+#define MAX_HOPS 4           /* words of such names searched for again */
 
 typedef struct {
     char *stem;
@@ -112,8 +114,15 @@ typedef struct {
         int key;             /* the key term whose name it ends */
     } alias[MAX_ALIASES];
     size_t nalias;
+    struct hop {
+        char stem[ALIAS_STEM];
+        int key;             /* the role word the name follows ("firefighter") */
+        uint64_t covered;    /* what the naming sentence tells of the question */
+    } hop[MAX_HOPS];
+    size_t nhop;
     int hedged;              /* the question itself asks of a request or a plan */
     const char *class_label; /* a cue word that names a class ("arab"); NULL: none */
+    double hop_passage;      /* the best passage score of a sentence that gave a hop */
     vz_buf explain;
     int explaining;
 } asking;
@@ -1490,6 +1499,116 @@ static void apply_definites(asking *a)
     }
 }
 
+/* News names the holder of a role once beside the role ("the death of
+ * volunteer firefighter Mathieu Carrère") and tells the rest by the name
+ * alone ("Carrère, 27, a carpenter"), in sentences that hold none of the
+ * question's words.  A question about the holder of a role ("how old was
+ * the volunteer firefighter who was killed") is then about that name.  A
+ * question that asks for a person asks for the name itself, unless the
+ * role is a noun it takes as known ("who owned the trawler": the trawler
+ * Mary Rose is not its owner, and what is told of it may name him). */
+static int may_hop(const asking *a, int key)
+{
+    return (a->qt.type != VZ_TYPE_PERSON && a->qt.type != VZ_TYPE_LIST) || a->words[key].given;
+}
+
+static void add_hop(asking *a, const char *stem, int key, uint64_t covered, double passage)
+{
+    for (size_t i = 0; i < a->nhop; i++)
+        if (!strcmp(a->hop[i].stem, stem))
+            return;
+    if (a->nhop == MAX_HOPS)
+        return;
+    struct hop *h = &a->hop[a->nhop++];
+    memcpy(h->stem, stem, ALIAS_STEM);
+    h->key = key;
+    h->covered = covered;
+    a->hop_passage = fmax(a->hop_passage, passage);
+}
+
+/* The names right after a role word of the question, written in lower
+ * case, in the sentences that tell most of the question. */
+static void find_hops(asking *a)
+{
+    for (size_t i = 0; i < a->nsents; i++) {
+        const ranked *s = &a->sents[i];
+        const reading *rd = s->rd;
+        if (s->own < HOP_COVERAGE)
+            continue;
+        for (size_t k = 1; k < rd->n; k++) {
+            /* A number before a name is no role: "Rossiya-24 TV". */
+            if (!name_word(rd, k) || rd->w[k].key >= 0 || !follows_question_word(rd, k, k + 1) ||
+                (rd->w[k - 1].flags & VZ_TOK_NUMBER) || !may_hop(a, rd->w[k - 1].key))
+                continue;
+            /* A name with a word of the question in it is the question's
+             * own thing, the word before it a modifier: "the new Haven
+             * Bridge". */
+            size_t end = k;
+            while (end < rd->n && name_word(rd, end) && rd->w[end].key < 0 &&
+                   (end == k || joined(rd, end)))
+                end++;
+            if (end < rd->n && name_word(rd, end) && joined(rd, end))
+                continue;
+            for (size_t m = k; m < end; m++)
+                if (rd->w[m].stem[0])
+                    add_hop(a, rd->w[m].stem, rd->w[k - 1].key, rd->covered, s->passage);
+        }
+    }
+}
+
+static int passage_read(const asking *a, const vz_passage_info *p)
+{
+    for (size_t i = 0; i < a->nsents; i++)
+        if (a->sents[i].sid >= p->first_sentence && a->sents[i].sid <= p->last_sentence)
+            return 1;
+    return 0;
+}
+
+/* A second search, for the names alone: its passages count as much as the
+ * passage that named them, relative to its own best. */
+static int read_hops(asking *a, const unsigned char *mask)
+{
+    vz_query q = {0};
+    vz_hit hits[PASSAGES];
+    size_t n = 0;
+    int rc = VZ_OK;
+    for (size_t i = 0; !rc && i < a->nhop; i++)
+        rc = vz_query_add(&q, a->hop[i].stem, strlen(a->hop[i].stem), 1.0);
+    if (!rc) {
+        vz_query_merge(&q);
+        rc = vz_search(a->r, &q, mask, PASSAGES, hits, &n);
+    }
+    vz_query_free(&q);
+    for (size_t i = 0; !rc && i < n; i++) {
+        const vz_passage_info *p = &a->e->idx->passages[hits[i].passage];
+        if (passage_read(a, p))
+            continue;
+        rc = rank_passage(a, p, a->hop_passage * hits[i].score / hits[0].score);
+        if (a->explaining)
+            vz_buf_printf(&a->explain, "hop passage %zu  %.3f  %s [%u, %u)\n", i + 1,
+                          hits[i].score, a->e->idx->docs[p->doc].name, p->start, p->end);
+    }
+    return rc;
+}
+
+/* A name searched for stands, wherever it is found, for its role word
+ * and for what its first sentence told of the question. */
+static void apply_hops(asking *a)
+{
+    for (size_t i = 0; a->nhop && i < a->nsents; i++) {
+        reading *rd = a->sents[i].rd;
+        for (size_t k = 0; k < rd->n; k++) {
+            word *w = &rd->w[k];
+            for (size_t j = 0; w->key < 0 && w->stem[0] && j < a->nhop; j++)
+                if (!strcmp(a->hop[j].stem, w->stem)) {
+                    w->key = a->hop[j].key;
+                    w->asked = 1;
+                    rd->covered |= a->hop[j].covered;
+                }
+        }
+    }
+}
+
 /* Does a sentence open a quotation that it does not close?  Then the
  * quotation runs on into the next sentence. */
 static int quote_runs_on(const reading *rd)
@@ -1545,6 +1664,16 @@ static void explain_question(asking *a)
                       a->words[i].stem, a->words[i].idf);
 }
 
+/* Names, aliases and definites of the sentences read, then their scores. */
+static void prepare_sentences(asking *a)
+{
+    find_names(a);
+    find_aliases(a);
+    apply_aliases(a);
+    apply_definites(a);
+    score_sentences(a);
+}
+
 static int gather(asking *a, const unsigned char *mask)
 {
     vz_query q;
@@ -1567,11 +1696,18 @@ static int gather(asking *a, const unsigned char *mask)
     }
     if (rc || !a->nsents)
         return rc;
-    find_names(a);
-    find_aliases(a);
-    apply_aliases(a);
-    apply_definites(a);
-    score_sentences(a);
+    prepare_sentences(a);
+    find_hops(a);
+    if (a->nhop) {
+        if ((rc = read_hops(a, mask)) != VZ_OK)
+            return rc;
+        prepare_sentences(a);
+        apply_hops(a);
+        score_sentences(a);
+    }
+    for (size_t i = 0; a->explaining && i < a->nhop; i++)
+        vz_buf_printf(&a->explain, "hop %s  for %s\n", a->hop[i].stem,
+                      a->words[a->hop[i].key].stem);
     for (size_t i = 0; a->explaining && i < a->nalias; i++)
         vz_buf_printf(&a->explain, "alias %s  for %s\n", a->alias[i].stem,
                       a->words[a->alias[i].key].stem);
