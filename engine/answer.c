@@ -46,6 +46,7 @@
 #define OBJECT_BONUS 1.5     /* a description in the object slot of the question's verb */
 #define HEDGED 0.4           /* a sentence that only asks, plans or fears what was asked */
 #define UNNAMED 0.5          /* an answer whose article never names a name the question names */
+#define MAX_APART 4          /* spans set apart ("excluding Mexico") kept per sentence */
 #define HOP_COVERAGE 0.8     /* a sentence that tells this much of the question may name its subject */
 #define MAX_HOPS 4           /* words of such names searched for again */
 
@@ -72,6 +73,7 @@ typedef struct {
     int named;               /* it opens with a capital: names, not kinds */
     int in_class;            /* a member of the class the question names */
     int own;                 /* a template made for the question's label found it */
+    int set_apart;           /* set apart from the rest, as a negated question asks */
     uint64_t covered;        /* key terms of every sentence it was found in */
     uint32_t doc;            /* the article of the sighting its quality is from */
     int unnamed;             /* that article lacks a name of the question (judged late) */
@@ -121,6 +123,7 @@ typedef struct {
     } hop[MAX_HOPS];
     size_t nhop;
     int hedged;              /* the question itself asks of a request or a plan */
+    int negated;             /* the question asks of what was not done */
     const char *class_label; /* a cue word that names a class ("arab"); NULL: none */
     double hop_passage;      /* the best passage score of a sentence that gave a hop */
     vz_buf explain;
@@ -619,6 +622,10 @@ typedef struct {
     const ranked *sent;
     int hedged;              /* the question's words are hedged here */
     size_t dateline;         /* the byte its dateline ends at; 0: none */
+    struct {
+        size_t start, end;
+    } apart[MAX_APART];      /* what the sentence sets apart from the rest */
+    size_t napart;
 } cand_ctx;
 
 /* Content words strictly between word a and word b (a < b). */
@@ -1064,6 +1071,15 @@ static double told(const asking *a, const ranked *s)
     return s->own + coverage_of(a, s->prev & a->names & ~s->rd->covered);
 }
 
+/* Is [s, e) of the sentence within a span it sets apart from the rest? */
+static int within_apart(const cand_ctx *x, size_t s, size_t e)
+{
+    for (size_t k = 0; k < x->napart; k++)
+        if (s >= x->apart[k].start && e <= x->apart[k].end)
+            return 1;
+    return 0;
+}
+
 /* Add words [i, j) of the sentence as a candidate with a template weight;
  * own: a template made for the question's label found it. */
 static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phrase, int own)
@@ -1121,6 +1137,12 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     }
     if (i >= j || (a->qt.type != VZ_TYPE_LIST && j - i > MAX_WORDS))
         return 0;
+    /* What a sentence sets apart ("members (excluding Mexico) recognized
+     * him") is what a question of who did not answers, and what one of
+     * who did does not. */
+    int apart = within_apart(x, rd->w[i].start, rd->w[j - 1].end);
+    if (apart)
+        weight *= a->negated ? FOCUS_BONUS : UNFOCUSED;
     size_t qwords = 0, asked = 0;
     for (size_t k = i; k < j; k++) {
         qwords += rd->w[k].key >= 0 && !rd->w[k].other_form;
@@ -1150,6 +1172,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         weight *= HEDGED;
     c->focused |= focused;
     c->own |= own;
+    c->set_apart |= apart && a->negated;
     double nearest, closeness = proximity(rd, i, j, phrase, &nearest);
     double score = x->sent->score * closeness * fit * weight;
     if (phrase && j - i > SHORT_PHRASE)
@@ -1277,6 +1300,24 @@ static int on_question_hedge(size_t s, size_t e, const char *label, void *ctx)
     return 0;
 }
 
+static int on_question_negation(size_t s, size_t e, const char *label, void *ctx)
+{
+    (void)s, (void)e, (void)label;
+    ((asking *)ctx)->negated = 1;
+    return 0;
+}
+
+static int on_exclusion(size_t s, size_t e, const char *label, void *ctx)
+{
+    (void)label;
+    cand_ctx *x = ctx;
+    if (x->napart < MAX_APART) {
+        x->apart[x->napart].start = s;
+        x->apart[x->napart++].end = e;
+    }
+    return 0;
+}
+
 static int on_dateline(size_t s, size_t e, const char *label, void *ctx)
 {
     (void)s, (void)label;
@@ -1287,9 +1328,15 @@ static int on_dateline(size_t s, size_t e, const char *label, void *ctx)
 static int sentence_candidates(asking *a, const ranked *sent)
 {
     const reading *rd = sent->rd;
-    cand_ctx x = {a, rd, sent, 0, 0};
+    cand_ctx x = {.a = a, .rd = rd, .sent = sent};
     int rc = vz_extract_datelines(a->e->qa->extractor, rd->text.data, rd->text.len,
                                   on_dateline, &x);
+    if (!rc)
+        rc = vz_extract_exclusions(a->e->qa->extractor, rd->text.data, rd->text.len,
+                                   on_exclusion, &x);
+    /* ... and what it sets apart is a name of its own, whatever its form. */
+    for (size_t k = 0; !rc && a->negated && names_an_entity(a->qt.type) && k < x.napart; k++)
+        rc = on_template(x.apart[k].start, x.apart[k].end, "", &x);
     if (!rc && !a->hedged)
         rc = vz_extract_hedges(a->e->qa->extractor, rd->text.data, rd->text.len, on_hedge, &x);
     if (!rc)
@@ -1969,6 +2016,11 @@ static int is_own(const candidate *c)
     return c->own;
 }
 
+static int is_set_apart(const candidate *c)
+{
+    return c->set_apart;
+}
+
 static int is_in_class(const candidate *c)
 {
     return c->in_class;
@@ -2006,6 +2058,9 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
     /* "Which Arab country": the answers of that class, when there are. */
     if (a->class_label && a->qt.type != VZ_TYPE_LIST)
         prefer(a, is_in_class);
+    /* "Which member did not recognize him": what was set apart. */
+    if (a->negated)
+        prefer(a, is_set_apart);
     if (a->ncands > 1)
         qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
     int rc = a->ncands > 1 && a->qt.type == VZ_TYPE_LIST ? unite_lists(a) : VZ_OK;
@@ -2125,6 +2180,7 @@ int vz_ask(vz_engine *e, const char *question, size_t len, const vz_ask_options 
     if (!rc) rc = vz_engine_reader(e, &a.r);
     if (!rc) rc = vz_question_type(e->qa->qrules, question, len, &a.qt);
     if (!rc) rc = vz_extract_hedges(e->qa->extractor, question, len, on_question_hedge, &a);
+    if (!rc) rc = vz_extract_negations(e->qa->extractor, question, len, on_question_negation, &a);
     if (!rc) rc = gather(&a, mask);
     res->type = a.qt.type;
     if (!rc) rc = build_result(&a, opts, res);

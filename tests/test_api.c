@@ -710,6 +710,21 @@ static void a_role_leads_to_its_holder_name(void **state)
     vz_engine_close(e);
 }
 
+/* What a sentence sets apart ("excluding Chile") answers a question of
+ * who did not do what it says, and not one of who did. */
+static void a_negated_question_asks_what_is_set_apart(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("set-apart", "Trade news\n\nThe Harbour League and the members "
+                             "of the Andes Group (excluding the Port Agency) signed the trade "
+                             "deal on Monday.\n");
+    assert_first_answer(e, "Which Andes Group member did not sign the trade deal?", "Port Agency");
+    char buf[256];
+    assert_string_not_equal(first_answer(e, "Which organization signed the trade deal?", buf,
+                                         sizeof buf), "Port Agency");
+    vz_engine_close(e);
+}
+
 static void opening_errors(void **state)
 {
     (void)state;
@@ -753,6 +768,7 @@ int main(void)
         cmocka_unit_test(a_name_beside_a_given_noun_is_that_thing),
         cmocka_unit_test(a_role_of_the_question_noun_answers),
         cmocka_unit_test(a_role_leads_to_its_holder_name),
+        cmocka_unit_test(a_negated_question_asks_what_is_set_apart),
         cmocka_unit_test(a_capitalised_synonym_belongs_to_its_name),
         cmocka_unit_test(a_count_counts_the_noun_after_other),
         cmocka_unit_test(an_article_without_the_asked_name_is_unsure),
