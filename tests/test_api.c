@@ -725,6 +725,18 @@ static void a_negated_question_asks_what_is_set_apart(void **state)
     vz_engine_close(e);
 }
 
+/* Where one was when one spoke is the place beside the verb of saying;
+ * a place in another form is where something else was. */
+static void where_one_spoke_is_beside_the_saying(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("speaker", "Talks news\n\nThe talks in Oslo had failed, the "
+                             "minister said in Lisbon on Friday.  The minister said talks in "
+                             "Oslo had failed before, in Oslo in May.\n");
+    assert_first_answer(e, "where was the minister when he said the talks had failed", "Lisbon");
+    vz_engine_close(e);
+}
+
 static void opening_errors(void **state)
 {
     (void)state;
@@ -769,6 +781,7 @@ int main(void)
         cmocka_unit_test(a_role_of_the_question_noun_answers),
         cmocka_unit_test(a_role_leads_to_its_holder_name),
         cmocka_unit_test(a_negated_question_asks_what_is_set_apart),
+        cmocka_unit_test(where_one_spoke_is_beside_the_saying),
         cmocka_unit_test(a_capitalised_synonym_belongs_to_its_name),
         cmocka_unit_test(a_count_counts_the_noun_after_other),
         cmocka_unit_test(an_article_without_the_asked_name_is_unsure),
