@@ -48,6 +48,9 @@
 #define HEDGED 0.4           /* a sentence that only asks, plans or fears what was asked */
 #define UNNAMED 0.5          /* an answer whose article never names a name the question names */
 #define OWN_SURE 1.2         /* an answer a template made for the question's label found */
+#define MAX_APART 4          /* spans set apart ("excluding Mexico") kept per sentence */
+#define HOP_COVERAGE 0.8     /* a sentence that tells this much of the question may name its subject */
+#define MAX_HOPS 4           /* words of such names searched for again */
 
 typedef struct {
     char *stem;
@@ -72,6 +75,7 @@ typedef struct {
     int named;               /* it opens with a capital: names, not kinds */
     int in_class;            /* a member of the class the question names */
     int own;                 /* a template made for the question's label found it */
+    int set_apart;           /* set apart from the rest, as a negated question asks */
     uint64_t covered;        /* key terms of every sentence it was found in */
     uint32_t doc;            /* the article of the sighting its quality is from */
     int unnamed;             /* that article lacks a name of the question (judged late) */
@@ -121,8 +125,16 @@ typedef struct {
         int key;             /* the key term whose name it ends */
     } alias[MAX_ALIASES];
     size_t nalias;
+    struct hop {
+        char stem[ALIAS_STEM];
+        int key;             /* the role word the name follows ("firefighter") */
+        uint64_t covered;    /* what the naming sentence tells of the question */
+    } hop[MAX_HOPS];
+    size_t nhop;
     int hedged;              /* the question itself asks of a request or a plan */
+    int negated;             /* the question asks of what was not done */
     const char *class_label; /* a cue word that names a class ("arab"); NULL: none */
+    double hop_passage;      /* the best passage score of a sentence that gave a hop */
     vz_buf explain;
     int explaining;
 } asking;
@@ -626,6 +638,10 @@ typedef struct {
     const ranked *sent;
     int hedged;              /* the question's words are hedged here */
     size_t dateline;         /* the byte its dateline ends at; 0: none */
+    struct {
+        size_t start, end;
+    } apart[MAX_APART];      /* what the sentence sets apart from the rest */
+    size_t napart;
 } cand_ctx;
 
 /* Content words strictly between word a and word b (a < b). */
@@ -1094,6 +1110,15 @@ static size_t phrase_length(const reading *rd, size_t i, size_t j)
     return n;
 }
 
+/* Is [s, e) of the sentence within a span it sets apart from the rest? */
+static int within_apart(const cand_ctx *x, size_t s, size_t e)
+{
+    for (size_t k = 0; k < x->napart; k++)
+        if (s >= x->apart[k].start && e <= x->apart[k].end)
+            return 1;
+    return 0;
+}
+
 /* Add words [i, j) of the sentence as a candidate with a template weight;
  * own: a template made for the question's label found it. */
 static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phrase, int own)
@@ -1151,6 +1176,12 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     }
     if (i >= j || (a->qt.type != VZ_TYPE_LIST && j - i > MAX_WORDS))
         return 0;
+    /* What a sentence sets apart ("members (excluding Mexico) recognized
+     * him") is what a question of who did not answers, and what one of
+     * who did does not. */
+    int apart = within_apart(x, rd->w[i].start, rd->w[j - 1].end);
+    if (apart)
+        weight *= a->negated ? FOCUS_BONUS : UNFOCUSED;
     size_t qwords = 0, asked = 0;
     for (size_t k = i; k < j; k++) {
         qwords += rd->w[k].key >= 0 && !rd->w[k].other_form;
@@ -1180,6 +1211,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         weight *= HEDGED;
     c->focused |= focused;
     c->own |= own;
+    c->set_apart |= apart && a->negated;
     double nearest, closeness = proximity(rd, i, j, phrase, &nearest);
     double score = x->sent->score * closeness * fit * weight;
     size_t length = phrase_length(rd, i, j);
@@ -1361,6 +1393,24 @@ static int on_question_hedge(size_t s, size_t e, const char *label, void *ctx)
     return 0;
 }
 
+static int on_question_negation(size_t s, size_t e, const char *label, void *ctx)
+{
+    (void)s, (void)e, (void)label;
+    ((asking *)ctx)->negated = 1;
+    return 0;
+}
+
+static int on_exclusion(size_t s, size_t e, const char *label, void *ctx)
+{
+    (void)label;
+    cand_ctx *x = ctx;
+    if (x->napart < MAX_APART) {
+        x->apart[x->napart].start = s;
+        x->apart[x->napart++].end = e;
+    }
+    return 0;
+}
+
 static int on_dateline(size_t s, size_t e, const char *label, void *ctx)
 {
     (void)s, (void)label;
@@ -1371,9 +1421,15 @@ static int on_dateline(size_t s, size_t e, const char *label, void *ctx)
 static int sentence_candidates(asking *a, const ranked *sent)
 {
     const reading *rd = sent->rd;
-    cand_ctx x = {a, rd, sent, 0, 0};
+    cand_ctx x = {.a = a, .rd = rd, .sent = sent};
     int rc = vz_extract_datelines(a->e->qa->extractor, rd->text.data, rd->text.len,
                                   on_dateline, &x);
+    if (!rc)
+        rc = vz_extract_exclusions(a->e->qa->extractor, rd->text.data, rd->text.len,
+                                   on_exclusion, &x);
+    /* ... and what it sets apart is a name of its own, whatever its form. */
+    for (size_t k = 0; !rc && a->negated && names_an_entity(a->qt.type) && k < x.napart; k++)
+        rc = on_template(x.apart[k].start, x.apart[k].end, "", &x);
     if (!rc && !a->hedged)
         rc = vz_extract_hedges(a->e->qa->extractor, rd->text.data, rd->text.len, on_hedge, &x);
     if (!rc)
@@ -1585,6 +1641,116 @@ static void apply_definites(asking *a)
     }
 }
 
+/* News names the holder of a role once beside the role ("the death of
+ * volunteer firefighter Mathieu Carrère") and tells the rest by the name
+ * alone ("Carrère, 27, a carpenter"), in sentences that hold none of the
+ * question's words.  A question about the holder of a role ("how old was
+ * the volunteer firefighter who was killed") is then about that name.  A
+ * question that asks for a person asks for the name itself, unless the
+ * role is a noun it takes as known ("who owned the trawler": the trawler
+ * Mary Rose is not its owner, and what is told of it may name him). */
+static int may_hop(const asking *a, int key)
+{
+    return (a->qt.type != VZ_TYPE_PERSON && a->qt.type != VZ_TYPE_LIST) || a->words[key].given;
+}
+
+static void add_hop(asking *a, const char *stem, int key, uint64_t covered, double passage)
+{
+    for (size_t i = 0; i < a->nhop; i++)
+        if (!strcmp(a->hop[i].stem, stem))
+            return;
+    if (a->nhop == MAX_HOPS)
+        return;
+    struct hop *h = &a->hop[a->nhop++];
+    memcpy(h->stem, stem, ALIAS_STEM);
+    h->key = key;
+    h->covered = covered;
+    a->hop_passage = fmax(a->hop_passage, passage);
+}
+
+/* The names right after a role word of the question, written in lower
+ * case, in the sentences that tell most of the question. */
+static void find_hops(asking *a)
+{
+    for (size_t i = 0; i < a->nsents; i++) {
+        const ranked *s = &a->sents[i];
+        const reading *rd = s->rd;
+        if (s->own < HOP_COVERAGE)
+            continue;
+        for (size_t k = 1; k < rd->n; k++) {
+            /* A number before a name is no role: "Rossiya-24 TV". */
+            if (!name_word(rd, k) || rd->w[k].key >= 0 || !follows_question_word(rd, k, k + 1) ||
+                (rd->w[k - 1].flags & VZ_TOK_NUMBER) || !may_hop(a, rd->w[k - 1].key))
+                continue;
+            /* A name with a word of the question in it is the question's
+             * own thing, the word before it a modifier: "the new Haven
+             * Bridge". */
+            size_t end = k;
+            while (end < rd->n && name_word(rd, end) && rd->w[end].key < 0 &&
+                   (end == k || joined(rd, end)))
+                end++;
+            if (end < rd->n && name_word(rd, end) && joined(rd, end))
+                continue;
+            for (size_t m = k; m < end; m++)
+                if (rd->w[m].stem[0])
+                    add_hop(a, rd->w[m].stem, rd->w[k - 1].key, rd->covered, s->passage);
+        }
+    }
+}
+
+static int passage_read(const asking *a, const vz_passage_info *p)
+{
+    for (size_t i = 0; i < a->nsents; i++)
+        if (a->sents[i].sid >= p->first_sentence && a->sents[i].sid <= p->last_sentence)
+            return 1;
+    return 0;
+}
+
+/* A second search, for the names alone: its passages count as much as the
+ * passage that named them, relative to its own best. */
+static int read_hops(asking *a, const unsigned char *mask)
+{
+    vz_query q = {0};
+    vz_hit hits[PASSAGES];
+    size_t n = 0;
+    int rc = VZ_OK;
+    for (size_t i = 0; !rc && i < a->nhop; i++)
+        rc = vz_query_add(&q, a->hop[i].stem, strlen(a->hop[i].stem), 1.0);
+    if (!rc) {
+        vz_query_merge(&q);
+        rc = vz_search(a->r, &q, mask, PASSAGES, hits, &n);
+    }
+    vz_query_free(&q);
+    for (size_t i = 0; !rc && i < n; i++) {
+        const vz_passage_info *p = &a->e->idx->passages[hits[i].passage];
+        if (passage_read(a, p))
+            continue;
+        rc = rank_passage(a, p, a->hop_passage * hits[i].score / hits[0].score);
+        if (a->explaining)
+            vz_buf_printf(&a->explain, "hop passage %zu  %.3f  %s [%u, %u)\n", i + 1,
+                          hits[i].score, a->e->idx->docs[p->doc].name, p->start, p->end);
+    }
+    return rc;
+}
+
+/* A name searched for stands, wherever it is found, for its role word
+ * and for what its first sentence told of the question. */
+static void apply_hops(asking *a)
+{
+    for (size_t i = 0; a->nhop && i < a->nsents; i++) {
+        reading *rd = a->sents[i].rd;
+        for (size_t k = 0; k < rd->n; k++) {
+            word *w = &rd->w[k];
+            for (size_t j = 0; w->key < 0 && w->stem[0] && j < a->nhop; j++)
+                if (!strcmp(a->hop[j].stem, w->stem)) {
+                    w->key = a->hop[j].key;
+                    w->asked = 1;
+                    rd->covered |= a->hop[j].covered;
+                }
+        }
+    }
+}
+
 /* Does a sentence open a quotation that it does not close?  Then the
  * quotation runs on into the next sentence. */
 static int quote_runs_on(const reading *rd)
@@ -1640,6 +1806,16 @@ static void explain_question(asking *a)
                       a->words[i].stem, a->words[i].idf);
 }
 
+/* Names, aliases and definites of the sentences read, then their scores. */
+static void prepare_sentences(asking *a)
+{
+    find_names(a);
+    find_aliases(a);
+    apply_aliases(a);
+    apply_definites(a);
+    score_sentences(a);
+}
+
 static int gather(asking *a, const unsigned char *mask)
 {
     vz_query q;
@@ -1662,11 +1838,18 @@ static int gather(asking *a, const unsigned char *mask)
     }
     if (rc || !a->nsents)
         return rc;
-    find_names(a);
-    find_aliases(a);
-    apply_aliases(a);
-    apply_definites(a);
-    score_sentences(a);
+    prepare_sentences(a);
+    find_hops(a);
+    if (a->nhop) {
+        if ((rc = read_hops(a, mask)) != VZ_OK)
+            return rc;
+        prepare_sentences(a);
+        apply_hops(a);
+        score_sentences(a);
+    }
+    for (size_t i = 0; a->explaining && i < a->nhop; i++)
+        vz_buf_printf(&a->explain, "hop %s  for %s\n", a->hop[i].stem,
+                      a->words[a->hop[i].key].stem);
     for (size_t i = 0; a->explaining && i < a->nalias; i++)
         vz_buf_printf(&a->explain, "alias %s  for %s\n", a->alias[i].stem,
                       a->words[a->alias[i].key].stem);
@@ -1978,6 +2161,11 @@ static int is_own(const candidate *c)
     return c->own;
 }
 
+static int is_set_apart(const candidate *c)
+{
+    return c->set_apart;
+}
+
 static int is_in_class(const candidate *c)
 {
     return c->in_class;
@@ -2005,6 +2193,10 @@ static void prefer_own(asking *a)
      * does not say how long a bridge is when "118 metres" is found. */
     else if (a->qt.type == VZ_TYPE_QUANTITY && a->qt.label[0])
         prefer(a, is_own);
+    /* Where one was when one spoke: a place in another form is where
+     * something else was or happened. */
+    else if (a->qt.type == VZ_TYPE_PLACE && !strcmp(a->qt.label, "speaker"))
+        prefer(a, is_own);
 }
 
 static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
@@ -2015,6 +2207,9 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
     /* "Which Arab country": the answers of that class, when there are. */
     if (a->class_label && a->qt.type != VZ_TYPE_LIST)
         prefer(a, is_in_class);
+    /* "Which member did not recognize him": what was set apart. */
+    if (a->negated)
+        prefer(a, is_set_apart);
     if (a->ncands > 1)
         qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
     int rc = a->ncands > 1 && a->qt.type == VZ_TYPE_LIST ? unite_lists(a) : VZ_OK;
@@ -2136,6 +2331,7 @@ int vz_ask(vz_engine *e, const char *question, size_t len, const vz_ask_options 
     if (!rc) rc = vz_engine_reader(e, &a.r);
     if (!rc) rc = vz_question_type(e->qa->qrules, question, len, &a.qt);
     if (!rc) rc = vz_extract_hedges(e->qa->extractor, question, len, on_question_hedge, &a);
+    if (!rc) rc = vz_extract_negations(e->qa->extractor, question, len, on_question_negation, &a);
     if (!rc) rc = gather(&a, mask);
     res->type = a.qt.type;
     if (!rc) rc = build_result(&a, opts, res);

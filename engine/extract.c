@@ -16,6 +16,9 @@
 #define KEEP (VZ_NTYPES + 2)  /* ... and of "keep" rules */
 #define DATELINE (VZ_NTYPES + 3) /* ... and of "dateline" rules */
 #define CLASS (VZ_NTYPES + 4) /* ... and of "class" rules */
+#define EXCLUDE (VZ_NTYPES + 5) /* ... and of "exclude" rules */
+#define NEGATION (VZ_NTYPES + 6) /* ... and of "negation" rules */
+#define KINDS (VZ_NTYPES + 6)   /* directives in all */
 
 struct vz_extractor {
     vz_ruleset rs;
@@ -24,7 +27,7 @@ struct vz_extractor {
 int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
                      const char *templates, size_t tlen)
 {
-    vz_directive dirs[VZ_NTYPES + 4];
+    vz_directive dirs[KINDS];
     for (int t = 1; t < VZ_NTYPES; t++)
         dirs[t - 1] = (vz_directive){vz_type_name(t), t};
     dirs[VZ_NTYPES - 1] = (vz_directive){"weak", WEAK};
@@ -32,6 +35,8 @@ int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
     dirs[VZ_NTYPES + 1] = (vz_directive){"keep", KEEP};
     dirs[VZ_NTYPES + 2] = (vz_directive){"dateline", DATELINE};
     dirs[VZ_NTYPES + 3] = (vz_directive){"class", CLASS};
+    dirs[VZ_NTYPES + 4] = (vz_directive){"exclude", EXCLUDE};
+    dirs[VZ_NTYPES + 5] = (vz_directive){"negation", NEGATION};
     *out = NULL;
     /* One text, so the templates see the gazetteer's defines; line numbers
      * in messages count from the gazetteer's first line. */
@@ -46,7 +51,7 @@ int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
         rc = vz_fail(VZ_ENOMEM, "out of memory");
     if (!rc)
         rc = vz_ruleset_build(&x->rs, "gazetteer.rules + templates.rules", text.data, text.len,
-                              dirs, VZ_NTYPES + 4, 0);
+                              dirs, KINDS, 0);
     vz_buf_free(&text);
     if (rc) {
         free(x);
@@ -162,6 +167,18 @@ int vz_extract_datelines(const vz_extractor *x, const char *text, size_t len,
                          vz_candidate_fn fn, void *ctx)
 {
     return vz_extract(x, DATELINE, text, len, fn, ctx);
+}
+
+int vz_extract_exclusions(const vz_extractor *x, const char *text, size_t len,
+                          vz_candidate_fn fn, void *ctx)
+{
+    return vz_extract(x, EXCLUDE, text, len, fn, ctx);
+}
+
+int vz_extract_negations(const vz_extractor *x, const char *text, size_t len,
+                         vz_candidate_fn fn, void *ctx)
+{
+    return vz_extract(x, NEGATION, text, len, fn, ctx);
 }
 
 int vz_extract_is_class(const vz_extractor *x, const char *label)

@@ -48,6 +48,19 @@ int vz_extract_hedges(const vz_extractor *x, const char *text, size_t len,
 int vz_extract_datelines(const vz_extractor *x, const char *text, size_t len,
                          vz_candidate_fn fn, void *ctx);
 
+/* Every span of text[0, len) that an "exclude" rule of templates.rules
+ * matches: what a sentence sets apart from what it says of the rest
+ * ("members (excluding Mexico)"), the answer group being what is set
+ * apart.  Returns as vz_extract does. */
+int vz_extract_exclusions(const vz_extractor *x, const char *text, size_t len,
+                          vz_candidate_fn fn, void *ctx);
+
+/* Every span of text[0, len) that a "negation" rule of templates.rules
+ * matches: words that say a thing was not done ("did not", "refused
+ * to").  Returns as vz_extract does. */
+int vz_extract_negations(const vz_extractor *x, const char *text, size_t len,
+                         vz_candidate_fn fn, void *ctx);
+
 /* Does a "class" rule of templates.rules (or the gazetteer) have the
  * label `label` ("arab": the Arab countries)? */
 int vz_extract_is_class(const vz_extractor *x, const char *label);

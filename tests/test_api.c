@@ -773,6 +773,53 @@ static void the_question_preposition_precedes_the_answer(void **state)
     vz_engine_close(e);
 }
 
+/* News names the holder of a role once beside the role and tells the
+ * rest by name, in sentences without the question's words: the name is
+ * searched for again, and stands there for what the question says of
+ * the role's holder.  Who holds the role is the name itself. */
+static void a_role_leads_to_its_holder_name(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("hops", "Quarry accident\n\nA quarry worker died on Monday when a "
+                             "wall of rock fell on his digger near the village of Ashby, the "
+                             "police said.\n\nThe council closed the road to Ashby for two days "
+                             "while engineers checked the rest of the quarry face, and buses "
+                             "took another route.\n\nTom Pell, 34, a father of two from Ashby, "
+                             "had driven the digger for eleven years, his family said.\n\nThe "
+                             "inquest into the death of quarry worker Tom Pell will open in "
+                             "June, the coroner said.\n");
+    assert_first_answer(e, "How old was the quarry worker who died?", "34");
+    assert_first_answer(e, "Who was the quarry worker who died?", "Tom Pell");
+    vz_engine_close(e);
+}
+
+/* What a sentence sets apart ("excluding Chile") answers a question of
+ * who did not do what it says, and not one of who did. */
+static void a_negated_question_asks_what_is_set_apart(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("set-apart", "Trade news\n\nThe Harbour League and the members "
+                             "of the Andes Group (excluding the Port Agency) signed the trade "
+                             "deal on Monday.\n");
+    assert_first_answer(e, "Which Andes Group member did not sign the trade deal?", "Port Agency");
+    char buf[256];
+    assert_string_not_equal(first_answer(e, "Which organization signed the trade deal?", buf,
+                                         sizeof buf), "Port Agency");
+    vz_engine_close(e);
+}
+
+/* Where one was when one spoke is the place beside the verb of saying;
+ * a place in another form is where something else was. */
+static void where_one_spoke_is_beside_the_saying(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("speaker", "Talks news\n\nThe talks in Oslo had failed, the "
+                             "minister said in Lisbon on Friday.  The minister said talks in "
+                             "Oslo had failed before, in Oslo in May.\n");
+    assert_first_answer(e, "where was the minister when he said the talks had failed", "Lisbon");
+    vz_engine_close(e);
+}
+
 static void opening_errors(void **state)
 {
     (void)state;
@@ -817,6 +864,9 @@ int main(void)
         cmocka_unit_test(the_agent_of_the_passive_answers_who),
         cmocka_unit_test(a_name_beside_a_given_noun_is_that_thing),
         cmocka_unit_test(a_role_of_the_question_noun_answers),
+        cmocka_unit_test(a_role_leads_to_its_holder_name),
+        cmocka_unit_test(a_negated_question_asks_what_is_set_apart),
+        cmocka_unit_test(where_one_spoke_is_beside_the_saying),
         cmocka_unit_test(a_capitalised_synonym_belongs_to_its_name),
         cmocka_unit_test(a_count_counts_the_noun_after_other),
         cmocka_unit_test(an_article_without_the_asked_name_is_unsure),

@@ -182,6 +182,58 @@ static void datelines_are_found(void **state)
     vz_extractor_free(x);
 }
 
+/* What a sentence sets apart is the answer span of an "exclude" rule;
+ * a question's negation is found by a "negation" rule. */
+typedef struct {
+    const char *text;
+    char span[64];
+} apart;
+
+static int note_apart(size_t s, size_t e, const char *label, void *ctx)
+{
+    (void)label;
+    apart *p = ctx;
+    snprintf(p->span, sizeof p->span, "%.*s", (int)(e - s), p->text + s);
+    return 0;
+}
+
+static void exclusions_and_negations_are_found(void **state)
+{
+    (void)state;
+    vz_extractor *x = load();
+    const char *text[][2] = {{"Lima Group members (excluding Mexico), Australia and Israel.", "Mexico"},
+                             {"All the clubs except for Harbour Rovers signed the deal.", "Harbour Rovers"},
+                             {"Every member, with the exception of Chile, voted.", "Chile"},
+                             {"Apart from the mayor, the council backed it.", "mayor"}};
+    for (size_t i = 0; i < sizeof text / sizeof *text; i++) {
+        apart p = {text[i][0], ""};
+        assert_int_equal(vz_extract_exclusions(x, p.text, strlen(p.text), note_apart, &p), VZ_OK);
+        assert_string_equal(p.span, text[i][1]);
+    }
+    apart plain = {"Norway, Chile and Peru recognized him.", ""};
+    assert_int_equal(vz_extract_exclusions(x, plain.text, strlen(plain.text), note_apart, &plain),
+                     VZ_OK);
+    assert_string_equal(plain.span, "");
+    const char *negated[] = {"Which member did not recognize him?", "Who didn't sign?",
+                             "Which club refused to sign the deal?", "Who failed to vote?"};
+    const char *positive[] = {"Which member recognized him?", "Who signed the deal?"};
+    for (size_t i = 0; i < sizeof negated / sizeof *negated; i++) {
+        int n = 0;
+        assert_int_equal(vz_extract_negations(x, negated[i], strlen(negated[i]), count_hedge, &n),
+                         VZ_OK);
+        if (!n)
+            fail_msg("'%s' should be negated", negated[i]);
+    }
+    for (size_t i = 0; i < sizeof positive / sizeof *positive; i++) {
+        int n = 0;
+        assert_int_equal(vz_extract_negations(x, positive[i], strlen(positive[i]), count_hedge, &n),
+                         VZ_OK);
+        if (n)
+            fail_msg("'%s' should not be negated", positive[i]);
+    }
+    vz_extractor_free(x);
+}
+
 static void bad_templates_are_clear_errors(void **state)
 {
     (void)state;
@@ -203,6 +255,7 @@ int main(void)
         cmocka_unit_test(negations_are_kept),
         cmocka_unit_test(hedges_are_found),
         cmocka_unit_test(datelines_are_found),
+        cmocka_unit_test(exclusions_and_negations_are_found),
         cmocka_unit_test(bad_templates_are_clear_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
