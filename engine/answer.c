@@ -1156,6 +1156,8 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         /* ... and alone it is an answer: "No" answers "was it ...". */
         while (j > i && edge_word(&rd->w[j - 1]) && !(j - 1 == i && kept_word(a, rd, i)))
             j--;
+        if (i >= j)
+            return 0;
         if (names_an_entity(a->qt.type) && spells_initials(rd, i, j))
             return 0;
         /* Such a name is tied to the question as one named with its
