@@ -48,6 +48,8 @@
 #define HEDGED 0.4           /* a sentence that only asks, plans or fears what was asked */
 #define UNNAMED 0.5          /* an answer whose article never names a name the question names */
 #define OWN_SURE 1.2         /* an answer a template made for the question's label found */
+#define OTHER_TITLE 0.1      /* a name with a title the question does not ask for */
+#define TITLE_CLASS "titleword"     /* the class rule of words that name an office */
 
 typedef struct {
     char *stem;
@@ -110,6 +112,7 @@ typedef struct {
     size_t ninitials;
     uint64_t capitalised;    /* key terms capitalised inside the question ("China") */
     uint64_t names;          /* key terms that are names (find_names) */
+    uint64_t titles;         /* key terms that name the office asked for ("prime minister") */
     uint64_t absent;         /* key terms the corpus lacks, synonyms and all (--explain) */
     double total_idf;
     ranked *sents;
@@ -404,6 +407,52 @@ static void find_class(asking *a)
             a->class_label = a->cue[i];
 }
 
+/* Is text[0, len) a word that names an office or a trade ("minister",
+ * "foreign", "prosecutor"; the class rule TITLE_CLASS)?  A failure to
+ * match says no. */
+static int title_word(const asking *a, const char *text, size_t len)
+{
+    int in = 0;
+    if (vz_extract_in_class(a->e->qa->extractor, TITLE_CLASS, text, len, &in))
+        return 0;
+    return in;
+}
+
+/* The key term of question token t, or -1. */
+static int key_of(const asking *a, const qtoken *t)
+{
+    for (size_t k = 0; k < a->nwords && k < MAX_KEYS; k++)
+        if (!strcmp(a->words[k].stem, t->stem))
+            return (int)k;
+    return -1;
+}
+
+/* The office a question asks the holder of is the noun phrase right after
+ * its cue ("who is the prime minister of Spain", "the name of the farm
+ * contractor who ...") or after "as" ("who will replace him as the
+ * club's striker"): its words that name an office. */
+static void find_titles(asking *a, const qtokens *qt)
+{
+    int run = 0;   /* 1: in a phrase that may name the office; 2: past its first word */
+    for (size_t i = 0; i < qt->n; i++) {
+        const qtoken *t = &qt->t[i];
+        if (t->end <= a->qt.cue_end || !strcmp(t->norm, "as")) {
+            run = 1;
+            continue;
+        }
+        if (t->flags & VZ_TOK_STOP) {
+            run = run == 2 ? 0 : run;
+            continue;
+        }
+        if (!run)
+            continue;
+        run = 2;
+        int k = key_of(a, t);
+        if (k >= 0 && title_word(a, a->q + t->start, t->end - t->start))
+            a->titles |= (uint64_t)1 << k;
+    }
+}
+
 static int build_query(asking *a, vz_query *q)
 {
     memset(q, 0, sizeof *q);
@@ -411,6 +460,8 @@ static int build_query(asking *a, vz_query *q)
     int rc = vz_analyse(vz_reader_analyser(a->r), a->q, a->qlen, keep_token, &qt);
     if (!rc)
         rc = take_keys(a, &qt);
+    if (!rc && a->qt.type == VZ_TYPE_PERSON)
+        find_titles(a, &qt);
     qtokens_free(&qt);
     find_class(a);
     a->nkeys = a->nwords;
@@ -950,6 +1001,28 @@ static int word_is(const reading *rd, size_t k, const char *const *words, size_t
     return 0;
 }
 
+/* Does the name [i, j) carry a title that is not the office the question
+ * asks the holder of: "French Foreign Minister Jean-Yves Le Drian" is no
+ * prime minister, "Prosecutor Isabelle Ferrand" no farm contractor?  A
+ * person named with one title holds that one.  The title is the words
+ * before the name as well ("Le Drian" of "Foreign Minister Jean-Yves Le
+ * Drian"), and a word of the question or a synonym agrees with it. */
+static int other_title(const reading *rd, size_t i, size_t j)
+{
+    const asking *a = rd->a;
+    if (!a->titles)
+        return 0;
+    while (i > 0 && joined(rd, i) &&
+           (name_word(rd, i - 1) ||
+            title_word(a, rd->text.data + rd->w[i - 1].start, rd->w[i - 1].end - rd->w[i - 1].start)))
+        i--;
+    for (size_t k = i; k < j; k++)
+        if (rd->w[k].key < 0 &&
+            title_word(a, rd->text.data + rd->w[k].start, rd->w[k].end - rd->w[k].start))
+            return 1;
+    return 0;
+}
+
 /* Is word k "the", "this" or "that"? */
 static int definite(const reading *rd, size_t k)
 {
@@ -1128,6 +1201,8 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     }
     if (i >= j || (a->qt.type != VZ_TYPE_LIST && j - i > MAX_WORDS))
         return 0;
+    if (other_title(rd, i, j))
+        weight *= OTHER_TITLE;
     size_t qwords = 0, asked = 0;
     for (size_t k = i; k < j; k++) {
         qwords += rd->w[k].key >= 0 && !rd->w[k].other_form;
@@ -1566,6 +1641,9 @@ static void explain_question(asking *a)
                       a->q + a->qt.focus_start);
     if (a->class_label)
         vz_buf_printf(&a->explain, "class \"%s\"\n", a->class_label);
+    for (size_t k = 0; k < a->nkeys && k < MAX_KEYS; k++)
+        if (a->titles >> k & 1)
+            vz_buf_printf(&a->explain, "office %s\n", a->words[k].stem);
     for (size_t i = 0; i < a->nwords; i++)
         vz_buf_printf(&a->explain, "%s %s  idf %.2f\n", i < a->nkeys ? "term" : "synonym",
                       a->words[i].stem, a->words[i].idf);

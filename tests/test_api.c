@@ -758,6 +758,20 @@ static void opening_errors(void **state)
     assert_int_equal(vz_engine_open(NULL, NULL), VZ_EINVAL);
 }
 
+/* A person named with one title holds that office, not the one asked
+ * about: a foreign minister is no prime minister. */
+static void a_name_with_another_title_holds_no_asked_office(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("office", "Talks in Lisbon\n\nThe prime minister was away, so "
+                             "Foreign Minister Anna Berg opened the talks.\n");
+    double other = first_confidence(e, "Who is the prime minister?", "Berg");
+    double own = first_confidence(e, "Who is the foreign minister?", "Berg");
+    assert_true(other < 0.1);
+    assert_true(own > 0.4);
+    vz_engine_close(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -797,6 +811,7 @@ int main(void)
         cmocka_unit_test(the_question_preposition_precedes_the_answer),
         cmocka_unit_test(explain_shows_the_features_of_the_answer),
         cmocka_unit_test(an_answer_of_its_own_form_is_surer),
+        cmocka_unit_test(a_name_with_another_title_holds_no_asked_office),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
