@@ -48,8 +48,10 @@
 #define HEDGED 0.4           /* a sentence that only asks, plans or fears what was asked */
 #define UNNAMED 0.5          /* an answer whose article never names a name the question names */
 #define OWN_SURE 1.2         /* an answer a template made for the question's label found */
-#define OTHER_TITLE 0.1      /* a name with a title the question does not ask for */
+#define OTHER_FORM 0.1       /* an answer of a form that cannot be what was asked */
 #define TITLE_CLASS "titleword"     /* the class rule of words that name an office */
+#define FATE_CLASS "fateword"       /* ... and of verbs that say what befell the counted */
+#define FATE_REACH 3         /* words after a count that may hold its verb */
 
 typedef struct {
     char *stem;
@@ -113,6 +115,7 @@ typedef struct {
     uint64_t capitalised;    /* key terms capitalised inside the question ("China") */
     uint64_t names;          /* key terms that are names (find_names) */
     uint64_t titles;         /* key terms that name the office asked for ("prime minister") */
+    uint64_t fates;          /* key terms that say what befell the counted ("injured") */
     uint64_t absent;         /* key terms the corpus lacks, synonyms and all (--explain) */
     double total_idf;
     ranked *sents;
@@ -418,6 +421,25 @@ static int title_word(const asking *a, const char *text, size_t len)
     return in;
 }
 
+/* Is text[0, len) a verb that says what befell people or things, which
+ * a count counts ("killed", "injured", "evacuated"; the class rule
+ * FATE_CLASS)? */
+static int fate_word(const asking *a, const char *text, size_t len)
+{
+    int in = 0;
+    if (vz_extract_in_class(a->e->qa->extractor, FATE_CLASS, text, len, &in))
+        return 0;
+    return in;
+}
+
+/* The key terms of a count question that say what befell the counted. */
+static void find_fates(asking *a)
+{
+    for (size_t k = 0; k < a->nkeys && k < MAX_KEYS; k++)
+        if (a->words[k].norm && fate_word(a, a->words[k].norm, strlen(a->words[k].norm)))
+            a->fates |= (uint64_t)1 << k;
+}
+
 /* The key term of question token t, or -1. */
 static int key_of(const asking *a, const qtoken *t)
 {
@@ -465,6 +487,8 @@ static int build_query(asking *a, vz_query *q)
     qtokens_free(&qt);
     find_class(a);
     a->nkeys = a->nwords;
+    if (a->qt.type == VZ_TYPE_COUNT)
+        find_fates(a);
     if (!rc)
         rc = add_synonyms(a);
     for (size_t i = 0; !rc && i < a->nwords; i++)
@@ -1023,6 +1047,36 @@ static int other_title(const reading *rd, size_t i, size_t j)
     return 0;
 }
 
+/* Is word k of a sentence a fate word (see fate_word)? */
+static int fate_at(const reading *rd, size_t k)
+{
+    return fate_word(rd->a, rd->text.data + rd->w[k].start, rd->w[k].end - rd->w[k].start);
+}
+
+/* Does the count [i, j) count what befell others than the question asks:
+ * "40 people were killed" for "how many were injured"?  A count's verb
+ * stands in it, right after it ("40 people total died") or right before
+ * it ("killed 40 people"); one that is the question's word or its synonym
+ * agrees, another of its kind does not. */
+static int befell_other(const reading *rd, size_t i, size_t j)
+{
+    if (!rd->a->fates)
+        return 0;
+    int other = 0;
+    size_t s = i, e = j;
+    while (s > 0 && i - s < 2 && joined(rd, s))
+        s--;
+    while (e < rd->n && e - j < FATE_REACH && joined(rd, e))
+        e++;
+    for (size_t k = s; k < e; k++)
+        if (fate_at(rd, k)) {
+            if (rd->w[k].key >= 0)
+                return 0;
+            other = 1;
+        }
+    return other;
+}
+
 /* Is word k "the", "this" or "that"? */
 static int definite(const reading *rd, size_t k)
 {
@@ -1168,6 +1222,12 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         weight *= FOCUS_BONUS;
     else if (counts_other(a, rd, i, j))
         weight *= OTHER_LABEL_FIT;
+    /* An answer of the wrong form for what was asked is unlikely however
+     * well it stands: its factor is kept apart from the fit, which a
+     * focused count saturates. */
+    double form = 1.0;
+    if (a->qt.type == VZ_TYPE_COUNT && befell_other(rd, i, j))
+        form *= OTHER_FORM;
     if (!counted) {
         /* A negation stays: "not be demolished" says the opposite of
          * "demolished". */
@@ -1202,7 +1262,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     if (i >= j || (a->qt.type != VZ_TYPE_LIST && j - i > MAX_WORDS))
         return 0;
     if (other_title(rd, i, j))
-        weight *= OTHER_TITLE;
+        form *= OTHER_FORM;
     size_t qwords = 0, asked = 0;
     for (size_t k = i; k < j; k++) {
         qwords += rd->w[k].key >= 0 && !rd->w[k].other_form;
@@ -1233,7 +1293,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     c->focused |= focused;
     c->own |= own;
     double nearest, closeness = proximity(rd, i, j, phrase, &nearest);
-    double score = x->sent->score * closeness * fit * weight;
+    double score = x->sent->score * closeness * fit * weight * form;
     if (phrase && j - i > SHORT_PHRASE)
         score /= 1.0 + 0.2 * (double)(j - i - SHORT_PHRASE);
     c->score += score;
@@ -1252,7 +1312,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     /* A sentence that only asks for, plans or fears what was asked does
      * not say it happened: it may rank an answer, never make it sure. */
     double unhedged = x->hedged ? weight / HEDGED : weight;
-    double bare = told(a, x->sent) * nearest * fmin(1.0, fit * unhedged);
+    double bare = told(a, x->sent) * nearest * fmin(1.0, fit * unhedged) * form;
     double quality = x->hedged ? 0 : bare;
     if (bare > c->bare)
         c->bare = bare;
@@ -1266,7 +1326,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         c->quality = quality;
         c->factor[0] = told(a, x->sent);
         c->factor[1] = nearest;
-        c->factor[2] = fmin(1.0, fit * weight);
+        c->factor[2] = fmin(1.0, fit * weight) * form;
         c->doc = a->e->idx->sentences[x->sent->sid].doc;
     }
     add_occurrence(c, x, s, e);

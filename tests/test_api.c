@@ -772,6 +772,18 @@ static void a_name_with_another_title_holds_no_asked_office(void **state)
     vz_engine_close(e);
 }
 
+/* A count counts what its own verb says befell them: the killed are not
+ * the injured. */
+static void a_count_is_of_what_its_verb_says(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("fates", "Storm news\n\nAt least 40 people were killed in the "
+                             "storm on Monday.\n");
+    assert_true(first_confidence(e, "how many people were injured in the storm", "40") < 0.1);
+    assert_true(first_confidence(e, "how many people died in the storm", "40") > 0.4);
+    vz_engine_close(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -812,6 +824,7 @@ int main(void)
         cmocka_unit_test(explain_shows_the_features_of_the_answer),
         cmocka_unit_test(an_answer_of_its_own_form_is_surer),
         cmocka_unit_test(a_name_with_another_title_holds_no_asked_office),
+        cmocka_unit_test(a_count_is_of_what_its_verb_says),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
