@@ -51,6 +51,7 @@
 #define OTHER_FORM 0.1       /* an answer of a form that cannot be what was asked */
 #define TITLE_CLASS "titleword"     /* the class rule of words that name an office */
 #define FATE_CLASS "fateword"       /* ... and of verbs that say what befell the counted */
+#define STRICT_CLASS "strictlabel"  /* ... and of question labels only their own templates answer */
 #define FATE_REACH 3         /* words after a count that may hold its verb */
 
 typedef struct {
@@ -116,6 +117,7 @@ typedef struct {
     uint64_t names;          /* key terms that are names (find_names) */
     uint64_t titles;         /* key terms that name the office asked for ("prime minister") */
     uint64_t fates;          /* key terms that say what befell the counted ("injured") */
+    int strict;              /* only a template made for the question's label has its form */
     uint64_t absent;         /* key terms the corpus lacks, synonyms and all (--explain) */
     double total_idf;
     ranked *sents;
@@ -489,6 +491,9 @@ static int build_query(asking *a, vz_query *q)
     a->nkeys = a->nwords;
     if (a->qt.type == VZ_TYPE_COUNT)
         find_fates(a);
+    if (a->qt.label[0] && vz_extract_in_class(a->e->qa->extractor, STRICT_CLASS, a->qt.label,
+                                              strlen(a->qt.label), &a->strict))
+        a->strict = 0;
     if (!rc)
         rc = add_synonyms(a);
     for (size_t i = 0; !rc && i < a->nwords; i++)
@@ -1227,6 +1232,10 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
      * focused count saturates. */
     double form = 1.0;
     if (a->qt.type == VZ_TYPE_COUNT && befell_other(rd, i, j))
+        form *= OTHER_FORM;
+    /* A quantity in another unit measures something else ("thirty years"
+     * is no population), a date not beside "born" is another event's. */
+    if (a->strict && !own)
         form *= OTHER_FORM;
     if (!counted) {
         /* A negation stays: "not be demolished" says the opposite of

@@ -784,6 +784,19 @@ static void a_count_is_of_what_its_verb_says(void **state)
     vz_engine_close(e);
 }
 
+/* A quantity in another unit measures something else: a duration is no
+ * price, however close it stands to the question's words. */
+static void a_quantity_of_another_unit_is_no_answer(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("price-unit", "Air news\n\nThe planes flew for 22 hours over the "
+                             "fire on Monday.\n");
+    assert_true(first_confidence(e, "how much did it cost to fly the planes over the fire",
+                                 "22") < 0.1);
+    assert_true(first_confidence(e, "how long did the planes fly over the fire", "22") > 0.4);
+    vz_engine_close(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -825,6 +838,7 @@ int main(void)
         cmocka_unit_test(an_answer_of_its_own_form_is_surer),
         cmocka_unit_test(a_name_with_another_title_holds_no_asked_office),
         cmocka_unit_test(a_count_is_of_what_its_verb_says),
+        cmocka_unit_test(a_quantity_of_another_unit_is_no_answer),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
