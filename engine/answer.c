@@ -51,6 +51,7 @@
 #define OTHER_FORM 0.1       /* an answer of a form that cannot be what was asked */
 #define TITLE_CLASS "titleword"     /* the class rule of words that name an office */
 #define FATE_CLASS "fateword"       /* ... and of verbs that say what befell the counted */
+#define INSTITUTION "institution"   /* the label of person templates that find bodies */
 #define STRICT_CLASS "strictlabel"  /* ... and of question labels only their own templates answer */
 #define FATE_REACH 3         /* words after a count that may hold its verb */
 
@@ -1371,7 +1372,12 @@ static int on_template(size_t s, size_t e, const char *label, void *ctx)
         j++;
     if (x->a->qt.type == VZ_TYPE_DESCRIPTION && restates(rd, i, j))
         return 0;
-    return add_candidate(x, i, j, label_fit(x->a, label), 0, made_for(x->a, label));
+    /* An office is held by a person: a body ("institution" templates: a
+     * club, a country) is no holder of the one asked about. */
+    double fit = label_fit(x->a, label);
+    if (x->a->titles && !strcmp(label, INSTITUTION))
+        fit *= OTHER_FORM;
+    return add_candidate(x, i, j, fit, 0, made_for(x->a, label));
 }
 
 /* What a sentence says beyond the question: each run of words between

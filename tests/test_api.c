@@ -797,6 +797,16 @@ static void a_quantity_of_another_unit_is_no_answer(void **state)
     vz_engine_close(e);
 }
 
+/* An office is held by a person, not by a club. */
+static void a_body_holds_no_office(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("holder", "Sport news\n\nThe club's new striker will come from "
+                             "Harbour Rovers, the manager said.\n");
+    assert_true(first_confidence(e, "who is the club's new striker", "Harbour Rovers") < 0.15);
+    vz_engine_close(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -839,6 +849,7 @@ int main(void)
         cmocka_unit_test(a_name_with_another_title_holds_no_asked_office),
         cmocka_unit_test(a_count_is_of_what_its_verb_says),
         cmocka_unit_test(a_quantity_of_another_unit_is_no_answer),
+        cmocka_unit_test(a_body_holds_no_office),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
