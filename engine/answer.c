@@ -26,7 +26,7 @@
 #define PASSAGES 15          /* passages read for candidates */
 #define MAX_OCC 3            /* citations kept per answer */
 #define MAX_WORDS 8          /* a factoid answer has at most this many words */
-#define ABSTAIN_BELOW 0.40   /* confidence threshold (see README) */
+#define ABSTAIN_BELOW 0.37   /* confidence threshold (see README) */
 #define DEFAULT_ANSWERS 3
 #define MAX_QUESTION 8192   /* bytes; longer is not a question but a document */
 #define SENTENCES 12         /* best sentences read for candidates */
@@ -51,6 +51,12 @@
 #define MAX_APART 4          /* spans set apart ("excluding Mexico") kept per sentence */
 #define HOP_COVERAGE 0.8     /* a sentence that tells this much of the question may name its subject */
 #define MAX_HOPS 4           /* words of such names searched for again */
+#define OTHER_FORM 0.1       /* an answer of a form that cannot be what was asked */
+#define TITLE_CLASS "titleword"     /* the class rule of words that name an office */
+#define FATE_CLASS "fateword"       /* ... and of verbs that say what befell the counted */
+#define INSTITUTION "institution"   /* the label of person templates that find bodies */
+#define STRICT_CLASS "strictlabel"  /* ... and of question labels only their own templates answer */
+#define FATE_REACH 3         /* words after a count that may hold its verb */
 
 typedef struct {
     char *stem;
@@ -114,6 +120,9 @@ typedef struct {
     size_t ninitials;
     uint64_t capitalised;    /* key terms capitalised inside the question ("China") */
     uint64_t names;          /* key terms that are names (find_names) */
+    uint64_t titles;         /* key terms that name the office asked for ("prime minister") */
+    uint64_t fates;          /* key terms that say what befell the counted ("injured") */
+    int strict;              /* only a template made for the question's label has its form */
     uint64_t absent;         /* key terms the corpus lacks, synonyms and all (--explain) */
     double total_idf;
     ranked *sents;
@@ -416,6 +425,71 @@ static void find_class(asking *a)
             a->class_label = a->cue[i];
 }
 
+/* Is text[0, len) a word that names an office or a trade ("minister",
+ * "foreign", "prosecutor"; the class rule TITLE_CLASS)?  A failure to
+ * match says no. */
+static int title_word(const asking *a, const char *text, size_t len)
+{
+    int in = 0;
+    if (vz_extract_in_class(a->e->qa->extractor, TITLE_CLASS, text, len, &in))
+        return 0;
+    return in;
+}
+
+/* Is text[0, len) a verb that says what befell people or things, which
+ * a count counts ("killed", "injured", "evacuated"; the class rule
+ * FATE_CLASS)? */
+static int fate_word(const asking *a, const char *text, size_t len)
+{
+    int in = 0;
+    if (vz_extract_in_class(a->e->qa->extractor, FATE_CLASS, text, len, &in))
+        return 0;
+    return in;
+}
+
+/* The key terms of a count question that say what befell the counted. */
+static void find_fates(asking *a)
+{
+    for (size_t k = 0; k < a->nkeys && k < MAX_KEYS; k++)
+        if (a->words[k].norm && fate_word(a, a->words[k].norm, strlen(a->words[k].norm)))
+            a->fates |= (uint64_t)1 << k;
+}
+
+/* The key term of question token t, or -1. */
+static int key_of(const asking *a, const qtoken *t)
+{
+    for (size_t k = 0; k < a->nwords && k < MAX_KEYS; k++)
+        if (!strcmp(a->words[k].stem, t->stem))
+            return (int)k;
+    return -1;
+}
+
+/* The office a question asks the holder of is the noun phrase right after
+ * its cue ("who is the prime minister of Spain", "the name of the farm
+ * contractor who ...") or after "as" ("who will replace him as the
+ * club's striker"): its words that name an office. */
+static void find_titles(asking *a, const qtokens *qt)
+{
+    int run = 0;   /* 1: in a phrase that may name the office; 2: past its first word */
+    for (size_t i = 0; i < qt->n; i++) {
+        const qtoken *t = &qt->t[i];
+        if (t->end <= a->qt.cue_end || !strcmp(t->norm, "as")) {
+            run = 1;
+            continue;
+        }
+        if (t->flags & VZ_TOK_STOP) {
+            run = run == 2 ? 0 : run;
+            continue;
+        }
+        if (!run)
+            continue;
+        run = 2;
+        int k = key_of(a, t);
+        if (k >= 0 && title_word(a, a->q + t->start, t->end - t->start))
+            a->titles |= (uint64_t)1 << k;
+    }
+}
+
 static int build_query(asking *a, vz_query *q)
 {
     memset(q, 0, sizeof *q);
@@ -423,9 +497,16 @@ static int build_query(asking *a, vz_query *q)
     int rc = vz_analyse(vz_reader_analyser(a->r), a->q, a->qlen, keep_token, &qt);
     if (!rc)
         rc = take_keys(a, &qt);
+    if (!rc && a->qt.type == VZ_TYPE_PERSON)
+        find_titles(a, &qt);
     qtokens_free(&qt);
     find_class(a);
     a->nkeys = a->nwords;
+    if (a->qt.type == VZ_TYPE_COUNT)
+        find_fates(a);
+    if (a->qt.label[0] && vz_extract_in_class(a->e->qa->extractor, STRICT_CLASS, a->qt.label,
+                                              strlen(a->qt.label), &a->strict))
+        a->strict = 0;
     if (!rc)
         rc = add_synonyms(a);
     for (size_t i = 0; !rc && i < a->nwords; i++)
@@ -972,6 +1053,58 @@ static int is_of(const reading *rd, size_t k)
     return word_is(rd, k, of, 1);
 }
 
+/* Does the name [i, j) carry a title that is not the office the question
+ * asks the holder of: "French Foreign Minister Jean-Yves Le Drian" is no
+ * prime minister, "Prosecutor Isabelle Ferrand" no farm contractor?  A
+ * person named with one title holds that one.  The title is the words
+ * before the name as well ("Le Drian" of "Foreign Minister Jean-Yves Le
+ * Drian"), and a word of the question or a synonym agrees with it. */
+static int other_title(const reading *rd, size_t i, size_t j)
+{
+    const asking *a = rd->a;
+    if (!a->titles)
+        return 0;
+    while (i > 0 && joined(rd, i) &&
+           (name_word(rd, i - 1) ||
+            title_word(a, rd->text.data + rd->w[i - 1].start, rd->w[i - 1].end - rd->w[i - 1].start)))
+        i--;
+    for (size_t k = i; k < j; k++)
+        if (rd->w[k].key < 0 &&
+            title_word(a, rd->text.data + rd->w[k].start, rd->w[k].end - rd->w[k].start))
+            return 1;
+    return 0;
+}
+
+/* Is word k of a sentence a fate word (see fate_word)? */
+static int fate_at(const reading *rd, size_t k)
+{
+    return fate_word(rd->a, rd->text.data + rd->w[k].start, rd->w[k].end - rd->w[k].start);
+}
+
+/* Does the count [i, j) count what befell others than the question asks:
+ * "40 people were killed" for "how many were injured"?  A count's verb
+ * stands in it, right after it ("40 people total died") or right before
+ * it ("killed 40 people"); one that is the question's word or its synonym
+ * agrees, another of its kind does not. */
+static int befell_other(const reading *rd, size_t i, size_t j)
+{
+    if (!rd->a->fates)
+        return 0;
+    int other = 0;
+    size_t s = i, e = j;
+    while (s > 0 && i - s < 2 && joined(rd, s))
+        s--;
+    while (e < rd->n && e - j < FATE_REACH && joined(rd, e))
+        e++;
+    for (size_t k = s; k < e; k++)
+        if (fate_at(rd, k)) {
+            if (rd->w[k].key >= 0)
+                return 0;
+            other = 1;
+        }
+    return other;
+}
+
 /* Is word k "the", "this" or "that"? */
 static int definite(const reading *rd, size_t k)
 {
@@ -1143,6 +1276,16 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         weight *= FOCUS_BONUS;
     else if (counts_other(a, rd, i, j))
         weight *= OTHER_LABEL_FIT;
+    /* An answer of the wrong form for what was asked is unlikely however
+     * well it stands: its factor is kept apart from the fit, which a
+     * focused count saturates. */
+    double form = 1.0;
+    if (a->qt.type == VZ_TYPE_COUNT && befell_other(rd, i, j))
+        form *= OTHER_FORM;
+    /* A quantity in another unit measures something else ("thirty years"
+     * is no population), a date not beside "born" is another event's. */
+    if (a->strict && !own)
+        form *= OTHER_FORM;
     if (!counted) {
         /* A negation stays: "not be demolished" says the opposite of
          * "demolished". */
@@ -1184,6 +1327,8 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     int apart = within_apart(x, rd->w[i].start, rd->w[j - 1].end);
     if (apart)
         weight *= a->negated ? FOCUS_BONUS : UNFOCUSED;
+    if (other_title(rd, i, j))
+        form *= OTHER_FORM;
     size_t qwords = 0, asked = 0;
     for (size_t k = i; k < j; k++) {
         qwords += rd->w[k].key >= 0 && !rd->w[k].other_form;
@@ -1215,7 +1360,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     c->own |= own;
     c->set_apart |= apart && a->negated;
     double nearest, closeness = proximity(rd, i, j, phrase, &nearest);
-    double score = x->sent->score * closeness * fit * weight;
+    double score = x->sent->score * closeness * fit * weight * form;
     size_t length = phrase_length(rd, i, j);
     if (phrase && length > SHORT_PHRASE)
         score /= 1.0 + 0.2 * (double)(length - SHORT_PHRASE);
@@ -1235,7 +1380,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     /* A sentence that only asks for, plans or fears what was asked does
      * not say it happened: it may rank an answer, never make it sure. */
     double unhedged = x->hedged ? weight / HEDGED : weight;
-    double bare = told(a, x->sent) * nearest * fmin(1.0, fit * unhedged);
+    double bare = told(a, x->sent) * nearest * fmin(1.0, fit * unhedged) * form;
     double quality = x->hedged ? 0 : bare;
     if (bare > c->bare)
         c->bare = bare;
@@ -1249,7 +1394,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         c->quality = quality;
         c->factor[0] = told(a, x->sent);
         c->factor[1] = nearest;
-        c->factor[2] = fmin(1.0, fit * weight);
+        c->factor[2] = fmin(1.0, fit * weight) * form;
         c->doc = a->e->idx->sentences[x->sent->sid].doc;
     }
     add_occurrence(c, x, s, e);
@@ -1285,7 +1430,12 @@ static int on_template(size_t s, size_t e, const char *label, void *ctx)
         j++;
     if (x->a->qt.type == VZ_TYPE_DESCRIPTION && restates(rd, i, j))
         return 0;
-    return add_candidate(x, i, j, label_fit(x->a, label), 0, made_for(x->a, label));
+    /* An office is held by a person: a body ("institution" templates: a
+     * club, a country) is no holder of the one asked about. */
+    double fit = label_fit(x->a, label);
+    if (x->a->titles && !strcmp(label, INSTITUTION))
+        fit *= OTHER_FORM;
+    return add_candidate(x, i, j, fit, 0, made_for(x->a, label));
 }
 
 /* A noun and its "of" complement are one noun phrase: "control of some
@@ -1803,6 +1953,9 @@ static void explain_question(asking *a)
                       a->q + a->qt.focus_start);
     if (a->class_label)
         vz_buf_printf(&a->explain, "class \"%s\"\n", a->class_label);
+    for (size_t k = 0; k < a->nkeys && k < MAX_KEYS; k++)
+        if (a->titles >> k & 1)
+            vz_buf_printf(&a->explain, "office %s\n", a->words[k].stem);
     for (size_t i = 0; i < a->nwords; i++)
         vz_buf_printf(&a->explain, "%s %s  idf %.2f\n", i < a->nkeys ? "term" : "synonym",
                       a->words[i].stem, a->words[i].idf);

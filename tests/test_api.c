@@ -835,6 +835,55 @@ static void opening_errors(void **state)
     assert_int_equal(vz_engine_open(NULL, NULL), VZ_EINVAL);
 }
 
+/* A person named with one title holds that office, not the one asked
+ * about: a foreign minister is no prime minister. */
+static void a_name_with_another_title_holds_no_asked_office(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("office", "Talks in Lisbon\n\nThe prime minister was away, so "
+                             "Foreign Minister Anna Berg opened the talks.\n");
+    double other = first_confidence(e, "Who is the prime minister?", "Berg");
+    double own = first_confidence(e, "Who is the foreign minister?", "Berg");
+    assert_true(other < 0.1);
+    assert_true(own > 0.4);
+    vz_engine_close(e);
+}
+
+/* A count counts what its own verb says befell them: the killed are not
+ * the injured. */
+static void a_count_is_of_what_its_verb_says(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("fates", "Storm news\n\nAt least 40 people were killed in the "
+                             "storm on Monday.\n");
+    assert_true(first_confidence(e, "how many people were injured in the storm", "40") < 0.1);
+    assert_true(first_confidence(e, "how many people died in the storm", "40") > 0.4);
+    vz_engine_close(e);
+}
+
+/* A quantity in another unit measures something else: a duration is no
+ * price, however close it stands to the question's words. */
+static void a_quantity_of_another_unit_is_no_answer(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("price-unit", "Air news\n\nThe planes flew for 22 hours over the "
+                             "fire on Monday.\n");
+    assert_true(first_confidence(e, "how much did it cost to fly the planes over the fire",
+                                 "22") < 0.1);
+    assert_true(first_confidence(e, "how long did the planes fly over the fire", "22") > 0.4);
+    vz_engine_close(e);
+}
+
+/* An office is held by a person, not by a club. */
+static void a_body_holds_no_office(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("holder", "Sport news\n\nThe club's new striker will come from "
+                             "Harbour Rovers, the manager said.\n");
+    assert_true(first_confidence(e, "who is the club's new striker", "Harbour Rovers") < 0.15);
+    vz_engine_close(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -879,6 +928,10 @@ int main(void)
         cmocka_unit_test(the_question_preposition_precedes_the_answer),
         cmocka_unit_test(explain_shows_the_features_of_the_answer),
         cmocka_unit_test(an_answer_of_its_own_form_is_surer),
+        cmocka_unit_test(a_name_with_another_title_holds_no_asked_office),
+        cmocka_unit_test(a_count_is_of_what_its_verb_says),
+        cmocka_unit_test(a_quantity_of_another_unit_is_no_answer),
+        cmocka_unit_test(a_body_holds_no_office),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
