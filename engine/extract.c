@@ -16,6 +16,7 @@
 #define KEEP (VZ_NTYPES + 2)  /* ... and of "keep" rules */
 #define DATELINE (VZ_NTYPES + 3) /* ... and of "dateline" rules */
 #define CLASS (VZ_NTYPES + 4) /* ... and of "class" rules */
+#define REFER (VZ_NTYPES + 5) /* ... and of "refer" rules */
 
 struct vz_extractor {
     vz_ruleset rs;
@@ -24,7 +25,7 @@ struct vz_extractor {
 int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
                      const char *templates, size_t tlen)
 {
-    vz_directive dirs[VZ_NTYPES + 4];
+    vz_directive dirs[VZ_NTYPES + 5];
     for (int t = 1; t < VZ_NTYPES; t++)
         dirs[t - 1] = (vz_directive){vz_type_name(t), t};
     dirs[VZ_NTYPES - 1] = (vz_directive){"weak", WEAK};
@@ -32,6 +33,7 @@ int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
     dirs[VZ_NTYPES + 1] = (vz_directive){"keep", KEEP};
     dirs[VZ_NTYPES + 2] = (vz_directive){"dateline", DATELINE};
     dirs[VZ_NTYPES + 3] = (vz_directive){"class", CLASS};
+    dirs[VZ_NTYPES + 4] = (vz_directive){"refer", REFER};
     *out = NULL;
     /* One text, so the templates see the gazetteer's defines; line numbers
      * in messages count from the gazetteer's first line. */
@@ -46,7 +48,7 @@ int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
         rc = vz_fail(VZ_ENOMEM, "out of memory");
     if (!rc)
         rc = vz_ruleset_build(&x->rs, "gazetteer.rules + templates.rules", text.data, text.len,
-                              dirs, VZ_NTYPES + 4, 0);
+                              dirs, VZ_NTYPES + 5, 0);
     vz_buf_free(&text);
     if (rc) {
         free(x);
@@ -162,6 +164,12 @@ int vz_extract_datelines(const vz_extractor *x, const char *text, size_t len,
                          vz_candidate_fn fn, void *ctx)
 {
     return vz_extract(x, DATELINE, text, len, fn, ctx);
+}
+
+int vz_extract_references(const vz_extractor *x, const char *text, size_t len,
+                          vz_candidate_fn fn, void *ctx)
+{
+    return vz_extract(x, REFER, text, len, fn, ctx);
 }
 
 int vz_extract_is_class(const vz_extractor *x, const char *label)
