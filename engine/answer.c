@@ -1459,31 +1459,74 @@ static int has_modifiers(const asking *a, const reading *pre, size_t s, size_t e
     return 1;
 }
 
+/* Does white space alone, on one line, stand between words k-1 and k?
+ * A name does not run on over a line's end into a heading or a caption. */
+static int same_line(const reading *rd, size_t k)
+{
+    return joined(rd, k) &&
+           !memchr(rd->text.data + rd->w[k - 1].end, '\n', rd->w[k].start - rd->w[k - 1].end);
+}
+
+/* Is word k in the possessive ("the hospital's"), a modifier of the
+ * noun after it, not a noun phrase's head? */
+static int possessive(const reading *rd, size_t k)
+{
+    const char *t = rd->text.data + rd->w[k].start;
+    size_t n = rd->w[k].end - rd->w[k].start;
+    return (n > 2 && !strncmp(t + n - 2, "'s", 2)) ||
+           (n > 4 && !strncmp(t + n - 4, "\xe2\x80\x99s", 4));
+}
+
+/* Do words [s, e) of pre, beside a role noun, make it another office
+ * than the description's ("Vice President" is not "the president"): a
+ * word of the "rank" class not among the description's modifiers? */
+static int other_rank(const asking *a, const reading *pre, size_t s, size_t e,
+                      const reading *rd, size_t i, size_t j)
+{
+    for (size_t k = s; k < e; k++) {
+        int in = 0, said = 0;
+        if (vz_extract_in_class(a->e->qa->extractor, "rank", pre->text.data + pre->w[k].start,
+                                pre->w[k].end - pre->w[k].start, &in) || !in)
+            continue;
+        for (size_t m = i + 1; m + 1 < j && !said; m++)
+            said = same_word(a, pre->forms[k], rd->forms[m]);
+        if (!said)
+            return 1;
+    }
+    return 0;
+}
+
 /* The name that a role or kind noun at word k of pre is given:
  * right after it as a title ("Venezuelan President Nicolas Maduro", "the
  * company Calder Bay Fisheries"), or before it, the noun in apposition
- * ("Juan Guaido, Venezuelan opposition leader"), with the description's
- * modifiers beside the noun either way.  Its words are [*ns, *ne);
- * 0: none. */
+ * and the apposition closed by punctuation or a joining word ("Juan
+ * Guaido, Venezuelan opposition leader and"), with the description's
+ * modifiers beside the noun either way, and no rank it lacks.  A kind
+ * word written with a capital is a name's own ("the Elsmere Hospitals
+ * Charity"), only a role's is a title.  Its words are [*ns, *ne); 0: none. */
 static int name_of_role(const asking *a, const reading *pre, size_t k, const reading *rd,
-                        size_t i, size_t j, size_t *ns, size_t *ne)
+                        size_t i, size_t j, int type, size_t *ns, size_t *ne)
 {
     size_t m = k, p = k;
-    while (m + 1 < pre->n && name_word(pre, m + 1) && joined(pre, m + 1))
+    if (possessive(pre, k) || (type != VZ_TYPE_PERSON && (pre->w[k].flags & VZ_TOK_CAPITAL)))
+        return 0;
+    while (m + 1 < pre->n && name_word(pre, m + 1) && same_line(pre, m + 1))
         m++;
-    while (p > 0 && k - p < 3 && joined(pre, p))
+    while (p > 0 && k - p < 3 && same_line(pre, p))
         p--;
-    if (m > k && has_modifiers(a, pre, p, k, rd, i, j)) {
+    if (!has_modifiers(a, pre, p, k, rd, i, j) || other_rank(a, pre, p, k, rd, i, j))
+        return 0;
+    if (m > k) {
         *ns = k + 1;
         *ne = m + 1;
         return 1;
     }
-    if (p == 0 || !name_word(pre, p - 1) || joined(pre, p) ||
-        !memchr(pre->text.data + pre->w[p - 1].end, ',', pre->w[p].start - pre->w[p - 1].end) ||
-        !has_modifiers(a, pre, p, k, rd, i, j))
+    int closed = k + 1 == pre->n || !joined(pre, k + 1) || (pre->w[k + 1].flags & VZ_TOK_STOP);
+    if (!closed || p == 0 || !name_word(pre, p - 1) || joined(pre, p) ||
+        !memchr(pre->text.data + pre->w[p - 1].end, ',', pre->w[p].start - pre->w[p - 1].end))
         return 0;
     *ne = p;
-    for (*ns = p - 1; *ns > 0 && name_word(pre, *ns - 1) && joined(pre, *ns); (*ns)--)
+    for (*ns = p - 1; *ns > 0 && name_word(pre, *ns - 1) && same_line(pre, *ns); (*ns)--)
         ;
     return 1;
 }
@@ -1492,12 +1535,12 @@ static int name_of_role(const asking *a, const reading *pre, size_t k, const rea
  * read: the last name there given its noun or a synonym of it, with its
  * modifiers, or the first when forward.  [*ns, *ne) of other; 0: none. */
 static int antecedent(const asking *a, const reading *other, int forward, const reading *rd,
-                      size_t i, size_t j, size_t *ns, size_t *ne)
+                      size_t i, size_t j, int type, size_t *ns, size_t *ne)
 {
     for (size_t n = 0; n < other->n; n++) {
         size_t k = forward ? n : other->n - 1 - n;
         if (same_word(a, other->forms[k], rd->forms[j - 1]) &&
-            name_of_role(a, other, k, rd, i, j, ns, ne))
+            name_of_role(a, other, k, rd, i, j, type, ns, ne))
             return 1;
     }
     return 0;
@@ -1537,11 +1580,11 @@ static int resolve_reference(asking *a, const ranked *r, size_t i, size_t j, int
     reading pre = {0};
     size_t ns, ne;
     int rc = read_span(a, si->doc, 0, at, &pre);
-    int found = !rc && antecedent(a, &pre, 0, rd, i, j, &ns, &ne);
+    int found = !rc && antecedent(a, &pre, 0, rd, i, j, type, &ns, &ne);
     if (!rc && !found) {
         rc = read_span(a, si->doc, si->start + (uint32_t)rd->w[j - 1].end,
                        (uint32_t)a->e->idx->docs[si->doc].size, &pre);
-        found = !rc && antecedent(a, &pre, 1, rd, i, j, &ns, &ne);
+        found = !rc && antecedent(a, &pre, 1, rd, i, j, type, &ns, &ne);
     }
     if (rc || !found) {
         reading_free(&pre);

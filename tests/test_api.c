@@ -573,7 +573,8 @@ static void the_agent_of_the_passive_answers_who(void **state)
 /* News names a person once, then by a description of the role: "the
  * Portuguese leader" in the subject slot of the question's verb stands for
  * "Portuguese President Ana Costa", named before, and answers with that
- * name; --explain shows the reference resolved. */
+ * name; --explain shows the reference resolved.  A rank the description
+ * lacks makes another office. */
 static void a_description_answers_with_its_name(void **state)
 {
     (void)state;
@@ -590,6 +591,12 @@ static void a_description_answers_with_its_name(void **state)
     assert_non_null(strstr(vz_result_explain(r),
                            "reference \"the Portuguese leader\" = \"Ana Costa\""));
     vz_result_free(r);
+    vz_engine_close(e);
+    /* A "Vice President" holds another office than "the president". */
+    e = engine_on("coref-rank", "Harbour talks\n\nPresident Rui Sousa flew home on Sunday.  "
+                  "Vice President Ana Costa arrived in Lisbon on Monday.  Mayor Tom Baker said "
+                  "the president was expected to open the new harbour on Friday.\n");
+    assert_string_equal(first_answer(e, q, buf, sizeof buf), "Rui Sousa");
     vz_engine_close(e);
 }
 
