@@ -12,7 +12,10 @@
  * there, so a question whose rare words the corpus lacks is not answered
  * (a fifth more when a template made for the question's label found it);
  * it is halved when that sentence's article never names a name the
- * question names.
+ * question names.  A definite description ("the Venezuelan leader", a
+ * "refer" rule of templates.rules) stands for the name the article gave
+ * that role or kind: it tells that name's key terms, and in the slot the
+ * question asks of it answers with the name.
  */
 #include "engine.h"
 #include "result.h"
@@ -57,6 +60,7 @@
 #define INSTITUTION "institution"   /* the label of person templates that find bodies */
 #define STRICT_CLASS "strictlabel"  /* ... and of question labels only their own templates answer */
 #define FATE_REACH 3         /* words after a count that may hold its verb */
+#define MAX_REFS 8           /* references resolved per sentence */
 
 typedef struct {
     char *stem;
@@ -142,6 +146,7 @@ typedef struct {
     size_t nhop;
     int hedged;              /* the question itself asks of a request or a plan */
     int negated;             /* the question asks of what was not done */
+    int subject_of;          /* the key term whose subject is asked ("who was expected"); -1 */
     const char *class_label; /* a cue word that names a class ("arab"); NULL: none */
     double hop_passage;      /* the best passage score of a sentence that gave a hop */
     vz_buf explain;
@@ -341,6 +346,30 @@ static size_t phrase_in_question(const asking *a, const qtokens *qt, size_t i, c
     return best;
 }
 
+/* Does the question ask for the subject of its first key term, a verb:
+ * the wh-word and its cue, then auxiliaries only, then the verb in lower
+ * case ("who was expected to visit", "which charity fed")?  Not after a
+ * do-form, whose subject follows it ("who did they beat"), nor a
+ * determiner, which makes the word a noun ("who is the president"). */
+static int asks_subject(const asking *a, const qtokens *qt)
+{
+    static const char *const aux[] = {"who", "which", "what", "was", "is", "were", "are", "has",
+                                      "had", "have", "will", "would", "be", "been", "being"};
+    for (size_t i = 0; i < qt->n; i++) {
+        const qtoken *t = &qt->t[i];
+        if (in_cue(a, t))
+            continue;
+        if (!(t->flags & VZ_TOK_STOP))
+            return i > 0 && !(t->flags & VZ_TOK_CAPITAL);
+        int known = 0;
+        for (size_t k = 0; k < sizeof aux / sizeof *aux; k++)
+            known |= !strcmp(t->norm, aux[k]);
+        if (!known)
+            return 0;
+    }
+    return 0;
+}
+
 /* Key terms: the question's non-stop words outside its cue; a phrase of a
  * synonym group ("in charge of") is one key term, not a term a word. */
 static int take_keys(asking *a, const qtokens *qt)
@@ -499,6 +528,7 @@ static int build_query(asking *a, vz_query *q)
         rc = take_keys(a, &qt);
     if (!rc && a->qt.type == VZ_TYPE_PERSON)
         find_titles(a, &qt);
+    a->subject_of = !rc && a->nwords && asks_subject(a, &qt) ? 0 : -1;
     qtokens_free(&qt);
     find_class(a);
     a->nkeys = a->nwords;
@@ -576,6 +606,16 @@ typedef struct {
     char stem[ALIAS_STEM];   /* a capitalised word's stem, when short enough to be a surname */
 } word;
 
+/* A definite description that stands for a name the article gave before
+ * ("the Venezuelan leader"): its words [i, j), the type of what it names,
+ * the name, and the key terms the name holds. */
+typedef struct {
+    size_t i, j;
+    int type;
+    uint64_t keys;
+    char *name;
+} reference;
+
 typedef struct reading {
     const asking *a;
     vz_buf text;
@@ -584,6 +624,9 @@ typedef struct reading {
     size_t n, cap, fcap;
     uint64_t covered;          /* key terms present, one bit each */
     size_t content;            /* content words so far */
+    reference *refs;           /* resolved (resolve_references) */
+    size_t nrefs, caprefs;
+    int resolved;              /* its references are (read again after a hop) */
 } reading;
 
 /* Are two spellings one word, one of them with a plural or possessive
@@ -699,6 +742,9 @@ static void reading_free(reading *rd)
     vz_buf_free(&rd->text);
     free(rd->w);
     free(rd->forms);
+    for (size_t i = 0; i < rd->nrefs; i++)
+        free(rd->refs[i].name);
+    free(rd->refs);
 }
 
 /* The IDF-weighted share of the key terms in a set. */
@@ -723,6 +769,7 @@ typedef struct {
         size_t start, end;
     } apart[MAX_APART];      /* what the sentence sets apart from the rest */
     size_t napart;
+    const char *referent;    /* the name the words stand for; NULL: their own */
 } cand_ctx;
 
 /* Content words strictly between word a and word b (a < b). */
@@ -995,6 +1042,18 @@ static int follows_question_word(const reading *rd, size_t i, size_t j)
      * Brennan" answers "who is in charge of the festival". */
     const word *n = i > 1 && joined(rd, i - 1) ? &rd->w[i - 2] : NULL;
     return n && n->key >= 0 && n->key != w->key && !n->synonym && !(n->flags & VZ_TOK_CAPITAL);
+}
+
+/* Does a name [.., j) stand right before the verb whose subject is asked,
+ * auxiliaries between or not: "the Venezuelan leader was expected"
+ * answers "who was expected to visit"? */
+static int subject_of_question_verb(const asking *a, const reading *rd, size_t j)
+{
+    size_t k = j;
+    while (k < rd->n && k - j < 2 && joined(rd, k) && (rd->w[k].flags & VZ_TOK_STOP))
+        k++;
+    return a->subject_of >= 0 && k < rd->n && joined(rd, k) && rd->w[k].key == a->subject_of &&
+           !(rd->w[k].flags & VZ_TOK_CAPITAL);
 }
 
 static int is_by(const reading *rd, size_t k)
@@ -1314,7 +1373,8 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
             focused = 1;
             weight *= FOCUS_BONUS;
         } else if (!focused && names_an_entity(a->qt.type) &&
-                   (agent_of_question_verb(rd, i) || after_question_preposition(a, rd, i))) {
+                   (agent_of_question_verb(rd, i) || after_question_preposition(a, rd, i) ||
+                    (x->referent && subject_of_question_verb(a, rd, j)))) {
             focused = 1;
             weight *= FOCUS_BONUS;
         }
@@ -1338,10 +1398,12 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         return 0;   /* the question's own words are never the answer */
     double fit = qwords ? (counted ? 2.0 : 0.5) : 1.0;
     size_t s = rd->w[i].start, e = rd->w[j - 1].end;
-    const char *t = rd->text.data;
-    char *key = merge_key(t + s, e - s);
+    /* A reference answers with the name it stands for. */
+    const char *t = x->referent ? x->referent : rd->text.data + s;
+    size_t len = x->referent ? strlen(x->referent) : e - s;
+    char *key = merge_key(t, len);
     candidate *c = NULL;
-    int rc = key ? find_or_add(a, key, t + s, e - s, &c) : vz_fail(VZ_ENOMEM, "out of memory");
+    int rc = key ? find_or_add(a, key, t, len, &c) : vz_fail(VZ_ENOMEM, "out of memory");
     if (rc)
         return rc;
     /* A template made for what is asked knows its answer's form: "Deputy
@@ -1368,9 +1430,9 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     if (score > c->best || !c->text) {   /* its text is its best sighting's */
         c->best = score;
         free(c->text);
-        if (!(c->text = vz_strndup(t + s, e - s)))
+        if (!(c->text = vz_strndup(t, len)))
             return vz_fail(VZ_ENOMEM, "out of memory");
-        c->named = (rd->w[i].flags & VZ_TOK_CAPITAL) != 0;
+        c->named = x->referent || (rd->w[i].flags & VZ_TOK_CAPITAL) != 0;
     }
     if (x->sent->own > c->coverage)
         c->coverage = x->sent->own;
@@ -1570,6 +1632,265 @@ static int on_dateline(size_t s, size_t e, const char *label, void *ctx)
     return 0;
 }
 
+/* ---- references -------------------------------------------------------- */
+
+/* Is form f (a word's stem) the description's word g, or its synonym
+ * ("president" for "leader", "Venezuela's" for "Venezuelan")? */
+static int same_word(const asking *a, const char *f, const char *g)
+{
+    if (!strcmp(f, g))
+        return 1;
+    const vz_syngroup *grp;
+    for (size_t k = 0; (grp = group_with(a->e->qa, g, &k));)
+        if (has_stem(grp->stems, grp->n, f, strlen(f)))
+            return 1;
+    return 0;
+}
+
+/* Are the modifiers of description [i, j) of rd (the words between its
+ * "the" and its noun) all among words [s, e) of pre? */
+static int has_modifiers(const asking *a, const reading *pre, size_t s, size_t e,
+                         const reading *rd, size_t i, size_t j)
+{
+    for (size_t m = i + 1; m + 1 < j; m++) {
+        int found = 0;
+        for (size_t k = s; k < e && !found; k++)
+            found = same_word(a, pre->forms[k], rd->forms[m]);
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
+/* Does white space alone, on one line, stand between words k-1 and k?
+ * A name does not run on over a line's end into a heading or a caption. */
+static int same_line(const reading *rd, size_t k)
+{
+    return joined(rd, k) &&
+           !memchr(rd->text.data + rd->w[k - 1].end, '\n', rd->w[k].start - rd->w[k - 1].end);
+}
+
+/* Is word k in the possessive ("the hospital's"), a modifier of the
+ * noun after it, not a noun phrase's head? */
+static int possessive(const reading *rd, size_t k)
+{
+    const char *t = rd->text.data + rd->w[k].start;
+    size_t n = rd->w[k].end - rd->w[k].start;
+    return (n > 2 && !strncmp(t + n - 2, "'s", 2)) ||
+           (n > 4 && !strncmp(t + n - 4, "\xe2\x80\x99s", 4));
+}
+
+/* Do words [s, e) of pre, beside a role noun, make it another office
+ * than the description's ("Vice President" is not "the president"): a
+ * word of the "rank" class not among the description's modifiers? */
+static int other_rank(const asking *a, const reading *pre, size_t s, size_t e,
+                      const reading *rd, size_t i, size_t j)
+{
+    for (size_t k = s; k < e; k++) {
+        int in = 0, said = 0;
+        if (vz_extract_in_class(a->e->qa->extractor, "rank", pre->text.data + pre->w[k].start,
+                                pre->w[k].end - pre->w[k].start, &in) || !in)
+            continue;
+        for (size_t m = i + 1; m + 1 < j && !said; m++)
+            said = same_word(a, pre->forms[k], rd->forms[m]);
+        if (!said)
+            return 1;
+    }
+    return 0;
+}
+
+/* The name that a role or kind noun at word k of pre is given:
+ * right after it as a title ("Venezuelan President Nicolas Maduro", "the
+ * company Calder Bay Fisheries"), or before it, the noun in apposition
+ * and the apposition closed by punctuation or a joining word ("Juan
+ * Guaido, Venezuelan opposition leader and"), with the description's
+ * modifiers beside the noun either way, and no rank it lacks.  A kind
+ * word written with a capital is a name's own ("the Elsmere Hospitals
+ * Charity"), only a role's is a title.  Its words are [*ns, *ne); 0: none. */
+static int name_of_role(const asking *a, const reading *pre, size_t k, const reading *rd,
+                        size_t i, size_t j, int type, size_t *ns, size_t *ne)
+{
+    size_t m = k, p = k;
+    if (possessive(pre, k) || (type != VZ_TYPE_PERSON && (pre->w[k].flags & VZ_TOK_CAPITAL)))
+        return 0;
+    while (m + 1 < pre->n && name_word(pre, m + 1) && same_line(pre, m + 1))
+        m++;
+    while (p > 0 && k - p < 3 && same_line(pre, p))
+        p--;
+    if (!has_modifiers(a, pre, p, k, rd, i, j) || other_rank(a, pre, p, k, rd, i, j))
+        return 0;
+    if (m > k) {
+        *ns = k + 1;
+        *ne = m + 1;
+        return 1;
+    }
+    int closed = k + 1 == pre->n || !joined(pre, k + 1) || (pre->w[k + 1].flags & VZ_TOK_STOP);
+    if (!closed || p == 0 || !name_word(pre, p - 1) || joined(pre, p) ||
+        !memchr(pre->text.data + pre->w[p - 1].end, ',', pre->w[p].start - pre->w[p - 1].end))
+        return 0;
+    *ne = p;
+    for (*ns = p - 1; *ns > 0 && name_word(pre, *ns - 1) && same_line(pre, *ns); (*ns)--)
+        ;
+    return 1;
+}
+
+/* The name description [i, j) of rd stands for, in the text of other
+ * read: the last name there given its noun or a synonym of it, with its
+ * modifiers, or the first when forward.  [*ns, *ne) of other; 0: none. */
+static int antecedent(const asking *a, const reading *other, int forward, const reading *rd,
+                      size_t i, size_t j, int type, size_t *ns, size_t *ne)
+{
+    for (size_t n = 0; n < other->n; n++) {
+        size_t k = forward ? n : other->n - 1 - n;
+        if (same_word(a, other->forms[k], rd->forms[j - 1]) &&
+            name_of_role(a, other, k, rd, i, j, type, ns, ne))
+            return 1;
+    }
+    return 0;
+}
+
+typedef struct {
+    size_t s[MAX_REFS], e[MAX_REFS];
+    int type[MAX_REFS];
+    size_t n;
+} ref_spans;
+
+static int on_reference(size_t s, size_t e, const char *label, void *ctx)
+{
+    ref_spans *r = ctx;
+    int type = 1;
+    while (type < VZ_NTYPES && strcmp(vz_type_name(type), label))
+        type++;
+    if (r->n < MAX_REFS && type < VZ_NTYPES) {
+        r->s[r->n] = s;
+        r->e[r->n] = e;
+        r->type[r->n++] = type;
+    }
+    return 0;
+}
+
+/* Resolve the description of words [i, j) of sentence r, when the
+ * article names what it stands for, and keep it in its reading.  A
+ * description stands for a name given before it; one that none before
+ * fits is a headline's or a standfirst's, which describe whom the body
+ * goes on to name ("the Venezuelan leader was expected to pay a visit"
+ * over a report on "Venezuelan President Nicolas Maduro"). */
+static int resolve_reference(asking *a, const ranked *r, size_t i, size_t j, int type)
+{
+    reading *rd = r->rd;
+    const vz_sentence_info *si = &a->e->idx->sentences[r->sid];
+    uint32_t at = si->start + (uint32_t)rd->w[i].start;
+    reading pre = {0};
+    size_t ns, ne;
+    int rc = read_span(a, si->doc, 0, at, &pre);
+    int found = !rc && antecedent(a, &pre, 0, rd, i, j, type, &ns, &ne);
+    if (!rc && !found) {
+        rc = read_span(a, si->doc, si->start + (uint32_t)rd->w[j - 1].end,
+                       (uint32_t)a->e->idx->docs[si->doc].size, &pre);
+        found = !rc && antecedent(a, &pre, 1, rd, i, j, type, &ns, &ne);
+    }
+    if (rc || !found) {
+        reading_free(&pre);
+        return rc;
+    }
+    void *p = rd->refs;
+    rc = vz_grow(&p, &rd->caprefs, rd->nrefs + 1, sizeof *rd->refs);
+    if (!rc) {
+        rd->refs = p;
+        reference *f = &rd->refs[rd->nrefs];
+        *f = (reference){i, j, type, 0, NULL};
+        for (size_t k = ns; k < ne; k++)
+            if (pre.w[k].key >= 0 && pre.w[k].key < MAX_KEYS)
+                f->keys |= (uint64_t)1 << pre.w[k].key;
+        f->name = vz_strndup(pre.text.data + pre.w[ns].start, pre.w[ne - 1].end - pre.w[ns].start);
+        rc = f->name ? VZ_OK : vz_fail(VZ_ENOMEM, "out of memory");
+        rd->nrefs += !rc;
+    }
+    reading_free(&pre);
+    return rc;
+}
+
+/* A description that stands for a name the question names tells that
+ * name: "the Venezuelan leader was expected" speaks of Maduro.  Its words
+ * then stand for the name's key terms, as a surname does. */
+static void tell_reference(reading *rd, const reference *f)
+{
+    if (!f->keys)
+        return;
+    rd->covered |= f->keys;
+    int key = 0;
+    while (!(f->keys >> key & 1))
+        key++;
+    for (size_t k = f->i; k < f->j; k++)
+        if (!(rd->w[k].flags & VZ_TOK_STOP)) {
+            rd->w[k].key = key;
+            rd->w[k].asked = 1;
+        }
+}
+
+static int resolve_references(asking *a)
+{
+    int rc = VZ_OK;
+    for (size_t n = 0; !rc && n < a->nsents; n++) {
+        reading *rd = a->sents[n].rd;
+        if (rd->resolved)
+            continue;
+        rd->resolved = 1;
+        ref_spans r = {.n = 0};
+        rc = vz_extract_references(a->e->qa->extractor, rd->text.data, rd->text.len,
+                                   on_reference, &r);
+        for (size_t m = 0; !rc && m < r.n; m++) {
+            size_t i = 0, j;
+            while (i < rd->n && rd->w[i].end <= r.s[m])
+                i++;
+            for (j = i; j < rd->n && rd->w[j].start < r.e[m]; j++)
+                ;
+            if (j - i < 2)
+                continue;
+            size_t had = rd->nrefs;
+            rc = resolve_reference(a, &a->sents[n], i, j, r.type[m]);
+            if (!rc && rd->nrefs > had)
+                tell_reference(rd, &rd->refs[had]);
+        }
+    }
+    return rc;
+}
+
+/* Does a description hold a word of the question? */
+static int asks_of(const reading *rd, const reference *f)
+{
+    for (size_t k = f->i; k < f->j; k++)
+        if (rd->w[k].asked)
+            return 1;
+    return 0;
+}
+
+/* A description of the kind asked for, in the slot the question asks of,
+ * answers with the name it stands for ("who was expected to visit": "the
+ * Venezuelan leader was expected"; "owned by the company"), unless that
+ * name is the question's own.  Elsewhere a description says nothing of
+ * what was asked, only that its name was there.  One that holds the question's
+ * words restates what is asked ("the Russian minister" for "who is the
+ * defence minister"): the name beside its title answers that, not a
+ * reference that may be to another minister. */
+static int reference_candidates(cand_ctx *x)
+{
+    const reading *rd = x->rd;
+    int rc = VZ_OK;
+    for (size_t n = 0; !rc && n < rd->nrefs; n++) {
+        const reference *f = &rd->refs[n];
+        if (f->keys || f->type != x->a->qt.type || asks_of(rd, f) ||
+            !(subject_of_question_verb(x->a, rd, f->j) || agent_of_question_verb(rd, f->i) ||
+              follows_question_word(rd, f->i, f->j)))
+            continue;
+        const char *label = vz_type_name(f->type);
+        x->referent = f->name;
+        rc = add_candidate(x, f->i, f->j, label_fit(x->a, label), 0, made_for(x->a, label));
+        x->referent = NULL;
+    }
+    return rc;
+}
+
 static int sentence_candidates(asking *a, const ranked *sent)
 {
     const reading *rd = sent->rd;
@@ -1587,6 +1908,8 @@ static int sentence_candidates(asking *a, const ranked *sent)
     if (!rc)
         rc = vz_extract(a->e->qa->extractor, a->qt.type, rd->text.data, rd->text.len,
                         on_template, &x);
+    if (!rc && names_an_entity(a->qt.type))
+        rc = reference_candidates(&x);
     if (!rc && (a->qt.type == VZ_TYPE_DESCRIPTION || a->qt.type == VZ_TYPE_UNKNOWN))
         rc = add_phrases(&x);
     if (!rc && a->qt.type == VZ_TYPE_DESCRIPTION && !strcmp(a->qt.label, "kind"))
@@ -1961,14 +2284,29 @@ static void explain_question(asking *a)
                       a->words[i].stem, a->words[i].idf);
 }
 
-/* Names, aliases and definites of the sentences read, then their scores. */
-static void prepare_sentences(asking *a)
+/* Names, aliases, definites and references of the sentences read, then
+ * their scores. */
+static int prepare_sentences(asking *a)
 {
     find_names(a);
     find_aliases(a);
     apply_aliases(a);
     apply_definites(a);
-    score_sentences(a);
+    int rc = resolve_references(a);
+    if (!rc)
+        score_sentences(a);
+    return rc;
+}
+
+/* The references a sentence shown holds, and the names they stand for. */
+static void explain_references(asking *a, const reading *rd)
+{
+    for (size_t n = 0; n < rd->nrefs; n++) {
+        const reference *f = &rd->refs[n];
+        size_t s = rd->w[f->i].start, e = rd->w[f->j - 1].end;
+        vz_buf_printf(&a->explain, "  reference \"%.*s\" = \"%s\"%s\n", (int)(e - s),
+                      rd->text.data + s, f->name, f->keys ? " (the question's)" : "");
+    }
 }
 
 static int gather(asking *a, const unsigned char *mask)
@@ -1993,12 +2331,12 @@ static int gather(asking *a, const unsigned char *mask)
     }
     if (rc || !a->nsents)
         return rc;
-    prepare_sentences(a);
+    if ((rc = prepare_sentences(a)) != VZ_OK)
+        return rc;
     find_hops(a);
     if (a->nhop) {
-        if ((rc = read_hops(a, mask)) != VZ_OK)
+        if ((rc = read_hops(a, mask)) != VZ_OK || (rc = prepare_sentences(a)) != VZ_OK)
             return rc;
-        prepare_sentences(a);
         apply_hops(a);
         score_sentences(a);
     }
@@ -2018,6 +2356,7 @@ static int gather(asking *a, const unsigned char *mask)
             vz_buf_printf(&a->explain, "sentence %zu  %.3f  coverage %.2f near %.2f passage %.2f"
                           "  %s [%u, %u)\n", i + 1, s->score, s->own, s->near, s->passage,
                           a->e->idx->docs[si->doc].name, si->start, si->end);
+            explain_references(a, s->rd);
         }
         rc = sentence_candidates(a, s);
     }

@@ -18,7 +18,8 @@
 #define CLASS (VZ_NTYPES + 4) /* ... and of "class" rules */
 #define EXCLUDE (VZ_NTYPES + 5) /* ... and of "exclude" rules */
 #define NEGATION (VZ_NTYPES + 6) /* ... and of "negation" rules */
-#define KINDS (VZ_NTYPES + 6)   /* directives in all */
+#define REFER (VZ_NTYPES + 7) /* ... and of "refer" rules */
+#define KINDS (VZ_NTYPES + 7)   /* directives in all */
 
 struct vz_extractor {
     vz_ruleset rs;
@@ -37,6 +38,7 @@ int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
     dirs[VZ_NTYPES + 3] = (vz_directive){"class", CLASS};
     dirs[VZ_NTYPES + 4] = (vz_directive){"exclude", EXCLUDE};
     dirs[VZ_NTYPES + 5] = (vz_directive){"negation", NEGATION};
+    dirs[VZ_NTYPES + 6] = (vz_directive){"refer", REFER};
     *out = NULL;
     /* One text, so the templates see the gazetteer's defines; line numbers
      * in messages count from the gazetteer's first line. */
@@ -179,6 +181,12 @@ int vz_extract_negations(const vz_extractor *x, const char *text, size_t len,
                          vz_candidate_fn fn, void *ctx)
 {
     return vz_extract(x, NEGATION, text, len, fn, ctx);
+}
+
+int vz_extract_references(const vz_extractor *x, const char *text, size_t len,
+                          vz_candidate_fn fn, void *ctx)
+{
+    return vz_extract(x, REFER, text, len, fn, ctx);
 }
 
 int vz_extract_is_class(const vz_extractor *x, const char *label)

@@ -61,6 +61,13 @@ int vz_extract_exclusions(const vz_extractor *x, const char *text, size_t len,
 int vz_extract_negations(const vz_extractor *x, const char *text, size_t len,
                          vz_candidate_fn fn, void *ctx);
 
+/* Every span of text[0, len) that a "refer" rule of templates.rules
+ * matches: a definite description that stands for a name the article
+ * gave before ("the Venezuelan leader"); the label is the type of what it
+ * names.  Returns as vz_extract does. */
+int vz_extract_references(const vz_extractor *x, const char *text, size_t len,
+                          vz_candidate_fn fn, void *ctx);
+
 /* Does a "class" rule of templates.rules (or the gazetteer) have the
  * label `label` ("arab": the Arab countries)? */
 int vz_extract_is_class(const vz_extractor *x, const char *label);

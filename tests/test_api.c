@@ -570,6 +570,36 @@ static void the_agent_of_the_passive_answers_who(void **state)
     vz_engine_close(e);
 }
 
+/* News names a person once, then by a description of the role: "the
+ * Portuguese leader" in the subject slot of the question's verb stands for
+ * "Portuguese President Ana Costa", named before, and answers with that
+ * name; --explain shows the reference resolved.  A rank the description
+ * lacks makes another office. */
+static void a_description_answers_with_its_name(void **state)
+{
+    (void)state;
+    char buf[256];
+    vz_engine *e = engine_on("coref-role", "Harbour talks\n\nPortuguese President Ana Costa "
+                             "arrived in Lisbon on Monday.  Mayor Tom Baker said the Portuguese "
+                             "leader was expected to open the new harbour on Friday.\n");
+    const char *q = "who was expected to open the harbour";
+    assert_string_equal(first_answer(e, q, buf, sizeof buf), "Ana Costa");
+    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
+    o.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    assert_non_null(strstr(vz_result_explain(r),
+                           "reference \"the Portuguese leader\" = \"Ana Costa\""));
+    vz_result_free(r);
+    vz_engine_close(e);
+    /* A "Vice President" holds another office than "the president". */
+    e = engine_on("coref-rank", "Harbour talks\n\nPresident Rui Sousa flew home on Sunday.  "
+                  "Vice President Ana Costa arrived in Lisbon on Monday.  Mayor Tom Baker said "
+                  "the president was expected to open the new harbour on Friday.\n");
+    assert_string_equal(first_answer(e, q, buf, sizeof buf), "Rui Sousa");
+    vz_engine_close(e);
+}
+
 /* A name beside a noun the question takes as known is that thing: "the
  * ferry Mary Rose" is the ferry "who owned the ferry" asks about, not its
  * owner; the noun right after "who is" is what is asked, so "harbour
@@ -932,6 +962,7 @@ int main(void)
         cmocka_unit_test(a_count_is_of_what_its_verb_says),
         cmocka_unit_test(a_quantity_of_another_unit_is_no_answer),
         cmocka_unit_test(a_body_holds_no_office),
+        cmocka_unit_test(a_description_answers_with_its_name),
         cmocka_unit_test(opening_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
