@@ -55,6 +55,8 @@
 #define HOP_COVERAGE 0.8     /* a sentence that tells this much of the question may name its subject */
 #define MAX_HOPS 4           /* words of such names searched for again */
 #define OTHER_FORM 0.1       /* an answer of a form that cannot be what was asked */
+#define UNTOLD_VERB 0.5      /* an answer whose sentence lacks the question's main verb */
+#define SUBJECT_REACH 4      /* words of a perfect question's subject before its verb */
 #define TITLE_CLASS "titleword"     /* the class rule of words that name an office */
 #define FATE_CLASS "fateword"       /* ... and of verbs that say what befell the counted */
 #define INSTITUTION "institution"   /* the label of person templates that find bodies */
@@ -89,6 +91,7 @@ typedef struct {
     uint64_t covered;        /* key terms of every sentence it was found in */
     uint32_t doc;            /* the article of the sighting its quality is from */
     int unnamed;             /* that article lacks a name of the question (judged late) */
+    int verbless;            /* that sighting lacks the question's verb (judged late) */
     /* For the features line of --explain (explain_features): */
     uint64_t told_keys;      /* key terms the quality sighting tells, names before it too */
     double bare;             /* the best quality as if no sentence were hedged */
@@ -126,6 +129,7 @@ typedef struct {
     uint64_t names;          /* key terms that are names (find_names) */
     uint64_t titles;         /* key terms that name the office asked for ("prime minister") */
     uint64_t fates;          /* key terms that say what befell the counted ("injured") */
+    uint64_t verb;           /* the key term of a perfect question's verb ("has he visited") */
     int strict;              /* only a template made for the question's label has its form */
     uint64_t absent;         /* key terms the corpus lacks, synonyms and all (--explain) */
     double total_idf;
@@ -519,6 +523,35 @@ static void find_titles(asking *a, const qtokens *qt)
     }
 }
 
+/* The verb of a question in the perfect that asks for its object or an
+ * adjunct: the cue, an inverted "has", its subject, then the verb ("which
+ * countries has Guaido visited").  Its -ed tells the verb from the
+ * subject's words even in a question typed in lower case. */
+static void find_perfect_verb(asking *a, const qtokens *qt)
+{
+    size_t i = 0;
+    while (i < qt->n && in_cue(a, &qt->t[i]))
+        i++;
+    if (i >= qt->n || !(qt->t[i].flags & VZ_TOK_STOP) ||
+        (strcmp(qt->t[i].norm, "has") && strcmp(qt->t[i].norm, "have") &&
+         strcmp(qt->t[i].norm, "had")))
+        return;
+    int subject = 0;
+    for (size_t k = i + 1; k < qt->n && k <= i + 1 + SUBJECT_REACH; k++) {
+        const qtoken *t = &qt->t[k];
+        if (t->flags & VZ_TOK_STOP)
+            continue;
+        size_t len = strlen(t->norm);
+        int key = key_of(a, t);
+        if (subject && !(t->flags & VZ_TOK_CAPITAL) && len > 4 &&
+            !strcmp(t->norm + len - 2, "ed") && key >= 0 && key < MAX_KEYS) {
+            a->verb = (uint64_t)1 << key;
+            return;
+        }
+        subject = 1;
+    }
+}
+
 static int build_query(asking *a, vz_query *q)
 {
     memset(q, 0, sizeof *q);
@@ -529,6 +562,8 @@ static int build_query(asking *a, vz_query *q)
     if (!rc && a->qt.type == VZ_TYPE_PERSON)
         find_titles(a, &qt);
     a->subject_of = !rc && a->nwords && asks_subject(a, &qt) ? 0 : -1;
+    if (!rc)
+        find_perfect_verb(a, &qt);
     qtokens_free(&qt);
     find_class(a);
     a->nkeys = a->nwords;
@@ -2395,7 +2430,8 @@ static double confidence_of(const candidate *c, const candidate *next)
 {
     double share = next ? c->score / (c->score + next->score) : 1.0;
     double quality = fmin(1.0, c->quality * (c->own ? OWN_SURE : 1.0));
-    return quality * (0.5 + 0.5 * share) * (c->unnamed ? UNNAMED : 1.0);
+    return quality * (0.5 + 0.5 * share) * (c->unnamed ? UNNAMED : 1.0) *
+           (c->verbless ? UNTOLD_VERB : 1.0);
 }
 
 /* The rarest key term the answer's surest sentence does not tell, by its
@@ -2600,6 +2636,17 @@ static int judge_names(asking *a, candidate *c)
     return rc;
 }
 
+/* The question's verb (or its synonym) is what makes the answer its
+ * object: a sentence without it tells something else of the subject
+ * ("recognized Guaido" for "which countries has Guaido visited"). */
+static void judge_verb(asking *a, candidate *c)
+{
+    c->verbless = (a->verb & ~c->told_keys) != 0;
+    if (a->explaining && c->verbless)
+        vz_buf_printf(&a->explain, "verbless \"%s\": its sentence lacks the question's verb\n",
+                      c->text);
+}
+
 /* A list question's answer is every list that scores near the best one:
  * news names those who did something in more than one sentence, each
  * sentence with the question's words the best one has ("sponsors"). */
@@ -2711,8 +2758,10 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
         return rc;
     size_t want = o && o->max_answers ? o->max_answers : DEFAULT_ANSWERS;
     size_t n = a->ncands < want ? a->ncands : want;
-    for (size_t i = 0; rc == VZ_OK && i < n; i++)
+    for (size_t i = 0; rc == VZ_OK && i < n; i++) {
+        judge_verb(a, &a->cands[i]);
         rc = judge_names(a, &a->cands[i]);
+    }
     if (rc)
         return rc;
     if (n && !(o && (o->flags & VZ_ASK_NO_ABSTAIN)) &&

@@ -265,6 +265,22 @@ static void a_count_of_another_noun_is_no_answer(void **state)
     vz_engine_close(e);
 }
 
+/* "Which countries has she visited" asks for the object of "visited": a
+ * sentence without that verb tells something else of her, and its list is
+ * less sure than the same list for a question whose verb is not checked. */
+static void a_perfect_questions_verb_must_be_told(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("perfect_verb", "Anna Berg\n\nNorway and Chile recognised Anna Berg "
+                             "as president on Monday.\n\nThe minister visited the harbour.\n");
+    double perfect = first_confidence(e, "which countries has anna berg visited", "Norway");
+    double simple = first_confidence(e, "which countries did anna berg visit", "Norway");
+    assert_true(perfect < 0.75 * simple);
+    assert_true(first_confidence(e, "which countries has anna berg been recognised by", "Norway") >
+                0.9 * simple);
+    vz_engine_close(e);
+}
+
 /* "... recognized him": a list in the sentence after the one naming the
  * person joins the list in a sentence that names him. */
 static void lists_join_across_a_pronoun(void **state)
@@ -955,6 +971,7 @@ int main(void)
         cmocka_unit_test(a_title_is_not_the_question_word),
         cmocka_unit_test(a_quantity_is_in_the_unit_asked),
         cmocka_unit_test(a_class_word_restricts_the_answer),
+        cmocka_unit_test(a_perfect_questions_verb_must_be_told),
         cmocka_unit_test(the_question_preposition_precedes_the_answer),
         cmocka_unit_test(explain_shows_the_features_of_the_answer),
         cmocka_unit_test(an_answer_of_its_own_form_is_surer),
