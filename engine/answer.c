@@ -29,7 +29,7 @@
 #define PASSAGES 15          /* passages read for candidates */
 #define MAX_OCC 3            /* citations kept per answer */
 #define MAX_WORDS 8          /* a factoid answer has at most this many words */
-#define ABSTAIN_BELOW 0.37   /* confidence threshold (see README) */
+#define ABSTAIN_BELOW 0.301  /* confidence threshold (see README), above OTHER_LABEL_FIT: another form stays unsure */
 #define DEFAULT_ANSWERS 3
 #define MAX_QUESTION 8192   /* bytes; longer is not a question but a document */
 #define SENTENCES 12         /* best sentences read for candidates */
