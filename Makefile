@@ -49,6 +49,9 @@ help:
 	@echo "make valgrind the same tests, and every vzask run they make, under valgrind memcheck"
 	@echo "make eval     answer both question sets; fails below the floors"
 	@echo "make bench    retrieval benchmark on SQuAD paragraphs (not a test; minutes)"
+	@echo "make install  install the binary, libvzask, vzask.h, vzask.pc, man pages, corpus and data"
+	@echo "               under PREFIX (/usr/local; DESTDIR stages); make uninstall removes them"
+	@echo "make lib      build/libvzask.a and build/libvzask.so (soname libvzask.so.$(VZ_SOMAJOR))"
 	@echo "make gazetteer  regenerate data/gazetteer.rules from iso-codes (python3, iso-codes)"
 	@echo "make deps     install the Debian packages the build needs"
 	@echo "make clean    remove build products"
@@ -152,6 +155,99 @@ valgrind:
 
 bench: vzask
 	python3 tests/bench.py --shared $(SHARED) --vzask ./vzask $(BENCH_FLAGS)
+
+# ---- The library, installation and the embedding example -------------------
+# libvzask.a and libvzask.so are built from position-independent copies of the
+# library objects (build/pic/), so a program, a plugin or another shared
+# library can link either; the CLI keeps linking its own objects.  Only what
+# include/vzask.h marks VZ_EXTERN is exported (-fvisibility=hidden):
+# tests/symbols.sh checks it.
+VZ_VERSION := $(shell awk '$$2 ~ /^VZ_VERSION_(MAJOR|MINOR|PATCH)$$/ { printf "%s%s", s, $$3; s = "." }' include/vzask.h)
+VZ_SOMAJOR  = $(firstword $(subst ., ,$(VZ_VERSION)))
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+SHAREDIR    = $(PREFIX)/share/vzask
+PIC_OBJ     = $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
+LIB_A       = $(BUILD)/libvzask.a
+LIB_SO      = $(BUILD)/libvzask.so.$(VZ_VERSION)
+LIB_PC      = $(BUILD)/vzask.pc
+CORPUS_FILES = $(notdir $(wildcard corpus/*))
+DATA_FILES   = $(notdir $(wildcard data/*))
+
+.PHONY: lib install uninstall lib-test FORCE
+lib: $(LIB_A) $(LIB_SO) $(LIB_PC)
+
+$(BUILD)/pic/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  CC    $< (PIC)")
+	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
+$(BUILD)/pic/index/data.o: $(wildcard data/*)
+
+# The default corpus is compiled in as PREFIX/share/vzask/corpus: paths.o is
+# rebuilt when PREFIX changes (`make install PREFIX=/opt/vzask` after `make`).
+$(BUILD)/prefix.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+$(BUILD)/engine/paths.o $(BUILD)/pic/engine/paths.o: $(BUILD)/prefix.stamp
+
+$(LIB_A): $(PIC_OBJ)
+	@$(if $(V),,echo "  AR    $@")
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(LIB_SO): $(PIC_OBJ)
+	@$(if $(V),,echo "  LD    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libvzask.so.$(VZ_SOMAJOR) \
+	    -Wl,--no-undefined -o $@ $^ $(DEP_LIBS)
+	$(Q)ln -sf $(@F) $(@D)/libvzask.so.$(VZ_SOMAJOR) && ln -sf libvzask.so.$(VZ_SOMAJOR) $(@D)/libvzask.so
+
+# Requires.private and Libs.private are what a static link (pkg-config
+# --static) needs besides libvzask.a; libstemmer has no .pc file.
+$(LIB_PC): vzask.pc.in $(BUILD)/prefix.stamp Makefile
+	@mkdir -p $(@D)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VZ_VERSION)|' -e 's|@REQUIRES@|$(PKGS)|' \
+	    -e 's|@LIBS_PRIVATE@|-lstemmer -lm -lpthread|' vzask.pc.in > $@
+
+# DESTDIR stages the files (for a package or a test); PREFIX is where they
+# will live.  uninstall removes exactly the files install puts, then the
+# share/vzask folders if nothing else is left in them.
+install: $(BIN) lib
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+	    $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+	    $(DESTDIR)$(SHAREDIR)/corpus $(DESTDIR)$(SHAREDIR)/data
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/vzask
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/libvzask.a
+	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libvzask.so.$(VZ_VERSION)
+	ln -sf libvzask.so.$(VZ_VERSION) $(DESTDIR)$(LIBDIR)/libvzask.so.$(VZ_SOMAJOR)
+	ln -sf libvzask.so.$(VZ_SOMAJOR) $(DESTDIR)$(LIBDIR)/libvzask.so
+	install -m 644 include/vzask.h $(DESTDIR)$(INCLUDEDIR)/vzask.h
+	install -m 644 $(LIB_PC) $(DESTDIR)$(PKGCONFIGDIR)/vzask.pc
+	@# The pages name the default paths of a /usr/local install.
+	sed 's|/usr/local|$(PREFIX)|g' man/vzask.1 > $(DESTDIR)$(MANDIR)/man1/vzask.1
+	sed 's|/usr/local|$(PREFIX)|g' man/vzask.3 > $(DESTDIR)$(MANDIR)/man3/vzask.3
+	install -m 644 $(addprefix corpus/,$(CORPUS_FILES)) $(DESTDIR)$(SHAREDIR)/corpus
+	install -m 644 $(addprefix data/,$(DATA_FILES)) $(DESTDIR)$(SHAREDIR)/data
+	@# The loader's cache must learn the new soname (a real install as root only).
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/vzask $(DESTDIR)$(INCLUDEDIR)/vzask.h $(DESTDIR)$(PKGCONFIGDIR)/vzask.pc \
+	    $(addprefix $(DESTDIR)$(LIBDIR)/,libvzask.a libvzask.so libvzask.so.$(VZ_SOMAJOR) libvzask.so.$(VZ_VERSION)) \
+	    $(DESTDIR)$(MANDIR)/man1/vzask.1 $(DESTDIR)$(MANDIR)/man3/vzask.3 \
+	    $(addprefix $(DESTDIR)$(SHAREDIR)/corpus/,$(CORPUS_FILES)) \
+	    $(addprefix $(DESTDIR)$(SHAREDIR)/data/,$(DATA_FILES))
+	-rmdir $(DESTDIR)$(SHAREDIR)/corpus $(DESTDIR)$(SHAREDIR)/data $(DESTDIR)$(SHAREDIR)
+
+# Run by make test: the exported symbols against the header, then an install
+# into a temporary DESTDIR from which examples/repl.c is built with
+# pkg-config alone and run on three questions.
+lib-test: $(BIN) lib
+	@tests/symbols.sh $(LIB_SO) include/vzask.h man/vzask.3
+	@VZASK_RUNNER=$(TEST_RUNNER) tests/install.sh $(BUILD) $(PREFIX) "$(CC)" "$(CFLAGS)" "$(LDFLAGS)"
+test: lib-test
 
 clean:
 	rm -rf build vzask

@@ -46,6 +46,11 @@ void vz_default_corpus(char *out, size_t outlen)
         snprintf(out, outlen, "%s/../corpus", exe);
         if (is_dir(out))
             return;
+        /* An installed tree moved as a whole (or staged under DESTDIR)
+         * still finds its own corpus before the configured PREFIX's. */
+        snprintf(out, outlen, "%s/../share/vzask/corpus", exe);
+        if (is_dir(out))
+            return;
     }
     snprintf(out, outlen, "%s/corpus", VZ_DATADIR);
 }

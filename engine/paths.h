@@ -7,8 +7,9 @@
 #include <stddef.h>
 
 /* The bundled corpus: $VZASK_CORPUS, else corpus/ beside the executable
- * (or one folder up, for build/vzask), else the installed
- * PREFIX/share/vzask/corpus.  Writes the path to out. */
+ * (or one folder up, for build/vzask), else ../share/vzask/corpus beside
+ * it (an installed bin/vzask), else the configured PREFIX/share/vzask/corpus.
+ * Writes the path to out. */
 void vz_default_corpus(char *out, size_t outlen);
 
 /* The default index file of corpus_dir for a retrieval unit:
