@@ -4,8 +4,8 @@
  *
  * This is the only public header.  Every function documents ownership,
  * lifetime, thread-safety and errors.  Link with
- * `pkg-config --cflags --libs vzask` (installation arrives with the C API
- * work; until then the CLI links the objects directly).
+ * `pkg-config --cflags --libs vzask` after `make install` (man 3 vzask;
+ * examples/repl.c is a whole program).
  */
 #ifndef VZASK_H
 #define VZASK_H
