@@ -162,9 +162,19 @@ TSAN_ASKS  ?= 150
 TSAN_FLAGS  = -O2 -g -fsanitize=thread -fno-omit-frame-pointer
 TSAN_TESTS  = test_threads test_api
 
+# No global mutable state: no library object may hold a writable variable
+# (.data or .bss; constant tables live in .rodata or .data.rel.ro, the
+# thread-local error message in .tbss).
+.PHONY: tsan bench-threads no-globals
+no-globals: $(LIB_OBJ)
+	@bad=$$(for o in $(LIB_OBJ); do objdump -t $$o | awk -v o=$$o '{ for (i = 2; i < NF; i++) \
+	    if ($$i ~ /^\./) { if ($$i ~ /^\.(data|bss)/ && $$i !~ /^\.data\.rel\.ro/ && $$NF !~ /^\./) \
+	    print o ": " $$NF " (" $$i ")"; break } }'; done); \
+	if [ -n "$$bad" ]; then echo "writable global state in the library:"; echo "$$bad"; exit 1; fi; \
+	echo "no-globals: no writable global variable in $(words $(LIB_OBJ)) library objects"
+
 # The thread test and the API tests under ThreadSanitizer; any report fails.
-.PHONY: tsan bench-threads
-tsan:
+tsan: no-globals
 	$(MAKE) --no-print-directory BUILD=build/tsan CFLAGS="$(TSAN_FLAGS)" LDFLAGS="-fsanitize=thread" \
 	    $(TSAN_TESTS:%=build/tsan/tests/%)
 	@rm -rf build/tsan/test-cache; mkdir -p build/tsan/test-cache; \
