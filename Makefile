@@ -47,11 +47,13 @@ help:
 	@echo "make test     build and run every test (cmocka unit tests and end-to-end runs)"
 	@echo "make check    the same tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 	@echo "make valgrind the same tests, and every vzask run they make, under valgrind memcheck"
+	@echo "make tsan     the thread test and the API tests under ThreadSanitizer"
 	@echo "make eval     answer both question sets; fails below the floors"
 	@echo "make bench    retrieval benchmark on SQuAD paragraphs (not a test; minutes)"
 	@echo "make install  install the binary, libvzask, vzask.h, vzask.pc, man pages, corpus and data"
 	@echo "               under PREFIX (/usr/local; DESTDIR stages); make uninstall removes them"
 	@echo "make lib      build/libvzask.a and build/libvzask.so (soname libvzask.so.$(VZ_SOMAJOR))"
+	@echo "make bench-threads  asks per second with 1, 2 and 8 threads on one engine"
 	@echo "make gazetteer  regenerate data/gazetteer.rules from iso-codes (python3, iso-codes)"
 	@echo "make deps     install the Debian packages the build needs"
 	@echo "make clean    remove build products"
@@ -152,6 +154,45 @@ valgrind:
 	@printf '#!/bin/sh\nexec $(VG) "$$@"\n' > build/valgrind/vg && chmod +x build/valgrind/vg
 	$(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g -DVZ_NO_PCRE2_JIT" \
 	    TEST_RUNNER=$(CURDIR)/build/valgrind/vg test
+
+# tests/test_threads.c: $(VZASK_THREADS, 8) threads x $(VZASK_THREAD_ASKS,
+# 2000) asks on one engine, each result compared with the single-threaded
+# one.  Sanitizers and valgrind slow every ask (valgrind also runs one
+# thread at a time), so their runs ask fewer; an environment value wins.
+check: export VZASK_THREAD_ASKS ?= 500
+valgrind: export VZASK_THREAD_ASKS ?= 10
+TSAN_ASKS  ?= 150
+TSAN_FLAGS  = -O2 -g -fsanitize=thread -fno-omit-frame-pointer
+TSAN_TESTS  = test_threads test_api
+
+# No global mutable state: no library object may hold a writable variable
+# (.data or .bss; constant tables live in .rodata or .data.rel.ro, the
+# thread-local error message in .tbss).
+.PHONY: tsan bench-threads no-globals
+no-globals: $(LIB_OBJ)
+	@bad=$$(for o in $(LIB_OBJ); do objdump -t $$o | awk -v o=$$o '{ for (i = 2; i < NF; i++) \
+	    if ($$i ~ /^\./) { if ($$i ~ /^\.(data|bss)/ && $$i !~ /^\.data\.rel\.ro/ && $$NF !~ /^\./) \
+	    print o ": " $$NF " (" $$i ")"; break } }'; done); \
+	if [ -n "$$bad" ]; then echo "writable global state in the library:"; echo "$$bad"; exit 1; fi; \
+	echo "no-globals: no writable global variable in $(words $(LIB_OBJ)) library objects"
+
+# The thread test and the API tests under ThreadSanitizer; any report fails.
+tsan: no-globals
+	$(MAKE) --no-print-directory BUILD=build/tsan CFLAGS="$(TSAN_FLAGS)" LDFLAGS="-fsanitize=thread" \
+	    $(TSAN_TESTS:%=build/tsan/tests/%)
+	@rm -rf build/tsan/test-cache; mkdir -p build/tsan/test-cache; \
+	for t in $(TSAN_TESTS); do \
+	    VZASK_SHARED=$(SHARED) XDG_CACHE_HOME=$(CURDIR)/build/tsan/test-cache \
+	        TMPDIR=$(CURDIR)/build/tsan/test-cache VZASK_THREAD_ASKS=$${VZASK_THREAD_ASKS:-$(TSAN_ASKS)} \
+	        TSAN_OPTIONS="halt_on_error=1 exitcode=66 $$TSAN_OPTIONS" build/tsan/tests/$$t \
+	        || { echo "FAILED: $$t under ThreadSanitizer"; exit 1; }; \
+	done
+
+# Asks per second with 1, 2 and 8 threads on one engine (not a test).
+# BENCH_THREADS_ARGS="ASKS THREADS..." changes the runs.
+bench-threads: $(BUILD)/tests/bench_threads
+	@mkdir -p $(BUILD)/bench-cache
+	XDG_CACHE_HOME=$(CURDIR)/$(BUILD)/bench-cache $(BUILD)/tests/bench_threads $(BENCH_THREADS_ARGS)
 
 bench: vzask
 	python3 tests/bench.py --shared $(SHARED) --vzask ./vzask $(BENCH_FLAGS)
