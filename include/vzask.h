@@ -109,7 +109,11 @@ typedef struct {
  * not: an abstention is a result, not an error.  Errors: VZ_EINVAL (NULL
  * arguments, an empty or all-blank question, invalid UTF-8, an embedded
  * NUL, an unknown document id), VZ_EINDEX, VZ_ENOMEM.  Thread-safe: any
- * number of threads may ask one engine at once. */
+ * number of threads may ask one engine at once, and each gets the result
+ * it would get alone.  Each call running at the same time uses a reader of
+ * its own (an SQLite connection and a stemmer, made on first need); the
+ * engine keeps them for later calls until vz_engine_close, so it holds as
+ * many as the most calls that ever ran at once. */
 VZ_EXTERN int vz_ask(vz_engine *engine, const char *question, size_t len,
                      const vz_ask_options *opts, vz_result **out);
 
