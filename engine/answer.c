@@ -12,7 +12,7 @@
  * there, so a question whose rare words the corpus lacks is not answered
  * (a fifth more when a template made for the question's label found it);
  * it is halved when that sentence's article never names a name the
- * question names.  A definite description ("the Venezuelan leader", a
+ * question names.  A definite description ("the Norwegian leader", a
  * "refer" rule of templates.rules) stands for the name the article gave
  * that role or kind: it tells that name's key terms, and in the slot the
  * question asks of it answers with the name.
@@ -51,7 +51,7 @@
 #define HEDGED 0.4           /* a sentence that only asks, plans or fears what was asked */
 #define UNNAMED 0.5          /* an answer whose article never names a name the question names */
 #define OWN_SURE 1.2         /* an answer a template made for the question's label found */
-#define MAX_APART 4          /* spans set apart ("excluding Mexico") kept per sentence */
+#define MAX_APART 4          /* spans set apart ("excluding Portugal") kept per sentence */
 #define HOP_COVERAGE 0.8     /* a sentence that tells this much of the question may name its subject */
 #define MAX_HOPS 4           /* words of such names searched for again */
 #define OTHER_FORM 0.1       /* an answer of a form that cannot be what was asked */
@@ -125,7 +125,7 @@ typedef struct {
     size_t nfocus;
     char **initials;         /* stems of words written in capitals ("US", "U.N.") */
     size_t ninitials;
-    uint64_t capitalised;    /* key terms capitalised inside the question ("China") */
+    uint64_t capitalised;    /* key terms capitalised inside the question ("Portugal") */
     uint64_t names;          /* key terms that are names (find_names) */
     uint64_t titles;         /* key terms that name the office asked for ("prime minister") */
     uint64_t fates;          /* key terms that say what befell the counted ("injured") */
@@ -405,7 +405,7 @@ static int take_keys(asking *a, const qtokens *qt)
 }
 
 /* Each key term's synonyms search for it; the focus's synonyms name the
- * focus too: "which boat" is answered by "the trawler Marisol Grace". */
+ * focus too: "which boat" is answered by "the trawler Sea Lark". */
 /* The next synonym group from *g on that holds stem (then *g is past it),
  * or NULL. */
 static const vz_syngroup *group_with(const vz_qa *qa, const char *stem, size_t *g)
@@ -525,7 +525,7 @@ static void find_titles(asking *a, const qtokens *qt)
 
 /* The verb of a question in the perfect that asks for its object or an
  * adjunct: the cue, an inverted "has", its subject, then the verb ("which
- * countries has Guaido visited").  Its -ed tells the verb from the
+ * countries has the minister visited").  Its -ed tells the verb from the
  * subject's words even in a question typed in lower case. */
 static void find_perfect_verb(asking *a, const qtokens *qt)
 {
@@ -642,7 +642,7 @@ typedef struct {
 } word;
 
 /* A definite description that stands for a name the article gave before
- * ("the Venezuelan leader"): its words [i, j), the type of what it names,
+ * ("the Norwegian leader"): its words [i, j), the type of what it names,
  * the name, and the key terms the name holds. */
 typedef struct {
     size_t i, j;
@@ -1080,7 +1080,7 @@ static int follows_question_word(const reading *rd, size_t i, size_t j)
 }
 
 /* Does a name [.., j) stand right before the verb whose subject is asked,
- * auxiliaries between or not: "the Venezuelan leader was expected"
+ * auxiliaries between or not: "the Norwegian leader was expected"
  * answers "who was expected to visit"? */
 static int subject_of_question_verb(const asking *a, const reading *rd, size_t j)
 {
@@ -1098,7 +1098,7 @@ static int is_by(const reading *rd, size_t k)
 }
 
 /* Is a name [i, ...) the agent of the question's verb in the passive:
- * "owned by the Port Elsmere company Calder Bay Fisheries" answers "who
+ * "owned by the Harwick company North Sea Fisheries" answers "who
  * owned the trawler"?  A determiner and a few words of description may
  * stand between "by" and the name, not a comma nor a preposition ("spoke
  * by telephone with X" says how, not who). */
@@ -1401,7 +1401,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
          * focus is. */
         if (!focused && names_an_entity(a->qt.type) && follows_question_word(rd, i, j)) {
             /* ... unless that word is a noun the question takes as known:
-             * "the trawler Marisol Grace" is the trawler "who owned the
+             * "the trawler Sea Lark" is the trawler "who owned the
              * trawler" asks about, not its owner. */
             if (a->words[rd->w[i - 1].key].given)
                 return 0;
@@ -1416,7 +1416,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     }
     if (i >= j || (a->qt.type != VZ_TYPE_LIST && j - i > MAX_WORDS))
         return 0;
-    /* What a sentence sets apart ("members (excluding Mexico) recognized
+    /* What a sentence sets apart ("members (excluding Portugal) recognized
      * him") is what a question of who did not answers, and what one of
      * who did does not. */
     int apart = within_apart(x, rd->w[i].start, rd->w[j - 1].end);
@@ -1670,7 +1670,7 @@ static int on_dateline(size_t s, size_t e, const char *label, void *ctx)
 /* ---- references -------------------------------------------------------- */
 
 /* Is form f (a word's stem) the description's word g, or its synonym
- * ("president" for "leader", "Venezuela's" for "Venezuelan")? */
+ * ("premier" for "leader", "Norway's" for "Norwegian")? */
 static int same_word(const asking *a, const char *f, const char *g)
 {
     if (!strcmp(f, g))
@@ -1735,12 +1735,12 @@ static int other_rank(const asking *a, const reading *pre, size_t s, size_t e,
 }
 
 /* The name that a role or kind noun at word k of pre is given:
- * right after it as a title ("Venezuelan President Nicolas Maduro", "the
- * company Calder Bay Fisheries"), or before it, the noun in apposition
- * and the apposition closed by punctuation or a joining word ("Juan
- * Guaido, Venezuelan opposition leader and"), with the description's
+ * right after it as a title ("Norwegian Prime Minister Kari Berg", "the
+ * company North Sea Fisheries"), or before it, the noun in apposition
+ * and the apposition closed by punctuation or a joining word ("Kari
+ * Berg, Norwegian opposition leader and"), with the description's
  * modifiers beside the noun either way, and no rank it lacks.  A kind
- * word written with a capital is a name's own ("the Elsmere Hospitals
+ * word written with a capital is a name's own ("the Harwick Hospitals
  * Charity"), only a role's is a title.  Its words are [*ns, *ne); 0: none. */
 static int name_of_role(const asking *a, const reading *pre, size_t k, const reading *rd,
                         size_t i, size_t j, int type, size_t *ns, size_t *ne)
@@ -1808,8 +1808,8 @@ static int on_reference(size_t s, size_t e, const char *label, void *ctx)
  * article names what it stands for, and keep it in its reading.  A
  * description stands for a name given before it; one that none before
  * fits is a headline's or a standfirst's, which describe whom the body
- * goes on to name ("the Venezuelan leader was expected to pay a visit"
- * over a report on "Venezuelan President Nicolas Maduro"). */
+ * goes on to name ("the Norwegian leader was expected to pay a visit"
+ * over a report on "Norwegian Prime Minister Kari Berg"). */
 static int resolve_reference(asking *a, const ranked *r, size_t i, size_t j, int type)
 {
     reading *rd = r->rd;
@@ -1846,7 +1846,7 @@ static int resolve_reference(asking *a, const ranked *r, size_t i, size_t j, int
 }
 
 /* A description that stands for a name the question names tells that
- * name: "the Venezuelan leader was expected" speaks of Maduro.  Its words
+ * name: "the Norwegian leader was expected" speaks of Berg.  Its words
  * then stand for the name's key terms, as a surname does. */
 static void tell_reference(reading *rd, const reference *f)
 {
@@ -1902,10 +1902,10 @@ static int asks_of(const reading *rd, const reference *f)
 
 /* A description of the kind asked for, in the slot the question asks of,
  * answers with the name it stands for ("who was expected to visit": "the
- * Venezuelan leader was expected"; "owned by the company"), unless that
+ * Norwegian leader was expected"; "owned by the company"), unless that
  * name is the question's own.  Elsewhere a description says nothing of
  * what was asked, only that its name was there.  One that holds the question's
- * words restates what is asked ("the Russian minister" for "who is the
+ * words restates what is asked ("the Spanish minister" for "who is the
  * defence minister"): the name beside its title answers that, not a
  * reference that may be to another minister. */
 static int reference_candidates(cand_ctx *x)
@@ -2035,7 +2035,7 @@ static void find_names(asking *a)
 
 static void find_aliases(asking *a)
 {
-    /* "President Trump" is no name: a key term also written in lower case
+    /* "President Smith" is no name: a key term also written in lower case
      * in the sentences read is a common word, whatever follows it. */
     uint64_t named, common = key_cases(a, &named);
     for (size_t i = 0; i < a->nsents; i++) {
@@ -2092,7 +2092,7 @@ static int after_definite(const reading *rd, size_t k)
 }
 
 /* A name's last word and the key terms of the capitalised words before it:
- * "Elsmere Herring Festival" gives "festival" with "herring". */
+ * "Harwick Kite Festival" gives "festival" with "kite". */
 typedef struct {
     uint32_t doc;
     int head;
@@ -2117,7 +2117,7 @@ static uint64_t name_keys(const reading *rd, size_t k)
     return keys;
 }
 
-/* News names a thing once, then by its kind: "the Elsmere Herring
+/* News names a thing once, then by its kind: "the Harwick Kite
  * Festival ... The festival runs from Friday".  A key term written in
  * lower case after "the" stands for the name it ends elsewhere in the same
  * document, so its sentence covers the name's other key terms too. */
@@ -2152,8 +2152,8 @@ static void apply_definites(asking *a)
 }
 
 /* News names the holder of a role once beside the role ("the death of
- * volunteer firefighter Mathieu Carrère") and tells the rest by the name
- * alone ("Carrère, 27, a carpenter"), in sentences that hold none of the
+ * volunteer firefighter Paul Dubois") and tells the rest by the name
+ * alone ("Dubois, 27, a carpenter"), in sentences that hold none of the
  * question's words.  A question about the holder of a role ("how old was
  * the volunteer firefighter who was killed") is then about that name.  A
  * question that asks for a person asks for the name itself, unless the
@@ -2621,7 +2621,7 @@ static void add_support(asking *a)
 
 /* A name has no paraphrase: an article that never names what the
  * question names (nor its synonyms) is not about it, whatever its
- * sentence says ("advisers Russia sent" for "advisers China sent"). */
+ * sentence says ("advisers Spain sent" for "advisers Italy sent"). */
 static int judge_names(asking *a, candidate *c)
 {
     if (!a->names)
@@ -2638,7 +2638,7 @@ static int judge_names(asking *a, candidate *c)
 
 /* The question's verb (or its synonym) is what makes the answer its
  * object: a sentence without it tells something else of the subject
- * ("recognized Guaido" for "which countries has Guaido visited"). */
+ * ("recognized the minister" for "which countries has the minister visited"). */
 static void judge_verb(asking *a, candidate *c)
 {
     c->verbless = (a->verb & ~c->told_keys) != 0;
@@ -2656,7 +2656,7 @@ static int unite_lists(asking *a)
     for (size_t i = 1; i < a->ncands; i++) {
         candidate *c = &a->cands[i];
         /* A list of names does not go on a list of kinds: "soldiers and
-         * civilians" died, "China, Russia, Iran" condemned. */
+         * civilians" died, "Spain, Italy, Greece" condemned. */
         if (c->score < LIST_UNION * top->score || !strchr(c->text, ',') ||
             (top->covered & ~c->covered) || c->named != top->named)
             continue;

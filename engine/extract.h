@@ -43,14 +43,14 @@ int vz_extract_hedges(const vz_extractor *x, const char *text, size_t len,
                       vz_candidate_fn fn, void *ctx);
 
 /* Every span of text[0, len) that a "dateline" rule of templates.rules
- * matches: where and when a report was filed ("CASTELBRUNE, France,
+ * matches: where and when a report was filed ("LYON, France,
  * August 11"), not what it reports.  Returns as vz_extract does. */
 int vz_extract_datelines(const vz_extractor *x, const char *text, size_t len,
                          vz_candidate_fn fn, void *ctx);
 
 /* Every span of text[0, len) that an "exclude" rule of templates.rules
  * matches: what a sentence sets apart from what it says of the rest
- * ("members (excluding Mexico)"), the answer group being what is set
+ * ("members (excluding Portugal)"), the answer group being what is set
  * apart.  Returns as vz_extract does. */
 int vz_extract_exclusions(const vz_extractor *x, const char *text, size_t len,
                           vz_candidate_fn fn, void *ctx);
@@ -63,7 +63,7 @@ int vz_extract_negations(const vz_extractor *x, const char *text, size_t len,
 
 /* Every span of text[0, len) that a "refer" rule of templates.rules
  * matches: a definite description that stands for a name the article
- * gave before ("the Venezuelan leader"); the label is the type of what it
+ * gave before ("the Norwegian leader"); the label is the type of what it
  * names.  Returns as vz_extract does. */
 int vz_extract_references(const vz_extractor *x, const char *text, size_t len,
                           vz_candidate_fn fn, void *ctx);
