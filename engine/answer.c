@@ -2730,14 +2730,6 @@ static void prefer_own(asking *a)
 {
     if (a->qt.type == VZ_TYPE_DESCRIPTION && a->qt.label[0] && strcmp(a->qt.label, "called"))
         prefer(a, is_own);
-    /* A quantity in another unit measures something else: "six weeks"
-     * does not say how long a bridge is when "118 metres" is found. */
-    else if (a->qt.type == VZ_TYPE_QUANTITY && a->qt.label[0])
-        prefer(a, is_own);
-    /* Where one was when one spoke: a place in another form is where
-     * something else was or happened. */
-    else if (a->qt.type == VZ_TYPE_PLACE && !strcmp(a->qt.label, "speaker"))
-        prefer(a, is_own);
 }
 
 static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
