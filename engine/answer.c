@@ -59,6 +59,7 @@
 #define SUBJECT_REACH 4      /* words of a perfect question's subject before its verb */
 #define TITLE_CLASS "titleword"     /* the class rule of words that name an office */
 #define FATE_CLASS "fateword"       /* ... and of verbs that say what befell the counted */
+#define PERFECT_CLASS "perfect"     /* ... and of the auxiliaries of the perfect */
 #define INSTITUTION "institution"   /* the label of person templates that find bodies */
 #define STRICT_CLASS "strictlabel"  /* ... and of question labels only their own templates answer */
 #define FATE_REACH 3         /* words after a count that may hold its verb */
@@ -458,24 +459,15 @@ static void find_class(asking *a)
             a->class_label = a->cue[i];
 }
 
-/* Is text[0, len) a word that names an office or a trade ("minister",
- * "foreign", "prosecutor"; the class rule TITLE_CLASS)?  A failure to
- * match says no. */
-static int title_word(const asking *a, const char *text, size_t len)
+/* Is text[0, len) a word of a class rule: TITLE_CLASS (words that name
+ * an office or a trade: "minister", "foreign", "prosecutor"), FATE_CLASS
+ * (verbs that say what befell people or things, which a count counts:
+ * "killed", "evacuated"), PERFECT_CLASS ("has")?  A failure to match says
+ * no. */
+static int class_word(const asking *a, const char *label, const char *text, size_t len)
 {
     int in = 0;
-    if (vz_extract_in_class(a->e->qa->extractor, TITLE_CLASS, text, len, &in))
-        return 0;
-    return in;
-}
-
-/* Is text[0, len) a verb that says what befell people or things, which
- * a count counts ("killed", "injured", "evacuated"; the class rule
- * FATE_CLASS)? */
-static int fate_word(const asking *a, const char *text, size_t len)
-{
-    int in = 0;
-    if (vz_extract_in_class(a->e->qa->extractor, FATE_CLASS, text, len, &in))
+    if (vz_extract_in_class(a->e->qa->extractor, label, text, len, &in))
         return 0;
     return in;
 }
@@ -484,7 +476,8 @@ static int fate_word(const asking *a, const char *text, size_t len)
 static void find_fates(asking *a)
 {
     for (size_t k = 0; k < a->nkeys && k < MAX_KEYS; k++)
-        if (a->words[k].norm && fate_word(a, a->words[k].norm, strlen(a->words[k].norm)))
+        if (a->words[k].norm &&
+            class_word(a, FATE_CLASS, a->words[k].norm, strlen(a->words[k].norm)))
             a->fates |= (uint64_t)1 << k;
 }
 
@@ -518,7 +511,7 @@ static void find_titles(asking *a, const qtokens *qt)
             continue;
         run = 2;
         int k = key_of(a, t);
-        if (k >= 0 && title_word(a, a->q + t->start, t->end - t->start))
+        if (k >= 0 && class_word(a, TITLE_CLASS, a->q + t->start, t->end - t->start))
             a->titles |= (uint64_t)1 << k;
     }
 }
@@ -533,8 +526,7 @@ static void find_perfect_verb(asking *a, const qtokens *qt)
     while (i < qt->n && in_cue(a, &qt->t[i]))
         i++;
     if (i >= qt->n || !(qt->t[i].flags & VZ_TOK_STOP) ||
-        (strcmp(qt->t[i].norm, "has") && strcmp(qt->t[i].norm, "have") &&
-         strcmp(qt->t[i].norm, "had")))
+        !class_word(a, PERFECT_CLASS, qt->t[i].norm, strlen(qt->t[i].norm)))
         return;
     int subject = 0;
     for (size_t k = i + 1; k < qt->n && k <= i + 1 + SUBJECT_REACH; k++) {
@@ -1047,7 +1039,7 @@ static int spells_initials(const reading *rd, size_t i, size_t j)
     size_t n = 0;
     for (size_t k = i; k < j; k++) {
         if (rd->w[k].flags & VZ_TOK_STOP)
-            continue;   /* "Organization of American States" */
+            continue;   /* "Organization of Island States" */
         /* The stem is normalised already: "Élysée" gives "e". */
         if (!(rd->w[k].flags & VZ_TOK_CAPITAL) || !rd->w[k].stem[0] || n + 1 >= sizeof init)
             return 0;
@@ -1059,9 +1051,9 @@ static int spells_initials(const reading *rd, size_t i, size_t j)
 
 /* Is a name [i, j) right after one of the question's own words, written
  * in lower case, with only a space between?  Then that word says what the
- * name is or what was done to it: a role in apposition ("manager Zoë
- * Carrington" answers "who manages the club") or a verb and its object
- * ("beat Dunmore Town" answers "who did they beat").  A synonym is not
+ * name is or what was done to it: a role in apposition ("manager Ruth
+ * Holloway" answers "who manages the club") or a verb and its object
+ * ("beat Kirkby Rovers" answers "who did they beat").  A synonym is not
  * the question's word: a "festival director" is no hospital's "boss". */
 static int follows_question_word(const reading *rd, size_t i, size_t j)
 {
@@ -1073,8 +1065,8 @@ static int follows_question_word(const reading *rd, size_t i, size_t j)
     if (!w->synonym)
         return 1;
     /* A synonym of the question's word does, with the question's own noun
-     * before it naming what the role is of: "festival director Aoife
-     * Brennan" answers "who is in charge of the festival". */
+     * before it naming what the role is of: "festival director Nora
+     * Pell" answers "who is in charge of the festival". */
     const word *n = i > 1 && joined(rd, i - 1) ? &rd->w[i - 2] : NULL;
     return n && n->key >= 0 && n->key != w->key && !n->synonym && !(n->flags & VZ_TOK_CAPITAL);
 }
@@ -1147,32 +1139,30 @@ static int is_of(const reading *rd, size_t k)
     return word_is(rd, k, of, 1);
 }
 
+/* Is word k of a sentence a word of the class rule label? */
+static int class_at(const reading *rd, const char *label, size_t k)
+{
+    const word *w = &rd->w[k];
+    return class_word(rd->a, label, rd->text.data + w->start, w->end - w->start);
+}
+
 /* Does the name [i, j) carry a title that is not the office the question
- * asks the holder of: "French Foreign Minister Jean-Yves Le Drian" is no
- * prime minister, "Prosecutor Isabelle Ferrand" no farm contractor?  A
+ * asks the holder of: "French Foreign Minister Jean-Paul Le Roux" is no
+ * prime minister, "Prosecutor Odile Marchal" no farm contractor?  A
  * person named with one title holds that one.  The title is the words
- * before the name as well ("Le Drian" of "Foreign Minister Jean-Yves Le
- * Drian"), and a word of the question or a synonym agrees with it. */
+ * before the name as well ("Le Roux" of "Foreign Minister Jean-Paul Le
+ * Roux"), and a word of the question or a synonym agrees with it. */
 static int other_title(const reading *rd, size_t i, size_t j)
 {
     const asking *a = rd->a;
     if (!a->titles)
         return 0;
-    while (i > 0 && joined(rd, i) &&
-           (name_word(rd, i - 1) ||
-            title_word(a, rd->text.data + rd->w[i - 1].start, rd->w[i - 1].end - rd->w[i - 1].start)))
+    while (i > 0 && joined(rd, i) && (name_word(rd, i - 1) || class_at(rd, TITLE_CLASS, i - 1)))
         i--;
     for (size_t k = i; k < j; k++)
-        if (rd->w[k].key < 0 &&
-            title_word(a, rd->text.data + rd->w[k].start, rd->w[k].end - rd->w[k].start))
+        if (rd->w[k].key < 0 && class_at(rd, TITLE_CLASS, k))
             return 1;
     return 0;
-}
-
-/* Is word k of a sentence a fate word (see fate_word)? */
-static int fate_at(const reading *rd, size_t k)
-{
-    return fate_word(rd->a, rd->text.data + rd->w[k].start, rd->w[k].end - rd->w[k].start);
 }
 
 /* Does the count [i, j) count what befell others than the question asks:
@@ -1191,7 +1181,7 @@ static int befell_other(const reading *rd, size_t i, size_t j)
     while (e < rd->n && e - j < FATE_REACH && joined(rd, e))
         e++;
     for (size_t k = s; k < e; k++)
-        if (fate_at(rd, k)) {
+        if (class_at(rd, FATE_CLASS, k)) {
             if (rd->w[k].key >= 0)
                 return 0;
             other = 1;
@@ -1999,8 +1989,8 @@ static int rank_passage(asking *a, const vz_passage_info *p, double passage)
     return rc;
 }
 
-/* News names a person in full once, then by surname: in "Delcy Rodriguez
- * Gomez", asked as "Delcy Rodriguez", "Gomez" is the same person.  A
+/* News names a person in full once, then by surname: in "Ana Lucia
+ * Herrera", asked as "Ana Lucia", "Herrera" is the same person.  A
  * capitalised word that ends a name right after a capitalised key term is
  * an alias of that term. */
 /* The key terms the sentences read write in lower case somewhere, and
@@ -2100,7 +2090,7 @@ typedef struct {
 } named;
 
 /* The key terms of the name that word k ends, and of the modifiers that
- * the article gives it between "the" and the name: "the new Haven
+ * the article gives it between "the" and the name: "the new Mill
  * Bridge" gives "bridge" with "new". */
 static uint64_t name_keys(const reading *rd, size_t k)
 {
@@ -2188,12 +2178,12 @@ static void find_hops(asking *a)
         if (s->own < HOP_COVERAGE)
             continue;
         for (size_t k = 1; k < rd->n; k++) {
-            /* A number before a name is no role: "Rossiya-24 TV". */
+            /* A number before a name is no role: "Channel-4 TV". */
             if (!name_word(rd, k) || rd->w[k].key >= 0 || !follows_question_word(rd, k, k + 1) ||
                 (rd->w[k - 1].flags & VZ_TOK_NUMBER) || !may_hop(a, rd->w[k - 1].key))
                 continue;
             /* A name with a word of the question in it is the question's
-             * own thing, the word before it a modifier: "the new Haven
+             * own thing, the word before it a modifier: "the new Mill
              * Bridge". */
             size_t end = k;
             while (end < rd->n && name_word(rd, end) && rd->w[end].key < 0 &&
