@@ -31,7 +31,6 @@
 #define MAX_WORDS 8          /* a factoid answer has at most this many words */
 #define ABSTAIN_BELOW 0.301  /* confidence threshold (see README), above OTHER_LABEL_FIT: another form stays unsure */
 #define DEFAULT_ANSWERS 3
-#define MAX_QUESTION 8192   /* bytes; longer is not a question but a document */
 #define SENTENCES 12         /* best sentences read for candidates */
 #define SENTENCE_FLOOR 0.1   /* ... at least this share of the best one's score */
 #define PHRASE_WEIGHT 0.8    /* a plain phrase against a typed template's 1.0 */
@@ -2218,7 +2217,7 @@ static int read_hops(asking *a, const unsigned char *mask)
         rc = vz_query_add(&q, a->hop[i].stem, strlen(a->hop[i].stem), 1.0);
     if (!rc) {
         vz_query_merge(&q);
-        rc = vz_search(a->r, &q, mask, PASSAGES, hits, &n);
+        rc = vz_reader_search(a->r, &q, mask, PASSAGES, hits, &n);
     }
     vz_query_free(&q);
     for (size_t i = 0; !rc && i < n; i++) {
@@ -2341,7 +2340,7 @@ static int gather(asking *a, const unsigned char *mask)
     size_t n = 0;
     int rc = build_query(a, &q);
     if (!rc)
-        rc = vz_search(a->r, &q, mask, PASSAGES, hits, &n);
+        rc = vz_reader_search(a->r, &q, mask, PASSAGES, hits, &n);
     if (!rc)
         set_idf(a, &q);
     if (!rc && a->explaining)
@@ -2768,41 +2767,6 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
 
 /* ---- vz_ask ------------------------------------------------------------------ */
 
-static int check_question(const char *q, size_t len)
-{
-    if (len > MAX_QUESTION)
-        return vz_fail(VZ_EINVAL, "the question is %zu bytes long, more than %d: ask a "
-                       "shorter question", len, MAX_QUESTION);
-    if (memchr(q, '\0', len))
-        return vz_fail(VZ_EINVAL, "the question holds a NUL byte: pass its length without it");
-    size_t bad = vz_utf8_invalid_at(q, len);
-    if (bad < len)
-        return vz_fail(VZ_EINVAL, "the question is not valid UTF-8 (byte %zu): convert it "
-                       "to UTF-8", bad);
-    for (size_t i = 0; i < len; i++)
-        if (!strchr(" \t\r\n", q[i]))
-            return VZ_OK;
-    return vz_fail(VZ_EINVAL, "the question is empty: ask something");
-}
-
-static int doc_mask(vz_engine *e, const vz_ask_options *o, unsigned char **mask)
-{
-    *mask = NULL;
-    if (!o || !o->docs || !o->ndocs)
-        return VZ_OK;
-    *mask = calloc(e->idx->ndocs ? e->idx->ndocs : 1, 1);
-    if (!*mask)
-        return vz_fail(VZ_ENOMEM, "out of memory");
-    for (size_t i = 0; i < o->ndocs; i++) {
-        long d = o->docs[i] ? vz_index_find_doc(e->idx, o->docs[i]) : -1;
-        if (d < 0)
-            return vz_fail(VZ_EINVAL, "no document '%s' in the corpus: give a file name "
-                           "without .txt", o->docs[i] ? o->docs[i] : "(null)");
-        (*mask)[d] = 1;
-    }
-    return VZ_OK;
-}
-
 static void release(asking *a)
 {
     for (size_t i = 0; i < a->nwords; i++) {
@@ -2843,7 +2807,7 @@ int vz_ask(vz_engine *e, const char *question, size_t len, const vz_ask_options 
     if (opts && opts->version != VZ_ASK_OPTIONS_VERSION)
         return vz_fail(VZ_EINVAL, "vz_ask: options version %u is not %u: initialise them "
                        "with VZ_ASK_OPTIONS_INIT", opts->version, VZ_ASK_OPTIONS_VERSION);
-    int rc = check_question(question, len);
+    int rc = vz_engine_check_text(question, len, "question");
     if (rc)
         return rc;
     asking a = {.e = e, .q = question, .qlen = len,
@@ -2852,7 +2816,7 @@ int vz_ask(vz_engine *e, const char *question, size_t len, const vz_ask_options 
     vz_result *res = calloc(1, sizeof *res);
     if (!res)
         return vz_fail(VZ_ENOMEM, "out of memory");
-    rc = doc_mask(e, opts, &mask);
+    rc = opts ? vz_engine_doc_mask(e, opts->docs, opts->ndocs, &mask) : VZ_OK;
     if (!rc) rc = vz_engine_reader(e, &a.r);
     if (!rc) rc = vz_question_type(e->qa->qrules, question, len, &a.qt);
     if (!rc) rc = vz_extract_hedges(e->qa->extractor, question, len, on_question_hedge, &a);

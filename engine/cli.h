@@ -12,10 +12,10 @@ enum { EXIT_ANSWERED = 0, EXIT_NONE = 1, EXIT_USAGE = 2, EXIT_CORPUS = 3, EXIT_I
 enum { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_TREC };
 
 typedef struct {
-    const char *corpus, *db, *data, *queries, *query;
+    const char *corpus, *db, *data, *queries, *query, *unit;
     const char **docs;
     size_t ndocs;
-    int unit, format;
+    int format;
     unsigned long k, context, n;
     int help, explain, no_abstain;
     const char *details;           /* eval --details FILE */
@@ -39,9 +39,10 @@ void cli_note(const char *note, void *ctx);
 typedef int (*cli_line_fn)(char *line, unsigned long lineno, void *ctx);
 int cli_each_line(FILE *f, cli_line_fn fn, void *ctx);
 
-/* Open an engine on o's corpus and index, building the index when needed. */
+/* Open an engine on o's corpus, index and unit, building the index when
+ * needed; flags: VZ_OPEN_*. */
 struct vz_engine;
-int cli_open_engine(const options *o, struct vz_engine **e);
+int cli_open_engine(const options *o, unsigned flags, struct vz_engine **e);
 
 int cmd_ask(options *o);
 int cmd_eval(options *o);

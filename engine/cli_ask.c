@@ -93,17 +93,16 @@ static int print_json(const vz_result *r, const char *id, int flush)
     return EXIT_ANSWERED;
 }
 
-int cli_open_engine(const options *o, vz_engine **e)
+int cli_open_engine(const options *o, unsigned flags, vz_engine **e)
 {
-    if (o->unit != 0)
-        return vz_fail(VZ_EINVAL, "--unit is for search and index: answers come from "
-                       "paragraph passages");
     /* Paths not given stay the engine's defaults, so that a broken index
      * in the cache is rebuilt, not taken for the user's own file. */
     vz_engine_options eo = VZ_ENGINE_OPTIONS_INIT;
     eo.corpus_dir = o->corpus;
     eo.index_path = o->db;
     eo.data_dir = o->data;
+    eo.unit = o->unit;
+    eo.flags = flags;
     eo.note = cli_note;
     return vz_engine_open(e, &eo);
 }
@@ -175,7 +174,7 @@ int cmd_ask(options *o)
         return cli_usage_error("%s", "--jsonl reads questions from stdin: give no QUESTION");
     vz_engine *e = NULL;
     vz_result *r = NULL;
-    int rc = cli_open_engine(o, &e);
+    int rc = cli_open_engine(o, 0, &e);
     if (rc) {
         vz_engine_close(e);
         return cli_fail(rc);

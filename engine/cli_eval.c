@@ -370,7 +370,7 @@ int cmd_eval(options *o)
     }
     vz_engine *e = NULL;
     totals t = {0};
-    int rc = cli_open_engine(o, &e);
+    int rc = cli_open_engine(o, 0, &e);
     if (rc) {
         rc = cli_fail(rc);
     } else {

@@ -17,10 +17,22 @@ struct vz_engine {
     vz_index *idx;
     vz_qa *qa;                 /* question rules, templates, synonyms */
     char *corpus_dir, *index_path;
+    int unit;                  /* vz_unit */
     pthread_mutex_t lock;      /* guards the pool only */
     vz_reader **pool;          /* idle readers */
     size_t npool, cappool;
 };
+
+/* The longest question or query, in bytes: longer is a document. */
+#define VZ_MAX_TEXT 8192
+
+/* VZ_EINVAL, with a message naming it `what` ("question"), unless text is
+ * at most VZ_MAX_TEXT bytes of valid UTF-8 without NUL and not all blank. */
+int vz_engine_check_text(const char *text, size_t len, const char *what);
+/* *mask: NULL when ndocs is 0, else a byte per document of the index, 1
+ * for those named in docs (malloc'd).  VZ_EINVAL names an unknown id. */
+int vz_engine_doc_mask(const vz_engine *e, const char *const *docs, size_t ndocs,
+                       unsigned char **mask);
 
 /* Borrow a reader for this call (a new one when none is idle), and give it
  * back.  Readers are not thread-safe; the pool hands each to one caller. */

@@ -4,10 +4,8 @@
  * exact citations (text, JSON, JSON lines or a TREC run).
  */
 #include "cli.h"
-#include "index.h"
-#include "paths.h"
-#include "search.h"
 #include "util.h"
+#include "vzask.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -19,15 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_K 1000
-
-typedef struct {
-    vz_textkit kit;
-    vz_index *idx;
-    vz_reader *reader;
-    unsigned char *doc_mask;
-    char corpus[PATH_MAX], db[PATH_MAX];
-} session;
 
 static const char usage_main[] =
     "usage: vzask COMMAND [options]\n"
@@ -174,10 +163,11 @@ static int parse_value_option(options *o, const char *name, const char *v)
     } else if (!strcmp(name, "--details")) {
         o->details = v;
     } else if (!strcmp(name, "--unit")) {
-        if ((o->unit = vz_unit_parse(v)) < 0)
+        if (strcmp(v, "paragraph") && strcmp(v, "sentence"))
             return cli_usage_error("unknown unit '%s' (paragraph or sentence)", v);
+        o->unit = v;
     } else if (!strcmp(name, "-k") || !strcmp(name, "--k")) {
-        if (parse_count(v, MAX_K, &o->k) || o->k == 0)
+        if (parse_count(v, VZ_SEARCH_MAX, &o->k) || o->k == 0)
             return cli_usage_error("-k takes a number from 1 to 1000, not '%s'", v);
     } else if (!strcmp(name, "-n")) {
         if (parse_count(v, 100, &o->n) || o->n == 0)
@@ -232,92 +222,20 @@ void cli_note(const char *note, void *ctx)
     fprintf(stderr, "vzask: %s\n", note);
 }
 
-static int resolve_paths(const options *o, session *s)
-{
-    if (o->corpus)
-        snprintf(s->corpus, sizeof s->corpus, "%s", o->corpus);
-    else
-        vz_default_corpus(s->corpus, sizeof s->corpus);
-    if (o->db) {
-        snprintf(s->db, sizeof s->db, "%s", o->db);
-        return VZ_OK;
-    }
-    return vz_default_index(s->corpus, vz_unit_name(o->unit), s->db, sizeof s->db);
-}
-
-static int make_doc_mask(const options *o, session *s)
-{
-    if (!o->ndocs)
-        return VZ_OK;
-    s->doc_mask = calloc(s->idx->ndocs ? s->idx->ndocs : 1, 1);
-    if (!s->doc_mask)
-        return vz_fail(VZ_ENOMEM, "out of memory");
-    for (size_t i = 0; i < o->ndocs; i++) {
-        long d = vz_index_find_doc(s->idx, o->docs[i]);
-        if (d < 0)
-            return vz_fail(VZ_EINVAL, "no document '%s' in %s: --doc takes a file name"
-                           " without .txt", o->docs[i], s->corpus);
-        s->doc_mask[d] = 1;
-    }
-    return VZ_OK;
-}
-
-static int open_session(const options *o, session *s)
-{
-    vz_index_config cfg = {s->corpus, s->db, o->unit, o->db != NULL};
-    int rc = resolve_paths(o, s);
-    if (!rc) rc = vz_textkit_load(&s->kit, o->data);
-    if (!rc) rc = vz_index_ensure(&cfg, &s->kit, cli_note, NULL);
-    if (!rc) rc = vz_index_open(&s->idx, s->db, &s->kit);
-    if (!rc) rc = vz_reader_new(&s->reader, s->idx);
-    if (!rc) rc = make_doc_mask(o, s);
-    return rc;
-}
-
-static void close_session(session *s)
-{
-    vz_reader_free(s->reader);
-    vz_index_close(s->idx);
-    vz_textkit_free(&s->kit);
-    free(s->doc_mask);
-}
-
 /* ---- output ------------------------------------------------------------ */
 
-typedef struct {
-    const vz_query *q;
-    const char *text;
-    size_t at;
-    FILE *out;
-} highlight_ctx;
-
-static int is_query_stem(const vz_query *q, const char *stem, size_t len)
+static void print_highlighted(const vz_passage *p)
 {
-    for (size_t i = 0; i < q->n; i++)
-        if (strlen(q->terms[i].term) == len && !memcmp(q->terms[i].term, stem, len))
-            return 1;
-    return 0;
-}
-
-static int highlight_token(const vz_token *tok, void *ctx)
-{
-    highlight_ctx *h = ctx;
-    if ((tok->flags & VZ_TOK_STOP) || !is_query_stem(h->q, tok->stem, tok->stem_len))
-        return 0;
-    fwrite(h->text + h->at, 1, tok->start - h->at, h->out);
-    fputs("\033[1;33m", h->out);
-    fwrite(h->text + tok->start, 1, tok->end - tok->start, h->out);
-    fputs("\033[0m", h->out);
-    h->at = tok->end;
-    return 0;
-}
-
-static void print_passage_text(session *s, const vz_query *q, const vz_buf *text, int color)
-{
-    highlight_ctx h = {q, text->data, 0, stdout};
-    if (color)
-        vz_analyse(vz_reader_analyser(s->reader), text->data, text->len, highlight_token, &h);
-    fwrite(text->data + h.at, 1, text->len - h.at, stdout);
+    const char *text = vz_passage_text(p);
+    size_t at = 0, base = vz_passage_start(p), start, end;
+    for (size_t i = 0; vz_passage_match(p, i, &start, &end); i++) {
+        fwrite(text + at, 1, start - base - at, stdout);
+        fputs("\033[1;33m", stdout);
+        fwrite(text + start - base, 1, end - start, stdout);
+        fputs("\033[0m", stdout);
+        at = end - base;
+    }
+    fputs(text + at, stdout);
     fputc('\n', stdout);
 }
 
@@ -327,39 +245,25 @@ int cli_use_color(void)
     return isatty(STDOUT_FILENO) && !(nc && *nc);
 }
 
-static void print_text_hit(session *s, const vz_query *q, size_t rank, const vz_hit *hit,
-                           uint32_t start, uint32_t end, const vz_buf *text)
+static void print_text_passage(size_t rank, const vz_passage *p)
 {
-    const vz_doc_meta *d = &s->idx->docs[s->idx->passages[hit->passage].doc];
-    printf("%zu. %.4f  %s", rank, hit->score, d->title ? d->title : d->name);
-    if (d->outlet || d->date)
-        printf(" (%s%s%s)", d->outlet ? d->outlet : "", d->outlet && d->date ? ", " : "",
-               d->date ? d->date : "");
-    printf("\n   %s.txt [%u, %u)\n", d->name, start, end);
-    print_passage_text(s, q, text, cli_use_color());
+    const char *title = vz_passage_title(p), *date = vz_passage_date(p);
+    const char *outlet = vz_passage_outlet(p);
+    printf("%zu. %.4f  %s", rank, vz_passage_score(p), title ? title : vz_passage_doc(p));
+    if (outlet || date)
+        printf(" (%s%s%s)", outlet ? outlet : "", outlet && date ? ", " : "", date ? date : "");
+    printf("\n   %s.txt [%zu, %zu)\n", vz_passage_doc(p), vz_passage_start(p), vz_passage_end(p));
+    print_highlighted(p);
     putchar('\n');
 }
 
-static json_t *hit_json(session *s, size_t rank, const vz_hit *hit, uint32_t start,
-                        uint32_t end, const vz_buf *text)
+static json_t *passage_json(size_t rank, const vz_passage *p)
 {
-    const vz_doc_meta *d = &s->idx->docs[s->idx->passages[hit->passage].doc];
-    return json_pack("{s:I, s:f, s:s, s:s?, s:s?, s:I, s:I, s:s%}", "rank", (json_int_t)rank,
-                     "score", round(hit->score * 1e6) / 1e6, "doc", d->name, "title", d->title, "date", d->date,
-                     "start", (json_int_t)start, "end", (json_int_t)end, "text", text->data,
-                     text->len);
-}
-
-/* PASSAGE_ID: the document when it is one passage, else DOC:START-END. */
-static void print_trec_hit(session *s, const char *qid, size_t rank, const vz_hit *hit)
-{
-    const vz_passage_info *p = &s->idx->passages[hit->passage];
-    const vz_doc_meta *d = &s->idx->docs[p->doc];
-    if (d->npassages == 1)
-        printf("%s Q0 %s %zu %.6f vzask\n", qid, d->name, rank, hit->score);
-    else
-        printf("%s Q0 %s:%u-%u %zu %.6f vzask\n", qid, d->name, p->start, p->end, rank,
-               hit->score);
+    return json_pack("{s:I, s:f, s:s, s:s?, s:s?, s:I, s:I, s:s}", "rank", (json_int_t)rank,
+                     "score", round(vz_passage_score(p) * 1e6) / 1e6, "doc", vz_passage_doc(p),
+                     "title", vz_passage_title(p), "date", vz_passage_date(p),
+                     "start", (json_int_t)vz_passage_start(p), "end",
+                     (json_int_t)vz_passage_end(p), "text", vz_passage_text(p));
 }
 
 static int print_json(json_t *obj, int flush)
@@ -374,46 +278,54 @@ static int print_json(json_t *obj, int flush)
     return rc ? vz_fail(VZ_EIO, "cannot write to stdout") : VZ_OK;
 }
 
-/* Run one query and print its hits in the chosen format; *found counts hits. */
-static int run_query(session *s, const options *o, const char *qid, const char *text,
+static int print_json_passages(const options *o, const char *qid, const char *query,
+                               const vz_search_result *r)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < vz_search_result_count(r); i++)
+        if (json_array_append_new(list, passage_json(i + 1, vz_search_result_passage(r, i))))
+            return json_decref(list), vz_fail(VZ_ENOMEM, "out of memory");
+    json_t *obj = list ? json_pack("{s:i, s:s, s:o}", "schema", 1, "query", query, "passages", list)
+                       : NULL;
+    if (obj && qid && o->format == FMT_JSONL)
+        json_object_set_new(obj, "id", json_string(qid));
+    return print_json(obj, o->format == FMT_JSONL);
+}
+
+static void print_result(const options *o, const char *qid, const vz_search_result *r)
+{
+    size_t n = vz_search_result_count(r);
+    for (size_t i = 0; i < n; i++) {
+        const vz_passage *p = vz_search_result_passage(r, i);
+        if (o->format == FMT_TREC)
+            printf("%s Q0 %s %zu %.6f vzask\n", qid, vz_passage_id(p), i + 1, vz_passage_score(p));
+        else
+            print_text_passage(i + 1, p);
+    }
+    if (o->format == FMT_TEXT && n == 0)
+        printf("No passage matches%s.\n",
+               vz_search_result_terms(r) ? "" : " (the query has no searchable words)");
+}
+
+/* Run one query and print its passages in the chosen format; *found counts them. */
+static int run_query(vz_engine *e, const options *o, const char *qid, const char *text,
                      size_t *found)
 {
-    vz_query q;
-    vz_hit hits[MAX_K];
-    size_t n = 0;
-    int rc = vz_query_parse(s->reader, text, strlen(text), &q);
-    if (rc)
-        return rc;
-    rc = vz_search(s->reader, &q, s->doc_mask, o->k, hits, &n);
-    json_t *list = (o->format == FMT_JSON || o->format == FMT_JSONL) ? json_array() : NULL;
-    vz_buf buf = {0};
-    for (size_t i = 0; rc == VZ_OK && i < n; i++) {
-        uint32_t start, end;
-        if (o->format == FMT_TREC) {
-            print_trec_hit(s, qid, i + 1, &hits[i]);
-            continue;
-        }
-        vz_passage_span(s->idx, hits[i].passage, (unsigned)o->context, &start, &end);
-        buf.len = 0;
-        rc = vz_reader_text(s->reader, s->idx->passages[hits[i].passage].doc, start, end, &buf);
-        if (rc == VZ_OK && list)
-            json_array_append_new(list, hit_json(s, i + 1, &hits[i], start, end, &buf));
-        else if (rc == VZ_OK)
-            print_text_hit(s, &q, i + 1, &hits[i], start, end, &buf);
-    }
-    if (rc == VZ_OK && list) {
-        json_t *obj = json_pack("{s:i, s:s, s:o}", "schema", 1, "query", text, "passages", list);
-        if (obj && qid && o->format == FMT_JSONL)
-            json_object_set_new(obj, "id", json_string(qid));
-        list = NULL;
-        rc = print_json(obj, o->format == FMT_JSONL);
-    }
-    if (rc == VZ_OK && o->format == FMT_TEXT && n == 0)
-        printf("No passage matches%s.\n", q.n ? "" : " (the query has no searchable words)");
-    json_decref(list);
-    vz_buf_free(&buf);
-    vz_query_free(&q);
-    *found += n;
+    vz_search_options so = VZ_SEARCH_OPTIONS_INIT;
+    so.max_passages = (unsigned)o->k;
+    so.docs = o->docs;
+    so.ndocs = o->ndocs;
+    so.context = (unsigned)o->context;
+    so.flags = o->format == FMT_TREC ? VZ_SEARCH_NO_TEXT
+             : o->format == FMT_TEXT && cli_use_color() ? VZ_SEARCH_MATCHES : 0;
+    vz_search_result *r = NULL;
+    int rc = vz_search(e, text, strlen(text), &so, &r);
+    if (rc == VZ_OK && (o->format == FMT_JSON || o->format == FMT_JSONL))
+        rc = print_json_passages(o, qid, text, r);
+    else if (rc == VZ_OK)
+        print_result(o, qid, r);
+    *found += vz_search_result_count(r);
+    vz_search_result_free(r);
     return rc;
 }
 
@@ -436,14 +348,14 @@ int cli_each_line(FILE *f, cli_line_fn fn, void *ctx)
 }
 
 typedef struct {
-    session *s;
+    vz_engine *e;
     const options *o;
 } query_ctx;
 
 /* One ID<TAB>QUERY line; a line without a tab uses its line number as ID. */
 static int run_query_line(char *line, unsigned long lineno, void *ctx)
 {
-    session *s = ((query_ctx *)ctx)->s;
+    vz_engine *e = ((query_ctx *)ctx)->e;
     const options *o = ((query_ctx *)ctx)->o;
     size_t found = 0;
     char idbuf[32], *tab = strchr(line, '\t');
@@ -455,18 +367,18 @@ static int run_query_line(char *line, unsigned long lineno, void *ctx)
     } else {
         snprintf(idbuf, sizeof idbuf, "%lu", lineno);
     }
-    int rc = run_query(s, o, id, text, &found);
+    int rc = run_query(e, o, id, text, &found);
     if (rc == VZ_EINVAL)
         rc = vz_fail_context(VZ_EINVAL, "%s line %lu", o->queries, lineno);
     return rc;
 }
 
-static int run_query_file(session *s, const options *o)
+static int run_query_file(vz_engine *e, const options *o)
 {
     FILE *f = strcmp(o->queries, "-") ? fopen(o->queries, "r") : stdin;
     if (!f)
         return vz_fail(VZ_EIO, "cannot open %s: %s", o->queries, strerror(errno));
-    query_ctx ctx = {s, o};
+    query_ctx ctx = {e, o};
     int rc = cli_each_line(f, run_query_line, &ctx);
     if (f != stdin)
         fclose(f);
@@ -493,12 +405,12 @@ static int cmd_search(options *o)
         o->k = o->queries ? 10 : 5;
     if (o->queries && o->format != FMT_JSONL)
         o->format = FMT_TREC;
-    session s = {0};
+    vz_engine *e = NULL;
     size_t found = 0;
-    int rc = open_session(o, &s);
+    int rc = cli_open_engine(o, 0, &e);
     if (rc == VZ_OK)
-        rc = o->queries ? run_query_file(&s, o) : run_query(&s, o, "1", o->query, &found);
-    close_session(&s);
+        rc = o->queries ? run_query_file(e, o) : run_query(e, o, "1", o->query, &found);
+    vz_engine_close(e);
     if (rc == VZ_OK)
         rc = cli_flush_stdout();
     if (rc)
@@ -514,24 +426,17 @@ static int cmd_index(options *o)
     }
     if (o->query)
         return cli_usage_error("unexpected argument '%s'", o->query);
-    session s = {0};
-    vz_build_stats st;
-    int rc = resolve_paths(o, &s);
-    vz_index_config cfg = {s.corpus, s.db, o->unit, o->db != NULL};
-    vz_index_state state = VZ_INDEX_MISSING;
-    char why[512];
-    if (!rc) rc = vz_textkit_load(&s.kit, o->data);
-    if (!rc && o->db) rc = vz_index_check(&cfg, &s.kit, &state, why, sizeof why);
-    if (!rc && state == VZ_INDEX_FOREIGN)
-        rc = vz_fail(VZ_EINDEX, "%s is not a vzask index (%s); refusing to replace it: "
-                     "choose another --db", s.db, why);
-    if (!rc) rc = vz_index_build(&cfg, &s.kit, &st);
-    vz_textkit_free(&s.kit);
+    vz_engine *e = NULL;
+    vz_index_stats st = VZ_INDEX_STATS_INIT;
+    int rc = cli_open_engine(o, VZ_OPEN_REBUILD, &e);
+    if (!rc) rc = vz_engine_stats(e, &st);
+    if (!rc)
+        printf("indexed %zu documents: %zu paragraphs, %zu sentences, %zu passages (%s), "
+               "%zu terms in %.2f s\n-> %s\n", st.documents, st.paragraphs, st.sentences,
+               st.passages, st.unit, st.terms, st.build_seconds, st.index_path);
+    vz_engine_close(e);
     if (rc)
         return cli_fail(rc);
-    printf("indexed %zu documents: %zu paragraphs, %zu sentences, %zu passages (%s), "
-           "%zu terms in %.2f s\n-> %s\n", st.documents, st.paragraphs, st.sentences,
-           st.passages, vz_unit_name(o->unit), st.terms, st.seconds, s.db);
     return EXIT_ANSWERED;
 }
 
@@ -550,7 +455,11 @@ int main(int argc, char **argv)
     /* vzask "QUESTION" [options] is vzask ask "QUESTION" [options]. */
     int known = !strcmp(argv[1], "search") || !strcmp(argv[1], "index") ||
                 !strcmp(argv[1], "ask") || !strcmp(argv[1], "eval");
-    if ((rc = parse_options(argc, argv, known ? 2 : 1, &o)) != 0) {
+    int answering = !known || !strcmp(argv[1], "ask") || !strcmp(argv[1], "eval");
+    if ((rc = parse_options(argc, argv, known ? 2 : 1, &o)) == 0 && answering && o.unit)
+        rc = cli_usage_error("%s", "--unit is for search and index: answers come from "
+                             "paragraph passages");
+    if (rc) {
         free(o.docs);
         free(o.fail_under);
         return rc;

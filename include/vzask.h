@@ -63,6 +63,7 @@ typedef struct vz_citation vz_citation;   /* borrowed from its answer */
 /* Open flags. */
 #define VZ_OPEN_READONLY   (1u << 0)  /* never write the index: a missing or stale one is VZ_EINDEX */
 #define VZ_OPEN_NO_REBUILD VZ_OPEN_READONLY
+#define VZ_OPEN_REBUILD    (1u << 1)  /* build the index anew even when it is fresh */
 
 typedef struct {
     unsigned version;          /* VZ_ENGINE_OPTIONS_VERSION */
@@ -74,19 +75,43 @@ typedef struct {
     void (*note)(const char *message, void *ctx);   /* NULL, or told (in the calling
                                   thread) before a slow step such as building the index */
     void *note_ctx;            /* passed to note */
+    const char *unit;          /* the passages retrieval ranks: NULL or "paragraph"
+                                  (the default), or "sentence" */
 } vz_engine_options;
-#define VZ_ENGINE_OPTIONS_INIT { VZ_ENGINE_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, NULL }
+#define VZ_ENGINE_OPTIONS_INIT { VZ_ENGINE_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, NULL, NULL }
 
 /* Open an engine over a corpus folder, building or rebuilding its index
  * when it is missing or stale.  opts may be NULL (the defaults).  On
  * success *out owns the engine (close it with vz_engine_close); on failure
  * *out is NULL and vz_last_error() says what happened.  Errors: VZ_EINVAL
- * (NULL out, unknown options version), VZ_ECORPUS, VZ_EINDEX, VZ_EIO,
- * VZ_ENOMEM.  Thread-safe. */
+ * (NULL out, unknown options version or unit), VZ_ECORPUS, VZ_EINDEX,
+ * VZ_EIO, VZ_ENOMEM.  Thread-safe. */
 VZ_EXTERN int vz_engine_open(vz_engine **out, const vz_engine_options *opts);
 
 /* Close an engine; NULL is a no-op.  No call on it may be running. */
 VZ_EXTERN void vz_engine_close(vz_engine *engine);
+
+#define VZ_INDEX_STATS_VERSION 1
+
+typedef struct {
+    unsigned version;          /* VZ_INDEX_STATS_VERSION, set by the caller */
+    size_t documents;          /* the corpus's .txt files */
+    size_t paragraphs;
+    size_t sentences;
+    size_t passages;           /* the units retrieval ranks */
+    size_t terms;              /* distinct index terms (stems) */
+    long long built_at;        /* when the index was built, in seconds since the Epoch */
+    double build_seconds;      /* how long building it took (0: not recorded) */
+    const char *unit;          /* "paragraph" or "sentence" */
+    const char *corpus_dir;    /* the corpus folder */
+    const char *index_path;    /* the index file */
+} vz_index_stats;
+#define VZ_INDEX_STATS_INIT { VZ_INDEX_STATS_VERSION, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL }
+
+/* Fill *stats with the engine's index statistics.  Its strings live as long
+ * as the engine.  Errors: VZ_EINVAL (NULL arguments, a version other than
+ * VZ_INDEX_STATS_VERSION).  Thread-safe. */
+VZ_EXTERN int vz_engine_stats(const vz_engine *engine, vz_index_stats *stats);
 
 /* ---- Asking ---------------------------------------------------------------- */
 
@@ -161,6 +186,67 @@ VZ_EXTERN size_t vz_citation_end(const vz_citation *c);
 /* The answer's own words in the same file, [answer_start, answer_end);
  * returns 0 when the answer is not a literal span of this citation. */
 VZ_EXTERN int vz_citation_answer_span(const vz_citation *c, size_t *start, size_t *end);
+
+/* ---- Searching passages ------------------------------------------------ */
+
+typedef struct vz_search_result vz_search_result; /* opaque; owned by the caller */
+typedef struct vz_passage vz_passage;             /* borrowed from its search result */
+
+#define VZ_SEARCH_OPTIONS_VERSION 1
+#define VZ_SEARCH_MAX 1000            /* the most passages one search returns */
+
+#define VZ_SEARCH_NO_TEXT (1u << 0)   /* leave out the passages' text (faster) */
+#define VZ_SEARCH_MATCHES (1u << 1)   /* find the query's words in each text */
+
+typedef struct {
+    unsigned version;          /* VZ_SEARCH_OPTIONS_VERSION */
+    unsigned max_passages;     /* 0: the default (5); at most VZ_SEARCH_MAX */
+    const char *const *docs;   /* restrict to these document ids, or NULL */
+    size_t ndocs;
+    unsigned context;          /* widen each passage by this many sentences on
+                                  each side, within its document */
+    unsigned flags;            /* VZ_SEARCH_* */
+} vz_search_options;
+#define VZ_SEARCH_OPTIONS_INIT { VZ_SEARCH_OPTIONS_VERSION, 0, NULL, 0, 0, 0 }
+
+/* Rank the corpus's passages for a query (BM25 over the stems of its words
+ * that are not stop words): UTF-8, len bytes.  opts may be NULL.  On success
+ * *out owns a search result (free it with vz_search_result_free), possibly
+ * of no passage.  Errors: as vz_ask's.  Thread-safe, like vz_ask. */
+VZ_EXTERN int vz_search(vz_engine *engine, const char *query, size_t len,
+                        const vz_search_options *opts, vz_search_result **out);
+/* Free a search result and its passages; NULL is a no-op. */
+VZ_EXTERN void vz_search_result_free(vz_search_result *result);
+/* The number of passages found, best first. */
+VZ_EXTERN size_t vz_search_result_count(const vz_search_result *r);
+/* The number of words of the query that were searched for: 0 when it held
+ * only stop words, so that nothing could match. */
+VZ_EXTERN size_t vz_search_result_terms(const vz_search_result *r);
+/* Passage i, or NULL when i is out of range.  Lives as long as r. */
+VZ_EXTERN const vz_passage *vz_search_result_passage(const vz_search_result *r, size_t i);
+
+/* The passage's document id, the document's title, dateline date and
+ * outlet (NULL when unknown), and the passage's BM25 score. */
+VZ_EXTERN const char *vz_passage_doc(const vz_passage *p);
+VZ_EXTERN const char *vz_passage_title(const vz_passage *p);
+VZ_EXTERN const char *vz_passage_date(const vz_passage *p);
+VZ_EXTERN const char *vz_passage_outlet(const vz_passage *p);
+VZ_EXTERN double vz_passage_score(const vz_passage *p);
+/* An id for run files: the document id when the document is one passage,
+ * else "DOC:START-END" with the passage's own byte offsets (before any
+ * context widening). */
+VZ_EXTERN const char *vz_passage_id(const vz_passage *p);
+/* The byte offsets [start, end) of the passage (widened by the context)
+ * in the raw file, and its text: exactly those bytes, NUL-terminated;
+ * NULL with VZ_SEARCH_NO_TEXT. */
+VZ_EXTERN size_t vz_passage_start(const vz_passage *p);
+VZ_EXTERN size_t vz_passage_end(const vz_passage *p);
+VZ_EXTERN const char *vz_passage_text(const vz_passage *p);
+/* With VZ_SEARCH_MATCHES: how many words of the text are words of the
+ * query, and the file's byte offsets [start, end) of match i (returns 0
+ * when i is out of range). */
+VZ_EXTERN size_t vz_passage_match_count(const vz_passage *p);
+VZ_EXTERN int vz_passage_match(const vz_passage *p, size_t i, size_t *start, size_t *end);
 
 #ifdef __cplusplus
 }

@@ -29,6 +29,7 @@ typedef struct {
     vz_term_table terms;
     vz_build_stats stats;
     uint64_t total_length;
+    double started;          /* now_seconds() when the build began */
     uint32_t passage;        /* the passage being analysed */
     uint32_t length;         /* its length in index terms */
 } builder;
@@ -294,10 +295,14 @@ static int write_meta(builder *b, const vz_corpus *c)
     if (!rc) rc = put_meta(b, "built_at", "%lld", (long long)time(NULL));
     if (!rc) rc = put_meta(b, "corpus_dir", "%.100s", c->dir);
     if (!rc) rc = put_meta(b, "documents", "%zu", b->stats.documents);
+    if (!rc) rc = put_meta(b, "paragraphs", "%zu", b->stats.paragraphs);
+    if (!rc) rc = put_meta(b, "sentences", "%zu", b->stats.sentences);
     if (!rc) rc = put_meta(b, "passages", "%zu", b->stats.passages);
     if (!rc) rc = put_meta(b, "terms", "%zu", b->stats.terms);
     if (!rc) rc = put_meta(b, "total_length", "%llu", (unsigned long long)b->total_length);
     if (!rc) rc = put_meta(b, "avg_length", "%.17g", avg);
+    /* All but the commit and the sync, which are quick. */
+    if (!rc) rc = put_meta(b, "build_seconds", "%.3f", now_seconds() - b->started);
     return rc;
 }
 
@@ -335,8 +340,7 @@ static int sync_file(const char *path)
 
 int vz_index_build(const vz_index_config *cfg, const vz_textkit *kit, vz_build_stats *stats)
 {
-    double t0 = now_seconds();
-    builder b = {.cfg = cfg, .kit = kit};
+    builder b = {.cfg = cfg, .kit = kit, .started = now_seconds()};
     vz_corpus c;
     char tmp[4096];
     int rc = vz_corpus_list(cfg->corpus_dir, &c);
@@ -360,7 +364,7 @@ int vz_index_build(const vz_index_config *cfg, const vz_textkit *kit, vz_build_s
     vz_analyser_free(b.analyser);
     vz_term_table_free(&b.terms);
     vz_corpus_free(&c);
-    b.stats.seconds = now_seconds() - t0;
+    b.stats.seconds = now_seconds() - b.started;
     if (stats)
         *stats = b.stats;
     return rc;

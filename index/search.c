@@ -162,6 +162,13 @@ static int load_meta(vz_index *idx, sqlite3 *db)
     if (!rc)
         rc = vz_store_meta(db, "built_at", v, sizeof v);
     idx->built_at = atoll(v);
+    /* Indexes written before these were recorded read 0. */
+    if (!rc)
+        rc = vz_store_meta(db, "paragraphs", v, sizeof v);
+    idx->nparagraphs = (size_t)strtoull(v, NULL, 10);
+    if (!rc)
+        rc = vz_store_meta(db, "build_seconds", v, sizeof v);
+    idx->build_seconds = atof(v);
     if (!rc)
         rc = vz_store_meta(db, "unit", idx->unit, sizeof idx->unit);
     return rc;
@@ -521,7 +528,7 @@ static size_t top_k(vz_reader *r, size_t k, vz_hit *h)
     return n;
 }
 
-int vz_search(vz_reader *r, vz_query *q, const unsigned char *doc_mask, size_t k,
+int vz_reader_search(vz_reader *r, vz_query *q, const unsigned char *doc_mask, size_t k,
               vz_hit *hits, size_t *nhits)
 {
     *nhits = 0;

@@ -51,7 +51,7 @@ typedef struct {
 typedef struct vz_index {
     char *path;
     const vz_textkit *kit;     /* borrowed */
-    size_t ndocs, npassages, nsentences, nterms;
+    size_t ndocs, npassages, nsentences, nterms, nparagraphs;
     vz_doc_meta *docs;
     vz_passage_info *passages;
     vz_sentence_info *sentences;
@@ -59,6 +59,7 @@ typedef struct vz_index {
     float *tf1;                /* 1 / (1 + norm): the common tf = 1 without a division */
     double avg_length, k1, b;
     long long built_at;
+    double build_seconds;
     char unit[16];
 } vz_index;
 
@@ -77,8 +78,8 @@ void vz_reader_free(vz_reader *r);
 typedef struct {
     char *term;        /* stem */
     double weight;     /* how much the term counts (occurrences in the query by default) */
-    double idf;        /* filled by vz_search */
-    uint32_t df;       /* filled by vz_search */
+    double idf;        /* filled by vz_reader_search */
+    uint32_t df;       /* filled by vz_reader_search */
 } vz_qterm;
 
 typedef struct {
@@ -104,7 +105,7 @@ typedef struct {
 /* The k best passages for q, best first (ties: lower passage id first),
  * only in documents whose doc_mask entry is non-zero when doc_mask is not
  * NULL.  hits must hold k entries; *nhits receives how many were found. */
-int vz_search(vz_reader *r, vz_query *q, const unsigned char *doc_mask, size_t k,
+int vz_reader_search(vz_reader *r, vz_query *q, const unsigned char *doc_mask, size_t k,
               vz_hit *hits, size_t *nhits);
 
 /* The byte span of passage p widened by `widen` sentences on each side,

@@ -93,7 +93,7 @@ static size_t search(fixture *f, const char *q, vz_hit *hits, size_t k)
     vz_query query;
     size_t n = 99;
     assert_int_equal(vz_query_parse(f->reader, q, strlen(q), &query), VZ_OK);
-    assert_int_equal(vz_search(f->reader, &query, NULL, k, hits, &n), VZ_OK);
+    assert_int_equal(vz_reader_search(f->reader, &query, NULL, k, hits, &n), VZ_OK);
     vz_query_free(&query);
     return n;
 }
@@ -179,7 +179,7 @@ static void hostile_queries_match_nothing_and_harm_nothing(void **state)
     assert_int_equal(vz_query_parse(f->reader, big, len, &q), VZ_OK);
     assert_true(q.n > 50000);
     size_t n;
-    assert_int_equal(vz_search(f->reader, &q, NULL, 10, hits, &n), VZ_OK);
+    assert_int_equal(vz_reader_search(f->reader, &q, NULL, 10, hits, &n), VZ_OK);
     assert_int_equal(n, 1);
     assert_string_equal(doc_of(f, &hits[0]), "c");
     vz_query_free(&q);
@@ -199,7 +199,7 @@ static void vanishing_weights_find_nothing(void **state)
     vz_query_merge(&q);
     vz_hit hits[10];
     size_t n = 99;
-    assert_int_equal(vz_search(f->reader, &q, NULL, 10, hits, &n), VZ_OK);
+    assert_int_equal(vz_reader_search(f->reader, &q, NULL, 10, hits, &n), VZ_OK);
     assert_int_equal(n, 0);
     vz_query_free(&q);
     assert_int_equal(search(f, "cat", hits, 10), 2);
@@ -216,7 +216,7 @@ static void doc_mask_restricts(void **state)
     vz_hit hits[10];
     size_t n;
     assert_int_equal(vz_query_parse(f->reader, "cat", 3, &q), VZ_OK);
-    assert_int_equal(vz_search(f->reader, &q, mask, 10, hits, &n), VZ_OK);
+    assert_int_equal(vz_reader_search(f->reader, &q, mask, 10, hits, &n), VZ_OK);
     vz_query_free(&q);
     assert_int_equal(n, 1);
     assert_string_equal(doc_of(f, &hits[0]), "a");
@@ -392,7 +392,7 @@ static void corrupt_postings_are_an_error_not_a_crash(void **state)
     vz_hit hits[10];
     size_t n;
     assert_int_equal(vz_query_parse(f->reader, "cat", 3, &q), VZ_OK);
-    assert_int_equal(vz_search(f->reader, &q, NULL, 10, hits, &n), VZ_EINDEX);
+    assert_int_equal(vz_reader_search(f->reader, &q, NULL, 10, hits, &n), VZ_EINDEX);
     ts_assert_error("corrupt");
     vz_query_free(&q);
     /* The reader is still usable after the error. */

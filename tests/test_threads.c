@@ -2,7 +2,9 @@
  * test_threads.c - one engine, many threads asking at once.  Every result
  * a thread gets (type, answers, confidence to the last bit, items,
  * citations with their documents and offsets, the JSON) must be the
- * result of the same question asked alone; vz_last_error must be each
+ * result of the same question asked alone, and so must the passages
+ * vz_search finds for it (ids, scores to the last bit, offsets, text, the
+ * query's words); vz_last_error must be each
  * thread's own; the pool of readers must not outgrow the threads.
  *
  * The question set is corpus/questions.jsonl.  Each thread asks it in its
@@ -46,8 +48,32 @@ static size_t env_count(const char *name, size_t dflt, size_t max)
     return (size_t)v;
 }
 
+/* Everything a caller can read of the passages vz_search finds for q. */
+static int print_passages(FILE *f, vz_engine *e, const char *q)
+{
+    vz_search_options o = VZ_SEARCH_OPTIONS_INIT;
+    o.max_passages = 4;
+    o.context = 1;
+    o.flags = VZ_SEARCH_MATCHES;
+    vz_search_result *r = NULL;
+    if (vz_search(e, q, strlen(q), &o, &r) != VZ_OK)
+        return -1;
+    fprintf(f, "terms %zu\n", vz_search_result_terms(r));
+    for (size_t i = 0; i < vz_search_result_count(r); i++) {
+        const vz_passage *p = vz_search_result_passage(r, i);
+        fprintf(f, "passage %s %a [%zu,%zu) %s\n", vz_passage_id(p), vz_passage_score(p),
+                vz_passage_start(p), vz_passage_end(p), vz_passage_text(p));
+        size_t ms, me;
+        for (size_t j = 0; vz_passage_match(p, j, &ms, &me); j++)
+            fprintf(f, " match [%zu,%zu)\n", ms, me);
+    }
+    vz_search_result_free(r);
+    return 0;
+}
+
 /* Everything a caller can read from a result, confidence in hex so that
- * no rounding hides a difference.  malloc'd; NULL when vz_ask failed. */
+ * no rounding hides a difference, then the passages searched for the same
+ * question.  malloc'd; NULL when vz_ask or vz_search failed. */
 static char *fingerprint(vz_engine *e, const char *q)
 {
     vz_result *r = NULL;
@@ -80,7 +106,12 @@ static char *fingerprint(vz_engine *e, const char *q)
     fprintf(f, "%s\n", json ? json : "(no json)");
     vz_free(json);
     vz_result_free(r);
+    int failed = print_passages(f, e, q);
     fclose(f);
+    if (failed) {
+        free(s);
+        return NULL;
+    }
     return s;
 }
 
@@ -217,7 +248,7 @@ static void test_threads_agree_with_one_thread(void **state)
         assert_int_equal(w[t].done, asks);
         wrong += w[t].wrong;
     }
-    printf("%zu threads x %zu asks: every result as asked alone\n", nt, asks);
+    printf("%zu threads x %zu asks and searches: every result as asked alone\n", nt, asks);
     assert_int_equal(wrong, 0);
     /* A reader is made only when every other one is lent out. */
     assert_true(fx->e->npool >= 1 && fx->e->npool <= nt);
