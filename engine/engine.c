@@ -162,9 +162,9 @@ int vz_engine_stats(const vz_engine *e, vz_index_stats *st)
 
 int vz_engine_check_text(const char *text, size_t len, const char *what)
 {
-    if (len > VZ_MAX_TEXT)
+    if (len > VZ_MAX_QUESTION)
         return vz_fail(VZ_EINVAL, "the %s is %zu bytes long, more than %d: shorten it", what,
-                       len, VZ_MAX_TEXT);
+                       len, VZ_MAX_QUESTION);
     if (memchr(text, '\0', len))
         return vz_fail(VZ_EINVAL, "the %s holds a NUL byte: pass its length without it", what);
     size_t bad = vz_utf8_invalid_at(text, len);

@@ -23,11 +23,8 @@ struct vz_engine {
     size_t npool, cappool;
 };
 
-/* The longest question or query, in bytes: longer is a document. */
-#define VZ_MAX_TEXT 8192
-
 /* VZ_EINVAL, with a message naming it `what` ("question"), unless text is
- * at most VZ_MAX_TEXT bytes of valid UTF-8 without NUL and not all blank. */
+ * at most VZ_MAX_QUESTION bytes of valid UTF-8 without NUL and not all blank. */
 int vz_engine_check_text(const char *text, size_t len, const char *what);
 /* *mask: NULL when ndocs is 0, else a byte per document of the index, 1
  * for those named in docs (malloc'd).  VZ_EINVAL names an unknown id. */

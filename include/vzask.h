@@ -2,10 +2,26 @@
  * vzask.h - the public interface of vzask, a question-answering engine over
  * a folder of English text documents.
  *
- * This is the only public header.  Every function documents ownership,
- * lifetime, thread-safety and errors.  Link with
- * `pkg-config --cflags --libs vzask` after `make install` (man 3 vzask;
- * examples/repl.c is a whole program).
+ * This is the only public header; it reads as the library's documentation
+ * (man 3 vzask sums it up; examples/repl.c is a whole program).  Link with
+ * `pkg-config --cflags --libs vzask` after `make install`.
+ *
+ * Conventions, true of every function below unless its comment says
+ * otherwise:
+ * - A function that can fail returns a vz_status (VZ_OK is 0) and, on
+ *   failure, sets the calling thread's vz_last_error() message.  It sets
+ *   its output pointer to NULL first, so nothing is left to free after a
+ *   failure.
+ * - Accessors (vz_result_*, vz_answer_*, vz_citation_*, vz_search_result_*,
+ *   vz_passage_*) cannot fail: given NULL, or an index out of range, they
+ *   return NULL or 0.  They only read, so any number of threads may read
+ *   one result at once; freeing it must wait until they are done.
+ * - A returned string is NUL-terminated UTF-8, owned by the object it came
+ *   from and valid until that object is freed: never free it yourself.
+ * - Results and search results are the caller's: they stay valid after
+ *   their engine is closed.
+ * - The library prints nothing, never exits and keeps no global mutable
+ *   state: everything lives in the objects the caller holds.
  */
 #ifndef VZASK_H
 #define VZASK_H
@@ -47,9 +63,12 @@ typedef enum {
 VZ_EXTERN const char *vz_status_str(int status);
 
 /* The message of the last failure in the calling thread: what happened and
- * what to do.  Valid until the next vzask call in the same thread; never
- * NULL (empty when no failure was recorded). */
+ * what to do.  Each thread has its own.  Valid until the next vzask call in
+ * the same thread; never NULL (empty when no failure was recorded). */
 VZ_EXTERN const char *vz_last_error(void);
+
+/* The longest question or query, in bytes: a longer one is VZ_EINVAL. */
+#define VZ_MAX_QUESTION 8192
 
 /* ---- Engines ------------------------------------------------------------ */
 
@@ -60,15 +79,21 @@ typedef struct vz_citation vz_citation;   /* borrowed from its answer */
 
 #define VZ_ENGINE_OPTIONS_VERSION 1
 
-/* Open flags. */
+/* Open flags.  VZ_OPEN_NO_REBUILD is another name of VZ_OPEN_READONLY. */
 #define VZ_OPEN_READONLY   (1u << 0)  /* never write the index: a missing or stale one is VZ_EINDEX */
 #define VZ_OPEN_NO_REBUILD VZ_OPEN_READONLY
 #define VZ_OPEN_REBUILD    (1u << 1)  /* build the index anew even when it is fresh */
 
+/* Set up with VZ_ENGINE_OPTIONS_INIT, then change what you need: the
+ * version lets the structure grow without breaking callers.  The strings
+ * are read during vz_engine_open only. */
 typedef struct {
     unsigned version;          /* VZ_ENGINE_OPTIONS_VERSION */
-    const char *corpus_dir;    /* NULL: the bundled/installed corpus */
-    const char *index_path;    /* NULL: the default cache file */
+    const char *corpus_dir;    /* a folder of *.txt files (UTF-8); NULL: the
+                                  bundled corpus, or once installed
+                                  PREFIX/share/vzask/corpus */
+    const char *index_path;    /* NULL: a cache file under $XDG_CACHE_HOME/vzask
+                                  (~/.cache/vzask), named after the corpus */
     unsigned flags;            /* VZ_OPEN_* */
     const char *data_dir;      /* NULL: the built-in data files; else a folder
                                   whose files replace them by name */
@@ -81,14 +106,26 @@ typedef struct {
 #define VZ_ENGINE_OPTIONS_INIT { VZ_ENGINE_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, NULL, NULL }
 
 /* Open an engine over a corpus folder, building or rebuilding its index
- * when it is missing or stale.  opts may be NULL (the defaults).  On
- * success *out owns the engine (close it with vz_engine_close); on failure
- * *out is NULL and vz_last_error() says what happened.  Errors: VZ_EINVAL
- * (NULL out, unknown options version or unit), VZ_ECORPUS, VZ_EINDEX,
- * VZ_EIO, VZ_ENOMEM.  Thread-safe. */
+ * when it is missing or stale (in a temporary file beside index_path,
+ * renamed into place when complete: nothing else is written).  opts may be
+ * NULL (the defaults).  On success *out owns the engine: close it with
+ * vz_engine_close.  Errors:
+ *   VZ_EINVAL   out is NULL; an options version other than
+ *               VZ_ENGINE_OPTIONS_VERSION; an unknown unit; READONLY with
+ *               REBUILD
+ *   VZ_ECORPUS  the corpus folder does not exist, is not a folder, holds no
+ *               .txt file, or holds one that cannot be read or is not UTF-8
+ *   VZ_EINDEX   the index file is not a vzask index (never replaced), is
+ *               corrupt, truncated or from a newer vzask and cannot be
+ *               rebuilt, or (READONLY) is missing or stale
+ *   VZ_EIO      the index cannot be written (a read-only folder, a full disk)
+ *   VZ_ENOMEM
+ * Thread-safe: engines are independent of each other. */
 VZ_EXTERN int vz_engine_open(vz_engine **out, const vz_engine_options *opts);
 
-/* Close an engine; NULL is a no-op.  No call on it may be running. */
+/* Close an engine and free everything it holds; NULL is a no-op.  No
+ * other call on this engine may be running or start; results it gave stay
+ * valid. */
 VZ_EXTERN void vz_engine_close(vz_engine *engine);
 
 #define VZ_INDEX_STATS_VERSION 1
@@ -108,9 +145,10 @@ typedef struct {
 } vz_index_stats;
 #define VZ_INDEX_STATS_INIT { VZ_INDEX_STATS_VERSION, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL }
 
-/* Fill *stats with the engine's index statistics.  Its strings live as long
- * as the engine.  Errors: VZ_EINVAL (NULL arguments, a version other than
- * VZ_INDEX_STATS_VERSION).  Thread-safe. */
+/* Fill *stats, set up with VZ_INDEX_STATS_INIT, with the statistics of
+ * the engine's index.  Its strings live as long as the engine.  Errors:
+ * VZ_EINVAL (NULL arguments, a version other than VZ_INDEX_STATS_VERSION).
+ * Thread-safe. */
 VZ_EXTERN int vz_engine_stats(const vz_engine *engine, vz_index_stats *stats);
 
 /* ---- Asking ---------------------------------------------------------------- */
@@ -120,9 +158,10 @@ VZ_EXTERN int vz_engine_stats(const vz_engine *engine, vz_index_stats *stats);
 #define VZ_ASK_NO_ABSTAIN (1u << 0)   /* return the best answers even below the threshold */
 #define VZ_ASK_EXPLAIN    (1u << 1)   /* keep an explanation (vz_result_explain) */
 
+/* Set up with VZ_ASK_OPTIONS_INIT.  Read during vz_ask only. */
 typedef struct {
     unsigned version;          /* VZ_ASK_OPTIONS_VERSION */
-    unsigned max_answers;      /* 0: the default (3) */
+    unsigned max_answers;      /* at most this many answers; 0: the default (3) */
     const char *const *docs;   /* restrict to these document ids, or NULL */
     size_t ndocs;
     unsigned flags;            /* VZ_ASK_* */
@@ -131,60 +170,75 @@ typedef struct {
 
 /* Answer a question: UTF-8, len bytes (no NUL needed).  opts may be NULL.
  * On success *out owns a result (free it with vz_result_free), answered or
- * not: an abstention is a result, not an error.  Errors: VZ_EINVAL (NULL
- * arguments, an empty or all-blank question, invalid UTF-8, an embedded
- * NUL, an unknown document id), VZ_EINDEX, VZ_ENOMEM.  Thread-safe: any
- * number of threads may ask one engine at once, and each gets the result
- * it would get alone.  Each call running at the same time uses a reader of
- * its own (an SQLite connection and a stemmer, made on first need); the
- * engine keeps them for later calls until vz_engine_close, so it holds as
- * many as the most calls that ever ran at once. */
+ * not: an abstention is a result, not an error.  Errors:
+ *   VZ_EINVAL   NULL engine, question or out; an empty or all-blank
+ *               question; invalid UTF-8; an embedded NUL; more than
+ *               VZ_MAX_QUESTION bytes; an unknown document id; an options
+ *               version other than VZ_ASK_OPTIONS_VERSION
+ *   VZ_EINDEX   the index file was damaged after the engine opened it
+ *   VZ_ENOMEM
+ * Thread-safe: any number of threads may ask one engine at once, and each
+ * gets the result it would get alone.  Each call running at the same time
+ * uses a reader of its own (an SQLite connection and a stemmer, made on
+ * first need); the engine keeps them for later calls until
+ * vz_engine_close, so it holds as many as the most calls that ever ran at
+ * once. */
 VZ_EXTERN int vz_ask(vz_engine *engine, const char *question, size_t len,
                      const vz_ask_options *opts, vz_result **out);
 
 /* Free a result and everything borrowed from it; NULL is a no-op. */
 VZ_EXTERN void vz_result_free(vz_result *result);
 
-/* 1 when the result holds at least one answer, 0 when the engine abstained. */
+/* 1 when the result holds at least one answer, 0 when the engine abstained
+ * (the caller then says "The corpus does not say."). */
 VZ_EXTERN int vz_result_answered(const vz_result *r);
 /* The detected answer type: "count", "quantity", "person", "organization",
  * "place", "date", "list", "description" or "unknown".  Static string. */
 VZ_EXTERN const char *vz_result_type(const vz_result *r);
+/* The number of answers: 0 when abstained, at most max_answers. */
 VZ_EXTERN size_t vz_result_answer_count(const vz_result *r);
 /* Answer i (best first), or NULL when i is out of range.  Lives as long as r. */
 VZ_EXTERN const vz_answer *vz_result_answer(const vz_result *r, size_t i);
-/* The result as the JSON object of `vzask ask --json` (schema 1), malloc'd:
- * free it with vz_free.  NULL when out of memory.  Asked with
- * VZ_ASK_EXPLAIN, it holds the explanation as "explain". */
+/* The result as the JSON object of `vzask ask --json` (schema 1), a new
+ * string the caller frees with vz_free.  NULL when out of memory (or r is
+ * NULL).  Asked with VZ_ASK_EXPLAIN, it holds the explanation as "explain". */
 VZ_EXTERN char *vz_result_json(const vz_result *r);
 /* With VZ_ASK_EXPLAIN: the question analysis, passages and candidate scores
  * as text; else NULL.  Lives as long as r. */
 VZ_EXTERN const char *vz_result_explain(const vz_result *r);
-/* Free memory returned by vzask (vz_result_json); NULL is a no-op. */
+/* Free memory vzask returned for the caller to free (vz_result_json);
+ * NULL is a no-op. */
 VZ_EXTERN void vz_free(void *p);
 
-/* The short answer (a few words, or a list's items joined as written). */
+/* The short answer (a few words, or a list's items joined as written).
+ * Lives as long as the result. */
 VZ_EXTERN const char *vz_answer_text(const vz_answer *a);
-/* How sure the engine is, in [0, 1]. */
+/* How sure the engine is, in [0, 1]; the engine abstains below its
+ * threshold unless asked with VZ_ASK_NO_ABSTAIN. */
 VZ_EXTERN double vz_answer_confidence(const vz_answer *a);
-/* List answers: the number of items and item i (NULL out of range). */
+/* List answers: the number of items (0 for other answers) and item i
+ * (NULL out of range; lives as long as the result). */
 VZ_EXTERN size_t vz_answer_item_count(const vz_answer *a);
 VZ_EXTERN const char *vz_answer_item(const vz_answer *a, size_t i);
+/* The number of citations (at least 1 for an answer), and citation i, or
+ * NULL out of range; it lives as long as the result. */
 VZ_EXTERN size_t vz_answer_citation_count(const vz_answer *a);
-/* Citation i, or NULL out of range.  Lives as long as the result. */
 VZ_EXTERN const vz_citation *vz_answer_citation(const vz_answer *a, size_t i);
 
 /* The document id (file name without .txt), its title and dateline date
  * (NULL when unknown), the cited sentence, and its byte offsets [start, end)
- * in the raw file: the file's bytes start..end are exactly the sentence. */
+ * in the raw file: the file's bytes start..end are exactly the sentence.
+ * The strings live as long as the result. */
 VZ_EXTERN const char *vz_citation_doc(const vz_citation *c);
 VZ_EXTERN const char *vz_citation_title(const vz_citation *c);
 VZ_EXTERN const char *vz_citation_date(const vz_citation *c);
 VZ_EXTERN const char *vz_citation_sentence(const vz_citation *c);
 VZ_EXTERN size_t vz_citation_start(const vz_citation *c);
 VZ_EXTERN size_t vz_citation_end(const vz_citation *c);
-/* The answer's own words in the same file, [answer_start, answer_end);
- * returns 0 when the answer is not a literal span of this citation. */
+/* The answer's own words in the same file, [*start, *end) within the
+ * sentence's span; returns 1, or 0 (leaving *start and *end alone) when
+ * the answer is not a literal span of this citation.  start and end may be
+ * NULL. */
 VZ_EXTERN int vz_citation_answer_span(const vz_citation *c, size_t *start, size_t *end);
 
 /* ---- Searching passages ------------------------------------------------ */
@@ -198,6 +252,7 @@ typedef struct vz_passage vz_passage;             /* borrowed from its search re
 #define VZ_SEARCH_NO_TEXT (1u << 0)   /* leave out the passages' text (faster) */
 #define VZ_SEARCH_MATCHES (1u << 1)   /* find the query's words in each text */
 
+/* Set up with VZ_SEARCH_OPTIONS_INIT.  Read during vz_search only. */
 typedef struct {
     unsigned version;          /* VZ_SEARCH_OPTIONS_VERSION */
     unsigned max_passages;     /* 0: the default (5); at most VZ_SEARCH_MAX */
@@ -212,7 +267,9 @@ typedef struct {
 /* Rank the corpus's passages for a query (BM25 over the stems of its words
  * that are not stop words): UTF-8, len bytes.  opts may be NULL.  On success
  * *out owns a search result (free it with vz_search_result_free), possibly
- * of no passage.  Errors: as vz_ask's.  Thread-safe, like vz_ask. */
+ * of no passage.  Errors: VZ_EINVAL (as for vz_ask's question, and more
+ * than VZ_SEARCH_MAX passages asked), VZ_EINDEX, VZ_ENOMEM.  Thread-safe,
+ * like vz_ask: each call running at once uses a reader of its own. */
 VZ_EXTERN int vz_search(vz_engine *engine, const char *query, size_t len,
                         const vz_search_options *opts, vz_search_result **out);
 /* Free a search result and its passages; NULL is a no-op. */

@@ -4,7 +4,9 @@
 # missing from the library breaks callers at load time, and an extra one
 # is an internal that callers could start to depend on.  Also checks the
 # soname, which is what programs record and the loader looks for, and
-# that the man page names every function of the header.
+# that the man page names every function of the header, and that every
+# declaration has its doc comment: right above it, or above the group of
+# declarations it belongs to.
 set -eu
 so=$1 header=$2 man=${3:-}
 tmp=${TMPDIR:-/tmp}/vzask-symbols.$$
@@ -29,6 +31,11 @@ notext=$(nm -D --defined-only "$so" | awk '$2 != "T" { print $NF }')
 major=$(awk '$2 == "VZ_VERSION_MAJOR" { print $3 }' "$header")
 soname=$(readelf -d "$so" | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')
 [ "$soname" = "libvzask.so.$major" ] || { echo "symbols: soname is '$soname', not libvzask.so.$major" >&2; status=1; }
+# Continuation lines of a declaration's arguments start with blanks.
+bare=$(awk '/^VZ_EXTERN/ { if (prev !~ /\*\/ *$/ && prev !~ /^VZ_EXTERN/ && prev !~ /^ /) \
+                               print $0 } { prev = $0 }' "$header" |
+       sed 's/^VZ_EXTERN[^(]*[ *]\([A-Za-z_][A-Za-z_0-9]*\)(.*/\1/')
+[ -z "$bare" ] || { echo "symbols: declared without a doc comment in $header:" $bare >&2; status=1; }
 if [ -n "$man" ]; then
     # roff escapes the hyphen (\-) but not the underscore: names appear as is.
     undocumented=$(while read -r f; do grep -qw "$f" "$man" || echo "$f"; done < "$tmp.h")
