@@ -2,7 +2,8 @@
 # install.sh BUILD PREFIX CC CFLAGS LDFLAGS - run by `make test`: install
 # into a temporary DESTDIR, build examples/repl.c from the installed files
 # alone (pkg-config; the source tree is never on the include or library
-# path), run it on three questions of the bundled corpus, check that the
+# path), run it on three questions of the bundled corpus, build and run
+# the README's embedding snippet (at most ten lines) the same way, check that the
 # installed vzask finds the installed corpus and keeps its index in the
 # cache folder, then uninstall and check that nothing is left.
 # $VZASK_RUNNER (valgrind under `make valgrind`) runs every program.
@@ -78,6 +79,26 @@ for prog in repl repl-static; do
 done
 LD_LIBRARY_PATH="$p/lib" ldd repl | grep -q "libvzask.so.0 => $p/lib/" || fail "repl did not load the installed libvzask"
 
+# The README's snippet, as a reader would paste it into a main(), with the
+# installed corpus as its default (VZASK_CORPUS: the program is not installed).
+sed -n '/^## Embedding/,/^## /p' "$src/README.md" | sed -n '/^```c$/,/^```$/p' | sed '1d;$d' > snippet.body
+lines=$(wc -l < snippet.body)
+[ "$lines" -ge 5 ] && [ "$lines" -le 10 ] || fail "the README's embedding snippet has $lines lines, not 5 to 10"
+{ printf '#include <stdio.h>\n#include <string.h>\n#include <vzask.h>\n'
+  printf 'int main(int argc, char **argv)\n{\n    const char *q = argc > 1 ? argv[1] : "";\n'
+  cat snippet.body
+  printf '    return 0;\n}\n'
+} > snippet.c
+# shellcheck disable=SC2086
+$cc -std=c11 -Wall -Wextra -Werror $cflags -o snippet snippet.c $flags $ldflags ||
+    fail "the README's embedding snippet does not build"
+out=$(LD_LIBRARY_PATH="$p/lib" XDG_CACHE_HOME="$tmp/cache" VZASK_CORPUS="$p/share/vzask/corpus" \
+      $runner ./snippet "how many died in the Caracas strike") || fail "the README's snippet failed"
+[ "$out" = "40 people total" ] || fail "the README's snippet answered: $out"
+out=$(LD_LIBRARY_PATH="$p/lib" XDG_CACHE_HOME="$tmp/cache" VZASK_CORPUS="$p/share/vzask/corpus" \
+      $runner ./snippet "what colour is the moon") || fail "the README's snippet failed"
+[ "$out" = "The corpus does not say." ] || fail "the README's snippet answered: $out"
+
 # The installed binary finds its corpus by default (the same index as for
 # --corpus with the installed folder) and writes its index to the cache only.
 export XDG_CACHE_HOME="$tmp/cache2"
@@ -95,4 +116,4 @@ ${MAKE:-make} --no-print-directory -s uninstall DESTDIR="$root" BUILD="$build" >
 left=$(find "$root" ! -type d)
 [ -z "$left" ] || fail "make uninstall left: $left"
 [ ! -e "$p/share/vzask" ] || fail "make uninstall left $prefix/share/vzask"
-echo "install: make install, the example built with pkg-config alone (shared and static), 3 questions answered, make uninstall: ok"
+echo "install: make install, the example built with pkg-config alone (shared and static), 3 questions answered, the README's $lines-line snippet answers, make uninstall: ok"
