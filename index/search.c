@@ -151,26 +151,28 @@ static int compute_norms(vz_index *idx)
     return VZ_OK;
 }
 
-static int load_meta(vz_index *idx, sqlite3 *db)
+/* A number of the meta table; 0 when the index does not record it (those
+ * written before it was). */
+static int meta_number(sqlite3 *db, const char *key, double *out)
 {
     char v[64];
-    int rc = vz_store_meta(db, "avg_length", v, sizeof v);
-    idx->avg_length = atof(v);
-    if (!rc)
-        rc = vz_store_meta(db, "terms", v, sizeof v);
-    idx->nterms = (size_t)strtoull(v, NULL, 10);
-    if (!rc)
-        rc = vz_store_meta(db, "built_at", v, sizeof v);
-    idx->built_at = atoll(v);
-    /* Indexes written before these were recorded read 0. */
-    if (!rc)
-        rc = vz_store_meta(db, "paragraphs", v, sizeof v);
-    idx->nparagraphs = (size_t)strtoull(v, NULL, 10);
-    if (!rc)
-        rc = vz_store_meta(db, "build_seconds", v, sizeof v);
-    idx->build_seconds = atof(v);
-    if (!rc)
-        rc = vz_store_meta(db, "unit", idx->unit, sizeof idx->unit);
+    int rc = vz_store_meta(db, key, v, sizeof v);
+    *out = rc ? 0 : atof(v);
+    return rc;
+}
+
+static int load_meta(vz_index *idx, sqlite3 *db)
+{
+    double terms = 0, built_at = 0, paragraphs = 0;
+    int rc = meta_number(db, "avg_length", &idx->avg_length);
+    if (!rc) rc = meta_number(db, "terms", &terms);
+    if (!rc) rc = meta_number(db, "built_at", &built_at);
+    if (!rc) rc = meta_number(db, "paragraphs", &paragraphs);
+    if (!rc) rc = meta_number(db, "build_seconds", &idx->build_seconds);
+    if (!rc) rc = vz_store_meta(db, "unit", idx->unit, sizeof idx->unit);
+    idx->nterms = (size_t)terms;
+    idx->built_at = (long long)built_at;
+    idx->nparagraphs = (size_t)paragraphs;
     return rc;
 }
 
