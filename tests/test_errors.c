@@ -57,12 +57,18 @@ static void in_tmp(char *out, size_t n, const char *name)
     in_dir(out, n, tmp, name);
 }
 
+/* dir/name <- text (no NUL in it). */
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    ts_write(dir, name, text, strlen(text));
+}
+
 /* tmp/name, a corpus folder holding one good document. */
 static void make_corpus(char *dir, size_t n, const char *name)
 {
     in_tmp(dir, n, name);
     assert_int_equal(mkdir(dir, 0700), 0);
-    ts_write(dir, "good.txt", GOOD_DOC, strlen(GOOD_DOC));
+    write_text(dir, "good.txt", GOOD_DOC);
 }
 
 static void write_file(const char *path, const char *bytes, size_t n)
@@ -289,11 +295,11 @@ static void corpus_without_documents(void **state)
     in_tmp(dir, sizeof dir, "no-txt");
     in_tmp(db, sizeof db, "no-txt.db");
     assert_int_equal(mkdir(dir, 0700), 0);
-    ts_write(dir, "notes.md", "# notes\n", 8);
-    ts_write(dir, ".hidden.txt", "Hidden\n", 7);
-    ts_write(dir, "txt", "no suffix\n", 10);
+    write_text(dir, "notes.md", "# notes\n");
+    write_text(dir, ".hidden.txt", "Hidden\n");
+    write_text(dir, "txt", "no suffix\n");
     expect_open_fails(dir, db, 0, VZ_ECORPUS, dir, ".txt");
-    ts_write(dir, "good.txt", GOOD_DOC, strlen(GOOD_DOC));
+    write_text(dir, "good.txt", GOOD_DOC);
     expect_open_works(dir, db, 0);
 }
 
@@ -323,7 +329,7 @@ static void corpus_with_unreadable_names(void **state)
     assert_int_equal(unlink(good), 0);
     expect_open_fails(dir, db, 0, VZ_ECORPUS, dir, "no regular .txt file");
     assert_int_equal(unlink(x), 0);
-    ts_write(dir, "good.txt", GOOD_DOC, strlen(GOOD_DOC));
+    write_text(dir, "good.txt", GOOD_DOC);
     expect_open_works(dir, db, 0);
 }
 
@@ -339,7 +345,7 @@ static void corpus_with_a_document_not_in_utf8(void **state)
     ts_write(dir, "bad.txt", latin1, sizeof latin1 - 1);
     in_dir(bad, sizeof bad, dir, "bad.txt");
     expect_open_fails(dir, db, 0, VZ_ECORPUS, bad, "convert it to UTF-8");
-    ts_write(dir, "bad.txt", "Caf\xc3\xa9 news\n", 14);
+    write_text(dir, "bad.txt", "Caf\xc3\xa9 news\n");
     expect_open_works(dir, db, 0);
     /* A document spoilt after the build: the stale index is rebuilt, and fails. */
     ts_write(dir, "bad.txt", latin1, sizeof latin1 - 1);
@@ -356,7 +362,7 @@ static void corpus_with_an_empty_document(void **state)
     in_tmp(dir, sizeof dir, "empty");
     in_tmp(db, sizeof db, "empty.db");
     assert_int_equal(mkdir(dir, 0700), 0);
-    ts_write(dir, "empty.txt", "", 0);
+    write_text(dir, "empty.txt", "");
     vz_engine *e;
     assert_int_equal(open_engine(&e, dir, db, 0), VZ_OK);
     vz_result *r = NULL;
@@ -364,7 +370,7 @@ static void corpus_with_an_empty_document(void **state)
     assert_false(vz_result_answered(r));
     vz_result_free(r);
     vz_engine_close(e);
-    ts_write(dir, "good.txt", GOOD_DOC, strlen(GOOD_DOC));
+    write_text(dir, "good.txt", GOOD_DOC);
     expect_open_works(dir, db, 0);
 }
 
@@ -459,7 +465,7 @@ static void a_stale_or_missing_index_when_read_only(void **state)
     in_tmp(db, sizeof db, "stale.db");
     expect_open_fails(dir, db, VZ_OPEN_READONLY, VZ_EINDEX, "no index yet", "run `vzask index`");
     expect_open_works(dir, db, 0);
-    ts_write(dir, "second.txt", "Second\n\nAnother document.\n", 26);
+    write_text(dir, "second.txt", "Second\n\nAnother document.\n");
     expect_open_fails(dir, db, VZ_OPEN_READONLY, VZ_EINDEX, "the corpus changed",
                       "without VZ_OPEN_READONLY");
     expect_open_works(dir, db, 0);
