@@ -374,6 +374,40 @@ static void corpus_with_an_empty_document(void **state)
     expect_open_works(dir, db, 0);
 }
 
+/* data_dir must be a folder (a mistyped one would silently give the
+ * built-in data), and a FIFO in it is refused, not waited on. */
+static void a_data_folder_that_is_not_one(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], data[4096], fifo[4096];
+    make_corpus(dir, sizeof dir, "with-data");
+    in_tmp(db, sizeof db, "with-data.db");
+    in_tmp(data, sizeof data, "no-such-data");
+    vz_engine_options o = VZ_ENGINE_OPTIONS_INIT;
+    o.corpus_dir = dir;
+    o.index_path = db;
+    o.data_dir = data;
+    vz_engine *e = (vz_engine *)&o;
+    assert_int_equal(vz_engine_open(&e, &o), VZ_EINVAL);
+    assert_null(e);
+    ts_assert_error(data);
+    ts_assert_error("check the path");
+    write_file(data, "x", 1);
+    assert_int_equal(vz_engine_open(&e, &o), VZ_EINVAL);
+    ts_assert_error("not a folder");
+    assert_int_equal(unlink(data), 0);
+    assert_int_equal(mkdir(data, 0700), 0);
+    in_dir(fifo, sizeof fifo, data, "stopwords.txt");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(vz_engine_open(&e, &o), VZ_EIO);
+    assert_null(e);
+    ts_assert_error(fifo);
+    ts_assert_error("not a regular file");
+    assert_int_equal(unlink(fifo), 0);
+    assert_int_equal(vz_engine_open(&e, &o), VZ_OK);   /* an empty folder: all built in */
+    vz_engine_close(e);
+}
+
 /* ---- Index files ------------------------------------------------------------- */
 
 static char *read_all(const char *path, size_t *len)
@@ -503,6 +537,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(corpus_with_unreadable_names, setup, teardown),
         cmocka_unit_test_setup_teardown(corpus_with_a_document_not_in_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(corpus_with_an_empty_document, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_data_folder_that_is_not_one, setup, teardown),
         cmocka_unit_test_setup_teardown(a_file_not_an_index_is_never_replaced, setup, teardown),
         cmocka_unit_test_setup_teardown(a_truncated_index_is_rebuilt_unless_read_only, setup,
                                         teardown),
