@@ -2800,10 +2800,11 @@ int vz_ask(vz_engine *e, const char *question, size_t len, const vz_ask_options 
            vz_result **out)
 {
     if (!out)
-        return vz_fail(VZ_EINVAL, "vz_ask: out is NULL");
+        return vz_fail(VZ_EINVAL, "vz_ask: out is NULL: pass the address of a vz_result pointer");
     *out = NULL;
     if (!e || !question)
-        return vz_fail(VZ_EINVAL, "vz_ask: %s is NULL", e ? "the question" : "the engine");
+        return vz_fail(VZ_EINVAL, "vz_ask: %s", e ? "the question is NULL: pass its text and length"
+                                                  : "the engine is NULL: open one with vz_engine_open");
     if (opts && opts->version != VZ_ASK_OPTIONS_VERSION)
         return vz_fail(VZ_EINVAL, "vz_ask: options version %u is not %u: initialise them "
                        "with VZ_ASK_OPTIONS_INIT", opts->version, VZ_ASK_OPTIONS_VERSION);

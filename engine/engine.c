@@ -62,7 +62,9 @@ static int ensure_index(vz_engine *e, const vz_engine_options *o)
     vz_index_state st;
     char why[512];
     int rc = vz_index_check(&cfg, &e->kit, &st, why, sizeof why);
-    if (rc == VZ_OK && st != VZ_INDEX_FRESH)
+    if (rc == VZ_OK && st == VZ_INDEX_FOREIGN)
+        rc = vz_index_refuse_foreign(&cfg, why);
+    else if (rc == VZ_OK && st != VZ_INDEX_FRESH)
         rc = vz_fail(VZ_EINDEX, "index %s cannot be used (%s) and the engine is read-only: "
                      "open it without VZ_OPEN_READONLY or run `vzask index`", e->index_path, why);
     return rc;
@@ -72,7 +74,8 @@ int vz_engine_open(vz_engine **out, const vz_engine_options *opts)
 {
     static const vz_engine_options defaults = VZ_ENGINE_OPTIONS_INIT;
     if (!out)
-        return vz_fail(VZ_EINVAL, "vz_engine_open: out is NULL");
+        return vz_fail(VZ_EINVAL, "vz_engine_open: out is NULL: pass the address of a "
+                       "vz_engine pointer");
     *out = NULL;
     const vz_engine_options *o = opts ? opts : &defaults;
     if (o->version != VZ_ENGINE_OPTIONS_VERSION)

@@ -236,8 +236,12 @@ static int add_document(builder *b, vz_doc_info *d)
         rc = add_structure(b, id, &seg);
     if (rc == VZ_OK)
         rc = add_passages(b, id, raw, work, &seg);
-    if (rc == VZ_EINVAL)   /* the analyser's word on bad UTF-8 */
-        rc = vz_fail_context(VZ_ECORPUS, "%s", d->path);
+    if (rc == VZ_EINVAL) {   /* the analyser's word on bad UTF-8 */
+        char why[512];
+        snprintf(why, sizeof why, "%s", vz_last_error());
+        rc = vz_fail(VZ_ECORPUS, "corpus document %s: %s: convert it to UTF-8 (e.g. iconv -f "
+                     "latin1 -t utf-8) or remove it", d->path, why);
+    }
     if (rc == VZ_OK) {
         b->stats.documents++;
         b->stats.paragraphs += seg.nparagraphs;

@@ -145,8 +145,14 @@ int vz_index_check(const vz_index_config *cfg, const vz_textkit *kit,
                    vz_index_state *state, char *why, size_t whylen)
 {
     struct stat st;
-    if (stat(cfg->db_path, &st) != 0)
-        return set_state(state, VZ_INDEX_MISSING, why, whylen, "no index yet");
+    if (stat(cfg->db_path, &st) != 0) {
+        /* A corpus that cannot be read is the error to tell first, as it is
+         * when an index exists (its fingerprint reads the corpus). */
+        vz_corpus c;
+        int rc = vz_corpus_list(cfg->corpus_dir, &c);
+        vz_corpus_free(&c);
+        return rc ? rc : set_state(state, VZ_INDEX_MISSING, why, whylen, "no index yet");
+    }
     if (!S_ISREG(st.st_mode))
         return set_state(state, VZ_INDEX_FOREIGN, why, whylen, "it is not a regular file");
     *state = classify_header(cfg->db_path, cfg->user_db, why, whylen);
@@ -160,18 +166,30 @@ int vz_index_check(const vz_index_config *cfg, const vz_textkit *kit,
     return rc;
 }
 
-static int writable_folder(const char *path)
+/* Why the folder of path (put in dir) cannot take a new index, or NULL
+ * when it can. */
+static const char *folder_problem(const char *path, char *dir, size_t n)
 {
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
+    struct stat st;
+    snprintf(dir, n, "%s", path);
     char *slash = strrchr(dir, '/');
     if (!slash)
-        snprintf(dir, sizeof dir, ".");
+        snprintf(dir, n, ".");
     else if (slash == dir)
         dir[1] = '\0';
     else
         *slash = '\0';
-    return access(dir, W_OK) == 0;
+    if (stat(dir, &st) != 0)
+        return errno == ENOENT ? "does not exist" : strerror(errno);
+    if (!S_ISDIR(st.st_mode))
+        return "is not a folder";
+    return access(dir, W_OK) == 0 ? NULL : "is not writable";
+}
+
+int vz_index_refuse_foreign(const vz_index_config *cfg, const char *why)
+{
+    return vz_fail(VZ_EINDEX, "%s is not a vzask index (%s); refusing to replace it: "
+                   "choose another index path (--db)", cfg->db_path, why);
 }
 
 int vz_index_ensure(const vz_index_config *cfg, const vz_textkit *kit,
@@ -183,12 +201,13 @@ int vz_index_ensure(const vz_index_config *cfg, const vz_textkit *kit,
     if (rc || state == VZ_INDEX_FRESH)
         return rc;
     if (state == VZ_INDEX_FOREIGN)
-        return vz_fail(VZ_EINDEX, "%s is not a vzask index (%s); refusing to replace it: "
-                       "choose another --db", cfg->db_path, why);
-    if (!writable_folder(cfg->db_path))
-        return vz_fail(VZ_EINDEX, "index %s needs a rebuild (%s) but its folder is not "
-                       "writable: run `vzask index` with write access or choose another --db",
-                       cfg->db_path, why);
+        return vz_index_refuse_foreign(cfg, why);
+    char dir[4096];
+    const char *problem = folder_problem(cfg->db_path, dir, sizeof dir);
+    if (problem)
+        return vz_fail(VZ_EINDEX, "index %s needs a rebuild (%s) but its folder %s %s: "
+                       "choose another index path (--db), or run `vzask index` with write "
+                       "access", cfg->db_path, why, dir, problem);
     if (note) {
         snprintf(msg, sizeof msg, "building the index %s (%s)", cfg->db_path, why);
         note(msg, note_ctx);

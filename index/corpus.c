@@ -37,9 +37,12 @@ static int add_doc(vz_corpus *c, size_t *cap, int dfd, const char *dir, const ch
     if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >= sizeof path)
         return vz_fail(VZ_ECORPUS, "path too long: %s/%s", dir, file);
     if (fstatat(dfd, file, &st, 0) != 0)
-        return vz_fail(VZ_ECORPUS, "cannot read %s: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return VZ_OK;   /* a folder named x.txt is not a document */
+        return vz_fail(VZ_ECORPUS, "cannot read corpus document %s: %s: fix or remove it",
+                       path, strerror(errno));
+    if (!S_ISREG(st.st_mode)) {
+        c->skipped++;   /* a folder or FIFO named x.txt is no document; never opened */
+        return VZ_OK;
+    }
     void *p = c->docs;
     if (vz_grow(&p, cap, c->ndocs + 1, sizeof *c->docs))
         return VZ_ENOMEM;
@@ -63,7 +66,8 @@ static int list_dir(vz_corpus *c, const char *dir)
 {
     DIR *dh = opendir(dir);
     if (!dh)
-        return vz_fail(VZ_ECORPUS, "cannot open corpus folder %s: %s", dir, strerror(errno));
+        return vz_fail(VZ_ECORPUS, "cannot open corpus folder %s: %s: check the path (a folder "
+                       "of .txt files) and its permissions", dir, strerror(errno));
     size_t cap = 0;
     int rc = VZ_OK;
     struct dirent *e;
@@ -71,8 +75,13 @@ static int list_dir(vz_corpus *c, const char *dir)
         if (e->d_name[0] != '.' && has_txt_suffix(e->d_name))
             rc = add_doc(c, &cap, dirfd(dh), dir, e->d_name);
     closedir(dh);
-    if (rc == VZ_OK && c->ndocs == 0)
-        rc = vz_fail(VZ_ECORPUS, "corpus folder %s holds no .txt file", dir);
+    if (rc == VZ_OK && c->ndocs == 0 && c->skipped)
+        rc = vz_fail(VZ_ECORPUS, "corpus folder %s holds no regular .txt file (%zu *.txt "
+                     "entries are folders, FIFOs or devices): put the documents there as UTF-8 "
+                     ".txt files", dir, c->skipped);
+    else if (rc == VZ_OK && c->ndocs == 0)
+        rc = vz_fail(VZ_ECORPUS, "corpus folder %s holds no .txt file: put the documents there "
+                     "as UTF-8 .txt files", dir);
     if (rc == VZ_OK)
         qsort(c->docs, c->ndocs, sizeof *c->docs, by_name);
     return rc;
@@ -161,8 +170,12 @@ void vz_corpus_free(vz_corpus *c)
 
 int vz_corpus_read(vz_doc_info *d, char **content, size_t *len)
 {
-    if (vz_read_file(d->path, content, len))
-        return vz_fail_context(VZ_ECORPUS, "corpus document %s", d->name);
+    if (vz_read_file(d->path, content, len)) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", vz_last_error());
+        return vz_fail(VZ_ECORPUS, "corpus document %s: %s: check its permissions or remove "
+                       "it", d->name, why);
+    }
     d->size = *len;
     d->hash = vz_fnv1a(*content, *len, VZ_FNV_SEED);
     d->hashed = 1;

@@ -24,6 +24,7 @@ typedef struct {
     char *dir;
     vz_doc_info *docs;     /* sorted by name */
     size_t ndocs;
+    size_t skipped;        /* *.txt names that are no regular file (folders, FIFOs) */
     uint64_t manifest_hash; /* 0 without a manifest */
 } vz_corpus;
 

@@ -54,6 +54,12 @@ int vz_data_load(const char *override_dir, const char *name, vz_data *out)
     if (override_dir) {
         char path[4096];
         struct stat st;
+        /* A mistyped folder would silently give the built-in data. */
+        int found = stat(override_dir, &st) == 0;
+        if (!found || !S_ISDIR(st.st_mode))
+            return vz_fail(VZ_EINVAL, "data folder %s: %s: check the path (a folder whose files "
+                           "replace the built-in data files)", override_dir,
+                           found ? "not a folder" : strerror(errno));
         snprintf(path, sizeof path, "%s/%s", override_dir, name);
         if (stat(path, &st) == 0) {
             char *text;

@@ -82,6 +82,10 @@ typedef void (*vz_note_fn)(const char *note, void *ctx);
 
 /* Check, then rebuild when missing, stale, broken, older or (with a note)
  * newer; VZ_EINDEX for a foreign file or one that cannot be rebuilt. */
+/* VZ_EINDEX: cfg->db_path is not a vzask index (why, from vz_index_check)
+ * and is never replaced. */
+int vz_index_refuse_foreign(const vz_index_config *cfg, const char *why);
+
 int vz_index_ensure(const vz_index_config *cfg, const vz_textkit *kit,
                     vz_note_fn note, void *note_ctx);
 

@@ -60,8 +60,13 @@ int vz_store_create_temp(const char *target, char *tmp, size_t tmplen, sqlite3 *
     if ((size_t)snprintf(tmp, tmplen, "%s.XXXXXX", target) >= tmplen)
         return vz_fail(VZ_EINDEX, "index path too long: %s", target);
     int fd = mkstemp(tmp);
-    if (fd < 0)
+    if (fd < 0 && (errno == ENOSPC || errno == EIO || errno == EDQUOT))
         return vz_fail(VZ_EIO, "cannot create a file beside %s: %s", target, strerror(errno));
+    /* The folder refuses files (read-only, no permission, /proc): the
+     * place is wrong, not the disk. */
+    if (fd < 0)
+        return vz_fail(VZ_EINDEX, "cannot create the index %s: %s: choose another index path "
+                       "(--db) or check its folder's permissions", target, strerror(errno));
     /* mkstemp makes the file private; an index is as readable as the file
      * it replaces, or as an ordinary new file. */
     struct stat st;

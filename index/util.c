@@ -5,10 +5,13 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 static _Thread_local char last_error[1024];
@@ -134,11 +137,30 @@ void vz_buf_free(vz_buf *b)
     b->len = b->cap = 0;
 }
 
+/* O_NONBLOCK: a FIFO put where a file was listed must not wait for a
+ * writer; only a regular file is read. */
+static FILE *open_regular(const char *path)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    int regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    FILE *f = regular ? fdopen(fd, "rb") : NULL;
+    if (!f) {
+        int e = regular ? errno : EINVAL;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}
+
 int vz_read_file(const char *path, char **out, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = open_regular(path);
     if (!f)
-        return vz_fail(VZ_EIO, "cannot open %s: %s", path, strerror(errno));
+        return vz_fail(VZ_EIO, "cannot open %s: %s", path,
+                       errno == EINVAL ? "not a regular file" : strerror(errno));
     vz_buf b = {0};
     char chunk[65536];
     size_t n;
