@@ -80,7 +80,8 @@ typedef struct vz_citation vz_citation;   /* borrowed from its answer */
 #define VZ_ENGINE_OPTIONS_VERSION 1
 
 /* Open flags.  VZ_OPEN_NO_REBUILD is another name of VZ_OPEN_READONLY. */
-#define VZ_OPEN_READONLY   (1u << 0)  /* never write the index: a missing or stale one is VZ_EINDEX */
+#define VZ_OPEN_READONLY   (1u << 0)  /* never write the index: one that is missing,
+                                         stale, broken or newer is VZ_EINDEX */
 #define VZ_OPEN_NO_REBUILD VZ_OPEN_READONLY
 #define VZ_OPEN_REBUILD    (1u << 1)  /* build the index anew even when it is fresh */
 
@@ -95,8 +96,8 @@ typedef struct {
     const char *index_path;    /* NULL: a cache file under $XDG_CACHE_HOME/vzask
                                   (~/.cache/vzask), named after the corpus */
     unsigned flags;            /* VZ_OPEN_* */
-    const char *data_dir;      /* NULL: the built-in data files; else a folder
-                                  whose files replace them by name */
+    const char *data_dir;      /* NULL: the built-in data files; else an existing
+                                  folder whose files replace them by name */
     void (*note)(const char *message, void *ctx);   /* NULL, or told (in the calling
                                   thread) before a slow step such as building the index */
     void *note_ctx;            /* passed to note */
@@ -112,13 +113,20 @@ typedef struct {
  * vz_engine_close.  Errors:
  *   VZ_EINVAL   out is NULL; an options version other than
  *               VZ_ENGINE_OPTIONS_VERSION; an unknown unit; READONLY with
- *               REBUILD
- *   VZ_ECORPUS  the corpus folder does not exist, is not a folder, holds no
- *               .txt file, or holds one that cannot be read or is not UTF-8
- *   VZ_EINDEX   the index file is not a vzask index (never replaced), is
- *               corrupt, truncated or from a newer vzask and cannot be
- *               rebuilt, or (READONLY) is missing or stale
- *   VZ_EIO      the index cannot be written (a read-only folder, a full disk)
+ *               REBUILD; a data_dir that is missing or not a folder
+ *   VZ_ECORPUS  the corpus folder does not exist or is not a folder; it
+ *               holds no regular .txt file (folders and FIFOs named *.txt
+ *               are skipped, never opened); a document cannot be read or is
+ *               not UTF-8.  Reported before any index problem.  (An empty
+ *               .txt is a document without text.)
+ *   VZ_EINDEX   the file at index_path is not a vzask index (it is never
+ *               replaced, whatever the flags); the index's folder is
+ *               missing, not a folder or refuses files; with
+ *               VZ_OPEN_READONLY, the index is missing, stale, corrupt,
+ *               truncated or from a newer vzask (without it, such an index
+ *               is rebuilt)
+ *   VZ_EIO      the disk is full or an I/O error; a data file that is not a
+ *               regular file
  *   VZ_ENOMEM
  * Thread-safe: engines are independent of each other. */
 VZ_EXTERN int vz_engine_open(vz_engine **out, const vz_engine_options *opts);

@@ -210,8 +210,8 @@ static void empty_and_malformed_questions(void **state)
 {
     (void)state;
     vz_engine *e = good_engine();
-    expect_ask_fails(e, "", 0, "the question is empty", "ask something");
-    expect_ask_fails(e, " \t\r\n  ", 6, "the question is empty", "ask something");
+    expect_ask_fails(e, "", 0, "the question is empty", "give some words");
+    expect_ask_fails(e, " \t\r\n  ", 6, "the question is empty", "give some words");
     static const struct { const char *q; size_t len; } bad[] = {
         {"caf\xc3", 4},               /* a sequence cut short */
         {"caf\xc3 au lait", 12},      /* ... before more text */
@@ -226,13 +226,6 @@ static void empty_and_malformed_questions(void **state)
     vz_engine_close(e);
 }
 
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* len bytes of words: a valid question however long. */
 static char *words(size_t len)
 {
@@ -244,29 +237,25 @@ static char *words(size_t len)
     return q;
 }
 
-/* 1 MiB of words is refused by its length before any work; a question of
- * exactly the limit (the message says it) is asked. */
+/* 1 MiB of words is refused by its length; a question of exactly
+ * VZ_MAX_QUESTION bytes is asked, one byte more is refused. */
 static void long_questions(void **state)
 {
     (void)state;
     vz_engine *e = good_engine();
     size_t big = (size_t)1 << 20;
     char *q = words(big);
-    double t0 = seconds();
-    expect_ask_fails(e, q, big, "the question is 1048576 bytes long", "ask a shorter question");
-    assert_true(seconds() - t0 < 0.5);
+    expect_ask_fails(e, q, big, "the question is 1048576 bytes long", "shorten it");
     free(q);
-    size_t limit = 0;
-    const char *more = strstr(vz_last_error(), "more than ");
-    assert_non_null(more);
-    assert_int_equal(sscanf(more, "more than %zu", &limit), 1);
-    assert_true(limit >= 1000 && limit < big);
-    q = words(limit + 1);
+    char limit[32];
+    snprintf(limit, sizeof limit, "more than %d", VZ_MAX_QUESTION);
+    ts_assert_error(limit);
+    q = words(VZ_MAX_QUESTION + 1);
     vz_result *r = NULL;
-    assert_int_equal(vz_ask(e, q, limit, NULL, &r), VZ_OK);
+    assert_int_equal(vz_ask(e, q, VZ_MAX_QUESTION, NULL, &r), VZ_OK);
     assert_non_null(r);
     vz_result_free(r);
-    expect_ask_fails(e, q, limit + 1, "bytes long", "shorter");
+    expect_ask_fails(e, q, VZ_MAX_QUESTION + 1, "bytes long", "shorten it");
     free(q);
     vz_engine_close(e);
 }
