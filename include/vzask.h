@@ -258,7 +258,8 @@ typedef struct vz_passage vz_passage;             /* borrowed from its search re
 #define VZ_SEARCH_MAX 1000            /* the most passages one search returns */
 
 #define VZ_SEARCH_NO_TEXT (1u << 0)   /* leave out the passages' text (faster) */
-#define VZ_SEARCH_MATCHES (1u << 1)   /* find the query's words in each text */
+#define VZ_SEARCH_MATCHES (1u << 1)   /* find the query's words in each text
+                                         (none with VZ_SEARCH_NO_TEXT) */
 
 /* Set up with VZ_SEARCH_OPTIONS_INIT.  Read during vz_search only. */
 typedef struct {
