@@ -56,7 +56,7 @@ typedef struct {
     const char *id, *question, *context, *pid;
     size_t ctxlen;
     json_t *answers;   /* borrowed from the file's tree */
-    int impossible;
+    int impossible;    /* v2.0: no gold answer */
 } squad_q;
 
 typedef struct {
@@ -97,7 +97,7 @@ static json_t *load_squad(const char *path, uint64_t *hash)
     json_t *root = json_loadb(text, len, 0, &err);
     *hash = vz_fnv1a(text, len, VZ_FNV_SEED);
     free(text);
-    if (!json_is_array(json_object_get(root, "data"))) {
+    if (!json_object_get(root, "data")) {
         json_decref(root);
         return NULL;
     }
@@ -106,9 +106,11 @@ static json_t *load_squad(const char *path, uint64_t *hash)
 
 static int bad_file(const char *path, const char *what, size_t ai, size_t pi, size_t qi)
 {
-    fprintf(stderr, "vzask: %s: data[%zu].paragraphs[%zu]%s%.0zu%s: %s: fix the file\n", path,
-            ai, pi, qi != (size_t)-1 ? ".qas[" : "", qi != (size_t)-1 ? qi : 0,
-            qi != (size_t)-1 ? "]" : "", what);
+    char where[96];
+    int n = snprintf(where, sizeof where, "data[%zu].paragraphs[%zu]", ai, pi);
+    if (qi != (size_t)-1 && n > 0 && (size_t)n < sizeof where)
+        snprintf(where + n, sizeof where - (size_t)n, ".qas[%zu]", qi);
+    fprintf(stderr, "vzask: %s: %s: %s: fix the file\n", path, where, what);
     return EXIT_USAGE;
 }
 
@@ -142,8 +144,9 @@ static int list_questions(const char *path, json_t *data, squad_q **out, size_t 
                 squad_q q = {json_string_value(json_object_get(qa, "id")),
                              json_string_value(json_object_get(qa, "question")), ctx, own,
                              json_string_length(json_object_get(par, "context")),
-                             json_object_get(qa, "answers"),
-                             json_is_true(json_object_get(qa, "is_impossible"))};
+                             json_object_get(qa, "answers"), 0};
+                /* As evaluate-v2.0.py: answerable when answers is not empty. */
+                q.impossible = json_array_size(q.answers) == 0;
                 if (!q.id || !q.question)
                     return bad_file(path, "no \"id\" or \"question\" string", ai, pi, qi);
                 if (q.answers && !json_is_array(q.answers))
@@ -672,7 +675,9 @@ static int evaluate(options *o, json_t *root, uint64_t hash, run *r)
     json_t *data = json_object_get(root, "data");
     const char *version = json_string_value(json_object_get(root, "version"));
     r->v2 = version && !strncmp(version, "v2", 2);
-    int rc = list_questions(o->query, data, &qs, &nq, &pids, &npar, &r->v2);
+    int rc = json_is_array(data) ? list_questions(o->query, data, &qs, &nq, &pids, &npar, &r->v2)
+                                 : (fprintf(stderr, "vzask: %s: \"data\" is not an array: fix "
+                                                    "the file\n", o->query), EXIT_USAGE);
     if (rc == EXIT_ANSWERED)
         rc = choose(o, qs, nq, &idx, &n);
     vz_engine *e = NULL;
