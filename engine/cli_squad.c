@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,7 +68,7 @@ typedef struct {
     int v2, oracle;
     unsigned k;
     tally all, has, no, by_type[NTYPES], by_wh[NWH];
-    double answered, at_k, rr, ret_n, r1, r5, r10, gold_bad, extra_seconds;
+    double answered, at_k, rr, ret_n, r1, r5, r10, gold_bad, extra_seconds, bad_conf;
     cli_times lat;
     vz_squad_na *na_em, *na_f1;
     json_t *preds, *na_probs;
@@ -444,6 +445,18 @@ static void write_details(run *r, const squad_q *q, const vz_result *res, double
     json_decref(o);
 }
 
+/* An answer's confidence; a value outside [0, 1] (the engine has given
+ * NaN) counts as 0, is counted, and is said at the end, so that one bad
+ * number neither stops the run nor reaches the JSON files. */
+static double confidence(run *r, const vz_answer *a)
+{
+    double c = a ? vz_answer_confidence(a) : 0;
+    if (isfinite(c) && c >= 0 && c <= 1)
+        return c;
+    r->bad_conf++;
+    return 0;
+}
+
 /* Ask one question, score it, and add it to every tally. */
 static int ask_one(vz_engine *e, const options *o, run *r, const squad_q *q, size_t i)
 {
@@ -501,14 +514,15 @@ static int ask_one(vz_engine *e, const options *o, run *r, const squad_q *q, siz
         r->answered += a != NULL;
         r->at_k += has && rank > 0;
         r->rr += has && rank > 0 ? 1.0 / rank : 0;
-        double conf = fa ? vz_answer_confidence(fa) : 0;
+        double conf = confidence(r, fa);
         r->na_em[i] = (vz_squad_na){1 - conf, fem, has, *fpred != '\0'};
         r->na_f1[i] = (vz_squad_na){1 - conf, ff1, has, *fpred != '\0'};
         if (json_object_set_new(r->preds, q->id, json_string(pred)) ||
             json_object_set_new(r->na_probs, q->id, json_real(1 - conf)))
             rc = vz_fail(VZ_ENOMEM, "out of memory");
         if (r->details)
-            write_details(r, q, res, a ? vz_answer_confidence(a) : 0, em, f1, rank, dt, ret_rank);
+            write_details(r, q, res, a == fa ? conf : confidence(r, a), em, f1, rank, dt,
+                          ret_rank);
     } else {
         vz_fail_context(rc, "question %s", q->id);
     }
@@ -571,6 +585,7 @@ static json_t *report(const run *r, const char *file, double seconds, const vz_i
     put(m, "accuracy_at_k", cli_ratio(r->at_k, r->has.n));
     put(m, "mrr", cli_ratio(r->rr, r->has.n));
     put(m, "answered", cli_ratio(r->answered, r->all.n));
+    json_object_set_new(m, "bad_confidences", json_integer((json_int_t)r->bad_conf));
     if (!r->oracle) {
         put(m, "retrieval_recall1", cli_ratio(r->r1, r->ret_n));
         put(m, "retrieval_recall5", cli_ratio(r->r5, r->ret_n));
@@ -711,6 +726,9 @@ static int evaluate(options *o, json_t *root, uint64_t hash, run *r)
         if (r->gold_bad > 0 && r->details)
             fprintf(stderr, "vzask: %.0f gold answers are not at their answer_start in the "
                             "context (no byte offsets in --details)\n", r->gold_bad);
+        if (r->bad_conf > 0)
+            fprintf(stderr, "vzask: the engine gave %.0f confidences outside [0, 1] (NaN): "
+                            "counted as 0\n", r->bad_conf);
         cli_times_sort(&r->lat);
         json_t *m = report(r, o->query, seconds, &st, open_seconds);
         if (o->format == FMT_JSON) {
