@@ -21,7 +21,13 @@ typedef struct {
     const char *details;           /* eval --details FILE */
     const char **fail_under;       /* eval --fail-under METRIC=VALUE, repeatable */
     size_t nfail_under;
+    /* eval on a SQuAD file (cli_squad.c) */
+    int squad_mode;                /* SQUAD_OPEN (the default) or SQUAD_ORACLE */
+    unsigned long limit, sample, seed;
+    const char *articles, *predictions, *na_probs;
 } options;
+
+enum { SQUAD_DEFAULT, SQUAD_OPEN, SQUAD_ORACLE };
 
 /* "vzask: <what>: see vzask --help" on stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, const char *arg);
@@ -46,5 +52,38 @@ int cli_open_engine(const options *o, unsigned flags, struct vz_engine **e);
 
 int cmd_ask(options *o);
 int cmd_eval(options *o);
+
+/* ---- eval's figures, one implementation for both question formats
+ * (cli_stats.c) ---- */
+struct json_t;
+/* A monotonic clock, in seconds. */
+double cli_now(void);
+/* a / b, or 0 when b is 0. */
+double cli_ratio(double a, double b);
+/* Latencies in seconds: add (VZ_OK or VZ_ENOMEM), sort, then read a
+ * percentile (p in [0, 1], the nearest rank; 0 when empty). */
+typedef struct {
+    double *v;
+    size_t n, cap;
+} cli_times;
+int cli_times_add(cli_times *t, double seconds);
+void cli_times_sort(cli_times *t);
+double cli_times_percentile(const cli_times *t, double p);
+/* The process's peak resident memory, in MiB. */
+double cli_peak_mib(void);
+/* --fail-under METRIC=VALUE against the real-valued members of m: 1 when
+ * one is below its bar (said on stderr), 0 when none is, -1 for an unknown
+ * metric. */
+int cli_below_bars(const options *o, struct json_t *m);
+
+/* ---- eval on SQuAD files (cli_squad.c) ---- */
+/* Help for the SQuAD options, printed after eval's own. */
+extern const char cli_usage_squad[];
+/* 1 when o holds an option only a SQuAD file takes (its name in *name). */
+int cli_squad_only(const options *o, const char **name);
+/* Run eval on o->query when it is a SQuAD file (a JSON object with
+ * "data"): sets *handled and returns the exit status; else leaves *handled
+ * 0 (the file is a JSONL question set). */
+int cli_squad_eval(options *o, int *handled);
 
 #endif

@@ -51,8 +51,7 @@ typedef struct {
     tally all, by_type[NTYPES];
     double unans, abstained_unans, abstained, items_returned, items_right, gold_items,
         gold_items_found, factoids, short_factoids;
-    double *latency;
-    size_t nlat, caplat;
+    cli_times lat;
 } totals;
 
 static int type_index(const char *t)
@@ -61,13 +60,6 @@ static int type_index(const char *t)
         if (!strcmp(type_names[i], t))
             return i;
     return NTYPES - 1;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Does any gold pattern match text? */
@@ -209,21 +201,9 @@ static void judge(json_t *q, const vz_result *r, totals *t, FILE *details)
     json_decref(o);
 }
 
-static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
+static double ratio(double a, double b) { return cli_ratio(a, b); }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double percentile(const totals *t, double p)
-{
-    if (!t->nlat)
-        return 0;
-    size_t i = (size_t)(p * (double)(t->nlat - 1) + 0.5);
-    return t->latency[i];
-}
+static double percentile(const totals *t, double p) { return cli_times_percentile(&t->lat, p); }
 
 static json_t *metrics_json(const totals *t, double seconds)
 {
@@ -250,7 +230,7 @@ static json_t *metrics_json(const totals *t, double seconds)
                      "by_type", types,
                      "latency_ms", "p50", percentile(t, 0.5) * 1e3, "p95",
                      percentile(t, 0.95) * 1e3, "max", percentile(t, 1.0) * 1e3,
-                     "questions_per_second", ratio((double)t->nlat, seconds));
+                     "questions_per_second", ratio((double)t->lat.n, seconds));
 }
 
 static void print_table(json_t *m)
@@ -277,44 +257,12 @@ static void print_table(json_t *m)
                json_real_value(json_object_get(y, "supported")));
 }
 
-/* --fail-under METRIC=VALUE: 1 when any metric is below its bar. */
-static int below_bars(const options *o, json_t *m)
-{
-    int below = 0;
-    for (size_t i = 0; i < o->nfail_under; i++) {
-        const char *eq = strchr(o->fail_under[i], '=');
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)(eq - o->fail_under[i]), o->fail_under[i]);
-        json_t *v = json_object_get(m, name);
-        double bar = atof(eq + 1);
-        if (!json_is_real(v)) {
-            fprintf(stderr, "vzask: --fail-under: no metric '%s': see vzask eval --help\n", name);
-            return -1;
-        }
-        if (json_real_value(v) < bar) {
-            fprintf(stderr, "vzask: %s %.3f is below %.3f\n", name, json_real_value(v), bar);
-            below = 1;
-        }
-    }
-    return below;
-}
-
 typedef struct {
     vz_engine *e;
     FILE *details;
     totals *t;
     unsigned flags;
 } set_ctx;
-
-static int add_latency(totals *t, double dt)
-{
-    void *p = t->latency;
-    if (vz_grow(&p, &t->caplat, t->nlat + 1, sizeof *t->latency))
-        return vz_fail(VZ_ENOMEM, "out of memory");
-    t->latency = p;
-    t->latency[t->nlat++] = dt;
-    return VZ_OK;
-}
 
 /* One question of the set: ask, time, judge. */
 static int run_question(char *line, unsigned long lineno, void *ctx)
@@ -327,14 +275,14 @@ static int run_question(char *line, unsigned long lineno, void *ctx)
     vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
     ao.max_answers = TOP;
     ao.flags = c->flags;
-    double t0 = now();
+    double t0 = cli_now();
     int st = text ? vz_ask(c->e, text, strlen(text), &ao, &r) : VZ_EINVAL, rc = EXIT_ANSWERED;
-    double dt = now() - t0;
+    double dt = cli_now() - t0;
     if (!text) {
         fprintf(stderr, "vzask: question set line %lu: %s\n", lineno,
                 q ? "no \"question\" string" : err.text);
         rc = EXIT_USAGE;
-    } else if (st || (st = add_latency(c->t, dt))) {
+    } else if (st || (st = cli_times_add(&c->t->lat, dt))) {
         rc = cli_fail(st);
     } else {
         judge(q, r, c->t, c->details);
@@ -354,10 +302,17 @@ int cmd_eval(options *o)
 {
     if (o->help) {
         fputs(usage_eval, stdout);
+        fputs(cli_usage_squad, stdout);
         return EXIT_ANSWERED;
     }
     if (!o->query)
         return cli_usage_error("%s", "eval needs a question set FILE");
+    int squad = 0, src = cli_squad_eval(o, &squad);
+    const char *only;
+    if (squad)
+        return src;
+    if (cli_squad_only(o, &only))
+        return cli_usage_error("%s is for SQuAD files", only);
     FILE *in = fopen(o->query, "r"), *details = NULL;
     if (!in) {
         fprintf(stderr, "vzask: cannot open %s: check the path\n", o->query);
@@ -374,11 +329,11 @@ int cmd_eval(options *o)
     if (rc) {
         rc = cli_fail(rc);
     } else {
-        double t0 = now();
+        double t0 = cli_now();
         rc = run_set(e, in, details, &t, o->no_abstain ? VZ_ASK_NO_ABSTAIN : 0);
-        double seconds = now() - t0;
+        double seconds = cli_now() - t0;
         if (rc == EXIT_ANSWERED) {
-            qsort(t.latency, t.nlat, sizeof *t.latency, cmp_double);
+            cli_times_sort(&t.lat);
             json_t *m = metrics_json(&t, seconds);
             if (o->format == FMT_JSON) {
                 json_dumpf(m, stdout, JSON_COMPACT | JSON_REAL_PRECISION(6));
@@ -386,13 +341,13 @@ int cmd_eval(options *o)
             } else {
                 print_table(m);
             }
-            int below = below_bars(o, m);
+            int below = cli_below_bars(o, m);
             rc = below < 0 ? EXIT_USAGE : below ? EXIT_NONE : EXIT_ANSWERED;
             json_decref(m);
         }
     }
     vz_engine_close(e);
-    free(t.latency);
+    free(t.lat.v);
     fclose(in);
     int written = rc == EXIT_ANSWERED || rc == EXIT_NONE, lost = details && ferror(details);
     if (details && fclose(details))

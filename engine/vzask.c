@@ -29,7 +29,7 @@ static const char usage_main[] =
     "  ask --jsonl            questions from stdin, one JSON object per line out\n"
     "  search \"QUERY\"        rank the corpus's passages for QUERY (BM25), with citations\n"
     "  search --queries FILE  many queries (ID<TAB>QUERY lines), one process\n"
-    "  eval FILE              score the engine on a question set (JSONL)\n"
+    "  eval FILE              score the engine on a question set (JSONL or SQuAD JSON)\n"
     "  index                  build or rebuild the index of the corpus\n"
     "\n"
     "options every command understands:\n"
@@ -162,6 +162,19 @@ static int parse_value_option(options *o, const char *name, const char *v)
             return cli_usage_error("--fail-under takes METRIC=VALUE, not '%s'", v);
     } else if (!strcmp(name, "--details")) {
         o->details = v;
+    } else if (!strcmp(name, "--articles")) {
+        o->articles = v;
+    } else if (!strcmp(name, "--predictions")) {
+        o->predictions = v;
+    } else if (!strcmp(name, "--na-probs")) {
+        o->na_probs = v;
+    } else if (!strcmp(name, "--limit") || !strcmp(name, "--sample")) {
+        unsigned long *dst = name[2] == 'l' ? &o->limit : &o->sample;
+        if (parse_count(v, ULONG_MAX - 1, dst) || *dst == 0)
+            return cli_usage_error("%s takes a positive number", name);
+    } else if (!strcmp(name, "--seed")) {
+        if (parse_count(v, ULONG_MAX - 1, &o->seed))
+            return cli_usage_error("--seed takes a number, not '%s'", v);
     } else if (!strcmp(name, "--unit")) {
         if (strcmp(v, "paragraph") && strcmp(v, "sentence"))
             return cli_usage_error("unknown unit '%s' (paragraph or sentence)", v);
@@ -183,7 +196,8 @@ static int parse_options(int argc, char **argv, int first, options *o)
 {
     static const char *const valued[] = {"--corpus", "--db", "--data", "--queries", "--doc",
                                          "--unit", "--context", "-k", "-n", "--fail-under",
-                                         "--details"};
+                                         "--details", "--articles", "--predictions",
+                                         "--na-probs", "--limit", "--sample", "--seed"};
     for (int i = first; i < argc; i++) {
         const char *a = argv[i], *v;
         int matched = 0, rc;
@@ -201,6 +215,12 @@ static int parse_options(int argc, char **argv, int first, options *o)
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) o->help = 1;
         else if (!strcmp(a, "--explain")) o->explain = 1;
         else if (!strcmp(a, "--no-abstain")) o->no_abstain = 1;
+        else if (!strcmp(a, "--open") || !strcmp(a, "--oracle")) {
+            int mode = a[3] == 'p' ? SQUAD_OPEN : SQUAD_ORACLE;
+            if (o->squad_mode && o->squad_mode != mode)
+                return cli_usage_error("%s", "--open and --oracle exclude each other");
+            o->squad_mode = mode;
+        }
         else if (!strcmp(a, "--") && i + 1 < argc && !o->query) o->query = argv[++i];
         else if (a[0] == '-' && a[1] != '\0') return cli_usage_error("unknown option '%s'", a);
         else if (!o->query) o->query = a;
