@@ -2415,9 +2415,19 @@ static int within(const char *a, const char *b)
  * other words still shows: it is a fifth surer.  A logistic model fitted
  * on these parts and more (tools/fit_confidence.py) did worse than this
  * formula on the question set it was not fitted on. */
+/* How much of its own and its rival's score is the answer's: a half when
+ * both score nothing (a tie, not 0/0). */
+static double share_of(const candidate *c, const candidate *next)
+{
+    if (!next)
+        return 1.0;
+    double total = c->score + next->score;
+    return total > 0 ? c->score / total : 0.5;
+}
+
 static double confidence_of(const candidate *c, const candidate *next)
 {
-    double share = next ? c->score / (c->score + next->score) : 1.0;
+    double share = share_of(c, next);
     double quality = fmin(1.0, c->quality * (c->own ? OWN_SURE : 1.0));
     return quality * (0.5 + 0.5 * share) * (c->unnamed ? UNNAMED : 1.0) *
            (c->verbless ? UNTOLD_VERB : 1.0);
@@ -2458,7 +2468,7 @@ static void explain_features(asking *a, const candidate *c, const candidate *nex
                   " coverage=%.4f focused=%d own=%d sightings=%d docs=%d top=%.4f keys=%zu"
                   " missing=%.4f bare=%.4f named=%d absent=%.4f type=%s\n",
                   c->factor[0], c->factor[1], c->factor[2],
-                  next ? c->score / (c->score + next->score) : 1.0, c->unnamed, c->coverage,
+                  share_of(c, next), c->unnamed, c->coverage,
                   c->focused, c->own, c->sightings, popcount64(c->docs),
                   a->nsents ? a->sents[0].near : 0.0, a->nkeys, rarest_missing(a, c), c->bare,
                   c->named, coverage_of(a, a->absent), vz_type_name(a->qt.type));

@@ -866,6 +866,31 @@ static void where_one_spoke_is_beside_the_saying(void **state)
     vz_engine_close(e);
 }
 
+/* Candidates whose sentences tell none of the question score nothing; the
+ * confidence of the best is still a number in [0, 1], not 0/0. */
+static void answers_scoring_nothing_have_a_confidence(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("zeros", "Music news\n\nThe score was written by Anna Berg and "
+                             "Tom Wells. Berg took charge of the songs, with Rui Costa as the "
+                             "supervisor.\n");
+    const char *docs[] = {"doc"};
+    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
+    o.flags = VZ_ASK_NO_ABSTAIN;
+    o.docs = docs;
+    o.ndocs = 1;
+    const char *q = "Who was in charge of overseeing audio production?";
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    assert_true(vz_result_answer_count(r) >= 2);
+    for (size_t i = 0; i < vz_result_answer_count(r); i++) {
+        double c = vz_answer_confidence(vz_result_answer(r, i));
+        assert_true(c >= 0 && c <= 1);   /* false for NaN */
+    }
+    vz_result_free(r);
+    vz_engine_close(e);
+}
+
 static void opening_errors(void **state)
 {
     (void)state;
@@ -937,6 +962,7 @@ int main(void)
         cmocka_unit_test(abstains_when_the_corpus_does_not_say),
         cmocka_unit_test(list_answers_have_items),
         cmocka_unit_test(bad_calls_are_clear_errors),
+        cmocka_unit_test(answers_scoring_nothing_have_a_confidence),
         cmocka_unit_test(initials_name_the_question_own_entity),
         cmocka_unit_test(a_count_of_another_noun_is_no_answer),
         cmocka_unit_test(the_kind_stands_for_the_name),
