@@ -8,6 +8,7 @@
  * latency and throughput.
  */
 #include "cli.h"
+#include "paths.h"
 #include "squad_metrics.h"
 #include "util.h"
 #include "vzask.h"
@@ -226,44 +227,24 @@ static int write_corpus(const char *dir, json_t *data)
     return rc;
 }
 
-static int make_dirs(char *path)
-{
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        int bad = mkdir(path, 0755) != 0 && errno != EEXIST;
-        *p = '/';
-        if (bad)
-            return -1;
-    }
-    return mkdir(path, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* $XDG_CACHE_HOME/vzask/squad-HASH, written once: into a temporary folder
  * renamed into place, so that a crash or a second process never leaves or
  * sees half a corpus. */
 static int squad_corpus(json_t *data, uint64_t hash, char *out, size_t outlen)
 {
     char root[PATH_MAX - 64], tmp[PATH_MAX];
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
     struct stat st;
-    if (xdg && *xdg == '/')
-        snprintf(root, sizeof root, "%.3000s/vzask", xdg);
-    else if (home && *home)
-        snprintf(root, sizeof root, "%.3000s/.cache/vzask", home);
-    else
-        return vz_fail(VZ_EIO, "no cache folder for the SQuAD corpus: set XDG_CACHE_HOME or "
-                               "HOME, or pass --corpus DIR");
+    int rc = vz_cache_dir(root, sizeof root, "pass --corpus DIR");
+    if (rc)
+        return rc;
     snprintf(out, outlen, "%s/squad-%016llx", root, (unsigned long long)hash);
     if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
         return VZ_OK;
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", out) >= sizeof tmp ||
-        make_dirs(root) != 0 || !mkdtemp(tmp))
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", out) >= sizeof tmp || !mkdtemp(tmp))
         return vz_fail(VZ_EIO, "cannot create a folder in %s: %s: pass --corpus DIR", root,
                        strerror(errno));
     chmod(tmp, 0755);
-    int rc = write_corpus(tmp, data);
+    rc = write_corpus(tmp, data);
     if (rc == VZ_OK && rename(tmp, out) != 0) {
         /* Another run wrote the same corpus first: use its folder. */
         if (!(stat(out, &st) == 0 && S_ISDIR(st.st_mode)))

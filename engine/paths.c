@@ -70,19 +70,27 @@ static int make_dirs(char *path)
     return mkdir(path, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+int vz_cache_dir(char *out, size_t outlen, const char *instead)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg == '/')
+        snprintf(out, outlen, "%s/vzask", xdg);
+    else if (home && *home)
+        snprintf(out, outlen, "%s/.cache/vzask", home);
+    else
+        return vz_fail(VZ_EIO, "no cache folder: set XDG_CACHE_HOME or HOME, or %s", instead);
+    if (make_dirs(out) != 0)
+        return vz_fail(VZ_EIO, "cannot create the cache folder %s: %s: %s", out,
+                       strerror(errno), instead);
+    return VZ_OK;
+}
+
 int vz_default_index(const char *corpus_dir, const char *unit, char *out, size_t outlen)
 {
     char dir[PATH_MAX], real[PATH_MAX];
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    if (xdg && *xdg == '/')
-        snprintf(dir, sizeof dir, "%s/vzask", xdg);
-    else if (home && *home)
-        snprintf(dir, sizeof dir, "%s/.cache/vzask", home);
-    else
-        return vz_fail(VZ_EIO, "no cache folder: set XDG_CACHE_HOME or HOME, or pass --db FILE");
-    if (make_dirs(dir) != 0)
-        return vz_fail(VZ_EIO, "cannot create the cache folder %s: %s: pass --db FILE",
-                       dir, strerror(errno));
+    int rc = vz_cache_dir(dir, sizeof dir, "pass --db FILE");
+    if (rc)
+        return rc;
     if (!realpath(corpus_dir, real))
         snprintf(real, sizeof real, "%s", corpus_dir);
     const char *base = strrchr(real, '/');
