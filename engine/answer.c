@@ -410,9 +410,14 @@ static int take_keys(asking *a, const qtokens *qt)
  * or NULL. */
 static const vz_syngroup *group_with(const vz_qa *qa, const char *stem, size_t *g)
 {
-    for (; *g < qa->ngroups; (*g)++)
-        if (has_stem(qa->groups[*g].stems, qa->groups[*g].n, stem, strlen(stem)))
-            return &qa->groups[(*g)++];
+    size_t n;
+    const uint32_t *ids = vz_qa_groups_of(qa, stem, strlen(stem), &n);
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] >= *g) {
+            *g = (size_t)ids[i] + 1;
+            return &qa->groups[ids[i]];
+        }
+    *g = qa->ngroups;
     return NULL;
 }
 
@@ -1664,10 +1669,20 @@ static int same_word(const asking *a, const char *f, const char *g)
 {
     if (!strcmp(f, g))
         return 1;
-    const vz_syngroup *grp;
-    for (size_t k = 0; (grp = group_with(a->e->qa, g, &k));)
-        if (has_stem(grp->stems, grp->n, f, strlen(f)))
+    /* Both in one group: the two ascending lists of groups meet. */
+    size_t nf, ng, i = 0, j = 0;
+    const uint32_t *gg = vz_qa_groups_of(a->e->qa, g, strlen(g), &ng);
+    if (!ng)
+        return 0;
+    const uint32_t *gf = vz_qa_groups_of(a->e->qa, f, strlen(f), &nf);
+    while (i < nf && j < ng) {
+        if (gf[i] == gg[j])
             return 1;
+        if (gf[i] < gg[j])
+            i++;
+        else
+            j++;
+    }
     return 0;
 }
 
