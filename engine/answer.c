@@ -114,6 +114,7 @@ typedef struct {
 typedef struct {
     vz_engine *e;
     vz_reader *r;
+    vz_xcache *xc;           /* the reader's extraction cache; NULL: none */
     vz_qtype qt;
     const char *q;
     size_t qlen;
@@ -1876,8 +1877,8 @@ static int resolve_references(asking *a)
             continue;
         rd->resolved = 1;
         ref_spans r = {.n = 0};
-        rc = vz_extract_references(a->e->qa->extractor, rd->text.data, rd->text.len,
-                                   on_reference, &r);
+        rc = vz_extract_references_cached(a->e->qa->extractor, a->xc, rd->text.data,
+                                          rd->text.len, on_reference, &r);
         for (size_t m = 0; !rc && m < r.n; m++) {
             size_t i = 0, j;
             while (i < rd->n && rd->w[i].end <= r.s[m])
@@ -1945,8 +1946,8 @@ static int sentence_candidates(asking *a, const ranked *sent)
     if (!rc && !a->hedged)
         rc = vz_extract_hedges(a->e->qa->extractor, rd->text.data, rd->text.len, on_hedge, &x);
     if (!rc)
-        rc = vz_extract(a->e->qa->extractor, a->qt.type, rd->text.data, rd->text.len,
-                        on_template, &x);
+        rc = vz_extract_cached(a->e->qa->extractor, a->xc, a->qt.type, rd->text.data,
+                               rd->text.len, on_template, &x);
     if (!rc && names_an_entity(a->qt.type))
         rc = reference_candidates(&x);
     if (!rc && (a->qt.type == VZ_TYPE_DESCRIPTION || a->qt.type == VZ_TYPE_UNKNOWN))
@@ -2346,6 +2347,16 @@ static void explain_references(asking *a, const reading *rd)
         vz_buf_printf(&a->explain, "  reference \"%.*s\" = \"%s\"%s\n", (int)(e - s),
                       rd->text.data + s, f->name, f->keys ? " (the question's)" : "");
     }
+}
+
+/* The reader's extraction cache, made on its first ask; without memory
+ * for one, extraction goes uncached. */
+static vz_xcache *reader_cache(vz_reader *r)
+{
+    vz_xcache *c = vz_reader_aux(r);
+    if (!c && (c = vz_xcache_new()) != NULL)
+        vz_reader_set_aux(r, c, vz_xcache_free);
+    return c;
 }
 
 static int gather(asking *a, const unsigned char *mask)
@@ -2834,6 +2845,7 @@ int vz_ask(vz_engine *e, const char *question, size_t len, const vz_ask_options 
         return vz_fail(VZ_ENOMEM, "out of memory");
     rc = opts ? vz_engine_doc_mask(e, opts->docs, opts->ndocs, &mask) : VZ_OK;
     if (!rc) rc = vz_engine_reader(e, &a.r);
+    if (!rc) a.xc = reader_cache(a.r);
     if (!rc) rc = vz_question_type(e->qa->qrules, question, len, &a.qt);
     if (!rc) rc = vz_extract_hedges(e->qa->extractor, question, len, on_question_hedge, &a);
     if (!rc) rc = vz_extract_negations(e->qa->extractor, question, len, on_question_negation, &a);
