@@ -114,6 +114,7 @@ typedef struct {
 typedef struct {
     vz_engine *e;
     vz_reader *r;
+    vz_xcache *xc;           /* the reader's extraction cache; NULL: none */
     vz_qtype qt;
     const char *q;
     size_t qlen;
@@ -410,9 +411,14 @@ static int take_keys(asking *a, const qtokens *qt)
  * or NULL. */
 static const vz_syngroup *group_with(const vz_qa *qa, const char *stem, size_t *g)
 {
-    for (; *g < qa->ngroups; (*g)++)
-        if (has_stem(qa->groups[*g].stems, qa->groups[*g].n, stem, strlen(stem)))
-            return &qa->groups[(*g)++];
+    size_t n;
+    const uint32_t *ids = vz_qa_groups_of(qa, stem, strlen(stem), &n);
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] >= *g) {
+            *g = (size_t)ids[i] + 1;
+            return &qa->groups[ids[i]];
+        }
+    *g = qa->ngroups;
     return NULL;
 }
 
@@ -1664,10 +1670,20 @@ static int same_word(const asking *a, const char *f, const char *g)
 {
     if (!strcmp(f, g))
         return 1;
-    const vz_syngroup *grp;
-    for (size_t k = 0; (grp = group_with(a->e->qa, g, &k));)
-        if (has_stem(grp->stems, grp->n, f, strlen(f)))
+    /* Both in one group: the two ascending lists of groups meet. */
+    size_t nf, ng, i = 0, j = 0;
+    const uint32_t *gg = vz_qa_groups_of(a->e->qa, g, strlen(g), &ng);
+    if (!ng)
+        return 0;
+    const uint32_t *gf = vz_qa_groups_of(a->e->qa, f, strlen(f), &nf);
+    while (i < nf && j < ng) {
+        if (gf[i] == gg[j])
             return 1;
+        if (gf[i] < gg[j])
+            i++;
+        else
+            j++;
+    }
     return 0;
 }
 
@@ -1861,8 +1877,8 @@ static int resolve_references(asking *a)
             continue;
         rd->resolved = 1;
         ref_spans r = {.n = 0};
-        rc = vz_extract_references(a->e->qa->extractor, rd->text.data, rd->text.len,
-                                   on_reference, &r);
+        rc = vz_extract_references_cached(a->e->qa->extractor, a->xc, rd->text.data,
+                                          rd->text.len, on_reference, &r);
         for (size_t m = 0; !rc && m < r.n; m++) {
             size_t i = 0, j;
             while (i < rd->n && rd->w[i].end <= r.s[m])
@@ -1930,8 +1946,8 @@ static int sentence_candidates(asking *a, const ranked *sent)
     if (!rc && !a->hedged)
         rc = vz_extract_hedges(a->e->qa->extractor, rd->text.data, rd->text.len, on_hedge, &x);
     if (!rc)
-        rc = vz_extract(a->e->qa->extractor, a->qt.type, rd->text.data, rd->text.len,
-                        on_template, &x);
+        rc = vz_extract_cached(a->e->qa->extractor, a->xc, a->qt.type, rd->text.data,
+                               rd->text.len, on_template, &x);
     if (!rc && names_an_entity(a->qt.type))
         rc = reference_candidates(&x);
     if (!rc && (a->qt.type == VZ_TYPE_DESCRIPTION || a->qt.type == VZ_TYPE_UNKNOWN))
@@ -2331,6 +2347,16 @@ static void explain_references(asking *a, const reading *rd)
         vz_buf_printf(&a->explain, "  reference \"%.*s\" = \"%s\"%s\n", (int)(e - s),
                       rd->text.data + s, f->name, f->keys ? " (the question's)" : "");
     }
+}
+
+/* The reader's extraction cache, made on its first ask; without memory
+ * for one, extraction goes uncached. */
+static vz_xcache *reader_cache(vz_reader *r)
+{
+    vz_xcache *c = vz_reader_aux(r);
+    if (!c && (c = vz_xcache_new()) != NULL)
+        vz_reader_set_aux(r, c, vz_xcache_free);
+    return c;
 }
 
 static int gather(asking *a, const unsigned char *mask)
@@ -2829,6 +2855,7 @@ int vz_ask(vz_engine *e, const char *question, size_t len, const vz_ask_options 
         return vz_fail(VZ_ENOMEM, "out of memory");
     rc = opts ? vz_engine_doc_mask(e, opts->docs, opts->ndocs, &mask) : VZ_OK;
     if (!rc) rc = vz_engine_reader(e, &a.r);
+    if (!rc) a.xc = reader_cache(a.r);
     if (!rc) rc = vz_question_type(e->qa->qrules, question, len, &a.qt);
     if (!rc) rc = vz_extract_hedges(e->qa->extractor, question, len, on_question_hedge, &a);
     if (!rc) rc = vz_extract_negations(e->qa->extractor, question, len, on_question_negation, &a);

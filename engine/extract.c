@@ -109,18 +109,141 @@ static int run_rule(const vz_ruleset *rs, const vz_rule *r, const char *text, si
     return VZ_OK;
 }
 
-int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
-               vz_candidate_fn fn, void *ctx)
+static int extract_kind(const vz_extractor *x, int kind, const char *text, size_t len,
+                        vz_candidate_fn fn, void *ctx)
 {
     pcre2_match_data *md = pcre2_match_data_create(32, NULL);
     if (!md)
         return vz_fail(VZ_ENOMEM, "out of memory");
     int rc = VZ_OK;
     for (size_t i = 0; rc == VZ_OK && i < x->rs.n; i++)
-        if (x->rs.items[i].kind == type)
+        if (x->rs.items[i].kind == kind)
             rc = run_rule(&x->rs, &x->rs.items[i], text, len, md, fn, ctx);
     pcre2_match_data_free(md);
     return rc;
+}
+
+int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
+               vz_candidate_fn fn, void *ctx)
+{
+    return extract_kind(x, type, text, len, fn, ctx);
+}
+
+/* ---- the cache ---------------------------------------------------------- */
+
+/* Sentences are a few hundred bytes; 2,048 of them with their candidates
+ * hold a few articles' worth, under XBYTES of memory per reader. */
+#define XSLOTS 4096              /* a power of 2, twice XENTRIES */
+#define XENTRIES 2048
+#define XBYTES ((size_t)4 << 20)
+
+typedef struct {
+    size_t s, e;
+    const char *label;           /* the rule's, owned by the extractor */
+} xcand;
+
+typedef struct {
+    char *text;                  /* NULL: an empty slot */
+    size_t len, first, n;        /* candidates cands[first, first + n) */
+    uint64_t hash;
+    int kind;
+} xentry;
+
+struct vz_xcache {
+    xentry slots[XSLOTS];
+    size_t nentries, bytes;
+    xcand *cands;
+    size_t ncands, capcands;
+};
+
+vz_xcache *vz_xcache_new(void)
+{
+    return calloc(1, sizeof(vz_xcache));
+}
+
+static void xcache_clear(vz_xcache *c)
+{
+    for (size_t i = 0; i < XSLOTS; i++)
+        free(c->slots[i].text);
+    memset(c->slots, 0, sizeof c->slots);
+    c->nentries = c->bytes = c->ncands = 0;
+}
+
+void vz_xcache_free(void *p)
+{
+    vz_xcache *c = p;
+    if (!c)
+        return;
+    xcache_clear(c);
+    free(c->cands);
+    free(c);
+}
+
+static xentry *xcache_slot(vz_xcache *c, int kind, uint64_t h, const char *text, size_t len)
+{
+    for (size_t i = (size_t)h & (XSLOTS - 1);; i = (i + 1) & (XSLOTS - 1)) {
+        xentry *x = &c->slots[i];
+        if (!x->text || (x->hash == h && x->kind == kind && x->len == len &&
+                         !memcmp(x->text, text, len)))
+            return x;
+    }
+}
+
+static int collect(size_t s, size_t e, const char *label, void *ctx)
+{
+    vz_xcache *c = ctx;
+    void *p = c->cands;
+    if (vz_grow(&p, &c->capcands, c->ncands + 1, sizeof *c->cands))
+        return VZ_ENOMEM;
+    c->cands = p;
+    c->cands[c->ncands++] = (xcand){s, e, label};
+    return 0;
+}
+
+static int extract_cached(const vz_extractor *x, vz_xcache *c, int kind, const char *text,
+                          size_t len, vz_candidate_fn fn, void *ctx)
+{
+    if (!c)
+        return extract_kind(x, kind, text, len, fn, ctx);
+    uint64_t h = vz_fnv1a(text, len, VZ_FNV_SEED ^ (uint64_t)kind);
+    xentry *e = xcache_slot(c, kind, h, text, len);
+    if (!e->text) {
+        if (c->nentries >= XENTRIES || c->bytes >= XBYTES) {
+            xcache_clear(c);
+            e = xcache_slot(c, kind, h, text, len);
+        }
+        size_t first = c->ncands;
+        /* A failure (memory, a match limit) leaves the cache as it was and
+         * reports as the plain extraction does. */
+        if (extract_kind(x, kind, text, len, collect, c) != VZ_OK ||
+            !(e->text = malloc(len + 1))) {
+            c->ncands = first;
+            return extract_kind(x, kind, text, len, fn, ctx);
+        }
+        memcpy(e->text, text, len);
+        e->text[len] = '\0';
+        *e = (xentry){e->text, len, first, c->ncands - first, h, kind};
+        c->nentries++;
+        c->bytes += len + 1 + e->n * sizeof *c->cands + sizeof *e;
+    }
+    int rc = VZ_OK;
+    for (size_t i = 0; rc == VZ_OK && i < e->n; i++) {
+        const xcand *k = &c->cands[e->first + i];
+        rc = fn(k->s, k->e, k->label, ctx);
+    }
+    return rc;
+}
+
+int vz_extract_cached(const vz_extractor *x, vz_xcache *c, int type, const char *text, size_t len,
+                      vz_candidate_fn fn, void *ctx)
+{
+    return extract_cached(x, c, type, text, len, fn, ctx);
+}
+
+int vz_extract_references_cached(const vz_extractor *x, vz_xcache *c, const char *text,
+                                 size_t len, vz_candidate_fn fn, void *ctx)
+{
+    return extract_cached(x, c, REFER, text, len, fn, ctx);
 }
 
 /* Does a rule of kind `kind` (and of label `label`, unless NULL) match
@@ -162,31 +285,31 @@ int vz_extract_kept(const vz_extractor *x, const char *text, size_t len, int *ke
 int vz_extract_hedges(const vz_extractor *x, const char *text, size_t len,
                       vz_candidate_fn fn, void *ctx)
 {
-    return vz_extract(x, HEDGE, text, len, fn, ctx);
+    return extract_kind(x, HEDGE, text, len, fn, ctx);
 }
 
 int vz_extract_datelines(const vz_extractor *x, const char *text, size_t len,
                          vz_candidate_fn fn, void *ctx)
 {
-    return vz_extract(x, DATELINE, text, len, fn, ctx);
+    return extract_kind(x, DATELINE, text, len, fn, ctx);
 }
 
 int vz_extract_exclusions(const vz_extractor *x, const char *text, size_t len,
                           vz_candidate_fn fn, void *ctx)
 {
-    return vz_extract(x, EXCLUDE, text, len, fn, ctx);
+    return extract_kind(x, EXCLUDE, text, len, fn, ctx);
 }
 
 int vz_extract_negations(const vz_extractor *x, const char *text, size_t len,
                          vz_candidate_fn fn, void *ctx)
 {
-    return vz_extract(x, NEGATION, text, len, fn, ctx);
+    return extract_kind(x, NEGATION, text, len, fn, ctx);
 }
 
 int vz_extract_references(const vz_extractor *x, const char *text, size_t len,
                           vz_candidate_fn fn, void *ctx)
 {
-    return vz_extract(x, REFER, text, len, fn, ctx);
+    return extract_kind(x, REFER, text, len, fn, ctx);
 }
 
 int vz_extract_is_class(const vz_extractor *x, const char *label)

@@ -27,6 +27,23 @@ typedef int (*vz_candidate_fn)(size_t start, size_t end, const char *label, void
 int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
                vz_candidate_fn fn, void *ctx);
 
+/* What the rules found in texts read before, so that a sentence read
+ * again (the next question about the same article) is not matched again:
+ * a cache per reader, used by one thread at a time.  The candidates of a
+ * text depend only on the text and the rules, so a cached extraction
+ * calls fn exactly as an uncached one.  Bounded: it empties itself when
+ * full. */
+typedef struct vz_xcache vz_xcache;
+/* NULL when out of memory (then pass NULL: no caching). */
+vz_xcache *vz_xcache_new(void);
+void vz_xcache_free(void *c);   /* void *: a reader's free callback; NULL is a no-op */
+
+/* vz_extract and vz_extract_references, remembering in c (NULL: plain). */
+int vz_extract_cached(const vz_extractor *x, vz_xcache *c, int type, const char *text, size_t len,
+                      vz_candidate_fn fn, void *ctx);
+int vz_extract_references_cached(const vz_extractor *x, vz_xcache *c, const char *text,
+                                 size_t len, vz_candidate_fn fn, void *ctx);
+
 /* Is text[0, len), whole, a weak answer (a "weak" rule of templates.rules
  * matches all of it)?  VZ_OK, VZ_ENOMEM or VZ_EINTERNAL. */
 int vz_extract_weak(const vz_extractor *x, const char *text, size_t len, int *weak);

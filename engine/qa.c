@@ -143,6 +143,72 @@ static int load_synonyms(vz_qa *qa, const char *dir, const vz_stoplist *stop)
     return rc;
 }
 
+typedef struct {
+    const char *stem;
+    uint32_t group;
+} syn_pair;
+
+static int cmp_pair(const void *x, const void *y)
+{
+    const syn_pair *a = x, *b = y;
+    int c = strcmp(a->stem, b->stem);
+    return c ? c : (a->group > b->group) - (a->group < b->group);
+}
+
+static vz_synslot *find_slot(const vz_qa *qa, const char *stem, size_t len)
+{
+    size_t mask = qa->nslots - 1;
+    for (size_t i = (size_t)vz_fnv1a(stem, len, VZ_FNV_SEED) & mask;; i = (i + 1) & mask) {
+        vz_synslot *s = &qa->slots[i];
+        if (!s->stem || (s->len == len && !memcmp(s->stem, stem, len)))
+            return s;
+    }
+}
+
+/* Index every entry of every group: sort (entry, group) pairs, then give
+ * each distinct entry a slot over its run of group ids. */
+static int index_synonyms(vz_qa *qa)
+{
+    size_t npairs = 0;
+    for (size_t g = 0; g < qa->ngroups; g++)
+        npairs += qa->groups[g].n;
+    syn_pair *pairs = malloc((npairs ? npairs : 1) * sizeof *pairs);
+    qa->ids = malloc((npairs ? npairs : 1) * sizeof *qa->ids);
+    for (qa->nslots = 16; qa->nslots < 2 * npairs; qa->nslots *= 2)
+        ;
+    qa->slots = calloc(qa->nslots, sizeof *qa->slots);
+    if (!pairs || !qa->ids || !qa->slots) {
+        free(pairs);
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    }
+    size_t k = 0;
+    for (size_t g = 0; g < qa->ngroups; g++)
+        for (size_t j = 0; j < qa->groups[g].n; j++)
+            pairs[k++] = (syn_pair){qa->groups[g].stems[j], (uint32_t)g};
+    qsort(pairs, npairs, sizeof *pairs, cmp_pair);
+    uint32_t nids = 0;
+    for (size_t i = 0; i < npairs; i++) {
+        size_t len = strlen(pairs[i].stem);
+        vz_synslot *s = find_slot(qa, pairs[i].stem, len);
+        if (!s->stem)
+            *s = (vz_synslot){pairs[i].stem, len, nids, 0};
+        /* A group that lists an entry twice counts once. */
+        if (s->n && qa->ids[nids - 1] == pairs[i].group)
+            continue;
+        qa->ids[nids++] = pairs[i].group;
+        s->n++;
+    }
+    free(pairs);
+    return VZ_OK;
+}
+
+const uint32_t *vz_qa_groups_of(const vz_qa *qa, const char *stem, size_t len, size_t *n)
+{
+    const vz_synslot *s = find_slot(qa, stem, len);
+    *n = s->stem ? s->n : 0;
+    return s->stem ? qa->ids + s->first : NULL;
+}
+
 static int load_rules(vz_qa *qa, const char *dir)
 {
     vz_data q, g, t;
@@ -170,6 +236,8 @@ int vz_qa_load(vz_qa **out, const char *data_dir, const vz_stoplist *stop)
     int rc = load_rules(qa, data_dir);
     if (!rc)
         rc = load_synonyms(qa, data_dir, stop);
+    if (!rc)
+        rc = index_synonyms(qa);
     if (rc) {
         vz_qa_free(qa);
         return rc;
@@ -190,5 +258,7 @@ void vz_qa_free(vz_qa *qa)
         free(qa->groups[i].stems);
     }
     free(qa->groups);
+    free(qa->slots);
+    free(qa->ids);
     free(qa);
 }

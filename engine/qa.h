@@ -7,6 +7,7 @@
 #define VZ_QA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "analyse.h"
 #include "extract.h"
@@ -35,16 +36,31 @@ int vz_phrase_next(const char **p, const char **form, size_t *len);
  * forms[0, n) begin with it, else 0. */
 size_t vz_phrase_at(const char *phrase, const char (*forms)[VZ_FORM], size_t n);
 
+/* A slot of the synonym index: the groups that hold stem are
+ * ids[first, first + n) of the vz_qa, ascending. */
+typedef struct {
+    const char *stem;   /* borrowed from a group; NULL: an empty slot */
+    size_t len;
+    uint32_t first, n;
+} vz_synslot;
+
 typedef struct {
     vz_qrules *qrules;
     vz_extractor *extractor;
     vz_syngroup *groups;
     size_t ngroups;
+    vz_synslot *slots;  /* open addressing over every entry; nslots a power of 2 */
+    size_t nslots;
+    uint32_t *ids;
 } vz_qa;
 
 /* Load question.rules, gazetteer.rules, templates.rules and synonyms.txt
  * (from data_dir when it has them).  Errors name the file. */
 int  vz_qa_load(vz_qa **out, const char *data_dir, const vz_stoplist *stop);
 void vz_qa_free(vz_qa *qa);
+/* The synonym groups that hold entry [stem, stem + len), ascending ids
+ * into qa->groups; *n of them (0: none).  One hash look-up, where a scan
+ * of every group per word made references cost most of an ask. */
+const uint32_t *vz_qa_groups_of(const vz_qa *qa, const char *stem, size_t len, size_t *n);
 
 #endif

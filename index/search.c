@@ -21,6 +21,8 @@ struct vz_reader {
     float *scratch;           /* for selecting the k-th score */
     uint32_t *touched;
     size_t ntouched;
+    void *aux;
+    void (*free_aux)(void *);
 };
 
 static int corrupt(const char *path, const char *what)
@@ -275,6 +277,8 @@ void vz_reader_free(vz_reader *r)
     free(r->scores);
     free(r->touched);
     free(r->scratch);
+    if (r->free_aux)
+        r->free_aux(r->aux);
     free(r);
 }
 
@@ -572,4 +576,15 @@ int vz_reader_text(vz_reader *r, uint32_t doc, uint32_t start, uint32_t end, vz_
         rc = vz_store_error(r->db, r->idx->path);
     sqlite3_reset(st);
     return rc;
+}
+
+void *vz_reader_aux(const vz_reader *r)
+{
+    return r->aux;
+}
+
+void vz_reader_set_aux(vz_reader *r, void *aux, void (*free_aux)(void *))
+{
+    r->aux = aux;
+    r->free_aux = free_aux;
 }

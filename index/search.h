@@ -116,6 +116,11 @@ void vz_passage_span(const vz_index *idx, uint32_t p, unsigned widen,
 /* Append the raw bytes [start, end) of document doc to out. */
 int vz_reader_text(vz_reader *r, uint32_t doc, uint32_t start, uint32_t end, vz_buf *out);
 
+/* Memory the engine keeps with a reader (what it read before); freed
+ * by free_aux with the reader.  NULL until set. */
+void *vz_reader_aux(const vz_reader *r);
+void  vz_reader_set_aux(vz_reader *r, void *aux, void (*free_aux)(void *));
+
 /* The analyser of this reader (for highlighting with the index's rules). */
 vz_analyser *vz_reader_analyser(vz_reader *r);
 
