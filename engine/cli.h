@@ -75,6 +75,12 @@ double cli_peak_mib(void);
  * one is below its bar (said on stderr), 0 when none is, -1 for an unknown
  * metric. */
 int cli_below_bars(const options *o, struct json_t *m);
+/* Print the metrics m: one JSON object with --json (dumped with
+ * json_flags), else print(m); then the exit status: EXIT_ANSWERED,
+ * EXIT_NONE when a --fail-under bar is not met, EXIT_USAGE for an unknown
+ * metric. */
+int cli_report(const options *o, struct json_t *m, size_t json_flags,
+               void (*print)(struct json_t *m));
 
 /* ---- eval on SQuAD files (cli_squad.c) ---- */
 /* Help for the SQuAD options, printed after eval's own. */

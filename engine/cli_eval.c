@@ -335,14 +335,7 @@ int cmd_eval(options *o)
         if (rc == EXIT_ANSWERED) {
             cli_times_sort(&t.lat);
             json_t *m = metrics_json(&t, seconds);
-            if (o->format == FMT_JSON) {
-                json_dumpf(m, stdout, JSON_COMPACT | JSON_REAL_PRECISION(6));
-                putchar('\n');
-            } else {
-                print_table(m);
-            }
-            int below = cli_below_bars(o, m);
-            rc = below < 0 ? EXIT_USAGE : below ? EXIT_NONE : EXIT_ANSWERED;
+            rc = cli_report(o, m, JSON_COMPACT | JSON_REAL_PRECISION(6), print_table);
             json_decref(m);
         }
     }

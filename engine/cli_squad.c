@@ -712,14 +712,7 @@ static int evaluate(options *o, json_t *root, uint64_t hash, run *r)
                             "counted as 0\n", r->bad_conf);
         cli_times_sort(&r->lat);
         json_t *m = report(r, o->query, seconds, &st, open_seconds);
-        if (o->format == FMT_JSON) {
-            json_dumpf(m, stdout, JSON_COMPACT);
-            putchar('\n');
-        } else {
-            print_report(m);
-        }
-        int below = cli_below_bars(o, m);
-        rc = below < 0 ? EXIT_USAGE : below ? EXIT_NONE : EXIT_ANSWERED;
+        rc = cli_report(o, m, JSON_COMPACT, print_report);
         json_decref(m);
     }
     vz_engine_close(e);

@@ -80,3 +80,15 @@ int cli_below_bars(const options *o, json_t *m)
     }
     return below;
 }
+
+int cli_report(const options *o, json_t *m, size_t json_flags, void (*print)(json_t *m))
+{
+    if (o->format == FMT_JSON) {
+        json_dumpf(m, stdout, json_flags);
+        putchar('\n');
+    } else {
+        print(m);
+    }
+    int below = cli_below_bars(o, m);
+    return below < 0 ? EXIT_USAGE : below ? EXIT_NONE : EXIT_ANSWERED;
+}
