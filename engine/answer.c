@@ -63,6 +63,8 @@
 #define STRICT_CLASS "strictlabel"  /* ... and of question labels only their own templates answer */
 #define FATE_REACH 3         /* words after a count that may hold its verb */
 #define MAX_REFS 8           /* references resolved per sentence */
+#define RANKED_SPANS 30      /* the ranker's best spans that become answers */
+#define MARKED 3             /* template answers whose sentences the ranker reads too */
 
 typedef struct {
     char *stem;
@@ -98,6 +100,7 @@ typedef struct {
     int sightings;           /* sentences it was found in */
     uint32_t last_sid;       /* the last of them, plus one (a sentence's finds come together) */
     uint64_t docs;           /* articles it was found in, bit doc % 64 (a count, not a set) */
+    double learned;          /* the span ranker's share of it */
     occurrence occ[MAX_OCC];
     size_t nocc;
 } candidate;
@@ -156,6 +159,7 @@ typedef struct {
     double hop_passage;      /* the best passage score of a sentence that gave a hop */
     vz_buf explain;
     int explaining;
+    const vz_span_hook *hook; /* training: spans go to it, no answers are made */
 } asking;
 
 /* ---- question words ---------------------------------------------------- */
@@ -2757,6 +2761,186 @@ static void prefer_own(asking *a)
         prefer(a, is_own);
 }
 
+
+/* ---- the learned ranker ------------------------------------------------------ */
+
+/* What the ranker reads: the best sentences, with those of the best
+ * template answers, and where those answers stand. */
+typedef struct {
+    vz_rk_sentence *sent;
+    const ranked **from;     /* the ranked sentence each one is */
+    vz_rk_marked *mark;
+    size_t n, nmark;
+} rk_input;
+
+static void rk_input_free(rk_input *in)
+{
+    for (size_t k = 0; k < in->n; k++)
+        free((void *)in->sent[k].tok);
+    free(in->sent);
+    free(in->from);
+    free(in->mark);
+}
+
+static int rk_tokens(const asking *a, const reading *rd, vz_rk_token **out)
+{
+    vz_rk_token *t = malloc((rd->n ? rd->n : 1) * sizeof *t);
+    if (!(*out = t))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t k = 0; k < rd->n; k++) {
+        const word *w = &rd->w[k];
+        int key = w->key >= 0 && (size_t)w->key < a->nwords ? w->key : -1;
+        t[k] = (vz_rk_token){(uint32_t)w->start, (uint32_t)w->end, w->flags,
+                             key >= 0 || w->asked, key >= 0 && !w->synonym && !w->other_form,
+                             w->focus, key >= 0 ? a->words[key].idf : 0, rd->forms[k]};
+    }
+    return VZ_OK;
+}
+
+/* The index among a->sents of the sentence of occurrence o; nsents: none. */
+static size_t sentence_of(const asking *a, const occurrence *o)
+{
+    const vz_sentence_info *si = a->e->idx->sentences;
+    for (size_t i = 0; i < a->nsents; i++)
+        if (si[a->sents[i].sid].doc == o->doc && si[a->sents[i].sid].start == o->sent_start)
+            return i;
+    return a->nsents;
+}
+
+static int holds_mark(const asking *a, size_t i)
+{
+    for (size_t c = 0; c < a->ncands && c < MARKED; c++)
+        for (size_t k = 0; k < a->cands[c].nocc; k++)
+            if (sentence_of(a, &a->cands[c].occ[k]) == i)
+                return 1;
+    return 0;
+}
+
+static int add_marks(const asking *a, rk_input *in, size_t at, size_t i)
+{
+    const vz_sentence_info *si = &a->e->idx->sentences[a->sents[i].sid];
+    for (size_t c = 0; c < a->ncands; c++)
+        for (size_t k = 0; k < a->cands[c].nocc; k++) {
+            const occurrence *o = &a->cands[c].occ[k];
+            if (o->doc != si->doc || o->sent_start != si->start)
+                continue;
+            void *p = in->mark;
+            size_t cap = in->nmark;
+            if (vz_grow(&p, &cap, in->nmark + 1, sizeof *in->mark))
+                return vz_fail(VZ_ENOMEM, "out of memory");
+            in->mark = p;
+            in->mark[in->nmark++] = (vz_rk_marked){at, o->ans_start - si->start,
+                                                   o->ans_end - si->start, (int)c + 1};
+        }
+    return VZ_OK;
+}
+
+static int rk_read(const asking *a, size_t sentences, rk_input *in)
+{
+    in->sent = calloc(a->nsents ? a->nsents : 1, sizeof *in->sent);
+    in->from = calloc(a->nsents ? a->nsents : 1, sizeof *in->from);
+    if (!in->sent || !in->from)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    double best = a->nsents && a->sents[0].score > 0 ? a->sents[0].score : 1;
+    for (size_t i = 0; i < a->nsents; i++) {
+        if (i >= sentences && !holds_mark(a, i))
+            continue;
+        const ranked *r = &a->sents[i];
+        vz_rk_token *tok;
+        int rc = rk_tokens(a, r->rd, &tok);
+        if (!rc)
+            rc = add_marks(a, in, in->n, i);
+        if (rc) {
+            free(tok);
+            return rc;
+        }
+        in->from[in->n] = r;
+        in->sent[in->n++] = (vz_rk_sentence){r->rd->text.data, r->rd->text.len, tok, r->rd->n,
+                                             r->score / best, a->total_idf};
+    }
+    return VZ_OK;
+}
+
+/* The candidate of a span the ranker rates, made when no template found it. */
+static int span_candidate(asking *a, const rk_input *in, const vz_rk_span *sp, candidate **out)
+{
+    const vz_rk_sentence *s = &in->sent[sp->sent];
+    const ranked *r = in->from[sp->sent];
+    const char *t = s->text + sp->start;
+    size_t len = sp->end - sp->start;
+    char *key = merge_key(t, len);
+    if (!key)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t i = 0; i < a->ncands; i++)
+        if (!strcmp(a->cands[i].key, key)) {
+            free(key);
+            *out = &a->cands[i];
+            return VZ_OK;
+        }
+    int rc = find_or_add(a, key, t, len, out);
+    if (rc)
+        return rc;
+    candidate *c = *out;
+    const vz_sentence_info *si = &a->e->idx->sentences[r->sid];
+    if (!(c->text = vz_strndup(t, len)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    c->named = (s->tok[sp->i].flags & VZ_TOK_CAPITAL) != 0;
+    c->quality = c->factor[0] = told(a, r);
+    c->factor[1] = c->factor[2] = 1.0;
+    c->coverage = r->own;
+    c->covered = r->rd->covered | r->prev;
+    c->told_keys = r->rd->covered | (r->prev & a->names);
+    c->doc = si->doc;
+    c->occ[c->nocc++] = (occurrence){si->doc, si->start, si->end,
+                                     (uint32_t)(si->start + sp->start),
+                                     (uint32_t)(si->start + sp->end)};
+    return VZ_OK;
+}
+
+static void explain_spans(asking *a, const rk_input *in, const vz_rk_spans *sp)
+{
+    for (size_t k = 0; k < sp->n && k < 10; k++) {
+        const vz_rk_span *s = &sp->span[k];
+        vz_buf_printf(&a->explain, "span %zu  %.3f  p %.3f  \"%.*s\"\n", k + 1, s->score, s->prob,
+                      (int)(s->end - s->start), in->sent[s->sent].text + s->start);
+    }
+}
+
+/* The ranker's scores replace the templates': a template's answer counts
+ * among the ranker's features, with its rank. */
+static int apply_ranker(asking *a, const vz_ranker *m)
+{
+    rk_input in = {0};
+    vz_rk_spans sp = {0};
+    vz_rk_question q;
+    vz_rk_question_init(&q, a->q, a->qlen, vz_type_name(a->qt.type), a->qt.label);
+    int rc = rk_read(a, vz_ranker_sentences(m), &in);
+    if (!rc)
+        rc = vz_rk_score(m, &q, in.sent, in.n, in.mark, in.nmark,
+                         a->hook ? a->hook->names : NULL, &sp);
+    if (!rc && a->hook) {
+        rc = a->hook->fn(a->hook->ctx, in.sent, in.n, &sp);
+    } else if (!rc) {
+        if (a->explaining)
+            explain_spans(a, &in, &sp);
+        for (size_t i = 0; i < a->ncands; i++)
+            a->cands[i].learned = 0;
+        for (size_t k = 0; !rc && k < sp.n && k < RANKED_SPANS; k++) {
+            candidate *c;
+            rc = span_candidate(a, &in, &sp.span[k], &c);
+            if (!rc)
+                c->learned += sp.span[k].prob;
+        }
+        for (size_t i = 0; i < a->ncands; i++)
+            a->cands[i].score = a->cands[i].learned;
+        if (a->ncands > 1)
+            qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
+    }
+    vz_rk_spans_free(&sp);
+    rk_input_free(&in);
+    return rc;
+}
+
 static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
 {
     add_support(a);
@@ -2771,7 +2955,11 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
     if (a->ncands > 1)
         qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
     int rc = a->ncands > 1 && a->qt.type == VZ_TYPE_LIST ? unite_lists(a) : VZ_OK;
-    if (rc)
+    /* A list's answer is several of the templates' answers joined. */
+    const vz_ranker *m = a->hook ? a->hook->model : a->e->qa->ranker;
+    if (!rc && a->qt.type != VZ_TYPE_LIST && (a->hook || !vz_ranker_empty(m)))
+        rc = apply_ranker(a, m);
+    if (rc || a->hook)
         return rc;
     size_t want = o && o->max_answers ? o->max_answers : DEFAULT_ANSWERS;
     size_t n = a->ncands < want ? a->ncands : want;
@@ -2832,8 +3020,26 @@ static void release(asking *a)
     vz_buf_free(&a->explain);
 }
 
+static int ask(vz_engine *e, const char *question, size_t len, const vz_ask_options *opts,
+               const vz_span_hook *hook, vz_result **out);
+
 int vz_ask(vz_engine *e, const char *question, size_t len, const vz_ask_options *opts,
            vz_result **out)
+{
+    return ask(e, question, len, opts, NULL, out);
+}
+
+int vz_ask_spans(vz_engine *e, const char *question, size_t len, const vz_ask_options *opts,
+                 const vz_span_hook *hook)
+{
+    vz_result *res = NULL;
+    int rc = ask(e, question, len, opts, hook, &res);
+    vz_result_free(res);
+    return rc;
+}
+
+static int ask(vz_engine *e, const char *question, size_t len, const vz_ask_options *opts,
+               const vz_span_hook *hook, vz_result **out)
 {
     if (!out)
         return vz_fail(VZ_EINVAL, "vz_ask: out is NULL: pass the address of a vz_result pointer");
@@ -2848,7 +3054,7 @@ int vz_ask(vz_engine *e, const char *question, size_t len, const vz_ask_options 
     if (rc)
         return rc;
     asking a = {.e = e, .q = question, .qlen = len,
-                .explaining = opts && (opts->flags & VZ_ASK_EXPLAIN)};
+                .explaining = opts && (opts->flags & VZ_ASK_EXPLAIN), .hook = hook};
     unsigned char *mask = NULL;
     vz_result *res = calloc(1, sizeof *res);
     if (!res)

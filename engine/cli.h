@@ -25,6 +25,9 @@ typedef struct {
     int squad_mode;                /* SQUAD_OPEN (the default) or SQUAD_ORACLE */
     unsigned long limit, sample, seed;
     const char *articles, *predictions, *na_probs;
+    /* train (cli_train.c) */
+    unsigned long epochs;
+    const char *out, *rate, *l2;
 } options;
 
 enum { SQUAD_DEFAULT, SQUAD_OPEN, SQUAD_ORACLE };
@@ -91,5 +94,27 @@ int cli_squad_only(const options *o, const char **name);
  * "data"): sets *handled and returns the exit status; else leaves *handled
  * 0 (the file is a JSONL question set). */
 int cli_squad_eval(options *o, int *handled);
+
+/* A SQuAD file's questions chosen by --articles, --sample and --limit,
+ * for vzask train; o->corpus becomes the file's corpus folder unless set. */
+typedef struct {
+    const char *id, *question, *pid;
+    const char **golds;            /* the gold answers' texts (borrowed from root) */
+    size_t ngold;
+} cli_squad_item;
+typedef struct {
+    cli_squad_item *item;
+    size_t n;
+    char **pids;                   /* every paragraph's document id */
+    size_t npar;
+    struct json_t *root;
+    char corpus[4096];
+} cli_squad_items;
+/* EXIT_ANSWERED, or the exit status after saying what is wrong. */
+int  cli_squad_items_load(options *o, cli_squad_items *it);
+void cli_squad_items_free(cli_squad_items *it);
+
+/* vzask train (cli_train.c). */
+int cmd_train(options *o);
 
 #endif

@@ -760,3 +760,59 @@ int cli_squad_eval(options *o, int *handled)
     json_decref(root);
     return rc;
 }
+
+/* ---- the questions alone, for vzask train ---------------------------------- */
+
+int cli_squad_items_load(options *o, cli_squad_items *it)
+{
+    uint64_t hash = 0;
+    squad_q *qs = NULL;
+    size_t nq = 0, *idx = NULL, n = 0;
+    memset(it, 0, sizeof *it);
+    json_t *root = load_squad(o->query, &hash);
+    if (!root) {
+        fprintf(stderr, "vzask: %s: not a SQuAD file (a JSON object with \"data\"): check the "
+                        "path\n", o->query);
+        return EXIT_USAGE;
+    }
+    json_t *data = json_object_get(root, "data");
+    int v2 = 0;
+    int rc = json_is_array(data) ? list_questions(o->query, data, &qs, &nq, &it->pids, &it->npar,
+                                                  &v2)
+                                 : bad_file(o->query, "\"data\" is not an array", 0, 0, (size_t)-1);
+    if (rc == EXIT_ANSWERED)
+        rc = choose(o, qs, nq, &idx, &n);
+    if (rc == EXIT_ANSWERED && !o->corpus) {
+        if ((rc = squad_corpus(data, hash, it->corpus, sizeof it->corpus)) != VZ_OK)
+            rc = cli_fail(rc);
+        o->corpus = it->corpus;
+    }
+    it->item = calloc(n + 1, sizeof *it->item);
+    if (rc == EXIT_ANSWERED && !it->item)
+        rc = cli_fail(vz_fail(VZ_ENOMEM, "out of memory"));
+    for (size_t i = 0; rc == EXIT_ANSWERED && i < n; i++, it->n++) {
+        const squad_q *q = &qs[idx[i]];
+        cli_squad_item *x = &it->item[i];
+        size_t ngold = 0;
+        *x = (cli_squad_item){q->id, q->question, q->pid, gold_texts(q, v2, &ngold), 0};
+        x->ngold = ngold;
+        if (!x->golds)
+            rc = cli_fail(vz_fail(VZ_ENOMEM, "out of memory"));
+    }
+    it->root = root;
+    free(qs);
+    free(idx);
+    return rc;
+}
+
+void cli_squad_items_free(cli_squad_items *it)
+{
+    for (size_t i = 0; i < it->n; i++)
+        free(it->item[i].golds);
+    free(it->item);
+    for (size_t i = 0; i < it->npar; i++)
+        free(it->pids[i]);
+    free(it->pids);
+    json_decref(it->root);
+    memset(it, 0, sizeof *it);
+}

@@ -31,6 +31,20 @@ int vz_engine_check_text(const char *text, size_t len, const char *what);
 int vz_engine_doc_mask(const vz_engine *e, const char *const *docs, size_t ndocs,
                        unsigned char **mask);
 
+/* Training the span ranker: instead of answering, vz_ask_spans hands fn
+ * the sentences the ranker read and its spans, scored by model, with
+ * their features named in names. */
+typedef int (*vz_spans_fn)(void *ctx, const vz_rk_sentence *sent, size_t nsent,
+                           const vz_rk_spans *spans);
+typedef struct {
+    vz_ranker *model;
+    vz_rk_names *names;
+    vz_spans_fn fn;
+    void *ctx;
+} vz_span_hook;
+int vz_ask_spans(vz_engine *e, const char *question, size_t len, const vz_ask_options *opts,
+                 const vz_span_hook *hook);
+
 /* Borrow a reader for this call (a new one when none is idle), and give it
  * back.  Readers are not thread-safe; the pool hands each to one caller. */
 int  vz_engine_reader(vz_engine *e, vz_reader **out);

@@ -238,6 +238,8 @@ int vz_qa_load(vz_qa **out, const char *data_dir, const vz_stoplist *stop)
         rc = load_synonyms(qa, data_dir, stop);
     if (!rc)
         rc = index_synonyms(qa);
+    if (!rc)
+        rc = vz_ranker_load(&qa->ranker, data_dir);
     if (rc) {
         vz_qa_free(qa);
         return rc;
@@ -252,6 +254,7 @@ void vz_qa_free(vz_qa *qa)
         return;
     vz_qrules_free(qa->qrules);
     vz_extractor_free(qa->extractor);
+    vz_ranker_free(qa->ranker);
     for (size_t i = 0; i < qa->ngroups; i++) {
         for (size_t j = 0; j < qa->groups[i].n; j++)
             free(qa->groups[i].stems[j]);

@@ -12,6 +12,7 @@
 #include "analyse.h"
 #include "extract.h"
 #include "question.h"
+#include "ranker.h"
 
 typedef struct {
     char **stems;       /* the group's words, stemmed, and its phrases */
@@ -52,9 +53,10 @@ typedef struct {
     vz_synslot *slots;  /* open addressing over every entry; nslots a power of 2 */
     size_t nslots;
     uint32_t *ids;
+    vz_ranker *ranker;  /* the span ranker's weights (ranker.weights) */
 } vz_qa;
 
-/* Load question.rules, gazetteer.rules, templates.rules and synonyms.txt
+/* Load question.rules, gazetteer.rules, templates.rules, synonyms.txt and ranker.weights
  * (from data_dir when it has them).  Errors name the file. */
 int  vz_qa_load(vz_qa **out, const char *data_dir, const vz_stoplist *stop);
 void vz_qa_free(vz_qa *qa);

@@ -31,6 +31,7 @@ static const char usage_main[] =
     "  search --queries FILE  many queries (ID<TAB>QUERY lines), one process\n"
     "  eval FILE              score the engine on a question set (JSONL or SQuAD JSON)\n"
     "  index                  build or rebuild the index of the corpus\n"
+    "  train FILE             learn the answer ranker's weights from a SQuAD file\n"
     "\n"
     "options every command understands:\n"
     "  --corpus DIR    folder of *.txt documents (default: the bundled corpus)\n"
@@ -172,6 +173,15 @@ static int parse_value_option(options *o, const char *name, const char *v)
         unsigned long *dst = name[2] == 'l' ? &o->limit : &o->sample;
         if (parse_count(v, ULONG_MAX - 1, dst) || *dst == 0)
             return cli_usage_error("%s takes a positive number", name);
+    } else if (!strcmp(name, "--out")) {
+        o->out = v;
+    } else if (!strcmp(name, "--rate")) {
+        o->rate = v;
+    } else if (!strcmp(name, "--l2")) {
+        o->l2 = v;
+    } else if (!strcmp(name, "--epochs")) {
+        if (parse_count(v, 1000, &o->epochs) || o->epochs == 0)
+            return cli_usage_error("--epochs takes a number from 1 to 1000, not '%s'", v);
     } else if (!strcmp(name, "--seed")) {
         if (parse_count(v, ULONG_MAX - 1, &o->seed))
             return cli_usage_error("--seed takes a number, not '%s'", v);
@@ -197,7 +207,8 @@ static int parse_options(int argc, char **argv, int first, options *o)
     static const char *const valued[] = {"--corpus", "--db", "--data", "--queries", "--doc",
                                          "--unit", "--context", "-k", "-n", "--fail-under",
                                          "--details", "--articles", "--predictions",
-                                         "--na-probs", "--limit", "--sample", "--seed"};
+                                         "--na-probs", "--limit", "--sample", "--seed",
+                                         "--out", "--rate", "--l2", "--epochs"};
     for (int i = first; i < argc; i++) {
         const char *a = argv[i], *v;
         int matched = 0, rc;
@@ -474,8 +485,9 @@ int main(int argc, char **argv)
     }
     /* vzask "QUESTION" [options] is vzask ask "QUESTION" [options]. */
     int known = !strcmp(argv[1], "search") || !strcmp(argv[1], "index") ||
-                !strcmp(argv[1], "ask") || !strcmp(argv[1], "eval");
-    int answering = !known || !strcmp(argv[1], "ask") || !strcmp(argv[1], "eval");
+                !strcmp(argv[1], "ask") || !strcmp(argv[1], "eval") || !strcmp(argv[1], "train");
+    int answering = !known || !strcmp(argv[1], "ask") || !strcmp(argv[1], "eval") ||
+                    !strcmp(argv[1], "train");
     if ((rc = parse_options(argc, argv, known ? 2 : 1, &o)) == 0 && answering && o.unit)
         rc = cli_usage_error("%s", "--unit is for search and index: answers come from "
                              "paragraph passages");
@@ -488,6 +500,8 @@ int main(int argc, char **argv)
         rc = cmd_ask(&o);
     else if (!strcmp(argv[1], "eval"))
         rc = cmd_eval(&o);
+    else if (!strcmp(argv[1], "train"))
+        rc = cmd_train(&o);
     else
         rc = !strcmp(argv[1], "search") ? cmd_search(&o) : cmd_index(&o);
     free(o.docs);

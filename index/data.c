@@ -29,6 +29,7 @@ VZ_EMBED(vz_data_question, "data/question.rules")
 VZ_EMBED(vz_data_gazetteer, "data/gazetteer.rules")
 VZ_EMBED(vz_data_templates, "data/templates.rules")
 VZ_EMBED(vz_data_synonyms, "data/synonyms.txt")
+VZ_EMBED(vz_data_ranker, "data/ranker.weights")
 
 static const struct {
     const char *name;
@@ -41,6 +42,7 @@ static const struct {
     {"gazetteer.rules", vz_data_gazetteer_start, vz_data_gazetteer_end},
     {"templates.rules", vz_data_templates_start, vz_data_templates_end},
     {"synonyms.txt", vz_data_synonyms_start, vz_data_synonyms_end},
+    {"ranker.weights", vz_data_ranker_start, vz_data_ranker_end},
 };
 
 int vz_data_load(const char *override_dir, const char *name, vz_data *out)
