@@ -2792,7 +2792,7 @@ static int rk_tokens(const asking *a, const reading *rd, vz_rk_token **out)
         int key = w->key >= 0 && (size_t)w->key < a->nwords ? w->key : -1;
         t[k] = (vz_rk_token){(uint32_t)w->start, (uint32_t)w->end, w->flags,
                              key >= 0 || w->asked, key >= 0 && !w->synonym && !w->other_form,
-                             w->focus, key >= 0 ? a->words[key].idf : 0, rd->forms[k]};
+                             w->focus, key >= 0 ? a->words[key].idf : 0};
     }
     return VZ_OK;
 }
@@ -2906,9 +2906,10 @@ static void explain_spans(asking *a, const rk_input *in, const vz_rk_spans *sp)
     }
 }
 
-/* The ranker's scores replace the templates': a template's answer counts
- * among the ranker's features, with its rank. */
-static int apply_ranker(asking *a, const vz_ranker *m)
+/* An answer's score becomes its share of the ranker's spans, unless the
+ * ranker is unsure and the templates have an answer they would give; a
+ * template's answer counts among the ranker's features, with its rank. */
+static int apply_ranker(asking *a, const vz_ranker *m, int templated)
 {
     rk_input in = {0};
     vz_rk_spans sp = {0};
@@ -2931,13 +2932,33 @@ static int apply_ranker(asking *a, const vz_ranker *m)
             if (!rc)
                 c->learned += sp.span[k].prob;
         }
+        /* Weights learned on other text are not sure of this one when
+         * no answer holds a good share of them: the templates' answer
+         * stands, when they have one they would give. */
+        double top = 0;
         for (size_t i = 0; i < a->ncands; i++)
-            a->cands[i].score = a->cands[i].learned;
-        if (a->ncands > 1)
-            qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
+            top = fmax(top, a->cands[i].learned);
+        if (!rc && (!templated || top >= vz_ranker_sure(m))) {
+            for (size_t i = 0; i < a->ncands; i++)
+                a->cands[i].score = a->cands[i].learned;
+            if (a->ncands > 1)
+                qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
+        }
     }
     vz_rk_spans_free(&sp);
     rk_input_free(&in);
+    return rc;
+}
+
+/* The verb and the names of the first answers, up to want of them (*n). */
+static int judge(asking *a, size_t want, size_t *n)
+{
+    int rc = VZ_OK;
+    *n = a->ncands < want ? a->ncands : want;
+    for (size_t i = 0; rc == VZ_OK && i < *n; i++) {
+        judge_verb(a, &a->cands[i]);
+        rc = judge_names(a, &a->cands[i]);
+    }
     return rc;
 }
 
@@ -2955,22 +2976,25 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
     if (a->ncands > 1)
         qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
     int rc = a->ncands > 1 && a->qt.type == VZ_TYPE_LIST ? unite_lists(a) : VZ_OK;
-    /* A list's answer is several of the templates' answers joined. */
-    const vz_ranker *m = a->hook ? a->hook->model : a->e->qa->ranker;
-    if (!rc && a->qt.type != VZ_TYPE_LIST && (a->hook || !vz_ranker_empty(m)))
-        rc = apply_ranker(a, m);
-    if (rc || a->hook)
-        return rc;
-    size_t want = o && o->max_answers ? o->max_answers : DEFAULT_ANSWERS;
-    size_t n = a->ncands < want ? a->ncands : want;
-    for (size_t i = 0; rc == VZ_OK && i < n; i++) {
-        judge_verb(a, &a->cands[i]);
-        rc = judge_names(a, &a->cands[i]);
-    }
     if (rc)
         return rc;
-    if (n && !(o && (o->flags & VZ_ASK_NO_ABSTAIN)) &&
-        confidence_of(&a->cands[0], rival_of(a, 0)) < ABSTAIN_BELOW)
+    size_t want = o && o->max_answers ? o->max_answers : DEFAULT_ANSWERS;
+    if (a->hook)
+        return a->qt.type == VZ_TYPE_LIST ? VZ_OK : apply_ranker(a, a->hook->model, 0);
+    size_t n;
+    if ((rc = judge(a, want, &n)) != VZ_OK)
+        return rc;
+    /* The templates' confidence decides whether to answer, the ranker
+     * (mostly) what; a list's answer is several template answers joined. */
+    double sure = n ? confidence_of(&a->cands[0], rival_of(a, 0)) : 0;
+    int abstain = !(o && (o->flags & VZ_ASK_NO_ABSTAIN)) && sure < ABSTAIN_BELOW;
+    const vz_ranker *m = a->e->qa->ranker;
+    if (!abstain && a->qt.type != VZ_TYPE_LIST && !vz_ranker_empty(m)) {
+        if ((rc = apply_ranker(a, m, n && sure >= ABSTAIN_BELOW)) != VZ_OK ||
+            (rc = judge(a, want, &n)) != VZ_OK)
+            return rc;
+    }
+    if (abstain)
         n = 0;
     res->answers = n ? calloc(n, sizeof *res->answers) : NULL;
     if (n && !res->answers)

@@ -19,23 +19,24 @@
 
 #define DEFAULT_SENTENCES 3
 #define DEFAULT_MAX_WORDS 7
+#define DEFAULT_SURE 0.5
 #define WINDOW 5             /* words each side whose question words a span's context counts */
 #define MAX_PARTS 3          /* a feature: its template and up to two values */
-#define SHAPE_MAX 6          /* letters of a span's collapsed shape */
-#define PATH 2               /* words between a span and a question word that make a path */
-#define VZ_RK_FORM 32        /* bytes of a form in a path */
+#define MIN_SEEN 50          /* spans a feature must have been seen in to be saved */
+#define SHAPE_MAX 4          /* letters of a span's collapsed shape */
+#define SUFFIX 3             /* letters of a word's ending */
 
 typedef struct {
     uint64_t key;            /* 0: an empty slot */
     double w, g2;            /* weight; squared gradients so far (training) */
-    double u;                /* its updates, each times its step (averaging) */
+    double seen;             /* spans it was a feature of in training */
 } slot;
 
 struct vz_ranker {
     slot *slots;
     size_t cap, n;           /* cap a power of 2, at most half full */
-    double steps;            /* training steps so far */
     size_t sentences, max_words;
+    double sure;             /* its best answer's share from which it overrules the templates */
 };
 
 struct vz_rk_names {
@@ -140,6 +141,7 @@ int vz_ranker_new(vz_ranker **out)
         return vz_fail(VZ_ENOMEM, "out of memory");
     (*out)->sentences = DEFAULT_SENTENCES;
     (*out)->max_words = DEFAULT_MAX_WORDS;
+    (*out)->sure = DEFAULT_SURE;
     if (grow(*out)) {
         free(*out);
         *out = NULL;
@@ -166,6 +168,13 @@ size_t vz_ranker_sentences(const vz_ranker *m)
     return m->sentences;
 }
 
+double vz_ranker_sure(const vz_ranker *m)
+{
+    return m->sure;
+}
+
+
+
 /* "@sentences 3": a setting; "NAME<TAB>WEIGHT": a weight. */
 static int load_line(const char *line, size_t len, unsigned lineno, void *ctx)
 {
@@ -182,6 +191,12 @@ static int load_line(const char *line, size_t len, unsigned lineno, void *ctx)
     double x = strtod(num, &end);
     if (*end || !isfinite(x))
         return vz_fail(VZ_EINVAL, "line %u: '%s' is not a number", lineno, num);
+    if (!strncmp(line, "@sure ", 6)) {
+        if (x < 0 || x > 1)
+            return vz_fail(VZ_EINVAL, "line %u: @sure takes a share from 0 to 1", lineno);
+        m->sure = x;
+        return VZ_OK;
+    }
     if (line[0] == '@') {
         size_t *setting = !strncmp(line, "@sentences ", 11)   ? &m->sentences
                           : !strncmp(line, "@max_words ", 11) ? &m->max_words
@@ -285,19 +300,19 @@ static value value_of(const char *s)
 
 /* Templates of features; their names are the first part of each. */
 enum {
-    F_LEN, F_LEN_W, F_SHAPE, F_SHAPE_Q, F_SHAPE_W, F_HEAD, F_HEAD_Q, F_HEAD_W, F_FIRST_W,
-    F_LEFT, F_LEFT_W, F_RIGHT, F_RIGHT_W, F_LPUNCT_W, F_RPUNCT_W, F_INQ_W, F_FOCUS_IN,
-    F_FOCUS_NEXT, F_FOCUS_PREV, F_WINL, F_WINR, F_WINL_W, F_WINR_W, F_DISTL_W, F_DISTR_W,
-    F_DIST, F_SRANK, F_SSCORE, F_SCOVER, F_MARK, F_MARK_Q, F_MARK_PART, F_QLEFT_W, F_QRIGHT_W,
-    F_LSHAPE_W, F_RSHAPE_W, F_PATHL_W, F_PATHR_W, F_SBEST, F_SWORDS, F_SPAIRS, NFEATURES
+    F_LEN, F_LEN_W, F_SHAPE, F_SHAPE_Q, F_SHAPE_W, F_EDGE_W, F_LPUNCT_W, F_RPUNCT_W, F_INQ_W,
+    F_FOCUS_IN, F_FOCUS_NEXT, F_FOCUS_PREV, F_WINL, F_WINR, F_WINL_W, F_WINR_W, F_DISTL_W,
+    F_DISTR_W, F_DIST, F_SRANK, F_SSCORE, F_SCOVER, F_SBEST, F_SWORDS, F_SPAIRS, F_MARK,
+    F_MARK_Q, F_MARK_PART, F_QLEFT_W, F_QRIGHT_W, F_LSHAPE_W, F_RSHAPE_W, F_HSUF_W, F_FSUF_W,
+    F_LSUF_W, F_RSUF_W, NFEATURES
 };
 
 static const char *const template_name[NFEATURES] = {
-    "len", "len", "sh", "sh", "sh", "hd", "hd", "hd", "fs",
-    "lw", "lw", "rw", "rw", "lp", "rp", "inq", "fin",
-    "fnext", "fprev", "wl", "wr", "wl", "wr", "dl", "dr",
-    "dist", "sr", "ss", "sc", "tp", "tp", "tpo", "ql", "qr",
-    "lsh", "rsh", "pl", "pr", "sb", "sw", "sp",
+    "len", "len", "sh", "sh", "sh", "se", "lp", "rp", "inq",
+    "fin", "fnext", "fprev", "wl", "wr", "wl", "wr", "dl",
+    "dr", "dist", "sr", "ss", "sc", "sb", "sw", "sp", "tp",
+    "tp", "tpo", "ql", "qr", "lsh", "rsh", "hs", "fx",
+    "ls", "rs",
 };
 
 /* Small numbers as values: buckets, ranks. */
@@ -309,14 +324,14 @@ typedef struct {
     vz_rk_names *names;
     vz_rk_spans *out;
     uint64_t tmpl[NFEATURES];
-    char drop[NFEATURES];
-    value q, w, w2, num[NSMALL], start, stop;
+    value q, w, w2, num[NSMALL];
     /* The sentence being read. */
     const vz_rk_sentence *s;
     size_t sent;
     char *shape;             /* a letter per word */
     char *gap;               /* the punctuation before each word; [ntok]: after the last */
-    value *form;             /* each word's form */
+    value *suffix;           /* each word's last letters, lower case: a part of speech's trace */
+    char *sufbuf;
     double cover;            /* the question's IDF the sentence holds, over all of it */
     double best_cover;       /* the most any sentence read holds */
     size_t words, pairs;     /* the question's words it holds; of them, side by side */
@@ -353,8 +368,6 @@ static int remember(scoring *x, uint64_t key, int t, const value *a, const value
 /* Add feature t with values a and b (either may be NULL) to the last span. */
 static int feature(scoring *x, int t, const value *a, const value *b)
 {
-    if (x->drop[t])
-        return VZ_OK;
     uint64_t parts[MAX_PARTS] = {x->tmpl[t]};
     size_t n = 1;
     if (a)
@@ -437,17 +450,37 @@ static size_t bucket_share(double x)
     return b > 5 ? 5 : b;
 }
 
+/* A word's last SUFFIX letters in lower case ("ted" of "borrowed"); a
+ * number's is "#". */
+static value suffix_of(const char *text, const vz_rk_token *t, char *buf)
+{
+    size_t n = t->end - t->start, m = n < SUFFIX ? n : SUFFIX;
+    /* Whole characters only. */
+    while (m && ((unsigned char)text[t->end - m] & 0xc0) == 0x80)
+        m--;
+    if (t->flags & VZ_TOK_NUMBER)
+        m = 0;
+    for (size_t k = 0; k < m; k++)
+        buf[k] = (char)tolower((unsigned char)text[t->end - m + k]);
+    if (!m)
+        buf[m++] = '#';
+    buf[m] = '\0';
+    return (value){buf, m, part_hash(buf, m)};
+}
+
 static int prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent)
 {
     x->s = s;
     x->sent = sent;
     free(x->shape);
     free(x->gap);
-    free(x->form);
+    free(x->suffix);
+    free(x->sufbuf);
+    x->suffix = malloc((s->ntok + 1) * sizeof *x->suffix);
+    x->sufbuf = malloc((s->ntok + 1) * (SUFFIX + 1));
     x->shape = malloc(s->ntok + 1);
     x->gap = malloc(s->ntok + 1);
-    x->form = malloc((s->ntok + 1) * sizeof *x->form);
-    if (!x->shape || !x->gap || !x->form)
+    if (!x->shape || !x->gap || !x->suffix || !x->sufbuf)
         return vz_fail(VZ_ENOMEM, "out of memory");
     double held = 0;
     x->words = x->pairs = 0;
@@ -456,7 +489,7 @@ static int prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent)
         x->shape[k] = shape_of(s->text, t);
         size_t prev = k ? s->tok[k - 1].end : 0;
         x->gap[k] = gap_of(s->text + prev, t->start - prev);
-        x->form[k] = value_of(t->form);
+        x->suffix[k] = suffix_of(s->text, t, x->sufbuf + k * (SUFFIX + 1));
         if (t->asked) {
             held += t->idf;
             x->words++;
@@ -526,24 +559,6 @@ static int mark_of(const vz_rk_marked *mk, size_t nmk, size_t sent, size_t start
     return rank;
 }
 
-/* The words between a span and the nearest word of the question, [from,
- * to), as one value: "in" of "born in 1990", a dependency path's poor
- * cousin. */
-static int path_feature(scoring *x, int t, size_t from, size_t to, const value *w)
-{
-    char buf[PATH * (VZ_RK_FORM + 1)];
-    size_t n = 0;
-    for (size_t k = from; k < to; k++) {
-        size_t m = x->form[k].n < VZ_RK_FORM ? x->form[k].n : VZ_RK_FORM;
-        if (n)
-            buf[n++] = ' ';
-        memcpy(buf + n, x->form[k].s, m);
-        n += m;
-    }
-    value v = {buf, n, part_hash(buf, n)};
-    return feature(x, t, &v, w);
-}
-
 static int add_span(scoring *x, size_t i, size_t j, const vz_rk_marked *mk, size_t nmk,
                     size_t srank)
 {
@@ -557,9 +572,9 @@ static int add_span(scoring *x, size_t i, size_t j, const vz_rk_marked *mk, size
     const value *w = &x->w, *w2 = &x->w2, *q = &x->q;
     char buf[SHAPE_MAX + 2];
     value sh = span_shape(x, i, j, buf);
+    char ends[3] = {x->shape[i], x->shape[j - 1], 0};
+    value edges = value_of(ends);
     size_t len = j - i < NSMALL ? j - i : NSMALL - 1;
-    const value *head = &x->form[j - 1], *left = i ? &x->form[i - 1] : &x->start;
-    const value *right = j < x->s->ntok ? &x->form[j] : &x->stop;
     char lp[2] = {x->gap[i], 0}, rp[2] = {x->gap[j], 0};
     char ls[2] = {i ? x->shape[i - 1] : '^', 0}, rs[2] = {j < x->s->ntok ? x->shape[j] : '$', 0};
     value vlp = value_of(lp), vrp = value_of(rp), vls = value_of(ls), vrs = value_of(rs);
@@ -579,19 +594,8 @@ static int add_span(scoring *x, size_t i, size_t j, const vz_rk_marked *mk, size
     if (!rc) rc = feature(x, F_LEN_W, &x->num[len], w2);
     if (!rc) rc = feature(x, F_SHAPE, &sh, NULL);
     if (!rc) rc = feature(x, F_SHAPE_Q, &sh, q);
-    if (!rc) rc = feature(x, F_SHAPE_W, &sh, w2);
-    if (!rc) rc = feature(x, F_HEAD, head, NULL);
-    if (!rc) rc = feature(x, F_HEAD_Q, head, q);
-    if (!rc) rc = feature(x, F_HEAD_W, head, w);
-    if (!rc) rc = feature(x, F_FIRST_W, &x->form[i], w);
-    if (!rc) rc = feature(x, F_LEFT, left, NULL);
-    if (!rc) rc = feature(x, F_LEFT_W, left, w);
-    if (!rc) rc = feature(x, F_RIGHT, right, NULL);
-    if (!rc) rc = feature(x, F_RIGHT_W, right, w);
-    if (!rc && dl > 1 && dl <= PATH + 1)
-        rc = path_feature(x, F_PATHL_W, i - dl + 1, i, w);
-    if (!rc && dr > 1 && dr <= PATH + 1)
-        rc = path_feature(x, F_PATHR_W, j, j + dr - 1, w);
+    if (!rc) rc = feature(x, F_SHAPE_W, &sh, w);
+    if (!rc) rc = feature(x, F_EDGE_W, &edges, w2);
     if (!rc) rc = feature(x, F_LPUNCT_W, &vlp, w);
     if (!rc) rc = feature(x, F_RPUNCT_W, &vrp, w);
     if (!rc) rc = feature(x, F_LSHAPE_W, &vls, w);
@@ -612,6 +616,10 @@ static int add_span(scoring *x, size_t i, size_t j, const vz_rk_marked *mk, size
     if (!rc) rc = feature(x, F_SCOVER, &x->num[bucket_share(x->cover)], NULL);
     if (!rc && x->cover >= x->best_cover) rc = feature(x, F_SBEST, NULL, NULL);
     if (!rc) rc = feature(x, F_SWORDS, &x->num[x->words < NSMALL ? x->words : NSMALL - 1], NULL);
+    if (!rc) rc = feature(x, F_HSUF_W, &x->suffix[j - 1], w);
+    if (!rc) rc = feature(x, F_FSUF_W, &x->suffix[i], w);
+    if (!rc && i) rc = feature(x, F_LSUF_W, &x->suffix[i - 1], w);
+    if (!rc && j < x->s->ntok) rc = feature(x, F_RSUF_W, &x->suffix[j], w);
     if (!rc) rc = feature(x, F_SPAIRS, &x->num[x->pairs < 4 ? x->pairs : 4], NULL);
     if (!rc && mark) rc = feature(x, F_MARK, &x->num[mark < 4 ? mark : 4], NULL);
     if (!rc && mark) rc = feature(x, F_MARK_Q, &x->num[mark < 4 ? mark : 4], q);
@@ -742,20 +750,13 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
                 vz_rk_spans *out)
 {
     scoring x = {.m = m, .names = names, .out = out};
-    const char *drop = getenv("VZ_RK_DROP");
-    for (int t = 0; t < NFEATURES; t++) {
+    for (int t = 0; t < NFEATURES; t++)
         x.tmpl[t] = part_hash(template_name[t], strlen(template_name[t]));
-        char tag[16];
-        snprintf(tag, sizeof tag, ",%d,", t);
-        x.drop[t] = drop && strstr(drop, tag);
-    }
     char qname[64];
     snprintf(qname, sizeof qname, "%s%s%s", q->type, q->label[0] ? ":" : "", q->label);
     x.q = value_of(qname);
     x.w = value_of(q->wh);
     x.w2 = value_of(q->wh2);
-    x.start = value_of("^");
-    x.stop = value_of("$");
     for (size_t k = 0; k < NSMALL; k++)
         x.num[k] = value_of(small[k]);
     int rc = VZ_OK;
@@ -770,7 +771,8 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
     }
     free(x.shape);
     free(x.gap);
-    free(x.form);
+    free(x.suffix);
+    free(x.sufbuf);
     if (rc)
         return rc;
     softmax(out);
@@ -809,10 +811,9 @@ int vz_ranker_train_step(vz_ranker *m, const vz_rk_spans *s, const unsigned char
             double gw = g + l2 * w->w, step = rate * gw / sqrt(w->g2 + gw * gw + 1e-8);
             w->g2 += gw * gw;
             w->w -= step;
-            w->u -= m->steps * step;
+            w->seen++;
         }
     }
-    m->steps++;
     return VZ_OK;
 }
 
@@ -835,16 +836,15 @@ int vz_ranker_save(const vz_ranker *m, const vz_rk_names *names, const char *hea
     size_t n = 0;
     for (size_t i = 0; i < m->cap; i++) {
         const char *name = m->slots[i].key ? vz_rk_names_get(names, m->slots[i].key) : NULL;
-        /* The average of the weights over every step generalises
-         * better than the last ones. */
-        double w = getenv("VZ_NOAVG") || m->steps <= 0 ? m->slots[i].w : m->slots[i].w - m->slots[i].u / m->steps;
-        if (name && fabs(w) >= min_weight)
+        double w = m->slots[i].w;
+        /* A feature seen in few spans has a weight that says little. */
+        if (name && fabs(w) >= min_weight && m->slots[i].seen >= MIN_SEEN)
             list[n++] = (named_weight){name, w};
     }
     qsort(list, n, sizeof *list, by_name);
     vz_buf b = {0};
-    int rc = vz_buf_printf(&b, "%s@sentences %zu\n@max_words %zu\n", header, m->sentences,
-                           m->max_words);
+    int rc = vz_buf_printf(&b, "%s@sentences %zu\n@max_words %zu\n@sure %g\n", header,
+                           m->sentences, m->max_words, m->sure);
     for (size_t i = 0; !rc && i < n; i++)
         rc = vz_buf_printf(&b, "%s\t%.4g\n", list[i].name, list[i].w);
     free(list);

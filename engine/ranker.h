@@ -2,9 +2,9 @@
  * ranker.h - the learned span scorer: phrase chunks of the best sentences
  * (every run of up to a few words that does not open or close on a stop
  * word nor cross a clause's punctuation) scored by a linear model over
- * sparse features (what the question asks, the span's shape and words,
- * its neighbours, its distance to the question's words, its sentence,
- * whether a template found it).  The weights come from data/ranker.weights,
+ * sparse features (what the question asks, the span's shape and word
+ * endings, its neighbours', its distance to the question's words, its
+ * sentence, whether a template found it).  The weights come from data/ranker.weights,
  * written by `vzask train`; a feature is named "template|value|value" in
  * that file and looked up by a hash of its parts.
  */
@@ -23,6 +23,10 @@ void vz_ranker_free(vz_ranker *m);
 int  vz_ranker_empty(const vz_ranker *m);
 /* How many of the best sentences the model reads (its "@sentences" line). */
 size_t vz_ranker_sentences(const vz_ranker *m);
+/* The share of the ranker's best answer from which it overrules an
+ * answer the templates would give (its "@sure" line): weights learned on
+ * an encyclopaedia are less sure of news than templates made for it. */
+double vz_ranker_sure(const vz_ranker *m);
 
 /* A word of a sentence as the caller read it. */
 typedef struct {
@@ -32,7 +36,6 @@ typedef struct {
     int own;                 /* is one of the question's words, not a synonym's */
     int focus;               /* a word of the question's focus ("year") */
     double idf;              /* of the question's word it stands for */
-    const char *form;        /* its stem ("~" before a stop word's); "" when too long */
 } vz_rk_token;
 
 typedef struct {
