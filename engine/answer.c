@@ -160,6 +160,7 @@ typedef struct {
     vz_buf explain;
     int explaining;
     const vz_span_hook *hook; /* training: spans go to it, no answers are made */
+    double ceiling;          /* no answer is surer than this (see build_result) */
 } asking;
 
 /* ---- question words ---------------------------------------------------- */
@@ -2607,7 +2608,7 @@ static int make_answer(asking *a, size_t i, vz_answer *ans)
 {
     const candidate *c = &a->cands[i];
     ans->text = vz_strdup(c->text);
-    ans->confidence = confidence_of(c, rival_of(a, i));
+    ans->confidence = fmin(a->ceiling, confidence_of(c, rival_of(a, i)));
     ans->citations = calloc(c->nocc, sizeof *ans->citations);
     if (!ans->text || !ans->citations)
         return vz_fail(VZ_ENOMEM, "out of memory");
@@ -2938,7 +2939,7 @@ static int apply_ranker(asking *a, const vz_ranker *m, int templated)
         double top = 0;
         for (size_t i = 0; i < a->ncands; i++)
             top = fmax(top, a->cands[i].learned);
-        if (!rc && (!templated || top >= vz_ranker_sure(m))) {
+        if (!rc && (!templated || (top >= vz_ranker_sure(m) && vz_ranker_sure(m) < 1))) {
             for (size_t i = 0; i < a->ncands; i++)
                 a->cands[i].score = a->cands[i].learned;
             if (a->ncands > 1)
@@ -2990,6 +2991,10 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
     int abstain = !(o && (o->flags & VZ_ASK_NO_ABSTAIN)) && sure < ABSTAIN_BELOW;
     const vz_ranker *m = a->e->qa->ranker;
     if (!abstain && a->qt.type != VZ_TYPE_LIST && !vz_ranker_empty(m)) {
+        /* Answers the templates would not give, asked for anyway, are no
+         * surer for the ranker's choosing among them. */
+        if (sure < ABSTAIN_BELOW)
+            a->ceiling = sure;
         if ((rc = apply_ranker(a, m, n && sure >= ABSTAIN_BELOW)) != VZ_OK ||
             (rc = judge(a, want, &n)) != VZ_OK)
             return rc;
@@ -3078,7 +3083,8 @@ static int ask(vz_engine *e, const char *question, size_t len, const vz_ask_opti
     if (rc)
         return rc;
     asking a = {.e = e, .q = question, .qlen = len,
-                .explaining = opts && (opts->flags & VZ_ASK_EXPLAIN), .hook = hook};
+                .explaining = opts && (opts->flags & VZ_ASK_EXPLAIN), .hook = hook,
+                .ceiling = 1.0};
     unsigned char *mask = NULL;
     vz_result *res = calloc(1, sizeof *res);
     if (!res)

@@ -19,7 +19,7 @@
 
 #define DEFAULT_SENTENCES 3
 #define DEFAULT_MAX_WORDS 7
-#define DEFAULT_SURE 0.5
+#define DEFAULT_SURE 1.0
 #define WINDOW 5             /* words each side whose question words a span's context counts */
 #define MAX_PARTS 3          /* a feature: its template and up to two values */
 #define MIN_SEEN 50          /* spans a feature must have been seen in to be saved */

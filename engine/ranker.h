@@ -24,8 +24,8 @@ int  vz_ranker_empty(const vz_ranker *m);
 /* How many of the best sentences the model reads (its "@sentences" line). */
 size_t vz_ranker_sentences(const vz_ranker *m);
 /* The share of the ranker's best answer from which it overrules an
- * answer the templates would give (its "@sure" line): weights learned on
- * an encyclopaedia are less sure of news than templates made for it. */
+ * answer the templates would give (its "@sure" line; 1: never): weights
+ * learned on an encyclopaedia know news less than templates made for it. */
 double vz_ranker_sure(const vz_ranker *m);
 
 /* A word of a sentence as the caller read it. */

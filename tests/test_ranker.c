@@ -1,0 +1,212 @@
+/*
+ * test_ranker.c - the span ranker: which spans it reads, its weights file,
+ * that training moves it, and that the answers it gives through vz_ask cut
+ * the file exactly.
+ */
+#include "support.h"
+#include "analyse.h"
+#include "ranker.h"
+#include "vzask.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static char *tmp;
+
+static int setup(void **state)
+{
+    (void)state;
+    tmp = ts_tmpdir();
+    return tmp ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ts_rmtree(tmp);
+    free(tmp);
+    return 0;
+}
+
+/* "The bridge opened in 1990 , after the war ." by hand: stop words, a
+ * number, a comma and a full stop; "bridge" and "opened" are asked. */
+static const char sentence[] = "The bridge opened in 1990, after the war. Then more";
+static const vz_rk_token words[] = {
+    {0, 3, VZ_TOK_STOP | VZ_TOK_CAPITAL, 0, 0, 0, 0},
+    {4, 10, 0, 1, 1, 0, 2.0},
+    {11, 17, 0, 1, 1, 0, 1.0},
+    {18, 20, VZ_TOK_STOP, 0, 0, 0, 0},
+    {21, 25, VZ_TOK_NUMBER, 0, 0, 0, 0},
+    {27, 32, VZ_TOK_STOP, 0, 0, 0, 0},
+    {33, 36, VZ_TOK_STOP, 0, 0, 0, 0},
+    {37, 40, 0, 0, 0, 0, 0},
+    {42, 46, VZ_TOK_CAPITAL, 0, 0, 0, 0},
+    {47, 51, 0, 0, 0, 0, 0},
+};
+
+static void score(const vz_ranker *m, vz_rk_names *names, vz_rk_spans *out)
+{
+    vz_rk_sentence s = {sentence, strlen(sentence), words, sizeof words / sizeof *words, 1.0, 3.0};
+    vz_rk_question q;
+    vz_rk_question_init(&q, "When did the bridge open?", 25, "date", "");
+    assert_string_equal(q.wh, "when");
+    assert_string_equal(q.wh2, "when did");
+    memset(out, 0, sizeof *out);
+    assert_int_equal(vz_rk_score(m, &q, &s, 1, NULL, 0, names, out), VZ_OK);
+}
+
+static size_t find_span(const vz_rk_spans *sp, const char *text)
+{
+    for (size_t k = 0; k < sp->n; k++)
+        if (sp->span[k].end - sp->span[k].start == strlen(text) &&
+            !memcmp(sentence + sp->span[k].start, text, strlen(text)))
+            return k;
+    return sp->n;
+}
+
+static void spans_are_whole_phrases(void **state)
+{
+    (void)state;
+    vz_ranker *m;
+    vz_rk_spans sp;
+    assert_int_equal(vz_ranker_new(&m), VZ_OK);
+    assert_true(vz_ranker_empty(m));
+    score(m, NULL, &sp);
+    double total = 0;
+    for (size_t k = 0; k < sp.n; k++) {
+        const vz_rk_span *s = &sp.span[k];
+        assert_int_equal(s->start, words[s->i].start);
+        assert_int_equal(s->end, words[s->j - 1].end);
+        /* no stop word at an edge, no clause's end inside */
+        assert_false(words[s->i].flags & VZ_TOK_STOP);
+        assert_false(words[s->j - 1].flags & VZ_TOK_STOP);
+        assert_null(memchr(sentence + s->start, '.', s->end - s->start));
+        assert_true(s->nfeat > 10);
+        total += s->prob;
+    }
+    assert_true(fabs(total - 1.0) < 1e-9);
+    assert_true(find_span(&sp, "1990") < sp.n);
+    assert_true(find_span(&sp, "1990, after the war") < sp.n);   /* a comma joins */
+    assert_int_equal(find_span(&sp, "bridge opened"), sp.n);      /* the question's own words */
+    assert_int_equal(find_span(&sp, "war. Then"), sp.n);
+    vz_rk_spans_free(&sp);
+    vz_ranker_free(m);
+}
+
+/* A few steps make the right span the best, and the file it saves scores
+ * as the model did. */
+static void training_moves_it_and_the_file_keeps_it(void **state)
+{
+    (void)state;
+    vz_ranker *m, *back;
+    vz_rk_names *names;
+    vz_rk_spans sp;
+    assert_int_equal(vz_ranker_new(&m), VZ_OK);
+    assert_int_equal(vz_rk_names_new(&names), VZ_OK);
+    for (int step = 0; step < 60; step++) {
+        score(m, names, &sp);
+        unsigned char *gold = calloc(sp.n, 1);
+        assert_non_null(gold);
+        gold[find_span(&sp, "1990")] = 1;
+        double loss;
+        assert_int_equal(vz_ranker_train_step(m, &sp, gold, 0.1, 1e-3, &loss), VZ_OK);
+        assert_true(loss >= 0);
+        free(gold);
+        vz_rk_spans_free(&sp);
+    }
+    score(m, NULL, &sp);
+    assert_int_equal(find_span(&sp, "1990"), 0);
+    double best = sp.span[0].score;
+    vz_rk_spans_free(&sp);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/ranker.weights", tmp);
+    assert_int_equal(vz_ranker_save(m, names, "# test\n", 0, path), VZ_OK);
+    assert_int_equal(vz_ranker_load(&back, tmp), VZ_OK);
+    assert_false(vz_ranker_empty(back));
+    score(back, NULL, &sp);
+    assert_int_equal(find_span(&sp, "1990"), 0);
+    assert_true(fabs(sp.span[0].score - best) < 1e-3 * (1 + fabs(best)));
+    vz_rk_spans_free(&sp);
+    vz_ranker_free(back);
+    vz_ranker_free(m);
+    vz_rk_names_free(names);
+}
+
+static void a_bad_weights_file_is_a_clear_error(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"hd|x 1.0\n", "hd|x\tone\n", "@sentences 0\n",
+                                      "@sure 2\n", "@colour 3\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/bad%zu", tmp, i);
+        assert_int_equal(mkdir(dir, 0700), 0);
+        ts_write(dir, "ranker.weights", bad[i], strlen(bad[i]));
+        vz_ranker *m = (vz_ranker *)1;
+        assert_int_equal(vz_ranker_load(&m, dir), VZ_EINVAL);
+        assert_null(m);
+        ts_assert_error("ranker.weights");
+        ts_assert_error("line 1");
+    }
+    vz_ranker *m;
+    assert_int_equal(vz_ranker_load(&m, NULL), VZ_OK);   /* the built-in weights */
+    assert_false(vz_ranker_empty(m));
+    assert_true(vz_ranker_sentences(m) >= 1);
+    vz_ranker_free(m);
+}
+
+/* A question no template answers, asked without abstaining: the ranker's
+ * answer, cut exactly from the file. */
+static void ranker_answers_cut_the_file(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096];
+    snprintf(dir, sizeof dir, "%s/corpus", tmp);
+    snprintf(db, sizeof db, "%s/corpus.db", tmp);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    static const char text[] = "Bridges\n\nThe stone bridge over the river was designed by the "
+                               "engineer Thomas Telford, and it opened in 1826 after six years "
+                               "of work. Its arches are made of granite from local quarries.\n";
+    ts_write(dir, "doc.txt", text, strlen(text));
+    vz_engine_options eo = VZ_ENGINE_OPTIONS_INIT;
+    eo.corpus_dir = dir;
+    eo.index_path = db;
+    vz_engine *e;
+    assert_int_equal(vz_engine_open(&e, &eo), VZ_OK);
+    static const char *const qs[] = {"What are the arches of the stone bridge made of?",
+                                     "In which year did the bridge over the river open?",
+                                     "What was the bridge's engineer called?"};
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+        vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
+        ao.flags = VZ_ASK_NO_ABSTAIN;
+        vz_result *r = NULL;
+        assert_int_equal(vz_ask(e, qs[i], strlen(qs[i]), &ao, &r), VZ_OK);
+        assert_true(vz_result_answered(r));
+        for (size_t k = 0; k < vz_result_answer_count(r); k++) {
+            const vz_answer *a = vz_result_answer(r, k);
+            const vz_citation *c = vz_answer_citation(a, 0);
+            size_t s, t;
+            assert_true(vz_citation_answer_span(c, &s, &t));
+            ts_assert_cut(dir, vz_citation_doc(c), s, t, vz_answer_text(a),
+                          strlen(vz_answer_text(a)));
+            double conf = vz_answer_confidence(a);
+            assert_true(conf >= 0 && conf <= 1);
+        }
+        vz_result_free(r);
+    }
+    vz_engine_close(e);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(spans_are_whole_phrases),
+        cmocka_unit_test(training_moves_it_and_the_file_keeps_it),
+        cmocka_unit_test(a_bad_weights_file_is_a_clear_error),
+        cmocka_unit_test(ranker_answers_cut_the_file),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
