@@ -20,6 +20,11 @@
 #define NEGATION (VZ_NTYPES + 6) /* ... and of "negation" rules */
 #define REFER (VZ_NTYPES + 7) /* ... and of "refer" rules */
 #define KINDS (VZ_NTYPES + 7)   /* directives in all */
+#define BIT(k) ((uint64_t)1 << (k))
+/* The kinds searched for in a text, and those matched against all of one. */
+#define FOUND ((BIT(VZ_NTYPES) - 2) | BIT(HEDGE) | BIT(DATELINE) | BIT(EXCLUDE) | BIT(NEGATION) | \
+               BIT(REFER))
+#define WHOLE (BIT(WEAK) | BIT(KEEP) | BIT(CLASS))
 
 struct vz_extractor {
     vz_ruleset rs;
@@ -52,8 +57,8 @@ int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
     if (!rc && !x)
         rc = vz_fail(VZ_ENOMEM, "out of memory");
     if (!rc)
-        rc = vz_ruleset_build(&x->rs, "gazetteer.rules + templates.rules", text.data, text.len,
-                              dirs, KINDS, 0);
+        rc = vz_ruleset_build_for(&x->rs, "gazetteer.rules + templates.rules", text.data,
+                                  text.len, dirs, KINDS, 0, FOUND, WHOLE);
     vz_buf_free(&text);
     if (rc) {
         free(x);
@@ -90,7 +95,7 @@ static int run_rule(const vz_ruleset *rs, const vz_rule *r, const char *text, si
 {
     size_t off = 0;
     while (off <= len) {
-        int m = pcre2_match(r->code, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, rs->mctx);
+        int m = vz_rule_find(rs, r, text, len, off, md);
         if (m == PCRE2_ERROR_NOMATCH)
             return VZ_OK;
         if (m < 0)
@@ -260,9 +265,7 @@ static int matches_whole(const vz_extractor *x, int kind, const char *label, con
         const vz_rule *r = &x->rs.items[i];
         if (r->kind != kind || (label && strcmp(r->label, label)))
             continue;
-        int m = pcre2_match(r->code, (PCRE2_SPTR)text, len, 0,
-                            PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED | PCRE2_ENDANCHORED, md,
-                            x->rs.mctx);
+        int m = vz_rule_whole(&x->rs, r, text, len, md);
         if (m >= 0)
             *whole = 1;
         else if (m != PCRE2_ERROR_NOMATCH)
