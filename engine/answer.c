@@ -754,8 +754,11 @@ static int read_span(asking *a, uint32_t doc, uint32_t start, uint32_t end, read
     rd->content = 0;
     rd->text.len = 0;
     int rc = vz_reader_text(a->r, doc, start, end, &rd->text);
+    /* The same sentences and articles are read for question after
+     * question: their tokens come from the reader's cache. */
     if (!rc)
-        rc = vz_analyse(vz_reader_analyser(a->r), rd->text.data, rd->text.len, read_token, rd);
+        rc = vz_analyse_cached(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len,
+                               read_token, rd);
     if (!rc)
         apply_phrases(rd);
     return rc;
