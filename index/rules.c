@@ -668,6 +668,15 @@ static unsigned quantifier(scanner *sc)
     return min == 1 ? 2 : min;   /* 2: "one or more", quantified */
 }
 
+/* Is the next item one ASCII letter or digit, matched as itself? */
+static int plain_letter(const scanner *sc)
+{
+    unsigned char c = (unsigned char)*sc->p;
+    if (sc->caseless || c >= 0x80 || !is_word_byte(c) || c == '_')
+        return 0;
+    return sc->p + 1 >= sc->end || !strchr("*+?{", sc->p[1]);
+}
+
 /* A sequence of items, up to '|' or ')' or the end. */
 static shape scan_seq(scanner *sc)
 {
@@ -676,6 +685,24 @@ static shape scan_seq(scanner *sc)
     int wordb = 0;           /* ... and one of them is \b */
     size_t items = 0;
     while (!sc->bad && sc->p < sc->end && *sc->p != '|' && *sc->p != ')') {
+        if (plain_letter(sc)) {
+            /* Most of a pattern is letters: the same as below, for one
+             * character of its own, without a shape to build and merge. */
+            unsigned c = (unsigned char)*sc->p++;
+            if (s.nullable)
+                bs_add(&s.first, c);
+            s.last = (byteset){{0}};
+            bs_add(&s.last, c);
+            s.single = ++items == 1;
+            s.cs = (charset){{{0}}, 0, 1};
+            bs_add(&s.cs.ascii, c);
+            if (wordb)
+                for (unsigned b = 0; b < 0x80; b++)
+                    if (is_word_byte(b))
+                        s.pre.w[b >> 6] &= ~((uint64_t)1 << (b & 63));
+            s.nullable = s.zero = leading = wordb = 0;
+            continue;
+        }
         shape t = atom(sc);
         unsigned min = quantifier(sc);
         if (min != 1) {      /* quantified: no longer one character */
@@ -767,8 +794,9 @@ static void find_starts(const char *pat, size_t len, uint32_t options, vz_starts
     out->known = 1;
 }
 
-/* One compiled form of pattern pat; NULL with err set on failure. */
-static pcre2_code *compile_form(const char *pat, size_t len, uint32_t options, int *err,
+/* One compiled form of pattern pat, JIT-compiled when jit; NULL with err
+ * set on failure. */
+static pcre2_code *compile_form(const char *pat, size_t len, uint32_t options, int jit, int *err,
                                 PCRE2_SIZE *erroff)
 {
     pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, len, PCRE2_UTF | PCRE2_UCP | options, err,
@@ -776,10 +804,24 @@ static pcre2_code *compile_form(const char *pat, size_t len, uint32_t options, i
     /* Without JIT (unsupported CPU, no executable memory) the interpreter
      * gives the same results, only slower. */
 #ifndef VZ_NO_PCRE2_JIT   /* valgrind cannot follow JIT code: `make valgrind` sets it */
-    if (code)
+    if (code && jit)
         (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+#else
+    (void)jit;
 #endif
     return code;
+}
+
+/* Most of opening an engine is JIT compilation: the plain form of a rule
+ * that only ever runs anchored (vz_rule_find's, vz_rule_whole's) needs
+ * none. */
+static void jit_plain(pcre2_code *code)
+{
+#ifndef VZ_NO_PCRE2_JIT
+    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+#else
+    (void)code;
+#endif
 }
 
 /* Is trying each allowed start on its own worth it?  Not when PCRE2 skips
@@ -807,7 +849,8 @@ static int selective(const vz_starts *st, const pcre2_code *code)
                          ascii_count(st->pre) <= VZ_SELECTIVE_PRE);
 }
 
-/* The anchored forms of rule r that p asks for its kind.  Failing to
+/* The anchored forms of rule r that p asks for its kind, and the JIT
+ * compilation of its plain form when that is what runs.  Failing to
  * compile a form the plain one compiled from is out of memory. */
 static int compile_forms(const parser *p, vz_rule *r, const char *pat, size_t len)
 {
@@ -815,10 +858,13 @@ static int compile_forms(const parser *p, vz_rule *r, const char *pat, size_t le
     PCRE2_SIZE erroff;
     int find = r->kind < 64 && (p->find >> r->kind & 1) && selective(&r->starts, r->code);
     int whole = r->kind < 64 && (p->whole >> r->kind & 1);
-    if (find && !(r->anchored = compile_form(pat, len, p->options | PCRE2_ANCHORED, &err, &erroff)))
+    if (!find && !whole)
+        jit_plain(r->code);
+    if (find && !(r->anchored = compile_form(pat, len, p->options | PCRE2_ANCHORED, 1, &err,
+                                             &erroff)))
         return vz_fail(VZ_ENOMEM, "out of memory");
     if (whole && !(r->whole = compile_form(pat, len, p->options | PCRE2_ANCHORED |
-                                           PCRE2_ENDANCHORED, &err, &erroff)))
+                                           PCRE2_ENDANCHORED, 1, &err, &erroff)))
         return vz_fail(VZ_ENOMEM, "out of memory");
     return VZ_OK;
 }
@@ -831,7 +877,7 @@ static int compile_rule(parser *p, int kind, const char *pat, size_t len, unsign
         return VZ_EINVAL;
     int err;
     PCRE2_SIZE erroff;
-    pcre2_code *code = compile_form(pat, len, p->options, &err, &erroff);
+    pcre2_code *code = compile_form(pat, len, p->options, 0, &err, &erroff);
     if (!code) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(err, msg, sizeof msg);
