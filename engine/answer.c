@@ -337,7 +337,9 @@ static size_t phrase_in_question(const asking *a, const qtokens *qt, size_t i, c
     for (size_t g = 0; g < qa->ngroups; g++)
         for (size_t j = 0; j < qa->groups[g].n; j++) {
             const char *ph = qa->groups[g].stems[j];
-            if (!vz_is_phrase(ph) || !has_content(ph))
+            /* A phrase that starts with another letter cannot begin here:
+             * the cheap test first, for this runs for every entry. */
+            if (*ph != qt->forms[i][0] || !vz_is_phrase(ph) || !has_content(ph))
                 continue;
             size_t m = vz_phrase_at(ph, qt->forms + i, qt->n - i);
             for (size_t k = i; k < i + m; k++)
