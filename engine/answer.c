@@ -342,7 +342,9 @@ static size_t phrase_in_question(const asking *a, const qtokens *qt, size_t i, c
     for (size_t g = 0; g < qa->ngroups; g++)
         for (size_t j = 0; j < qa->groups[g].n; j++) {
             const char *ph = qa->groups[g].stems[j];
-            if (!vz_is_phrase(ph) || !has_content(ph))
+            /* A phrase that starts with another letter cannot begin here:
+             * the cheap test first, for this runs for every entry. */
+            if (*ph != qt->forms[i][0] || !vz_is_phrase(ph) || !has_content(ph))
                 continue;
             size_t m = vz_phrase_at(ph, qt->forms + i, qt->n - i);
             for (size_t k = i; k < i + m; k++)
@@ -759,10 +761,53 @@ static int read_span(asking *a, uint32_t doc, uint32_t start, uint32_t end, read
     rd->content = 0;
     rd->text.len = 0;
     int rc = vz_reader_text(a->r, doc, start, end, &rd->text);
+    /* The same sentences and articles are read for question after
+     * question: their tokens come from the reader's cache. */
     if (!rc)
-        rc = vz_analyse(vz_reader_analyser(a->r), rd->text.data, rd->text.len, read_token, rd);
+        rc = vz_analyse_cached(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len,
+                               read_token, rd);
     if (!rc)
         apply_phrases(rd);
+    return rc;
+}
+
+/* A token of a text read only for its words (read_plain): as read_token
+ * keeps it, without what the question makes of it. */
+static int plain_token(const vz_token *tok, void *ctx)
+{
+    reading *rd = ctx;
+    void *p = rd->w;
+    if (vz_grow(&p, &rd->cap, rd->n + 1, sizeof *rd->w))
+        return VZ_ENOMEM;
+    rd->w = p;
+    p = rd->forms;
+    if (vz_grow(&p, &rd->fcap, rd->n + 1, sizeof *rd->forms))
+        return VZ_ENOMEM;
+    rd->forms = p;
+    vz_phrase_form(tok, rd->forms[rd->n]);
+    word *w = &rd->w[rd->n++];
+    *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0, 0, 0, rd->content, ""};
+    if ((tok->flags & VZ_TOK_CAPITAL) && tok->stem_len < ALIAS_STEM) {
+        memcpy(w->stem, tok->stem, tok->stem_len);
+        w->stem[tok->stem_len] = '\0';
+    }
+    rd->content += !(tok->flags & VZ_TOK_STOP);
+    return 0;
+}
+
+/* Read a span for its words, forms and text only: what a search through
+ * an article needs, at a fraction of read_span's cost (no key terms). */
+static int read_plain(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd)
+{
+    rd->a = a;
+    rd->n = 0;
+    rd->covered = 0;
+    rd->content = 0;
+    rd->text.len = 0;
+    int rc = vz_reader_text(a->r, doc, start, end, &rd->text);
+    if (!rc)
+        rc = vz_analyse_cached(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len,
+                               plain_token, rd);
     return rc;
 }
 
@@ -1827,13 +1872,19 @@ static int resolve_reference(asking *a, const ranked *r, size_t i, size_t j, int
     uint32_t at = si->start + (uint32_t)rd->w[i].start;
     reading pre = {0};
     size_t ns, ne;
-    int rc = read_span(a, si->doc, 0, at, &pre);
+    uint32_t from = 0, to = at;
+    /* The search needs the article's words only; the span the name is
+     * found in is read again in full for the key terms it holds. */
+    int rc = read_plain(a, si->doc, from, to, &pre);
     int found = !rc && antecedent(a, &pre, 0, rd, i, j, type, &ns, &ne);
     if (!rc && !found) {
-        rc = read_span(a, si->doc, si->start + (uint32_t)rd->w[j - 1].end,
-                       (uint32_t)a->e->idx->docs[si->doc].size, &pre);
+        from = si->start + (uint32_t)rd->w[j - 1].end;
+        to = (uint32_t)a->e->idx->docs[si->doc].size;
+        rc = read_plain(a, si->doc, from, to, &pre);
         found = !rc && antecedent(a, &pre, 1, rd, i, j, type, &ns, &ne);
     }
+    if (!rc && found)
+        rc = read_span(a, si->doc, from, to, &pre);
     if (rc || !found) {
         reading_free(&pre);
         return rc;

@@ -20,6 +20,11 @@
 #define NEGATION (VZ_NTYPES + 6) /* ... and of "negation" rules */
 #define REFER (VZ_NTYPES + 7) /* ... and of "refer" rules */
 #define KINDS (VZ_NTYPES + 7)   /* directives in all */
+#define BIT(k) ((uint64_t)1 << (k))
+/* The kinds searched for in a text, and those matched against all of one. */
+#define FOUND ((BIT(VZ_NTYPES) - 2) | BIT(HEDGE) | BIT(DATELINE) | BIT(EXCLUDE) | BIT(NEGATION) | \
+               BIT(REFER))
+#define WHOLE (BIT(WEAK) | BIT(KEEP) | BIT(CLASS))
 
 struct vz_extractor {
     vz_ruleset rs;
@@ -52,8 +57,8 @@ int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
     if (!rc && !x)
         rc = vz_fail(VZ_ENOMEM, "out of memory");
     if (!rc)
-        rc = vz_ruleset_build(&x->rs, "gazetteer.rules + templates.rules", text.data, text.len,
-                              dirs, KINDS, 0);
+        rc = vz_ruleset_build_for(&x->rs, "gazetteer.rules + templates.rules", text.data,
+                                  text.len, dirs, KINDS, 0, FOUND, WHOLE);
     vz_buf_free(&text);
     if (rc) {
         free(x);
@@ -90,7 +95,7 @@ static int run_rule(const vz_ruleset *rs, const vz_rule *r, const char *text, si
 {
     size_t off = 0;
     while (off <= len) {
-        int m = pcre2_match(r->code, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, rs->mctx);
+        int m = vz_rule_find(rs, r, text, len, off, md);
         if (m == PCRE2_ERROR_NOMATCH)
             return VZ_OK;
         if (m < 0)
@@ -136,6 +141,11 @@ int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
 #define XSLOTS 4096              /* a power of 2, twice XENTRIES */
 #define XENTRIES 2048
 #define XBYTES ((size_t)4 << 20)
+/* Analysed texts: sentences, and the whole articles and their parts that
+ * references and names are looked up in; about seven bytes a text byte. */
+#define ASLOTS 4096              /* a power of 2, twice AENTRIES */
+#define AENTRIES 2048
+#define ABYTES ((size_t)16 << 20)
 
 typedef struct {
     size_t s, e;
@@ -149,11 +159,32 @@ typedef struct {
     int kind;
 } xentry;
 
+/* A token of an analysed text; norm and stem are offsets into the
+ * entry's block (NUL-terminated there). */
+typedef struct {
+    uint32_t start, end, norm, norm_len, stem, stem_len;
+    unsigned flags;
+} atoken;
+
+/* An analysed text: one block holding the text, then its tokens' norm and
+ * stem strings, then the tokens. */
+typedef struct {
+    char *block;                 /* NULL: an empty slot */
+    size_t len, ntok;
+    const atoken *tok;
+    uint64_t hash;
+} aentry;
+
 struct vz_xcache {
     xentry slots[XSLOTS];
     size_t nentries, bytes;
     xcand *cands;
     size_t ncands, capcands;
+    aentry aslots[ASLOTS];       /* analysed texts */
+    size_t anentries, abytes;
+    vz_buf strings;              /* scratch of the analysis being kept */
+    atoken *toks;
+    size_t ntoks, captoks;
 };
 
 vz_xcache *vz_xcache_new(void)
@@ -169,6 +200,14 @@ static void xcache_clear(vz_xcache *c)
     c->nentries = c->bytes = c->ncands = 0;
 }
 
+static void acache_clear(vz_xcache *c)
+{
+    for (size_t i = 0; i < ASLOTS; i++)
+        free(c->aslots[i].block);
+    memset(c->aslots, 0, sizeof c->aslots);
+    c->anentries = c->abytes = 0;
+}
+
 void vz_xcache_free(void *p)
 {
     vz_xcache *c = p;
@@ -176,6 +215,9 @@ void vz_xcache_free(void *p)
         return;
     xcache_clear(c);
     free(c->cands);
+    acache_clear(c);
+    vz_buf_free(&c->strings);
+    free(c->toks);
     free(c);
 }
 
@@ -260,9 +302,7 @@ static int matches_whole(const vz_extractor *x, int kind, const char *label, con
         const vz_rule *r = &x->rs.items[i];
         if (r->kind != kind || (label && strcmp(r->label, label)))
             continue;
-        int m = pcre2_match(r->code, (PCRE2_SPTR)text, len, 0,
-                            PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED | PCRE2_ENDANCHORED, md,
-                            x->rs.mctx);
+        int m = vz_rule_whole(&x->rs, r, text, len, md);
         if (m >= 0)
             *whole = 1;
         else if (m != PCRE2_ERROR_NOMATCH)
@@ -324,4 +364,90 @@ int vz_extract_in_class(const vz_extractor *x, const char *label, const char *te
                         int *in)
 {
     return matches_whole(x, CLASS, label, text, len, in);
+}
+
+/* ---- analysed texts ------------------------------------------------------ */
+
+static aentry *acache_slot(vz_xcache *c, uint64_t h, const char *text, size_t len)
+{
+    for (size_t i = (size_t)h & (ASLOTS - 1);; i = (i + 1) & (ASLOTS - 1)) {
+        aentry *x = &c->aslots[i];
+        if (!x->block || (x->hash == h && x->len == len && !memcmp(x->block, text, len)))
+            return x;
+    }
+}
+
+/* Keep a token in the scratch: its strings, then its fields. */
+static int keep_token(const vz_token *t, void *ctx)
+{
+    vz_xcache *c = ctx;
+    void *p = c->toks;
+    if (t->end > UINT32_MAX || c->strings.len + t->norm_len + t->stem_len + 2 > UINT32_MAX ||
+        vz_grow(&p, &c->captoks, c->ntoks + 1, sizeof *c->toks))
+        return VZ_ENOMEM;
+    c->toks = p;
+    atoken *a = &c->toks[c->ntoks++];
+    a->start = (uint32_t)t->start;
+    a->end = (uint32_t)t->end;
+    a->flags = t->flags;
+    a->norm = (uint32_t)c->strings.len;
+    a->norm_len = (uint32_t)t->norm_len;
+    int rc = vz_buf_append(&c->strings, t->norm, t->norm_len + 1);
+    a->stem = (uint32_t)c->strings.len;
+    a->stem_len = (uint32_t)t->stem_len;
+    if (!rc)
+        rc = vz_buf_append(&c->strings, t->stem, t->stem_len);
+    if (!rc)
+        rc = vz_buf_append(&c->strings, "", 1);
+    return rc;
+}
+
+/* Analyse text into the scratch and keep it in entry e: VZ_OK, or
+ * non-zero with the cache as it was. */
+static int acache_add(vz_xcache *c, aentry *e, vz_analyser *an, uint64_t h, const char *text,
+                      size_t len)
+{
+    c->ntoks = 0;
+    c->strings.len = 0;
+    if (vz_analyse(an, text, len, keep_token, c) != VZ_OK)
+        return VZ_ENOMEM;
+    size_t toks = (len + c->strings.len + 7) & ~(size_t)7;   /* aligned for the tokens */
+    size_t size = toks + c->ntoks * sizeof *c->toks;
+    char *block = malloc(size ? size : 1);
+    if (!block)
+        return VZ_ENOMEM;
+    memcpy(block, text, len);
+    memcpy(block + len, c->strings.data, c->strings.len);
+    memcpy(block + toks, c->toks, c->ntoks * sizeof *c->toks);
+    *e = (aentry){block, len, c->ntoks, (const atoken *)(void *)(block + toks), h};
+    c->anentries++;
+    c->abytes += size + sizeof *e;
+    return VZ_OK;
+}
+
+int vz_analyse_cached(vz_xcache *c, vz_analyser *an, const char *text, size_t len,
+                      vz_token_fn fn, void *ctx)
+{
+    if (!c || !text)
+        return vz_analyse(an, text, len, fn, ctx);
+    uint64_t h = vz_fnv1a(text, len, VZ_FNV_SEED);
+    aentry *e = acache_slot(c, h, text, len);
+    if (!e->block) {
+        if (c->anentries >= AENTRIES || c->abytes >= ABYTES) {
+            acache_clear(c);
+            e = acache_slot(c, h, text, len);
+        }
+        /* Invalid UTF-8, or no memory: as vz_analyse does it, uncached. */
+        if (acache_add(c, e, an, h, text, len) != VZ_OK)
+            return vz_analyse(an, text, len, fn, ctx);
+    }
+    const char *strings = e->block + e->len;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < e->ntok; i++) {
+        const atoken *a = &e->tok[i];
+        vz_token t = {a->start, a->end, strings + a->norm, a->norm_len, strings + a->stem,
+                      a->stem_len, a->flags, i};
+        rc = fn(&t, ctx);
+    }
+    return rc;
 }

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "analyse.h"
+
 /* Compiled templates: read-only once built, shareable by threads. */
 typedef struct vz_extractor vz_extractor;
 
@@ -43,6 +45,12 @@ int vz_extract_cached(const vz_extractor *x, vz_xcache *c, int type, const char 
                       vz_candidate_fn fn, void *ctx);
 int vz_extract_references_cached(const vz_extractor *x, vz_xcache *c, const char *text,
                                  size_t len, vz_candidate_fn fn, void *ctx);
+
+/* vz_analyse of text, remembered in c (NULL: plain): the tokens of a text
+ * analysed before are given again, fn called exactly as vz_analyse calls
+ * it.  c must serve one analyser's stop list (the reader's). */
+int vz_analyse_cached(vz_xcache *c, vz_analyser *an, const char *text, size_t len,
+                      vz_token_fn fn, void *ctx);
 
 /* Is text[0, len), whole, a weak answer (a "weak" rule of templates.rules
  * matches all of it)?  VZ_OK, VZ_ENOMEM or VZ_EINTERNAL. */

@@ -100,20 +100,37 @@ void vz_phrase_form(const vz_token *tok, char form[VZ_FORM])
     form[(size_t)stop + tok->stem_len] = '\0';
 }
 
+/* These three run for every entry of every synonym group at each word of
+ * a question: entries are a few bytes, so byte loops, without a library
+ * call per entry, are what makes them cheap. */
 int vz_is_phrase(const char *entry)
 {
-    return strchr(entry, ' ') != NULL;
+    for (; *entry; entry++)
+        if (*entry == ' ')
+            return 1;
+    return 0;
 }
 
 int vz_phrase_next(const char **p, const char **form, size_t *len)
 {
-    if (!**p)
+    const char *s = *p;
+    if (!*s)
         return 0;
-    *form = *p;
-    *len = strcspn(*p, " ");
-    *p += *len;
-    *p += **p == ' ';
+    *form = s;
+    while (*s && *s != ' ')
+        s++;
+    *len = (size_t)(s - *form);
+    *p = s + (*s == ' ');
     return 1;
+}
+
+/* Is the NUL-terminated f the form [form, form + len) (no NUL, no blank)? */
+static int form_is(const char *f, const char *form, size_t len)
+{
+    size_t i = 0;
+    while (i < len && f[i] == form[i])   /* f's NUL stops it: form has none */
+        i++;
+    return i == len && f[len] == '\0';
 }
 
 size_t vz_phrase_at(const char *phrase, const char (*forms)[VZ_FORM], size_t n)
@@ -121,7 +138,7 @@ size_t vz_phrase_at(const char *phrase, const char (*forms)[VZ_FORM], size_t n)
     const char *form;
     size_t k = 0, len;
     for (const char *p = phrase; vz_phrase_next(&p, &form, &len); k++)
-        if (k >= n || !len || strlen(forms[k]) != len || memcmp(forms[k], form, len))
+        if (k >= n || !len || !form_is(forms[k], form, len))
             return 0;
     return k;
 }

@@ -16,6 +16,13 @@
 #define VZ_MATCH_LIMIT 1000000u
 #define VZ_DEPTH_LIMIT 10000u
 
+/* vz_rule_find tries the allowed positions one by one when at most this
+ * many ASCII bytes may begin a match, or stand before one.  Measured on
+ * SQuAD sentences: names (26-29 bytes: capitals) and rules after a space
+ * (6) gain 2-20 times; numbers (40: digits and number words) lose. */
+#define VZ_SELECTIVE_FIRST 32u
+#define VZ_SELECTIVE_PRE 16u
+
 typedef struct {
     char *name, *pattern;   /* pattern already expanded */
 } define;
@@ -24,6 +31,7 @@ typedef struct {
     vz_ruleset *rs;
     const vz_directive *dirs;
     uint32_t options;
+    uint64_t find, whole;   /* kinds (bit k: kind k) to compile anchored forms for */
     size_t ndirs;
     define *defs;
     size_t ndefs, defcap;
@@ -31,8 +39,11 @@ typedef struct {
 
 void vz_ruleset_free(vz_ruleset *rs)
 {
-    for (size_t i = 0; i < rs->n; i++)
+    for (size_t i = 0; i < rs->n; i++) {
         pcre2_code_free(rs->items[i].code);
+        pcre2_code_free(rs->items[i].anchored);
+        pcre2_code_free(rs->items[i].whole);
+    }
     free(rs->items);
     pcre2_match_context_free(rs->mctx);
     memset(rs, 0, sizeof *rs);
@@ -104,16 +115,769 @@ static int read_label(const vz_ruleset *rs, const char *pat, size_t len, unsigne
     return VZ_OK;
 }
 
-static int compile_rule(vz_ruleset *rs, int kind, const char *pat, size_t len, unsigned lineno,
-                        uint32_t options)
+/* ---- start sets ----------------------------------------------------------
+ *
+ * PCRE2 tries a pattern at every start position unless it can tell, from
+ * a first code unit or a first-byte bitmap, where a match may begin; with
+ * UCP properties (\p{Lu}), leading lookbehinds and long alternations it
+ * cannot, and every byte of a sentence costs a full attempt.  We work the
+ * bytes out from the pattern text instead: which bytes a match may begin
+ * and end with, and which may stand just before it (leading lookbehinds,
+ * \b).  A set is always a superset: a position it rejects cannot start a
+ * match, so trying only the positions it allows finds the same matches.
+ * Anything the scanner does not understand makes the set "anything".
+ * Non-ASCII characters are never told apart: their bytes are always in. */
+
+typedef struct {
+    uint64_t w[4];
+} byteset;
+
+static void bs_add(byteset *s, unsigned b) { s->w[b >> 6] |= (uint64_t)1 << (b & 63); }
+static int bs_has(const byteset *s, unsigned b) { return (int)(s->w[b >> 6] >> (b & 63) & 1); }
+
+static void bs_range(byteset *s, unsigned lo, unsigned hi)
 {
+    for (unsigned b = lo; b <= hi; b++)
+        bs_add(s, b);
+}
+
+static void bs_or(byteset *d, const byteset *s)
+{
+    for (int i = 0; i < 4; i++)
+        d->w[i] |= s->w[i];
+}
+
+static void bs_and(byteset *d, const byteset *s)
+{
+    for (int i = 0; i < 4; i++)
+        d->w[i] &= s->w[i];
+}
+
+static byteset bs_all(void) { return (byteset){{~0ull, ~0ull, ~0ull, ~0ull}}; }
+
+/* One character: its ASCII members, and whether it may be any non-ASCII
+ * character.  exact: the ASCII members are exactly these (a negative
+ * lookbehind needs that). */
+typedef struct {
+    byteset ascii;
+    int nonascii, exact;
+} charset;
+
+/* What a piece of pattern may match. */
+typedef struct {
+    byteset first, last;     /* first byte of its first character, last byte of its last */
+    byteset pre, pre_na;     /* bytes allowed just before it, when it begins with an
+                                ASCII byte / a non-ASCII one */
+    int at_start;            /* may it begin at offset 0 */
+    int nullable;            /* may it match nothing */
+    int zero;                /* does it never consume (an assertion) */
+    int wordb;               /* it is \b */
+    int single;              /* exactly one character, charset cs */
+    charset cs;
+} shape;
+
+typedef struct {
+    const char *p, *end;
+    int caseless;
+    int bad;                 /* a construct we do not follow: no start set */
+} scanner;
+
+static shape shape_any(void)
+{
+    shape s = {bs_all(), bs_all(), bs_all(), bs_all(), 1, 1, 0, 0, 0, {{{0}}, 1, 0}};
+    return s;
+}
+
+/* Nothing consumed and nothing required: an empty sequence. */
+static shape shape_empty(void)
+{
+    shape s = {{{0}}, {{0}}, bs_all(), bs_all(), 1, 1, 1, 0, 0, {{{0}}, 0, 0}};
+    return s;
+}
+
+static shape shape_char(const charset *cs)
+{
+    shape s = shape_empty();
+    s.nullable = s.zero = 0;
+    s.first = s.last = cs->ascii;
+    if (cs->nonascii) {
+        bs_range(&s.first, 0xC0, 0xFF);   /* UTF-8 lead bytes */
+        bs_range(&s.last, 0x80, 0xBF);    /* continuation bytes */
+    }
+    s.single = 1;
+    s.cs = *cs;
+    return s;
+}
+
+static int is_word_byte(unsigned c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Caseless: both cases of every ASCII letter, and a non-ASCII character
+ * for a letter (the Kelvin sign folds to k, the long s to s) and the
+ * other way round.  A set about to be negated must stay a subset: it
+ * gets only the other case of its ASCII letters. */
+static void fold(charset *cs, int negated)
+{
+    int letters = 0;
+    for (unsigned c = 'a'; c <= 'z'; c++)
+        if (bs_has(&cs->ascii, c) || bs_has(&cs->ascii, c - 32)) {
+            bs_add(&cs->ascii, c);
+            bs_add(&cs->ascii, c - 32);
+            letters = 1;
+        }
+    if (negated)
+        return;
+    if (cs->nonascii)
+        for (unsigned c = 'a'; c <= 'z'; c++) {
+            bs_add(&cs->ascii, c);
+            bs_add(&cs->ascii, c - 32);
+        }
+    cs->nonascii |= letters;
+}
+
+static void cs_add_class(charset *cs, const char *members)
+{
+    for (; *members; members++)
+        bs_add(&cs->ascii, (unsigned char)*members);
+}
+
+static const char WORD[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+static const char SPACE[] = " \t\n\v\f\r";
+
+/* \p{NAME} or \pN: the ASCII members of the Unicode property. */
+static int property(scanner *sc, charset *cs)
+{
+    char name[16];
+    size_t n = 0;
+    if (sc->p < sc->end && *sc->p == '{') {
+        sc->p++;
+        while (sc->p < sc->end && *sc->p != '}' && n < sizeof name - 1)
+            name[n++] = *sc->p++;
+        if (sc->p >= sc->end || *sc->p != '}')
+            return -1;
+        sc->p++;
+    } else if (sc->p < sc->end) {
+        name[n++] = *sc->p++;
+    }
+    name[n] = '\0';
+    static const struct { const char *name, *ascii; } props[] = {
+        {"L", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+        {"L&", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+        {"Lc", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+        {"Lu", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}, {"Ll", "abcdefghijklmnopqrstuvwxyz"},
+        {"Lt", ""}, {"Lm", ""}, {"Lo", ""}, {"M", ""}, {"Mn", ""}, {"Mc", ""}, {"Me", ""},
+        {"N", "0123456789"}, {"Nd", "0123456789"}, {"Nl", ""}, {"No", ""},
+    };
+    for (size_t i = 0; i < sizeof props / sizeof *props; i++)
+        if (!strcmp(props[i].name, name)) {
+            cs_add_class(cs, props[i].ascii);
+            cs->nonascii = 1;
+            return 0;
+        }
+    return -1;
+}
+
+/* Append the bytes of code point c (as UTF-8, its lead byte stands for it). */
+static void cs_add_code(charset *cs, unsigned long c)
+{
+    if (c < 0x80)
+        bs_add(&cs->ascii, (unsigned)c);
+    else
+        cs->nonascii = 1;
+}
+
+static int hex_escape(scanner *sc, unsigned long *c)
+{
+    *c = 0;
+    if (sc->p < sc->end && *sc->p == '{') {
+        sc->p++;
+        const char *s = sc->p;
+        while (sc->p < sc->end && strchr("0123456789abcdefABCDEF", *sc->p) && *sc->p)
+            *c = *c * 16 + (unsigned long)(*sc->p <= '9' ? *sc->p - '0' : (*sc->p | 32) - 'a' + 10), sc->p++;
+        if (sc->p == s || sc->p >= sc->end || *sc->p != '}' || sc->p - s > 6)
+            return -1;
+        sc->p++;
+        return 0;
+    }
+    for (int i = 0; i < 2 && sc->p < sc->end && *sc->p && strchr("0123456789abcdefABCDEF", *sc->p); i++)
+        *c = *c * 16 + (unsigned long)(*sc->p <= '9' ? *sc->p - '0' : (*sc->p | 32) - 'a' + 10), sc->p++;
+    return 0;
+}
+
+/* A character escape after '\' (sc->p at the letter), into cs; in a class
+ * or not.  1: an assertion (\b and the like; not in a class), 2: \b,
+ * 0: a character, -1: not followed. */
+static int char_escape(scanner *sc, charset *cs, int in_class)
+{
+    if (sc->p >= sc->end)
+        return -1;
+    unsigned char c = (unsigned char)*sc->p++;
+    int neg = 0;
+    charset one = {{{0}}, 0, 1};
+    switch (c) {
+    case 'd': case 'D': cs_add_class(&one, "0123456789"); one.nonascii = 1; neg = c == 'D'; break;
+    case 'w': case 'W': cs_add_class(&one, WORD); one.nonascii = 1; neg = c == 'W'; break;
+    case 's': case 'S': cs_add_class(&one, SPACE); one.nonascii = 1; neg = c == 'S'; break;
+    case 'h': case 'H': cs_add_class(&one, " \t"); one.nonascii = 1; neg = c == 'H'; break;
+    case 'v': case 'V': cs_add_class(&one, "\n\v\f\r"); one.nonascii = 1; neg = c == 'V'; break;
+    case 'p': case 'P':
+        if (property(sc, &one))
+            return -1;
+        neg = c == 'P';
+        break;
+    case 'x': {
+        unsigned long code;
+        if (hex_escape(sc, &code))
+            return -1;
+        cs_add_code(&one, code);
+        break;
+    }
+    case 'n': bs_add(&one.ascii, '\n'); break;
+    case 't': bs_add(&one.ascii, '\t'); break;
+    case 'r': bs_add(&one.ascii, '\r'); break;
+    case 'f': bs_add(&one.ascii, '\f'); break;
+    case 'e': bs_add(&one.ascii, 27); break;
+    case 'a': bs_add(&one.ascii, 7); break;
+    case 'b':
+        if (in_class) {
+            bs_add(&one.ascii, 8);
+            break;
+        }
+        return 2;
+    case 'B': case 'A': case 'z': case 'Z':
+        return in_class ? -1 : 1;
+    default:
+        if (c < 0x80 && !is_word_byte(c)) {   /* an escaped punctuation mark is itself */
+            bs_add(&one.ascii, c);
+            break;
+        }
+        return -1;   /* \G, \K, \Q, back references, \N, \R, \X...: not followed */
+    }
+    if (neg) {
+        for (unsigned b = 0; b < 0x80; b++)
+            if (bs_has(&one.ascii, b))
+                one.ascii.w[b >> 6] &= ~((uint64_t)1 << (b & 63));
+            else
+                bs_add(&one.ascii, b);
+        one.nonascii = 1;
+    }
+    bs_or(&cs->ascii, &one.ascii);
+    cs->nonascii |= one.nonascii;
+    return 0;
+}
+
+/* A UTF-8 character of the pattern, taken literally. */
+static void literal(scanner *sc, charset *cs)
+{
+    unsigned char c = (unsigned char)*sc->p++;
+    if (c < 0x80) {
+        bs_add(&cs->ascii, c);
+        return;
+    }
+    while (sc->p < sc->end && ((unsigned char)*sc->p & 0xC0) == 0x80)
+        sc->p++;
+    cs->nonascii = 1;
+}
+
+/* [...]: sc->p just after '['. */
+static int char_class(scanner *sc, charset *cs)
+{
+    int neg = sc->p < sc->end && *sc->p == '^';
+    sc->p += neg;
+    int prev = -1;   /* the last ASCII literal, for a range */
+    for (int first = 1; sc->p < sc->end && (first || *sc->p != ']'); first = 0) {
+        if (*sc->p == '[' && sc->p + 1 < sc->end && sc->p[1] == ':')
+            return -1;   /* POSIX classes: not followed */
+        if (*sc->p == '-' && prev >= 0 && sc->p + 1 < sc->end && sc->p[1] != ']') {
+            sc->p++;
+            charset hi = {{{0}}, 0, 1};
+            unsigned char h = (unsigned char)*sc->p;
+            if (h == '\\') {
+                sc->p++;
+                if (sc->p < sc->end && (*sc->p == 'x' || !is_word_byte((unsigned char)*sc->p))) {
+                    if (char_escape(sc, &hi, 1))
+                        return -1;
+                } else {
+                    return -1;
+                }
+            } else {
+                literal(sc, &hi);
+            }
+            unsigned top = 0x7F;
+            for (unsigned b = 0; b < 0x80; b++)
+                if (bs_has(&hi.ascii, b))
+                    top = b;
+            if (!hi.nonascii && top < (unsigned)prev)
+                return -1;
+            bs_range(&cs->ascii, (unsigned)prev, hi.nonascii ? 0x7F : top);
+            cs->nonascii |= hi.nonascii;
+            prev = -1;
+            continue;
+        }
+        if (*sc->p == '\\') {
+            sc->p++;
+            charset one = {{{0}}, 0, 1};
+            int single = sc->p < sc->end && !strchr("dDwWsShHvVpP", *sc->p);
+            if (char_escape(sc, &one, 1))
+                return -1;
+            bs_or(&cs->ascii, &one.ascii);
+            cs->nonascii |= one.nonascii;
+            prev = -1;
+            for (unsigned b = 0; single && !one.nonascii && b < 0x80; b++)
+                if (bs_has(&one.ascii, b))
+                    prev = (int)b;
+            continue;
+        }
+        unsigned char c = (unsigned char)*sc->p;
+        literal(sc, cs);
+        prev = c < 0x80 ? c : -1;
+    }
+    if (sc->p >= sc->end)
+        return -1;
+    sc->p++;   /* ']' */
+    if (sc->caseless)
+        fold(cs, neg);
+    if (neg) {
+        for (unsigned b = 0; b < 0x80; b++)
+            if (bs_has(&cs->ascii, b))
+                cs->ascii.w[b >> 6] &= ~((uint64_t)1 << (b & 63));
+            else
+                bs_add(&cs->ascii, b);
+        cs->nonascii = 1;
+    }
+    return 0;
+}
+
+static shape scan_alt(scanner *sc);
+
+/* sc->p after '{': a quantifier {n}, {n,} or {n,m}?  Sets its minimum. */
+static int quantifier_braces(const char *p, const char *end, unsigned *min, const char **after)
+{
+    const char *s = p;
+    unsigned n = 0;
+    while (p < end && *p >= '0' && *p <= '9')
+        n = n * 10 + (unsigned)(*p++ - '0');
+    if (p == s || p >= end)
+        return 0;
+    if (*p == ',') {
+        p++;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (p >= end || *p != '}')
+        return 0;
+    *min = n;
+    *after = p + 1;
+    return 1;
+}
+
+/* A lookbehind's body b constrains the byte before: positive, to b's last
+ * bytes; negative and one character, to bytes that are not it. */
+static shape lookbehind(const shape *b, int negative)
+{
+    shape s = shape_empty();
+    if (!negative && !b->nullable) {
+        s.pre = s.pre_na = b->last;
+        s.at_start = 0;
+    } else if (negative && b->single && b->cs.exact) {
+        byteset allowed = {{0}};
+        for (unsigned c = 0; c < 0x80; c++)
+            if (!bs_has(&b->cs.ascii, c))
+                bs_add(&allowed, c);
+        bs_range(&allowed, 0x80, 0xFF);
+        s.pre = s.pre_na = allowed;
+    }
+    return s;
+}
+
+/* Options "(?i-x:" or "(?i)": sc->p after "(?".  1: a group follows
+ * (':' read), 0: the options hold for the rest of the group, -1: not
+ * followed. */
+static int options(scanner *sc)
+{
+    int on = 1;
+    while (sc->p < sc->end && *sc->p != ':' && *sc->p != ')') {
+        char c = *sc->p++;
+        if (c == '-')
+            on = 0;
+        else if (c == 'i')
+            sc->caseless = on;
+        else if (c == '^')
+            sc->caseless = 0;
+        else if (!strchr("msnUJ", c))
+            return -1;   /* x (free spacing) changes how the pattern reads */
+    }
+    if (sc->p >= sc->end)
+        return -1;
+    return *sc->p++ == ':';
+}
+
+/* A parenthesised item: sc->p after '('. */
+static shape group(scanner *sc)
+{
+    int caseless = sc->caseless;
+    shape s;
+    const char *p = sc->p;
+    size_t left = (size_t)(sc->end - p);
+    if (left >= 1 && *p == '*') {
+        sc->bad = 1;   /* verbs change how the search moves on */
+        return shape_any();
+    }
+    if (left >= 2 && p[0] == '?' && p[1] == '#') {
+        while (sc->p < sc->end && *sc->p != ')')
+            sc->p++;
+        sc->p += sc->p < sc->end;
+        return shape_empty();
+    }
+    if (left >= 2 && p[0] == '?' && (p[1] == '=' || p[1] == '!')) {
+        sc->p += 2;
+        (void)scan_alt(sc);   /* a lookahead: parsed, not used */
+        s = shape_empty();
+    } else if (left >= 3 && p[0] == '?' && p[1] == '<' && (p[2] == '=' || p[2] == '!')) {
+        sc->p += 3;
+        shape b = scan_alt(sc);
+        s = lookbehind(&b, p[2] == '!');
+    } else if (left >= 9 && !memcmp(p, "?(DEFINE)", 9)) {
+        sc->p += 9;
+        (void)scan_alt(sc);   /* definitions match nothing here */
+        s = shape_empty();
+    } else if (left >= 2 && p[0] == '?' && strchr(":|>", p[1])) {
+        sc->p += 2;
+        s = scan_alt(sc);
+    } else if (left >= 3 && p[0] == '?' && (p[1] == '<' || p[1] == '\'' ||
+                                            (p[1] == 'P' && p[2] == '<'))) {
+        sc->p += p[1] == 'P' ? 3 : 2;
+        while (sc->p < sc->end && (is_word_byte((unsigned char)*sc->p)))
+            sc->p++;
+        if (sc->p >= sc->end || (*sc->p != '>' && *sc->p != '\'')) {
+            sc->bad = 1;
+            return shape_any();
+        }
+        sc->p++;
+        s = scan_alt(sc);
+    } else if (left >= 2 && p[0] == '?' &&
+               (strchr("&R0123456789+", p[1]) || (p[1] == 'P' && left >= 3 && p[2] == '>') ||
+                (p[1] == '-' && left >= 3 && p[2] >= '0' && p[2] <= '9'))) {
+        /* a subroutine call: it may match anything (and nothing) */
+        while (sc->p < sc->end && *sc->p != ')')
+            sc->p++;
+        if (sc->p >= sc->end) {
+            sc->bad = 1;
+            return shape_any();
+        }
+        sc->p++;
+        return shape_any();
+    } else if (left >= 1 && p[0] == '?') {
+        sc->p++;
+        int o = options(sc);
+        if (o < 0) {
+            sc->bad = 1;
+            return shape_any();
+        }
+        if (o == 0) {
+            /* "(?i)": for the rest of the enclosing group; sc->p is past ')' */
+            shape e = shape_empty();
+            return e;
+        }
+        s = scan_alt(sc);
+    } else {
+        s = scan_alt(sc);   /* a capturing group */
+    }
+    sc->caseless = caseless;
+    if (sc->p >= sc->end || *sc->p != ')') {
+        sc->bad = 1;
+        return shape_any();
+    }
+    sc->p++;
+    return s;
+}
+
+/* One item without its quantifier; NULL-free: sets sc->bad when lost. */
+static shape atom(scanner *sc)
+{
+    char c = *sc->p;
+    charset cs = {{{0}}, 0, 1};
+    if (c == '(') {
+        sc->p++;
+        return group(sc);
+    }
+    if (c == '^' || c == '$') {
+        sc->p++;
+        return shape_empty();
+    }
+    if (c == '.') {
+        sc->p++;
+        cs.ascii = bs_all();
+        cs.exact = 0;
+        cs.nonascii = 1;
+        return shape_char(&cs);
+    }
+    if (c == '[') {
+        sc->p++;
+        if (char_class(sc, &cs)) {
+            sc->bad = 1;
+            return shape_any();
+        }
+        if (sc->caseless)
+            cs.exact = 0;
+        return shape_char(&cs);
+    }
+    if (c == '\\') {
+        sc->p++;
+        int e = char_escape(sc, &cs, 0);
+        if (e < 0) {
+            sc->bad = 1;
+            return shape_any();
+        }
+        if (e > 0) {
+            shape s = shape_empty();
+            s.wordb = e == 2;
+            return s;
+        }
+    } else {
+        literal(sc, &cs);
+    }
+    if (sc->caseless) {
+        fold(&cs, 0);
+        cs.exact = 0;
+    }
+    return shape_char(&cs);
+}
+
+/* The item's quantifier, if any: its minimum (1 without one). */
+static unsigned quantifier(scanner *sc)
+{
+    unsigned min = 1;
+    const char *after;
+    if (sc->p >= sc->end)
+        return 1;
+    if (*sc->p == '*' || *sc->p == '?') {
+        min = 0;
+        sc->p++;
+    } else if (*sc->p == '+') {
+        sc->p++;
+    } else if (*sc->p == '{' && quantifier_braces(sc->p + 1, sc->end, &min, &after)) {
+        sc->p = after;
+    } else {
+        return 1;
+    }
+    if (sc->p < sc->end && (*sc->p == '?' || *sc->p == '+'))
+        sc->p++;   /* lazy or possessive: the same characters */
+    return min == 1 ? 2 : min;   /* 2: "one or more", quantified */
+}
+
+/* Is the next item one ASCII letter or digit, matched as itself? */
+static int plain_letter(const scanner *sc)
+{
+    unsigned char c = (unsigned char)*sc->p;
+    if (sc->caseless || c >= 0x80 || !is_word_byte(c) || c == '_')
+        return 0;
+    return sc->p + 1 >= sc->end || !strchr("*+?{", sc->p[1]);
+}
+
+/* A sequence of items, up to '|' or ')' or the end. */
+static shape scan_seq(scanner *sc)
+{
+    shape s = shape_empty();
+    int leading = 1;         /* only assertions so far */
+    int wordb = 0;           /* ... and one of them is \b */
+    size_t items = 0;
+    while (!sc->bad && sc->p < sc->end && *sc->p != '|' && *sc->p != ')') {
+        if (plain_letter(sc)) {
+            /* Most of a pattern is letters: the same as below, for one
+             * character of its own, without a shape to build and merge. */
+            unsigned c = (unsigned char)*sc->p++;
+            if (s.nullable)
+                bs_add(&s.first, c);
+            s.last = (byteset){{0}};
+            bs_add(&s.last, c);
+            s.single = ++items == 1;
+            s.cs = (charset){{{0}}, 0, 1};
+            bs_add(&s.cs.ascii, c);
+            if (wordb)
+                for (unsigned b = 0; b < 0x80; b++)
+                    if (is_word_byte(b))
+                        s.pre.w[b >> 6] &= ~((uint64_t)1 << (b & 63));
+            s.nullable = s.zero = leading = wordb = 0;
+            continue;
+        }
+        shape t = atom(sc);
+        unsigned min = quantifier(sc);
+        if (min != 1) {      /* quantified: no longer one character */
+            t.single = 0;
+            if (min == 0) {
+                t.nullable = 1;
+                t.pre = t.pre_na = bs_all();
+                t.at_start = 1;
+                t.wordb = 0;
+            }
+        }
+        if (s.nullable)
+            bs_or(&s.first, &t.first);
+        if (t.nullable)
+            bs_or(&s.last, &t.last);
+        else
+            s.last = t.last;
+        if (leading) {
+            bs_and(&s.pre, &t.pre);
+            bs_and(&s.pre_na, &t.pre_na);
+            s.at_start &= t.at_start;
+            wordb |= t.wordb;
+        }
+        items++;
+        s.single = items == 1 && t.single;
+        s.cs = t.cs;
+        s.nullable &= t.nullable;
+        s.zero &= t.zero;
+        leading &= t.zero;
+        /* \b and then a word character: the byte before is none. */
+        if (wordb && !t.zero) {
+            if (!t.nullable) {
+                int words = 1;
+                for (unsigned b = 0; b < 0x80; b++)
+                    if (bs_has(&t.first, b) && !is_word_byte(b))
+                        words = 0;
+                for (unsigned b = 0; words && b < 0x80; b++)
+                    if (is_word_byte(b))
+                        s.pre.w[b >> 6] &= ~((uint64_t)1 << (b & 63));
+            }
+            wordb = 0;
+        }
+    }
+    return s;
+}
+
+/* Alternatives, up to ')' or the end. */
+static shape scan_alt(scanner *sc)
+{
+    shape s = scan_seq(sc);
+    while (!sc->bad && sc->p < sc->end && *sc->p == '|') {
+        sc->p++;
+        shape t = scan_seq(sc);
+        bs_or(&s.first, &t.first);
+        bs_or(&s.last, &t.last);
+        bs_or(&s.pre, &t.pre);
+        bs_or(&s.pre_na, &t.pre_na);
+        s.at_start |= t.at_start;
+        s.nullable |= t.nullable;
+        s.zero &= t.zero;
+        s.single = s.single && t.single;
+        s.cs.exact = s.cs.exact && t.cs.exact;
+        bs_or(&s.cs.ascii, &t.cs.ascii);
+        s.cs.nonascii |= t.cs.nonascii;
+    }
+    s.wordb = 0;
+    return s;
+}
+
+/* The start set of a pattern compiled with options (only PCRE2_CASELESS
+ * is followed; others leave it unknown). */
+static void find_starts(const char *pat, size_t len, uint32_t options, vz_starts *out)
+{
+    memset(out, 0, sizeof *out);
+    if (options & ~(uint32_t)PCRE2_CASELESS)
+        return;
+    scanner sc = {pat, pat + len, (options & PCRE2_CASELESS) != 0, 0};
+    shape s = scan_alt(&sc);
+    if (sc.bad || sc.p != sc.end || s.nullable)
+        return;
+    for (int i = 0; i < 4; i++) {
+        out->first[i] = s.first.w[i];
+        out->last[i] = s.last.w[i];
+        out->pre[i] = s.pre.w[i];
+        out->pre_na[i] = s.pre_na.w[i];
+    }
+    out->first[2] = 0;   /* a match never begins inside a character */
+    out->at_start = s.at_start;
+    out->known = 1;
+}
+
+/* One compiled form of pattern pat, JIT-compiled when jit; NULL with err
+ * set on failure. */
+static pcre2_code *compile_form(const char *pat, size_t len, uint32_t options, int jit, int *err,
+                                PCRE2_SIZE *erroff)
+{
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, len, PCRE2_UTF | PCRE2_UCP | options, err,
+                                     erroff, NULL);
+    /* Without JIT (unsupported CPU, no executable memory) the interpreter
+     * gives the same results, only slower. */
+#ifndef VZ_NO_PCRE2_JIT   /* valgrind cannot follow JIT code: `make valgrind` sets it */
+    if (code && jit)
+        (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+#else
+    (void)jit;
+#endif
+    return code;
+}
+
+/* Most of opening an engine is JIT compilation: the plain form of a rule
+ * that only ever runs anchored (vz_rule_find's, vz_rule_whole's) needs
+ * none. */
+static void jit_plain(pcre2_code *code)
+{
+#ifndef VZ_NO_PCRE2_JIT
+    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+#else
+    (void)code;
+#endif
+}
+
+/* Is trying each allowed start on its own worth it?  Not when PCRE2 skips
+ * to likely starts itself (a first code unit, or a first-byte bitmap that
+ * rules out half the ASCII bytes), nor when the start set leaves most
+ * positions (then a call per position costs more than PCRE2's own scan):
+ * only when few bytes may begin a match or few may stand before one. */
+static unsigned ascii_count(const uint64_t *set)
+{
+    return (unsigned)(__builtin_popcountll(set[0]) + __builtin_popcountll(set[1]));
+}
+
+static int selective(const vz_starts *st, const pcre2_code *code)
+{
+    uint32_t first = 0;
+    const uint8_t *map = NULL;
+    pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &first);
+    pcre2_pattern_info(code, PCRE2_INFO_FIRSTBITMAP, &map);
+    unsigned mapped = 0;
+    for (unsigned b = 0; map && b < 16; b++)
+        mapped += (unsigned)__builtin_popcount(map[b]);
+    if (first != 0 || (map && mapped <= 64))
+        return 0;
+    return st->known && (ascii_count(st->first) <= VZ_SELECTIVE_FIRST ||
+                         ascii_count(st->pre) <= VZ_SELECTIVE_PRE);
+}
+
+/* The anchored forms of rule r that p asks for its kind, and the JIT
+ * compilation of its plain form when that is what runs.  Failing to
+ * compile a form the plain one compiled from is out of memory. */
+static int compile_forms(const parser *p, vz_rule *r, const char *pat, size_t len)
+{
+    int err;
+    PCRE2_SIZE erroff;
+    int find = r->kind < 64 && (p->find >> r->kind & 1) && selective(&r->starts, r->code);
+    int whole = r->kind < 64 && (p->whole >> r->kind & 1);
+    if (!find && !whole)
+        jit_plain(r->code);
+    if (find && !(r->anchored = compile_form(pat, len, p->options | PCRE2_ANCHORED, 1, &err,
+                                             &erroff)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    if (whole && !(r->whole = compile_form(pat, len, p->options | PCRE2_ANCHORED |
+                                           PCRE2_ENDANCHORED, 1, &err, &erroff)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    return VZ_OK;
+}
+
+static int compile_rule(parser *p, int kind, const char *pat, size_t len, unsigned lineno)
+{
+    vz_ruleset *rs = p->rs;
     char label[VZ_LABEL_MAX];
     if (read_label(rs, pat, len, lineno, label))
         return VZ_EINVAL;
     int err;
     PCRE2_SIZE erroff;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, len,
-                                     PCRE2_UTF | PCRE2_UCP | options, &err, &erroff, NULL);
+    pcre2_code *code = compile_form(pat, len, p->options, 0, &err, &erroff);
     if (!code) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(err, msg, sizeof msg);
@@ -121,20 +885,17 @@ static int compile_rule(vz_ruleset *rs, int kind, const char *pat, size_t len, u
                        "%s line %u: %s at offset %zu of the pattern", rs->file, lineno,
                        (const char *)msg, (size_t)erroff);
     }
-    /* Without JIT (unsupported CPU, no executable memory) the interpreter
-     * gives the same results, only slower. */
-#ifndef VZ_NO_PCRE2_JIT   /* valgrind cannot follow JIT code: `make valgrind` sets it */
-    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-#endif
     void *items = rs->items;
     if (vz_grow(&items, &rs->cap, rs->n + 1, sizeof *rs->items)) {
         pcre2_code_free(code);
         return VZ_ENOMEM;
     }
     rs->items = items;
-    rs->items[rs->n] = (vz_rule){kind, lineno, code, {0}};
-    memcpy(rs->items[rs->n++].label, label, sizeof label);
-    return VZ_OK;
+    vz_rule *r = &rs->items[rs->n++];   /* freed with the set from here on */
+    *r = (vz_rule){kind, lineno, code, {0}, {{0}, {0}, {0}, {0}, 0, 0}, NULL, NULL};
+    memcpy(r->label, label, sizeof label);
+    find_starts(pat, len, p->options, &r->starts);
+    return compile_forms(p, r, pat, len);
 }
 
 /* "define NAME pattern": pattern is expanded now, so definitions may use
@@ -190,13 +951,20 @@ static int parse_line(const char *line, size_t len, unsigned lineno, void *ctx)
     vz_buf pat = {0};
     int rc = expand(p, line + rest, len - rest, lineno, &pat);
     if (rc == VZ_OK)
-        rc = compile_rule(p->rs, p->dirs[k].kind, pat.data, pat.len, lineno, p->options);
+        rc = compile_rule(p, p->dirs[k].kind, pat.data, pat.len, lineno);
     vz_buf_free(&pat);
     return rc;
 }
 
 int vz_ruleset_build(vz_ruleset *rs, const char *file, const char *text, size_t len,
                      const vz_directive *dirs, size_t ndirs, uint32_t options)
+{
+    return vz_ruleset_build_for(rs, file, text, len, dirs, ndirs, options, 0, 0);
+}
+
+int vz_ruleset_build_for(vz_ruleset *rs, const char *file, const char *text, size_t len,
+                         const vz_directive *dirs, size_t ndirs, uint32_t options, uint64_t find,
+                         uint64_t whole)
 {
     memset(rs, 0, sizeof *rs);
     rs->file = file;
@@ -205,7 +973,8 @@ int vz_ruleset_build(vz_ruleset *rs, const char *file, const char *text, size_t 
         return vz_fail(VZ_ENOMEM, "out of memory");
     pcre2_set_match_limit(rs->mctx, VZ_MATCH_LIMIT);
     pcre2_set_depth_limit(rs->mctx, VZ_DEPTH_LIMIT);
-    parser p = {.rs = rs, .dirs = dirs, .ndirs = ndirs, .options = options};
+    parser p = {.rs = rs, .dirs = dirs, .ndirs = ndirs, .options = options, .find = find,
+                .whole = whole};
     int rc = text ? vz_data_lines(text, len, parse_line, &p) : VZ_OK;
     for (size_t i = 0; i < p.ndefs; i++) {
         free(p.defs[i].name);
@@ -226,3 +995,47 @@ int vz_ruleset_match_error(const vz_ruleset *rs, const vz_rule *r, int err, size
                    (const char *)msg);
 }
 
+
+static int in_set(const uint64_t *set, unsigned char b) { return (int)(set[b >> 6] >> (b & 63) & 1); }
+
+/* May a match of a rule with start set st begin at text[p] (p < len)? */
+static int may_start(const vz_starts *st, const char *text, size_t p)
+{
+    unsigned char c = (unsigned char)text[p];
+    if (!in_set(st->first, c))
+        return 0;
+    if (p == 0)
+        return st->at_start;
+    return in_set(c < 0x80 ? st->pre : st->pre_na, (unsigned char)text[p - 1]);
+}
+
+int vz_rule_find(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len, size_t off,
+                 pcre2_match_data *md)
+{
+    if (!r->anchored)
+        return pcre2_match(r->code, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, rs->mctx);
+    /* An unanchored search tries each start in turn with an anchored
+     * attempt; the positions skipped here are those that cannot start. */
+    for (size_t p = off; p < len; p++) {
+        if (!may_start(&r->starts, text, p))
+            continue;
+        int m = pcre2_match(r->anchored, (PCRE2_SPTR)text, len, p, PCRE2_NO_UTF_CHECK, md,
+                            rs->mctx);
+        if (m != PCRE2_ERROR_NOMATCH)
+            return m;
+    }
+    return PCRE2_ERROR_NOMATCH;
+}
+
+int vz_rule_whole(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len,
+                  pcre2_match_data *md)
+{
+    const vz_starts *st = &r->starts;
+    if (st->known && (len == 0 || !may_start(st, text, 0) ||
+                      !in_set(st->last, (unsigned char)text[len - 1])))
+        return PCRE2_ERROR_NOMATCH;
+    if (r->whole)
+        return pcre2_match(r->whole, (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK, md, rs->mctx);
+    return pcre2_match(r->code, (PCRE2_SPTR)text, len, 0,
+                       PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED | PCRE2_ENDANCHORED, md, rs->mctx);
+}

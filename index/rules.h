@@ -21,11 +21,26 @@
 
 #define VZ_LABEL_MAX 24
 
+/* Where a match of a rule may begin and end, worked out from its pattern
+ * (bit b of a set: byte b).  Supersets: a byte outside them rules a
+ * position out, so skipping such positions finds the same matches. */
+typedef struct {
+    uint64_t first[4];      /* bytes a match may begin with */
+    uint64_t last[4];       /* bytes a match may end with */
+    uint64_t pre[4];        /* bytes that may stand before a match that begins with ASCII */
+    uint64_t pre_na[4];     /* ... that begins with a non-ASCII character */
+    int at_start;           /* may a match begin at offset 0 */
+    int known;              /* 0: the sets were not worked out (anything goes) */
+} vz_starts;
+
 typedef struct {
     int kind;               /* the directive's kind */
     unsigned line;          /* in the rules file, for messages */
     pcre2_code *code;
     char label[VZ_LABEL_MAX];  /* from a leading "(?#label)" comment; "" when none */
+    vz_starts starts;
+    pcre2_code *anchored;   /* code compiled anchored (vz_ruleset_prepare), or NULL */
+    pcre2_code *whole;      /* ... anchored at both ends, or NULL */
 } vz_rule;
 
 typedef struct {
@@ -46,6 +61,25 @@ typedef struct {
 int  vz_ruleset_build(vz_ruleset *rs, const char *file, const char *text, size_t len,
                       const vz_directive *dirs, size_t ndirs, uint32_t options);
 void vz_ruleset_free(vz_ruleset *rs);
+
+/* vz_ruleset_build, and for the rules of the kinds in find (bit k: kind k)
+ * and in whole, the anchored forms that make vz_rule_find and vz_rule_whole
+ * fast: PCRE2's JIT does not take PCRE2_ANCHORED at match time (the
+ * interpreter runs instead), so those forms are compiled anchored. */
+int vz_ruleset_build_for(vz_ruleset *rs, const char *file, const char *text, size_t len,
+                         const vz_directive *dirs, size_t ndirs, uint32_t options, uint64_t find,
+                         uint64_t whole);
+
+/* pcre2_match of rule r over text[0, len) from byte off (a character
+ * boundary), unanchored, with PCRE2_NO_UTF_CHECK: the same result and
+ * ovector, but only the start positions r's start set allows are tried. */
+int vz_rule_find(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len, size_t off,
+                 pcre2_match_data *md);
+
+/* pcre2_match of rule r anchored at both ends of text[0, len) (all of it),
+ * with PCRE2_NO_UTF_CHECK; returns as pcre2_match. */
+int vz_rule_whole(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len,
+                  pcre2_match_data *md);
 
 /* Record a failed pcre2_match (err < 0, not NOMATCH) of rule r from byte
  * off as the last error; returns VZ_ENOMEM or VZ_EINTERNAL. */

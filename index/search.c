@@ -12,6 +12,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Questions about one article ask for the same terms and read the same
+ * documents: a reader keeps what it fetched from SQLite, each cache
+ * bounded (it empties itself when full).  The index is read-only while a
+ * reader is open, so what is kept stays true. */
+#define TERM_SLOTS 4096           /* a power of 2, twice TERM_ENTRIES */
+#define TERM_ENTRIES 2048
+#define TERM_BYTES ((size_t)8 << 20)
+#define DOC_SLOTS 256             /* a power of 2 */
+#define DOC_MAX ((size_t)256 << 10)   /* larger documents are read piece by piece */
+#define DOC_BYTES ((size_t)8 << 20)
+
+typedef struct {
+    char *term;               /* NULL: an empty slot */
+    uint64_t hash;
+    int64_t df;               /* -1: not looked up yet */
+    int postings;             /* 1: the postings below are known (absent when len is 0 and none) */
+    unsigned char *blob;      /* malloc'd; NULL when the term has no postings row */
+    size_t len;
+} term_entry;
+
+typedef struct {
+    char *text;               /* NULL: an empty slot */
+    uint32_t doc;
+    size_t len;
+} doc_entry;
+
 struct vz_reader {
     const vz_index *idx;
     sqlite3 *db;
@@ -23,6 +49,10 @@ struct vz_reader {
     size_t ntouched;
     void *aux;
     void (*free_aux)(void *);
+    term_entry *terms;        /* TERM_SLOTS, or NULL: no caching (no memory) */
+    size_t nterms, term_bytes;
+    doc_entry docs[DOC_SLOTS];
+    size_t doc_bytes;
 };
 
 static int corrupt(const char *path, const char *what)
@@ -232,6 +262,84 @@ long vz_index_find_doc(const vz_index *idx, const char *name)
     return -1;
 }
 
+/* ---- what a reader keeps ------------------------------------------------ */
+
+static void terms_clear(vz_reader *r)
+{
+    for (size_t i = 0; r->terms && i < TERM_SLOTS; i++) {
+        free(r->terms[i].term);
+        free(r->terms[i].blob);
+        memset(&r->terms[i], 0, sizeof r->terms[i]);
+    }
+    r->nterms = r->term_bytes = 0;
+}
+
+static void docs_clear(vz_reader *r)
+{
+    for (size_t i = 0; i < DOC_SLOTS; i++)
+        free(r->docs[i].text);
+    memset(r->docs, 0, sizeof r->docs);
+    r->doc_bytes = 0;
+}
+
+/* The entry of term, made when missing; NULL without a cache or memory. */
+static term_entry *term_slot(vz_reader *r, const char *term)
+{
+    if (!r->terms)
+        return NULL;
+    size_t len = strlen(term);
+    uint64_t h = vz_fnv1a(term, len, VZ_FNV_SEED);
+    if (r->nterms >= TERM_ENTRIES || r->term_bytes >= TERM_BYTES)
+        terms_clear(r);
+    for (size_t i = (size_t)h & (TERM_SLOTS - 1);; i = (i + 1) & (TERM_SLOTS - 1)) {
+        term_entry *e = &r->terms[i];
+        if (e->term && e->hash == h && !strcmp(e->term, term))
+            return e;
+        if (e->term)
+            continue;
+        if (!(e->term = vz_strndup(term, len)))
+            return NULL;
+        e->hash = h;
+        e->df = -1;
+        r->nterms++;
+        r->term_bytes += len + 1 + sizeof *e;
+        return e;
+    }
+}
+
+/* A document's whole text, kept when it is small enough; NULL: read it
+ * piece by piece. */
+static const doc_entry *doc_kept(vz_reader *r, uint32_t doc)
+{
+    doc_entry *e = &r->docs[doc & (DOC_SLOTS - 1)];
+    if (e->text && e->doc == doc)
+        return e;
+    size_t size = r->idx->docs[doc].size;
+    if (size > DOC_MAX)
+        return NULL;
+    if (r->doc_bytes + size > DOC_BYTES)
+        docs_clear(r);
+    sqlite3_stmt *st = r->text_stmt;
+    sqlite3_bind_int64(st, 1, 1);
+    sqlite3_bind_int64(st, 2, (int64_t)size);
+    sqlite3_bind_int64(st, 3, doc);
+    char *text = NULL;
+    /* Anything unexpected: not kept, and the piece is read as before. */
+    if (sqlite3_step(st) == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == size &&
+        (text = malloc(size ? size : 1)) != NULL)
+        memcpy(text, sqlite3_column_blob(st, 0), size);
+    sqlite3_reset(st);
+    if (!text)
+        return NULL;
+    if (e->text) {
+        r->doc_bytes -= e->len;
+        free(e->text);
+    }
+    *e = (doc_entry){text, doc, size};
+    r->doc_bytes += size;
+    return e;
+}
+
 int vz_reader_new(vz_reader **out, const vz_index *idx)
 {
     *out = NULL;
@@ -243,6 +351,7 @@ int vz_reader_new(vz_reader **out, const vz_index *idx)
     r->scores = calloc(n, sizeof *r->scores);
     r->touched = malloc(n * sizeof *r->touched);
     r->scratch = malloc(n * sizeof *r->scratch);
+    r->terms = calloc(TERM_SLOTS, sizeof *r->terms);   /* NULL: uncached */
     int rc = (!r->scores || !r->touched || !r->scratch) ? vz_fail(VZ_ENOMEM, "out of memory") : VZ_OK;
     if (!rc) rc = vz_store_open_readonly(idx->path, &r->db);
     if (!rc && sqlite3_prepare_v3(r->db, "SELECT postings FROM terms WHERE term=?", -1,
@@ -279,6 +388,9 @@ void vz_reader_free(vz_reader *r)
     free(r->scratch);
     if (r->free_aux)
         r->free_aux(r->aux);
+    terms_clear(r);
+    free(r->terms);
+    docs_clear(r);
     free(r);
 }
 
@@ -352,6 +464,12 @@ void vz_query_free(vz_query *q)
 /* Look up a term's document frequency and IDF (0 when it is absent). */
 static int lookup_df(vz_reader *r, vz_qterm *t)
 {
+    term_entry *e = term_slot(r, t->term);
+    if (e && e->df >= 0) {
+        t->df = (uint32_t)e->df;
+        t->idf = t->df ? vz_bm25_idf((double)r->idx->npassages, (double)e->df) : 0;
+        return VZ_OK;
+    }
     sqlite3_stmt *st = r->df_stmt;
     sqlite3_bind_text(st, 1, t->term, -1, SQLITE_STATIC);
     int step = sqlite3_step(st), rc = VZ_OK;
@@ -364,6 +482,8 @@ static int lookup_df(vz_reader *r, vz_qterm *t)
     sqlite3_reset(st);
     t->df = rc ? 0 : (uint32_t)df;
     t->idf = t->df ? vz_bm25_idf(n, (double)df) : 0;
+    if (!rc && e)
+        e->df = df;
     return rc;
 }
 
@@ -373,40 +493,67 @@ static double upper_bound(const vz_index *idx, const vz_qterm *t)
     return t->weight * t->idf * (idx->k1 + 1);
 }
 
-/* Add one term's BM25 contributions to the score array; with only_touched,
- * to the passages that already have a score (MaxScore's pruning). */
+/* Add one term's BM25 contributions, from its postings blob[0, len), to
+ * the score array; with only_touched, to the passages that already have a
+ * score (MaxScore's pruning). */
+static int add_postings(vz_reader *r, const vz_qterm *t, const void *blob, size_t len,
+                        const unsigned char *doc_mask, int only_touched)
+{
+    const vz_index *idx = r->idx;
+    float wk = (float)upper_bound(idx, t);
+    vz_postings_iter it;
+    uint32_t p, tf;
+    int more;
+    vz_postings_begin(&it, blob, len);
+    while ((more = vz_postings_next(&it, &p, &tf)) == 1 && p < idx->npassages) {
+        float add = tf == 1 ? wk * idx->tf1[p] : wk * (float)tf / ((float)tf + idx->norm[p]);
+        /* A score of 0 marks a passage not touched yet, so a contribution
+         * that rounds to 0 must not touch it (nor list it twice). */
+        if (add == 0)
+            continue;
+        if (r->scores[p] == 0) {
+            if (only_touched || (doc_mask && !doc_mask[idx->passages[p].doc]))
+                continue;
+            r->touched[r->ntouched++] = p;
+        }
+        r->scores[p] += add;
+    }
+    return more != 0 ? corrupt(idx->path, "postings") : VZ_OK;
+}
+
+/* Keep a term's postings in its entry e (a copy of blob, or none). */
+static void keep_postings(vz_reader *r, term_entry *e, const void *blob, size_t len)
+{
+    if (!e || len > TERM_BYTES / 8)
+        return;
+    if (blob && !(e->blob = malloc(len ? len : 1)))
+        return;
+    if (blob)
+        memcpy(e->blob, blob, len);
+    e->len = blob ? len : 0;
+    e->postings = 1;
+    r->term_bytes += e->len;
+}
+
 static int accumulate(vz_reader *r, const vz_qterm *t, const unsigned char *doc_mask,
                       int only_touched)
 {
-    const vz_index *idx = r->idx;
+    term_entry *e = term_slot(r, t->term);
+    if (e && e->postings)
+        return e->blob ? add_postings(r, t, e->blob, e->len, doc_mask, only_touched) : VZ_OK;
     sqlite3_stmt *st = r->term_stmt;
     sqlite3_bind_text(st, 1, t->term, -1, SQLITE_STATIC);
     int step = sqlite3_step(st), rc = VZ_OK;
     if (step == SQLITE_ROW) {
         const void *blob = sqlite3_column_blob(st, 0);
         size_t len = (size_t)sqlite3_column_bytes(st, 0);
-        float wk = (float)upper_bound(idx, t);
-        vz_postings_iter it;
-        uint32_t p, tf;
-        int more;
-        vz_postings_begin(&it, blob, len);
-        while ((more = vz_postings_next(&it, &p, &tf)) == 1 && p < idx->npassages) {
-            float add = tf == 1 ? wk * idx->tf1[p] : wk * (float)tf / ((float)tf + idx->norm[p]);
-            /* A score of 0 marks a passage not touched yet, so a contribution
-             * that rounds to 0 must not touch it (nor list it twice). */
-            if (add == 0)
-                continue;
-            if (r->scores[p] == 0) {
-                if (only_touched || (doc_mask && !doc_mask[idx->passages[p].doc]))
-                    continue;
-                r->touched[r->ntouched++] = p;
-            }
-            r->scores[p] += add;
-        }
-        if (more != 0)
-            rc = corrupt(idx->path, "postings");
+        rc = add_postings(r, t, blob, len, doc_mask, only_touched);
+        if (!rc)
+            keep_postings(r, e, blob ? blob : "", len);
     } else if (step != SQLITE_DONE) {
-        rc = vz_store_error(r->db, idx->path);
+        rc = vz_store_error(r->db, r->idx->path);
+    } else {
+        keep_postings(r, e, NULL, 0);
     }
     sqlite3_reset(st);
     return rc;
@@ -563,6 +710,9 @@ void vz_passage_span(const vz_index *idx, uint32_t p, unsigned widen,
 
 int vz_reader_text(vz_reader *r, uint32_t doc, uint32_t start, uint32_t end, vz_buf *out)
 {
+    const doc_entry *kept = doc < r->idx->ndocs && start <= end ? doc_kept(r, doc) : NULL;
+    if (kept && end <= kept->len)
+        return vz_buf_append(out, kept->text + start, end - start);
     sqlite3_stmt *st = r->text_stmt;
     sqlite3_bind_int64(st, 1, (int64_t)start + 1);
     sqlite3_bind_int64(st, 2, (int64_t)end - start);
