@@ -49,7 +49,7 @@ help:
 	@echo "make valgrind the same tests, and every vzask run they make, under valgrind memcheck"
 	@echo "make tsan     the thread test, the API tests and eval -j 4 under ThreadSanitizer"
 	@echo "make eval     answer both question sets; fails below the floors"
-	@echo "make bench    retrieval benchmark on SQuAD paragraphs (not a test; minutes)"
+	@echo "make bench    retrieval and SQuAD end-to-end benchmark (not a test; minutes)"
 	@echo "make install  install the binary, libvzask, vzask.h, vzask.pc, man pages, corpus and data"
 	@echo "               under PREFIX (/usr/local; DESTDIR stages); make uninstall removes them"
 	@echo "make lib      build/libvzask.a and build/libvzask.so (soname libvzask.so.$(VZ_SOMAJOR))"
@@ -144,7 +144,8 @@ ISO3166 ?= /usr/share/iso-codes/json/iso_3166-1.json
 gazetteer:
 	python3 tests/gazetteer.py $(ISO3166) data/gazetteer.extra data/gazetteer.rules
 
-# BENCH_FLAGS=--peers adds Xapian and FTS5 side by side (needs python3-xapian).
+# BENCH_FLAGS=--peers adds Xapian and FTS5 side by side (needs python3-xapian);
+# --runs N, --no-squad, --no-retrieval (tests/bench.py --help).
 # Memcheck needs PCRE2 without JIT (it cannot follow generated code).  Every
 # test program and every vzask it runs go through the wrapper; any error or
 # leak fails the run.
