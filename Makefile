@@ -47,9 +47,9 @@ help:
 	@echo "make test     build and run every test (cmocka unit tests and end-to-end runs)"
 	@echo "make check    the same tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 	@echo "make valgrind the same tests, and every vzask run they make, under valgrind memcheck"
-	@echo "make tsan     the thread test and the API tests under ThreadSanitizer"
+	@echo "make tsan     the thread test, the API tests and eval -j 4 under ThreadSanitizer"
 	@echo "make eval     answer both question sets; fails below the floors"
-	@echo "make bench    retrieval benchmark on SQuAD paragraphs (not a test; minutes)"
+	@echo "make bench    retrieval and SQuAD end-to-end benchmark (not a test; minutes)"
 	@echo "make install  install the binary, libvzask, vzask.h, vzask.pc, man pages, corpus and data"
 	@echo "               under PREFIX (/usr/local; DESTDIR stages); make uninstall removes them"
 	@echo "make lib      build/libvzask.a and build/libvzask.so (soname libvzask.so.$(VZ_SOMAJOR))"
@@ -144,7 +144,8 @@ ISO3166 ?= /usr/share/iso-codes/json/iso_3166-1.json
 gazetteer:
 	python3 tests/gazetteer.py $(ISO3166) data/gazetteer.extra data/gazetteer.rules
 
-# BENCH_FLAGS=--peers adds Xapian and FTS5 side by side (needs python3-xapian).
+# BENCH_FLAGS=--peers adds Xapian and FTS5 side by side (needs python3-xapian);
+# --runs N, --no-squad, --no-retrieval (tests/bench.py --help).
 # Memcheck needs PCRE2 without JIT (it cannot follow generated code).  Every
 # test program and every vzask it runs go through the wrapper; any error or
 # leak fails the run.
@@ -176,10 +177,11 @@ no-globals: $(LIB_OBJ)
 	if [ -n "$$bad" ]; then echo "writable global state in the library:"; echo "$$bad"; exit 1; fi; \
 	echo "no-globals: no writable global variable in $(words $(LIB_OBJ)) library objects"
 
-# The thread test and the API tests under ThreadSanitizer; any report fails.
+# The thread test and the API tests under ThreadSanitizer, and `vzask eval
+# -j 4` (its threads over one engine); any report fails.
 tsan: no-globals
 	$(MAKE) --no-print-directory BUILD=build/tsan CFLAGS="$(TSAN_FLAGS)" LDFLAGS="-fsanitize=thread" \
-	    $(TSAN_TESTS:%=build/tsan/tests/%)
+	    $(TSAN_TESTS:%=build/tsan/tests/%) build/tsan/vzask
 	@rm -rf build/tsan/test-cache; mkdir -p build/tsan/test-cache; \
 	for t in $(TSAN_TESTS); do \
 	    VZASK_SHARED=$(SHARED) XDG_CACHE_HOME=$(CURDIR)/build/tsan/test-cache \
@@ -187,6 +189,12 @@ tsan: no-globals
 	        TSAN_OPTIONS="halt_on_error=1 exitcode=66 $$TSAN_OPTIONS" build/tsan/tests/$$t \
 	        || { echo "FAILED: $$t under ThreadSanitizer"; exit 1; }; \
 	done
+	@for args in "tests/squad/tiny-v2.0.json --open" "tests/squad/tiny-v1.1.json --oracle" \
+	        "corpus/questions.jsonl --corpus corpus"; do \
+	    XDG_CACHE_HOME=$(CURDIR)/build/tsan/test-cache TSAN_OPTIONS="halt_on_error=1 exitcode=66 $$TSAN_OPTIONS" \
+	        build/tsan/vzask eval $$args -j 4 > build/tsan/test-cache/eval.out; \
+	    [ $$? -le 1 ] || { echo "FAILED: vzask eval $$args -j 4 under ThreadSanitizer"; exit 1; }; \
+	done; echo "tsan: vzask eval -j 4 on two SQuAD files and a question set: no report"
 
 # Asks per second with 1, 2 and 8 threads on one engine (not a test).
 # BENCH_THREADS_ARGS="ASKS THREADS..." changes the runs.

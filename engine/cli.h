@@ -24,12 +24,14 @@ typedef struct {
     /* eval on a SQuAD file (cli_squad.c) */
     int squad_mode;                /* SQUAD_OPEN (the default) or SQUAD_ORACLE */
     unsigned long limit, sample, seed;
+    unsigned long jobs;            /* eval -j N: threads asking (0: one; CLI_MAX_JOBS at most) */
     const char *articles, *predictions, *na_probs;
     /* train (cli_train.c) */
     unsigned long epochs;
     const char *out, *rate, *l2;
 } options;
 
+enum { CLI_MAX_JOBS = 256 };
 enum { SQUAD_DEFAULT, SQUAD_OPEN, SQUAD_ORACLE };
 
 /* "vzask: <what>: see vzask --help" on stderr; returns EXIT_USAGE. */
@@ -84,6 +86,18 @@ int cli_below_bars(const options *o, struct json_t *m);
  * metric. */
 int cli_report(const options *o, struct json_t *m, size_t json_flags,
                void (*print)(struct json_t *m));
+
+/* ---- eval -j N: questions over threads of one engine (cli_pool.c) ---- */
+/* work(i, ctx) asks question i, from any thread, and keeps what it found
+ * with question i; tally(i, ctx) judges and counts it, always in the
+ * calling thread and in order i = 0, 1, ..., n - 1.  Both return a
+ * VZ_* status; the first failure (the lowest i's) ends the run and is
+ * returned, its message in vz_last_error().  Questions asked but not
+ * tallied when a run ends early keep what work stored: the caller frees
+ * it. */
+typedef int (*cli_work_fn)(size_t i, void *ctx);
+typedef int (*cli_tally_fn)(size_t i, void *ctx);
+int cli_run_pool(size_t n, unsigned threads, cli_work_fn work, cli_tally_fn tally, void *ctx);
 
 /* ---- eval on SQuAD files (cli_squad.c) ---- */
 /* Help for the SQuAD options, printed after eval's own. */

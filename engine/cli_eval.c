@@ -24,7 +24,7 @@
 
 static const char usage_eval[] =
     "usage: vzask eval FILE [--corpus DIR] [--json] [--details FILE] [--no-abstain]\n"
-    "                  [--fail-under METRIC=VALUE]...\n"
+    "                  [-j N] [--fail-under METRIC=VALUE]...\n"
     "\n"
     "Ask every question of FILE (JSONL: id, question, patterns, docs, type, list,\n"
     "unanswerable) and report how the engine did.  An answer is correct when one\n"
@@ -38,7 +38,10 @@ static const char usage_eval[] =
     "  short_answers   first answers that are no list with at most 8 words\n"
     "--fail-under makes the exit status 1 when a metric is below VALUE.\n"
     "--details FILE writes one JSON line per question, with the answer's confidence.\n"
-    "--no-abstain answers every question, to see what the engine would say.\n";
+    "--no-abstain answers every question, to see what the engine would say.\n"
+    "-j N asks the questions in N threads (1 to 256, default 1) of one engine; the\n"
+    "figures and files are those of one thread, in the same order, but for the\n"
+    "timings (latency is each question's own, questions_per_second the run's).\n";
 
 static const char *const type_names[NTYPES] = {"count", "quantity", "person", "organization",
                                                "place", "date", "list", "description", "other"};
@@ -257,45 +260,98 @@ static void print_table(json_t *m)
                json_real_value(json_object_get(y, "supported")));
 }
 
+/* One question of the set: its line, then what asking it found. */
+typedef struct {
+    json_t *q;                 /* NULL: the line is not JSON */
+    char *why;                 /* ... and why not */
+    unsigned long lineno;
+    vz_result *r;
+    double dt;
+} set_q;
+
 typedef struct {
     vz_engine *e;
     FILE *details;
     totals *t;
     unsigned flags;
+    set_q *qs;
+    size_t n, cap;
 } set_ctx;
 
-/* One question of the set: ask, time, judge. */
-static int run_question(char *line, unsigned long lineno, void *ctx)
+static const char *question_of(const set_q *s)
+{
+    return json_string_value(json_object_get(s->q, "question"));
+}
+
+/* Read one line of the set (the questions are all read before any is
+ * asked, so that -j N can spread them). */
+static int read_question(char *line, unsigned long lineno, void *ctx)
 {
     set_ctx *c = ctx;
+    void *p = c->qs;
+    if (vz_grow(&p, &c->cap, c->n + 1, sizeof *c->qs))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    c->qs = p;
+    set_q *s = &c->qs[c->n++];
     json_error_t err;
-    json_t *q = json_loads(line, 0, &err);
-    const char *text = json_string_value(json_object_get(q, "question"));
-    vz_result *r = NULL;
+    memset(s, 0, sizeof *s);
+    s->lineno = lineno;
+    s->q = json_loads(line, 0, &err);
+    if (!s->q && !(s->why = vz_strdup(err.text)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    return VZ_OK;
+}
+
+/* Ask question i and time it (any thread). */
+static int ask_question(size_t i, void *ctx)
+{
+    set_ctx *c = ctx;
+    set_q *s = &c->qs[i];
+    const char *text = question_of(s);
     vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
     ao.max_answers = TOP;
     ao.flags = c->flags;
+    if (!text)
+        return VZ_OK;   /* said in order, by judge_question */
     double t0 = cli_now();
-    int st = text ? vz_ask(c->e, text, strlen(text), &ao, &r) : VZ_EINVAL, rc = EXIT_ANSWERED;
-    double dt = cli_now() - t0;
-    if (!text) {
-        fprintf(stderr, "vzask: question set line %lu: %s\n", lineno,
-                q ? "no \"question\" string" : err.text);
-        rc = EXIT_USAGE;
-    } else if (st || (st = cli_times_add(&c->t->lat, dt))) {
-        rc = cli_fail(st);
-    } else {
-        judge(q, r, c->t, c->details);
-    }
-    vz_result_free(r);
-    json_decref(q);
-    return rc;
+    int st = vz_ask(c->e, text, strlen(text), &ao, &s->r);
+    s->dt = cli_now() - t0;
+    return st;
 }
 
-static int run_set(vz_engine *e, FILE *in, FILE *details, totals *t, unsigned flags)
+/* Judge question i (in order, in the calling thread). */
+static int judge_question(size_t i, void *ctx)
 {
-    set_ctx ctx = {e, details, t, flags};
-    return cli_each_line(in, run_question, &ctx);
+    set_ctx *c = ctx;
+    set_q *s = &c->qs[i];
+    int st = question_of(s) ? cli_times_add(&c->t->lat, s->dt)
+                            : vz_fail(VZ_EINVAL, "question set line %lu: %s", s->lineno,
+                                      s->q ? "no \"question\" string" : s->why);
+    if (st == VZ_OK)
+        judge(s->q, s->r, c->t, c->details);
+    vz_result_free(s->r);
+    s->r = NULL;
+    return st;
+}
+
+/* Read the set, then ask its questions over `threads` threads; a VZ_*
+ * status. */
+static int run_set(vz_engine *e, FILE *in, FILE *details, totals *t, unsigned flags,
+                   unsigned threads)
+{
+    set_ctx c = {e, details, t, flags, NULL, 0, 0};
+    int st = cli_each_line(in, read_question, &c);
+    if (st == VZ_OK && ferror(in))
+        st = vz_fail(VZ_EIO, "cannot read the question set: %s", strerror(errno));
+    if (st == VZ_OK)
+        st = cli_run_pool(c.n, threads, ask_question, judge_question, &c);
+    for (size_t i = 0; i < c.n; i++) {
+        vz_result_free(c.qs[i].r);
+        json_decref(c.qs[i].q);
+        free(c.qs[i].why);
+    }
+    free(c.qs);
+    return st;
 }
 
 int cmd_eval(options *o)
@@ -330,9 +386,12 @@ int cmd_eval(options *o)
         rc = cli_fail(rc);
     } else {
         double t0 = cli_now();
-        rc = run_set(e, in, details, &t, o->no_abstain ? VZ_ASK_NO_ABSTAIN : 0);
+        rc = run_set(e, in, details, &t, o->no_abstain ? VZ_ASK_NO_ABSTAIN : 0,
+                     (unsigned)(o->jobs > 1 ? o->jobs : 1));
         double seconds = cli_now() - t0;
-        if (rc == EXIT_ANSWERED) {
+        if (rc != VZ_OK) {
+            rc = cli_fail(rc);
+        } else {
             cli_times_sort(&t.lat);
             json_t *m = metrics_json(&t, seconds);
             rc = cli_report(o, m, JSON_COMPACT | JSON_REAL_PRECISION(6), print_table);

@@ -438,81 +438,6 @@ static double confidence(run *r, const vz_answer *a)
     return 0;
 }
 
-/* Ask one question, score it, and add it to every tally. */
-static int ask_one(vz_engine *e, const options *o, run *r, const squad_q *q, size_t i)
-{
-    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
-    vz_result *res = NULL, *forced = NULL;
-    const char *const docs[1] = {q->pid};
-    ao.max_answers = r->k;
-    ao.docs = r->oracle ? docs : NULL;
-    ao.ndocs = r->oracle ? 1 : 0;
-    ao.flags = o->no_abstain || !r->v2 ? VZ_ASK_NO_ABSTAIN : 0;
-    double t0 = cli_now();
-    int rc = vz_ask(e, q->question, strlen(q->question), &ao, &res);
-    double dt = cli_now() - t0, t1 = cli_now();
-    if (rc == VZ_OK && !vz_result_answered(res) && !(ao.flags & VZ_ASK_NO_ABSTAIN)) {
-        /* The threshold search needs the answer the engine held back. */
-        ao.flags |= VZ_ASK_NO_ABSTAIN;
-        rc = vz_ask(e, q->question, strlen(q->question), &ao, &forced);
-    }
-    int ret_rank = 0;
-    if (rc == VZ_OK && !r->oracle && (!r->v2 || !q->impossible)) {
-        rc = retrieval_rank(e, q, &ret_rank);
-        r->ret_n++;
-        r->r1 += ret_rank == 1;
-        r->r5 += ret_rank >= 1 && ret_rank <= 5;
-        r->r10 += ret_rank >= 1;
-    }
-    r->extra_seconds += cli_now() - t1;
-    size_t ngold = 0;
-    const char **golds = rc == VZ_OK ? gold_texts(q, r->v2, &ngold) : NULL;
-    if (rc == VZ_OK && !golds)
-        rc = vz_fail(VZ_ENOMEM, "out of memory");
-    const vz_answer *a = vz_result_answer(res, 0);
-    const vz_answer *fa = forced ? vz_result_answer(forced, 0) : a;
-    const char *pred = a ? vz_answer_text(a) : "", *fpred = fa ? vz_answer_text(fa) : "";
-    double em = 0, f1 = 0, fem = 0, ff1 = 0;
-    if (rc == VZ_OK)
-        rc = vz_squad_score(pred, golds, ngold, r->v2, &em, &f1);
-    if (rc == VZ_OK)
-        rc = fa == a ? (fem = em, ff1 = f1, VZ_OK)
-                     : vz_squad_score(fpred, golds, ngold, r->v2, &fem, &ff1);
-    int rank = 0, has = !(r->v2 && q->impossible);
-    for (size_t k = 0; rc == VZ_OK && has && !rank && k < vz_result_answer_count(res); k++) {
-        double aem, af1;
-        rc = vz_squad_score(vz_answer_text(vz_result_answer(res, k)), golds, ngold, r->v2, &aem,
-                            &af1);
-        rank = rc == VZ_OK && aem == 1 ? (int)k + 1 : 0;
-    }
-    if (rc == VZ_OK)
-        rc = cli_times_add(&r->lat, dt);
-    if (rc == VZ_OK) {
-        add(&r->all, em, f1);
-        add(has ? &r->has : &r->no, em, f1);
-        add(&r->by_type[type_index(vz_result_type(res))], em, f1);
-        add(&r->by_wh[wh_index(vz_squad_wh(q->question))], em, f1);
-        r->answered += a != NULL;
-        r->at_k += has && rank > 0;
-        r->rr += has && rank > 0 ? 1.0 / rank : 0;
-        double conf = confidence(r, fa);
-        r->na_em[i] = (vz_squad_na){1 - conf, fem, has, *fpred != '\0'};
-        r->na_f1[i] = (vz_squad_na){1 - conf, ff1, has, *fpred != '\0'};
-        if (json_object_set_new(r->preds, q->id, json_string(pred)) ||
-            json_object_set_new(r->na_probs, q->id, json_real(1 - conf)))
-            rc = vz_fail(VZ_ENOMEM, "out of memory");
-        if (r->details)
-            write_details(r, q, res, a == fa ? conf : confidence(r, a), em, f1, rank, dt,
-                          ret_rank);
-    } else {
-        vz_fail_context(rc, "question %s", q->id);
-    }
-    free(golds);
-    vz_result_free(res);
-    vz_result_free(forced);
-    return rc;
-}
-
 /* A progress line on stderr when it is a terminal: done, rate, time left. */
 static void progress(size_t done, size_t n, double t0)
 {
@@ -524,6 +449,141 @@ static void progress(size_t done, size_t n, double t0)
             cli_ratio((double)(n - done), rate));
     if (done == n)
         fputs("\r\033[K", stderr);
+}
+
+/* What asking one question found, kept until it is tallied (eval -j N
+ * asks in several threads, but tallies in question order). */
+typedef struct {
+    vz_result *res, *forced;   /* forced: the answer held back by an abstention */
+    double dt, extra;          /* the ask's seconds; the seconds of what else was asked */
+    double em, f1, fem, ff1;   /* the top answer's scores; the forced answer's */
+    int rank, ret_rank;        /* of the first exact answer; of the own paragraph */
+} asked;
+
+/* One run's questions and what was found for each. */
+typedef struct {
+    vz_engine *e;
+    const options *o;
+    run *r;
+    const squad_q *qs;
+    const size_t *idx;
+    size_t n;
+    asked *found;
+    double t0;
+    int tty;
+} asking;
+
+/* Is the retrieval rank of q's own paragraph measured? */
+static int measures_retrieval(const run *r, const squad_q *q)
+{
+    return !r->oracle && (!r->v2 || !q->impossible);
+}
+
+/* Score the answers of a: em and f1 of the top one and of the forced one,
+ * and the rank of the first exact answer. */
+static int score(const run *r, const squad_q *q, asked *a)
+{
+    size_t ngold = 0;
+    const char **golds = gold_texts(q, r->v2, &ngold);
+    if (!golds)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    const vz_answer *top = vz_result_answer(a->res, 0);
+    const vz_answer *ftop = a->forced ? vz_result_answer(a->forced, 0) : top;
+    const char *pred = top ? vz_answer_text(top) : "", *fpred = ftop ? vz_answer_text(ftop) : "";
+    int rc = vz_squad_score(pred, golds, ngold, r->v2, &a->em, &a->f1);
+    if (rc == VZ_OK)
+        rc = ftop == top ? (a->fem = a->em, a->ff1 = a->f1, VZ_OK)
+                         : vz_squad_score(fpred, golds, ngold, r->v2, &a->fem, &a->ff1);
+    int has = !(r->v2 && q->impossible);
+    a->rank = 0;
+    for (size_t k = 0; rc == VZ_OK && has && !a->rank && k < vz_result_answer_count(a->res);
+         k++) {
+        double aem, af1;
+        rc = vz_squad_score(vz_answer_text(vz_result_answer(a->res, k)), golds, ngold, r->v2,
+                            &aem, &af1);
+        a->rank = rc == VZ_OK && aem == 1 ? (int)k + 1 : 0;
+    }
+    free(golds);
+    return rc;
+}
+
+/* Ask question i and score its answers (any thread: only found[i] is
+ * written). */
+static int ask_one(size_t i, void *ctx)
+{
+    asking *c = ctx;
+    const run *r = c->r;
+    const squad_q *q = &c->qs[c->idx[i]];
+    asked *a = &c->found[i];
+    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
+    const char *const docs[1] = {q->pid};
+    ao.max_answers = r->k;
+    ao.docs = r->oracle ? docs : NULL;
+    ao.ndocs = r->oracle ? 1 : 0;
+    ao.flags = c->o->no_abstain || !r->v2 ? VZ_ASK_NO_ABSTAIN : 0;
+    double t0 = cli_now();
+    int rc = vz_ask(c->e, q->question, strlen(q->question), &ao, &a->res);
+    double t1 = cli_now();
+    a->dt = t1 - t0;
+    if (rc == VZ_OK && !vz_result_answered(a->res) && !(ao.flags & VZ_ASK_NO_ABSTAIN)) {
+        /* The threshold search needs the answer the engine held back. */
+        ao.flags |= VZ_ASK_NO_ABSTAIN;
+        rc = vz_ask(c->e, q->question, strlen(q->question), &ao, &a->forced);
+    }
+    if (rc == VZ_OK && measures_retrieval(r, q))
+        rc = retrieval_rank(c->e, q, &a->ret_rank);
+    a->extra = cli_now() - t1;
+    if (rc == VZ_OK)
+        rc = score(r, q, a);
+    if (rc != VZ_OK)
+        vz_fail_context(rc, "question %s", q->id);
+    return rc;
+}
+
+/* Add question i's scores to every tally, its lines to the files (the
+ * calling thread, in question order). */
+static int tally_one(size_t i, void *ctx)
+{
+    asking *c = ctx;
+    run *r = c->r;
+    const squad_q *q = &c->qs[c->idx[i]];
+    asked *a = &c->found[i];
+    int rc = cli_times_add(&r->lat, a->dt);
+    if (rc != VZ_OK)
+        return vz_fail_context(rc, "question %s", q->id);
+    if (measures_retrieval(r, q)) {
+        r->ret_n++;
+        r->r1 += a->ret_rank == 1;
+        r->r5 += a->ret_rank >= 1 && a->ret_rank <= 5;
+        r->r10 += a->ret_rank >= 1;
+    }
+    r->extra_seconds += a->extra;
+    const vz_answer *top = vz_result_answer(a->res, 0);
+    const vz_answer *ftop = a->forced ? vz_result_answer(a->forced, 0) : top;
+    const char *pred = top ? vz_answer_text(top) : "", *fpred = ftop ? vz_answer_text(ftop) : "";
+    int has = !(r->v2 && q->impossible);
+    add(&r->all, a->em, a->f1);
+    add(has ? &r->has : &r->no, a->em, a->f1);
+    add(&r->by_type[type_index(vz_result_type(a->res))], a->em, a->f1);
+    add(&r->by_wh[wh_index(vz_squad_wh(q->question))], a->em, a->f1);
+    r->answered += top != NULL;
+    r->at_k += has && a->rank > 0;
+    r->rr += has && a->rank > 0 ? 1.0 / a->rank : 0;
+    double conf = confidence(r, ftop);
+    r->na_em[i] = (vz_squad_na){1 - conf, a->fem, has, *fpred != '\0'};
+    r->na_f1[i] = (vz_squad_na){1 - conf, a->ff1, has, *fpred != '\0'};
+    if (json_object_set_new(r->preds, q->id, json_string(pred)) ||
+        json_object_set_new(r->na_probs, q->id, json_real(1 - conf)))
+        rc = vz_fail_context(vz_fail(VZ_ENOMEM, "out of memory"), "question %s", q->id);
+    if (rc == VZ_OK && r->details)
+        write_details(r, q, a->res, top == ftop ? conf : confidence(r, top), a->em, a->f1,
+                      a->rank, a->dt, a->ret_rank);
+    vz_result_free(a->res);
+    vz_result_free(a->forced);
+    a->res = a->forced = NULL;
+    if (c->tty)
+        progress(i + 1, c->n, c->t0);
+    return rc;
 }
 
 /* ---- the report ----------------------------------------------------------- */
@@ -585,7 +645,7 @@ static json_t *report(const run *r, const char *file, double seconds, const vz_i
     put(lat, "p99", cli_times_percentile(&r->lat, 0.99) * 1e3);
     put(lat, "max", cli_times_percentile(&r->lat, 1.0) * 1e3);
     json_object_set_new(m, "latency_ms", lat);
-    put(m, "questions_per_second", cli_ratio(r->all.n, seconds - r->extra_seconds));
+    put(m, "questions_per_second", cli_ratio(r->all.n, seconds));
     put(m, "index_build_seconds", st->build_seconds);
     put(m, "engine_open_seconds", open_seconds);
     json_object_set_new(m, "documents", json_integer((json_int_t)st->documents));
@@ -649,17 +709,27 @@ static int dump_to(json_t *o, const char *path)
 
 /* ---- the command ------------------------------------------------------- */
 
+/* Ask the n questions over o->jobs threads; seconds: the run's wall
+ * time less what the asking of other things took. */
 static int run_all(vz_engine *e, options *o, run *r, const squad_q *qs, const size_t *idx,
                    size_t n, double *seconds)
 {
-    int tty = isatty(STDERR_FILENO), rc = VZ_OK;
-    double t0 = cli_now();
-    for (size_t i = 0; rc == VZ_OK && i < n; i++) {
-        rc = ask_one(e, o, r, &qs[idx[i]], i);
-        if (tty)
-            progress(i + 1, n, t0);
+    asking c = {e, o, r, qs, idx, n, calloc(n + 1, sizeof(asked)), cli_now(),
+                isatty(STDERR_FILENO)};
+    if (!c.found)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    unsigned threads = (unsigned)(o->jobs > 1 ? o->jobs : 1);
+    int rc = cli_run_pool(n, threads, ask_one, tally_one, &c);
+    /* The retrieval ranks and held-back answers are asked for the report,
+     * not the figure: their time, spread over the threads that spent it,
+     * is not the asking's. */
+    double spread = (double)(threads < n ? threads : (n ? n : 1));
+    *seconds = cli_now() - c.t0 - r->extra_seconds / spread;
+    for (size_t i = 0; i < n; i++) {   /* those asked after a failure */
+        vz_result_free(c.found[i].res);
+        vz_result_free(c.found[i].forced);
     }
-    *seconds = cli_now() - t0;
+    free(c.found);
     return rc;
 }
 

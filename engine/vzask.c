@@ -195,6 +195,9 @@ static int parse_value_option(options *o, const char *name, const char *v)
     } else if (!strcmp(name, "-n")) {
         if (parse_count(v, 100, &o->n) || o->n == 0)
             return cli_usage_error("-n takes a number from 1 to 100, not '%s'", v);
+    } else if (!strcmp(name, "-j") || !strcmp(name, "--jobs")) {
+        if (parse_count(v, CLI_MAX_JOBS, &o->jobs) || o->jobs == 0)
+            return cli_usage_error("-j takes a number of threads from 1 to 256, not '%s'", v);
     } else if (!strcmp(name, "--context")) {
         if (parse_count(v, 50, &o->context))
             return cli_usage_error("--context takes a number from 0 to 50, not '%s'", v);
@@ -208,7 +211,7 @@ static int parse_options(int argc, char **argv, int first, options *o)
                                          "--unit", "--context", "-k", "-n", "--fail-under",
                                          "--details", "--articles", "--predictions",
                                          "--na-probs", "--limit", "--sample", "--seed",
-                                         "--out", "--rate", "--l2", "--epochs"};
+                                         "--out", "--rate", "--l2", "--epochs", "-j", "--jobs"};
     for (int i = first; i < argc; i++) {
         const char *a = argv[i], *v;
         int matched = 0, rc;
@@ -491,6 +494,9 @@ int main(int argc, char **argv)
     if ((rc = parse_options(argc, argv, known ? 2 : 1, &o)) == 0 && answering && o.unit)
         rc = cli_usage_error("%s", "--unit is for search and index: answers come from "
                              "paragraph passages");
+    if (rc == 0 && o.jobs && strcmp(argv[1], "eval"))
+        rc = cli_usage_error("%s", "-j is for eval: ask --jsonl and search --queries answer "
+                             "in one thread");
     if (rc) {
         free(o.docs);
         free(o.fail_under);

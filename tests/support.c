@@ -6,6 +6,7 @@
 #include "vzask.h"
 
 #include <fcntl.h>
+#include <jansson.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,4 +188,44 @@ void ts_assert_error(const char *needle)
 {
     if (!strstr(vz_last_error(), needle))
         fail_msg("error '%s' lacks '%s'", vz_last_error(), needle);
+}
+
+/* The JSON value on the line at *text (advanced past it), without the
+ * members in ignore; NULL at the end of the text. */
+static json_t *next_value(const char **text, const char *const *ignore, size_t lineno)
+{
+    while (**text == '\n')
+        (*text)++;
+    if (!**text)
+        return NULL;
+    size_t len = strcspn(*text, "\n");
+    json_error_t e;
+    json_t *v = json_loadb(*text, len, 0, &e);
+    if (!v)
+        fail_msg("line %zu is not JSON: %s: %.*s", lineno, e.text, (int)len, *text);
+    for (size_t i = 0; ignore && ignore[i]; i++)
+        json_object_del(v, ignore[i]);
+    *text += len;
+    return v;
+}
+
+void ts_assert_same_jsonl(const char *a, const char *b, const char *const *ignore)
+{
+    assert_non_null(a);
+    assert_non_null(b);
+    for (size_t lineno = 1;; lineno++) {
+        json_t *x = next_value(&a, ignore, lineno), *y = next_value(&b, ignore, lineno);
+        if (!x || !y) {
+            if (x || y)
+                fail_msg("line %zu: one text ends before the other", lineno);
+            return;
+        }
+        if (!json_equal(x, y)) {
+            char *sx = json_dumps(x, JSON_COMPACT | JSON_SORT_KEYS);
+            char *sy = json_dumps(y, JSON_COMPACT | JSON_SORT_KEYS);
+            fail_msg("line %zu differs:\n  %s\n  %s", lineno, sx, sy);
+        }
+        json_decref(x);
+        json_decref(y);
+    }
 }

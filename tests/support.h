@@ -36,6 +36,11 @@ void ts_assert_error(const char *needle);
 void ts_assert_cut(const char *dir, const char *doc, size_t start, size_t end, const char *text,
                    size_t len);
 
+/* Fail the test unless texts a and b hold the same JSON values, one a
+ * line, in the same order, once the members named in ignore (a
+ * NULL-terminated list; top level only) are removed from each. */
+void ts_assert_same_jsonl(const char *a, const char *b, const char *const *ignore);
+
 /* Run the vzask binary with argv (NULL-terminated, without the program
  * name), stdin from /dev/null, through $VZASK_RUNNER when it is set.
  * Captures stdout and stderr (malloc'd, NUL-terminated) and returns the

@@ -432,6 +432,69 @@ static void eval_scores_a_question_set(void **state)
     }
 }
 
+/* vzask eval SET -j JOBS --json --details on the bundled corpus: the exit
+ * status; stdout, stderr and the details in out[0..2]. */
+static int eval_jobs(const fixture *f, const char *set, const char *jobs, char **out)
+{
+    char details[4096];
+    snprintf(details, sizeof details, "%s/details-%s.jsonl", f->dir, jobs);
+    const char *argv[] = {"eval", set, "--corpus", "corpus", "--db", f->db, "-j", jobs,
+                          "--json", "--details", details, NULL};
+    int rc = ts_run(&out[0], &out[1], argv);
+    out[2] = ts_read(details, NULL);
+    return rc;
+}
+
+/* -j 4 asks the project's questions in four threads of one engine: the
+ * same figures but the timings, the same --details lines in the same
+ * order; and a broken line stops both runs at the same place, with the
+ * same message. */
+static void eval_threads_change_nothing(void **state)
+{
+    fixture *f = *state;
+    static const char *const timing[] = {"latency_ms", "questions_per_second", NULL};
+    char *one[3], *four[3];
+    assert_int_equal(eval_jobs(f, "corpus/questions.jsonl", "1", one), 0);
+    assert_int_equal(eval_jobs(f, "corpus/questions.jsonl", "4", four), 0);
+    ts_assert_same_jsonl(one[0], four[0], timing);
+    ts_assert_same_jsonl(one[2], four[2], NULL);
+    size_t lines = 0;
+    for (const char *p = four[2]; (p = strchr(p, '\n')) != NULL; p++)
+        lines++;
+    assert_true(lines > 100);
+    for (int i = 0; i < 3; i++)
+        free(one[i]), free(four[i]);
+
+    /* The set with its 41st line broken. */
+    size_t len;
+    char *set = ts_read("corpus/questions.jsonl", &len), *at = set;
+    assert_non_null(set);
+    for (int i = 0; i < 40; i++)
+        at = strchr(at, '\n') + 1;
+    *at = 'x';   /* not JSON any more */
+    ts_write(f->dir, "broken.jsonl", set, len);
+    free(set);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/broken.jsonl", f->dir);
+    assert_int_equal(eval_jobs(f, path, "1", one), 2);
+    assert_int_equal(eval_jobs(f, path, "4", four), 2);
+    assert_non_null(strstr(one[1], "question set line 41: "));
+    assert_string_equal(one[1], four[1]);
+    ts_assert_same_jsonl(one[2], four[2], NULL);
+    lines = 0;
+    for (const char *p = four[2]; (p = strchr(p, '\n')) != NULL; p++)
+        lines++;
+    assert_int_equal(lines, 40);
+    for (int i = 0; i < 3; i++)
+        free(one[i]), free(four[i]);
+
+    /* -j belongs to eval. */
+    const char *search[] = {"search", "--corpus", "corpus", "--db", f->db, "-j", "2", "x", NULL};
+    assert_int_equal(ts_run(&one[0], &one[1], search), 2);
+    assert_non_null(strstr(one[1], "-j is for eval"));
+    free(one[0]), free(one[1]);
+}
+
 /* --jsonl: one JSON object a line out for each line in, plain or JSON, with
  * the line's id; a line that is broken gets an error line, and the
  * conversation goes on. */
@@ -516,6 +579,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(usage_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(index_command_reports, setup, teardown),
         cmocka_unit_test_setup_teardown(eval_scores_a_question_set, setup, teardown),
+        cmocka_unit_test_setup_teardown(eval_threads_change_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(ask_answers_and_abstains, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,8 @@
  * EM, token F1 over several golds, v2.0's empty answers and threshold),
  * the character-to-byte conversion of answer_start, and `vzask eval` on
  * the tiny v1.1 and v2.0 files of tests/squad: the cached corpus folder,
- * --details, the options, bad files, and the official scripts' logic
+ * --details, the options, bad files, -j N giving what one thread gives,
+ * and the official scripts' logic
  * (tests/squad_official.py) agreeing with vzask to the last digit.
  */
 #include "support.h"
@@ -353,6 +354,67 @@ static void selection_options(void **state)
     free(p2);
 }
 
+/* The figures that time the run, and so differ from one run to the next. */
+static const char *const timing[] = {"latency_ms", "questions_per_second", "index_build_seconds",
+                                     "engine_open_seconds", "peak_memory_mib", NULL};
+
+/* vzask eval ARGS... -j JOBS --json with every output file; the files'
+ * texts in out[0..3]: stdout, predictions, na-probs, details. */
+static void eval_files(const fixture *f, const char *const *args, const char *jobs, char **out)
+{
+    char *pred = path_in(f, "pred.json"), *na = path_in(f, "na.json"),
+         *det = path_in(f, "details.jsonl"), *err;
+    const char *argv[24] = {"eval"};
+    size_t n = 1;
+    for (; args[n - 1]; n++)
+        argv[n] = args[n - 1];
+    const char *more[] = {"-j", jobs, "--json", "--predictions", pred, "--na-probs", na,
+                          "--details", det, NULL};
+    for (size_t i = 0; more[i]; i++)
+        argv[n++] = more[i];
+    argv[n] = NULL;
+    int rc = ts_run(&out[0], &err, argv);
+    if (rc != 0)
+        fprintf(stderr, "exit %d, stderr: %s\n", rc, err);
+    assert_int_equal(rc, 0);
+    out[1] = ts_read(pred, NULL);
+    out[2] = ts_read(na, NULL);
+    out[3] = ts_read(det, NULL);
+    free(err), free(pred), free(na), free(det);
+}
+
+/* -j 4 asks the questions in four threads of one engine: every figure but
+ * the timings, and every line of every file, in the same order, must be
+ * what one thread gives. */
+static void threads_change_nothing(void **state)
+{
+    fixture *f = *state;
+    static const char *const runs[][3] = {{"tests/squad/tiny-v1.1.json", "--oracle", NULL},
+                                          {"tests/squad/tiny-v1.1.json", "--open", NULL},
+                                          {"tests/squad/tiny-v2.0.json", "--open", NULL}};
+    static const char *const latency[] = {"latency_ms", NULL};
+    for (size_t r = 0; r < sizeof runs / sizeof *runs; r++) {
+        char *one[4], *four[4];
+        eval_files(f, runs[r], "1", one);
+        eval_files(f, runs[r], "4", four);
+        ts_assert_same_jsonl(one[0], four[0], timing);
+        ts_assert_same_jsonl(one[1], four[1], NULL);
+        ts_assert_same_jsonl(one[2], four[2], NULL);
+        ts_assert_same_jsonl(one[3], four[3], latency);
+        /* Not vacuous: a line a question, and the run's figures. */
+        json_t *m = json_loads(four[0], 0, NULL);
+        size_t lines = 0;
+        for (const char *p = four[3]; (p = strchr(p, '\n')) != NULL; p++)
+            lines++;
+        assert_int_equal(lines, json_integer_value(json_object_get(m, "questions")));
+        assert_true(lines >= 9);
+        assert_true(json_number_value(json_object_get(m, "questions_per_second")) > 0);
+        json_decref(m);
+        for (int i = 0; i < 4; i++)
+            free(one[i]), free(four[i]);
+    }
+}
+
 static void bad_input_is_a_clear_error(void **state)
 {
     fixture *f = *state;
@@ -372,6 +434,13 @@ static void bad_input_is_a_clear_error(void **state)
     eval_json(a3, 2, &err);
     assert_non_null(strstr(err, "--oracle is for SQuAD files"));
     free(err);
+    static const char *const jobs[] = {"0", "257", "two", "-1"};
+    for (size_t i = 0; i < sizeof jobs / sizeof *jobs; i++) {
+        const char *a4[] = {"tests/squad/tiny-v1.1.json", "-j", jobs[i], NULL};
+        eval_json(a4, 2, &err);
+        assert_non_null(strstr(err, "-j takes a number of threads from 1 to 256"));
+        free(err);
+    }
     free(path);
 }
 
@@ -386,6 +455,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(v1_file_and_the_official_script, setup, teardown),
         cmocka_unit_test_setup_teardown(v2_file_and_the_official_script, setup, teardown),
         cmocka_unit_test_setup_teardown(selection_options, setup, teardown),
+        cmocka_unit_test_setup_teardown(threads_change_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_input_is_a_clear_error, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
