@@ -444,6 +444,45 @@ static void bad_input_is_a_clear_error(void **state)
     free(path);
 }
 
+/* vzask train writes a weights file eval can use through --data; bad
+ * calls are usage errors that name what is wrong. */
+static void train_writes_weights_eval_reads(void **state)
+{
+    fixture *f = *state;
+    char *weights = path_in(f, "ranker.weights"), *out, *err;
+    const char *argv[] = {"train", "tests/squad/tiny-v1.1.json", "--epochs", "2", "--out",
+                          weights, NULL};
+    assert_int_equal(ts_run(&out, &err, argv), 0);
+    assert_non_null(strstr(err, "epoch 2: loss"));
+    free(out);
+    free(err);
+    size_t len;
+    char *text = ts_read(weights, &len);
+    assert_non_null(text);
+    assert_true(text[0] == '#');
+    assert_non_null(strstr(text, "\n@sentences "));
+    assert_non_null(strstr(text, "\t"));   /* some weights */
+    free(text);
+    const char *a1[] = {"tests/squad/tiny-v1.1.json", "--oracle", "--data", f->dir, NULL};
+    json_t *m = eval_json(a1, 0, NULL);
+    assert_true(json_real_value(json_object_get(m, "f1")) >= 0);
+    json_decref(m);
+    static const char *const bad[][4] = {{"train", NULL},
+                                         {"train", "tests/squad/tiny-v1.1.json", "--epochs", "0"},
+                                         {"train", "tests/squad/tiny-v1.1.json", "--rate", "-1"},
+                                         {"train", "corpus/questions.jsonl", NULL}};
+    static const char *const says[] = {"needs a SQuAD FILE", "--epochs", "--rate",
+                                       "not a SQuAD file"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *b[5] = {bad[i][0], bad[i][1], bad[i][2], bad[i][3], NULL};
+        assert_int_equal(ts_run(&out, &err, b), 2);
+        assert_non_null(strstr(err, says[i]));
+        free(out);
+        free(err);
+    }
+    free(weights);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +496,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(selection_options, setup, teardown),
         cmocka_unit_test_setup_teardown(threads_change_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_input_is_a_clear_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(train_writes_weights_eval_reads, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
