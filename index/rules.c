@@ -794,6 +794,307 @@ static void find_starts(const char *pat, size_t len, uint32_t options, vz_starts
     out->known = 1;
 }
 
+/* ---- alternations factored by their first letter -------------------------
+ *
+ * PCRE2 tries the alternatives of a group one after another: a list of two
+ * hundred country names costs two hundred comparisons at every position
+ * it is tried.  Alternatives that begin with different literal letters
+ * cannot match at one position, so grouping them by their first letter
+ * ("A(?:fghanistan|lbania)|B(?:...)") keeps every match and the order in
+ * which they are tried, and a position fails after one comparison per
+ * letter.  Only alternations whose alternatives all begin with a letter
+ * or digit, hold no capturing group (their numbers follow their order)
+ * and are not in a lookbehind (whose branches must keep fixed lengths)
+ * are rewritten; a pattern that does not compile rewritten is compiled as
+ * written. */
+
+#define FACTOR_MIN 3            /* alternatives worth grouping */
+#define FACTOR_DEPTH 6          /* levels of letters */
+
+typedef struct {
+    const char *pat;
+    size_t len;
+    size_t *close;              /* close[i]: the end of the class or group opened at i */
+    vz_buf *out;
+    int bad;                    /* not rewritable: compile as written */
+} factorer;
+
+/* The end of a class "[...]" opened at i, or len. */
+static size_t class_end(const char *s, size_t len, size_t i)
+{
+    size_t j = i + 1;
+    if (j < len && s[j] == '^')
+        j++;
+    if (j < len && s[j] == ']')
+        j++;
+    while (j < len && s[j] != ']') {
+        if (s[j] == '\\')
+            j++;
+        else if (s[j] == '[' && j + 1 < len && s[j + 1] == ':') {
+            const char *e = strstr(s + j, ":]");
+            if (!e || (size_t)(e - s) >= len)
+                return len;
+            j = (size_t)(e - s) + 1;
+        }
+        j++;
+    }
+    return j < len ? j + 1 : len;
+}
+
+/* One pass over the pattern: where each class and group ends. */
+static int find_closes(factorer *f)
+{
+    const char *s = f->pat;
+    size_t len = f->len, *open = malloc((len + 1) * sizeof *open), depth = 0;
+    f->close = calloc(len + 1, sizeof *f->close);
+    if (!open || !f->close) {
+        free(open);
+        return 1;
+    }
+    for (size_t i = 0; i < len;) {
+        if (s[i] == '\\') {
+            i += 2;
+        } else if (s[i] == '[') {
+            i = f->close[i] = class_end(s, len, i);
+        } else if (s[i] == '(' && i + 2 < len && s[i + 1] == '?' && s[i + 2] == '#') {
+            const char *e = memchr(s + i, ')', len - i);
+            i = f->close[i] = e ? (size_t)(e - s) + 1 : len;
+        } else if (s[i] == '(') {
+            open[depth++] = i++;
+        } else if (s[i] == ')' && depth) {
+            f->close[open[--depth]] = ++i;
+        } else {
+            i++;
+        }
+    }
+    while (depth)
+        f->close[open[--depth]] = len;   /* unbalanced: PCRE2 will say so */
+    free(open);
+    return 0;
+}
+
+/* The end of the item at i (an escape, a class, a group or a byte). */
+static size_t item_end(const factorer *f, size_t i)
+{
+    char c = f->pat[i];
+    if (c == '\\')
+        return i + 2 <= f->len ? i + 2 : f->len;
+    if (c == '[' || c == '(')
+        return f->close[i] > i ? f->close[i] : f->len;
+    return i + 1;
+}
+
+static void put(factorer *f, const char *s, size_t n)
+{
+    if (!f->bad && vz_buf_append(f->out, s, n))
+        f->bad = 1;
+}
+
+static int is_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c; }
+
+/* Does alternative s[0, len) begin with a letter or digit of its own
+ * (not quantified)? */
+static int literal_start(const char *s, size_t len)
+{
+    return len > 0 && is_alnum(s[0]) && (len == 1 || !strchr("*+?{", s[1]));
+}
+
+typedef struct {
+    const char *s;
+    size_t n;
+} piece;
+
+/* Emit alternatives alt[0, n) (rewritten already) as one alternation,
+ * grouped by first letter (caseless: either case) when they allow it. */
+static void put_alternatives(factorer *f, const piece *alt, size_t n, int caseless, int depth)
+{
+    int group = n >= FACTOR_MIN && depth < FACTOR_DEPTH;
+    for (size_t k = 0; group && k < n; k++)
+        group = literal_start(alt[k].s, alt[k].n);
+    if (!group) {
+        for (size_t k = 0; k < n; k++) {
+            if (k)
+                put(f, "|", 1);
+            put(f, alt[k].s, alt[k].n);
+        }
+        return;
+    }
+    char *done = calloc(n, 1);
+    piece *rest = malloc(n * sizeof *rest);
+    if (!done || !rest)
+        f->bad = 1;
+    for (size_t k = 0; !f->bad && k < n; k++) {
+        if (done[k])
+            continue;
+        char key = caseless ? lower(alt[k].s[0]) : alt[k].s[0];
+        size_t m = 0;
+        for (size_t q = k; q < n; q++)
+            if (!done[q] && (caseless ? lower(alt[q].s[0]) : alt[q].s[0]) == key) {
+                done[q] = 1;
+                rest[m++] = (piece){alt[q].s + 1, alt[q].n - 1};
+            }
+        if (k)
+            put(f, "|", 1);
+        if (m == 1) {
+            put(f, alt[k].s, alt[k].n);
+            continue;
+        }
+        put(f, alt[k].s, 1);
+        put(f, "(?:", 3);
+        put_alternatives(f, rest, m, caseless, depth + 1);
+        put(f, ")", 1);
+    }
+    free(done);
+    free(rest);
+}
+
+static void rewrite_body(factorer *f, size_t from, size_t to, int caseless);
+
+/* Options "i", "-i", "x"... in s[0, len): the case-blindness they leave,
+ * or f->bad for free spacing, which changes how a pattern reads. */
+static int options_case(factorer *f, const char *s, size_t len, int caseless)
+{
+    int on = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '-')
+            on = 0;
+        else if (s[i] == 'i')
+            caseless = on;
+        else if (s[i] == '^')
+            caseless = 0;
+        else if (s[i] == 'x')
+            f->bad = 1;
+    }
+    return caseless;
+}
+
+/* Rewrite the group pat[i, e) (with its parentheses) into f. */
+static void rewrite_group(factorer *f, size_t i, size_t e, int caseless)
+{
+    const char *s = f->pat + i;
+    size_t len = e - i, head;
+    if (len < 2 || s[len - 1] != ')' || s[1] == '*') {
+        f->bad = 1;   /* unbalanced, or verbs */
+        return;
+    }
+    if (s[1] != '?') {
+        head = 1;   /* capturing */
+    } else if (len >= 4 && s[2] == '<' && (s[3] == '=' || s[3] == '!')) {
+        put(f, s, len);   /* lookbehind: as written */
+        return;
+    } else if (strchr("#(&R0123456789+-P|", s[2]) && !(s[2] == '-' && len > 3 && s[3] == 'i') &&
+               !(s[2] == 'P' && len > 3 && s[3] == '<')) {
+        put(f, s, len);   /* comment, condition, call, branch reset: as written */
+        return;
+    } else if (strchr(":>=!", s[2])) {
+        head = 3;
+    } else if (s[2] == '<' || s[2] == '\'' || s[2] == 'P') {
+        const char *n = memchr(s + 3, s[2] == '\'' ? '\'' : '>', len - 3);
+        if (!n) {
+            f->bad = 1;
+            return;
+        }
+        head = (size_t)(n - s) + 1;   /* a named group */
+    } else {
+        const char *c = memchr(s, ':', len);   /* "(?i:" ("(?i)" is the caller's) */
+        if (!c) {
+            f->bad = 1;
+            return;
+        }
+        head = (size_t)(c - s) + 1;
+        caseless = options_case(f, s + 2, head - 3, caseless);
+    }
+    put(f, s, head);
+    rewrite_body(f, i + head, e - 1, caseless);
+    put(f, ")", 1);
+}
+
+/* Does pat[i, e) hold a capturing group? */
+static int captures(const factorer *f, size_t i, size_t e)
+{
+    const char *s = f->pat;
+    for (; i < e; i = s[i] == '(' && (i + 2 >= e || s[i + 2] != '#') ? i + 1 : item_end(f, i))
+        if (s[i] == '(' && (i + 1 >= e || s[i + 1] != '?' ||
+                            (i + 2 < e && (s[i + 2] == '\'' || s[i + 2] == 'P' ||
+                                           (s[i + 2] == '<' && i + 3 < e &&
+                                            s[i + 3] != '=' && s[i + 3] != '!')))))
+            return 1;
+    return 0;
+}
+
+/* Rewrite one alternative pat[i, e) into f; *caseless follows its "(?i)". */
+static void rewrite_alternative(factorer *f, size_t i, size_t e, int *caseless, int *same_case)
+{
+    const char *s = f->pat;
+    while (!f->bad && i < e) {
+        size_t n = item_end(f, i);
+        if (s[i] == '(' && n - i >= 3 && s[i + 1] == '?' && s[n - 1] == ')' &&
+            strspn(s + i + 2, "imsxnUJ-^") == n - i - 3) {
+            *caseless = options_case(f, s + i + 2, n - i - 3, *caseless);   /* "(?i)" */
+            *same_case = 0;
+            put(f, s + i, n - i);
+        } else if (s[i] == '(') {
+            rewrite_group(f, i, n, *caseless);
+        } else {
+            put(f, s + i, n - i);
+        }
+        i = n;
+    }
+}
+
+/* Rewrite the alternatives of the group body pat[from, to) into f. */
+static void rewrite_body(factorer *f, size_t from, size_t to, int caseless)
+{
+    vz_buf *out = f->out, all = {0};   /* the alternatives rewritten, one after another */
+    piece *alt = NULL;
+    size_t nalt = 0, cap = 0;
+    int start_case = caseless, same_case = caseless >= 0, capture = 0;
+    f->out = &all;
+    for (size_t start = from; !f->bad && start <= to;) {
+        size_t end = start;
+        while (end < to && f->pat[end] != '|')
+            end = item_end(f, end);
+        void *p = alt;
+        if (vz_grow(&p, &cap, nalt + 1, sizeof *alt)) {
+            f->bad = 1;
+            break;
+        }
+        alt = p;
+        size_t before = all.len;
+        rewrite_alternative(f, start, end, &caseless, &same_case);
+        alt[nalt++] = (piece){NULL, all.len - before};   /* placed once all stops moving */
+        capture = capture || captures(f, start, end);
+        start = end + 1;
+    }
+    f->out = out;
+    for (size_t k = 0, at = 0; !f->bad && k < nalt; at += alt[k++].n)
+        alt[k].s = all.data + at;
+    if (!f->bad)
+        put_alternatives(f, alt, nalt, start_case, same_case && !capture ? 0 : FACTOR_DEPTH);
+    vz_buf_free(&all);
+    free(alt);
+}
+
+/* pat[0, len) with its alternations factored, into out (NUL-terminated);
+ * non-zero when it could not be: then compile pat as it is. */
+static int factor(const char *pat, size_t len, uint32_t options, vz_buf *out)
+{
+    factorer f = {pat, len, NULL, out, 0};
+    if ((options & ~(uint32_t)PCRE2_CASELESS) || strstr(pat, "\\Q") || strstr(pat, "\\c"))
+        return 1;   /* quoting and \c( would hide parentheses from the scan */
+    f.bad = find_closes(&f);
+    if (!f.bad)
+        rewrite_body(&f, 0, len, (options & PCRE2_CASELESS) != 0);
+    put(&f, "", 0);
+    free(f.close);
+    return f.bad;
+}
+
 /* One compiled form of pattern pat, JIT-compiled when jit; NULL with err
  * set on failure. */
 static pcre2_code *compile_form(const char *pat, size_t len, uint32_t options, int jit, int *err,
@@ -877,8 +1178,22 @@ static int compile_rule(parser *p, int kind, const char *pat, size_t len, unsign
         return VZ_EINVAL;
     int err;
     PCRE2_SIZE erroff;
-    pcre2_code *code = compile_form(pat, len, p->options, 0, &err, &erroff);
+    /* Rules that run often (find, whole) are compiled factored. */
+    vz_buf fx = {0};
+    const char *src = pat;
+    size_t slen = len;
+    if ((p->find || p->whole) && factor(pat, len, p->options, &fx) == 0) {
+        src = fx.data;
+        slen = fx.len;
+    }
+    pcre2_code *code = compile_form(src, slen, p->options, 0, &err, &erroff);
+    if (!code && src != pat) {
+        src = pat;
+        slen = len;
+        code = compile_form(pat, len, p->options, 0, &err, &erroff);
+    }
     if (!code) {
+        vz_buf_free(&fx);
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(err, msg, sizeof msg);
         return vz_fail(err == PCRE2_ERROR_HEAP_FAILED ? VZ_ENOMEM : VZ_EINVAL,
@@ -887,6 +1202,7 @@ static int compile_rule(parser *p, int kind, const char *pat, size_t len, unsign
     }
     void *items = rs->items;
     if (vz_grow(&items, &rs->cap, rs->n + 1, sizeof *rs->items)) {
+        vz_buf_free(&fx);
         pcre2_code_free(code);
         return VZ_ENOMEM;
     }
@@ -895,7 +1211,9 @@ static int compile_rule(parser *p, int kind, const char *pat, size_t len, unsign
     *r = (vz_rule){kind, lineno, code, {0}, {{0}, {0}, {0}, {0}, 0, 0}, NULL, NULL};
     memcpy(r->label, label, sizeof label);
     find_starts(pat, len, p->options, &r->starts);
-    return compile_forms(p, r, pat, len);
+    int rc = compile_forms(p, r, src, slen);
+    vz_buf_free(&fx);
+    return rc;
 }
 
 /* "define NAME pattern": pattern is expanded now, so definitions may use
