@@ -685,7 +685,9 @@ static int inflected(const char *s, size_t n, const char *q)
     return 0;
 }
 
-static int read_token(const vz_token *tok, void *ctx)
+/* A token of a text read only for its words (read_plain), and the
+ * start of every token read_token keeps: without what the question makes of it. */
+static int plain_token(const vz_token *tok, void *ctx)
 {
     reading *rd = ctx;
     void *p = rd->w;
@@ -703,9 +705,17 @@ static int read_token(const vz_token *tok, void *ctx)
         memcpy(w->stem, tok->stem, tok->stem_len);
         w->stem[tok->stem_len] = '\0';
     }
-    if (tok->flags & VZ_TOK_STOP)
-        return 0;
-    rd->content++;
+    rd->content += !(tok->flags & VZ_TOK_STOP);
+    return 0;
+}
+
+static int read_token(const vz_token *tok, void *ctx)
+{
+    reading *rd = ctx;
+    int rc = plain_token(tok, ctx);
+    if (rc || (tok->flags & VZ_TOK_STOP))
+        return rc;
+    word *w = &rd->w[rd->n - 1];
     for (size_t i = 0; i < rd->a->nwords && w->key < 0; i++) {
         const qword *q = &rd->a->words[i];
         if (same_stem(q->stem, tok->stem, tok->stem_len)) {
@@ -771,29 +781,6 @@ static int read_span(asking *a, uint32_t doc, uint32_t start, uint32_t end, read
     return rc;
 }
 
-/* A token of a text read only for its words (read_plain): as read_token
- * keeps it, without what the question makes of it. */
-static int plain_token(const vz_token *tok, void *ctx)
-{
-    reading *rd = ctx;
-    void *p = rd->w;
-    if (vz_grow(&p, &rd->cap, rd->n + 1, sizeof *rd->w))
-        return VZ_ENOMEM;
-    rd->w = p;
-    p = rd->forms;
-    if (vz_grow(&p, &rd->fcap, rd->n + 1, sizeof *rd->forms))
-        return VZ_ENOMEM;
-    rd->forms = p;
-    vz_phrase_form(tok, rd->forms[rd->n]);
-    word *w = &rd->w[rd->n++];
-    *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0, 0, 0, rd->content, ""};
-    if ((tok->flags & VZ_TOK_CAPITAL) && tok->stem_len < ALIAS_STEM) {
-        memcpy(w->stem, tok->stem, tok->stem_len);
-        w->stem[tok->stem_len] = '\0';
-    }
-    rd->content += !(tok->flags & VZ_TOK_STOP);
-    return 0;
-}
 
 /* Read a span for its words, forms and text only: what a search through
  * an article needs, at a fraction of read_span's cost (no key terms). */
