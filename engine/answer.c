@@ -763,7 +763,11 @@ static void apply_phrases(reading *rd)
     }
 }
 
-static int read_span(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd)
+/* Read a span's text and its tokens, each through fn (read_token or
+ * plain_token).  The same sentences and articles are read for question
+ * after question: their tokens come from the reader's cache. */
+static int read_with(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd,
+                     vz_token_fn fn)
 {
     rd->a = a;
     rd->n = 0;
@@ -771,31 +775,25 @@ static int read_span(asking *a, uint32_t doc, uint32_t start, uint32_t end, read
     rd->content = 0;
     rd->text.len = 0;
     int rc = vz_reader_text(a->r, doc, start, end, &rd->text);
-    /* The same sentences and articles are read for question after
-     * question: their tokens come from the reader's cache. */
     if (!rc)
-        rc = vz_analyse_cached(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len,
-                               read_token, rd);
+        rc = vz_analyse_cached(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len, fn,
+                               rd);
+    return rc;
+}
+
+static int read_span(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd)
+{
+    int rc = read_with(a, doc, start, end, rd, read_token);
     if (!rc)
         apply_phrases(rd);
     return rc;
 }
 
-
 /* Read a span for its words, forms and text only: what a search through
  * an article needs, at a fraction of read_span's cost (no key terms). */
 static int read_plain(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd)
 {
-    rd->a = a;
-    rd->n = 0;
-    rd->covered = 0;
-    rd->content = 0;
-    rd->text.len = 0;
-    int rc = vz_reader_text(a->r, doc, start, end, &rd->text);
-    if (!rc)
-        rc = vz_analyse_cached(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len,
-                               plain_token, rd);
-    return rc;
+    return read_with(a, doc, start, end, rd, plain_token);
 }
 
 static int read_sentence(asking *a, uint32_t sid, reading *rd)
