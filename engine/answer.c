@@ -2961,6 +2961,7 @@ static int apply_ranker(asking *a, const vz_ranker *m, int templated)
     } else if (!rc) {
         if (a->explaining)
             explain_spans(a, &in, &sp);
+        size_t before = a->ncands;
         for (size_t i = 0; i < a->ncands; i++)
             a->cands[i].learned = 0;
         for (size_t k = 0; !rc && k < sp.n && k < RANKED_SPANS; k++) {
@@ -2980,6 +2981,13 @@ static int apply_ranker(asking *a, const vz_ranker *m, int templated)
                 a->cands[i].score = a->cands[i].learned;
             if (a->ncands > 1)
                 qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
+        } else {
+            /* The templates' answers stand, and only theirs. */
+            while (a->ncands > before) {
+                a->ncands--;
+                free(a->cands[a->ncands].key);
+                free(a->cands[a->ncands].text);
+            }
         }
     }
     vz_rk_spans_free(&sp);
@@ -3026,12 +3034,14 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
     double sure = n ? confidence_of(&a->cands[0], rival_of(a, 0)) : 0;
     int abstain = !(o && (o->flags & VZ_ASK_NO_ABSTAIN)) && sure < ABSTAIN_BELOW;
     const vz_ranker *m = a->e->qa->ranker;
-    if (!abstain && a->qt.type != VZ_TYPE_LIST && !vz_ranker_empty(m)) {
+    int templated = n && sure >= ABSTAIN_BELOW;
+    if (!abstain && a->qt.type != VZ_TYPE_LIST && !vz_ranker_empty(m) &&
+        (!templated || vz_ranker_sure(m) < 1)) {
         /* Answers the templates would not give, asked for anyway, are no
          * surer for the ranker's choosing among them. */
         if (sure < ABSTAIN_BELOW)
             a->ceiling = sure;
-        if ((rc = apply_ranker(a, m, n && sure >= ABSTAIN_BELOW)) != VZ_OK ||
+        if ((rc = apply_ranker(a, m, templated)) != VZ_OK ||
             (rc = judge(a, want, &n)) != VZ_OK)
             return rc;
     }
