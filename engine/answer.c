@@ -101,6 +101,7 @@ typedef struct {
     uint32_t last_sid;       /* the last of them, plus one (a sentence's finds come together) */
     uint64_t docs;           /* articles it was found in, bit doc % 64 (a count, not a set) */
     double learned;          /* the span ranker's share of it */
+    int judged;              /* its verb and names are (judge) */
     occurrence occ[MAX_OCC];
     size_t nocc;
 } candidate;
@@ -2906,17 +2907,9 @@ static int span_candidate(asking *a, const rk_input *in, const vz_rk_span *sp, c
     const char *t = s->text + sp->start;
     size_t len = sp->end - sp->start;
     char *key = merge_key(t, len);
-    if (!key)
-        return vz_fail(VZ_ENOMEM, "out of memory");
-    for (size_t i = 0; i < a->ncands; i++)
-        if (!strcmp(a->cands[i].key, key)) {
-            free(key);
-            *out = &a->cands[i];
-            return VZ_OK;
-        }
-    int rc = find_or_add(a, key, t, len, out);
-    if (rc)
-        return rc;
+    int rc = key ? find_or_add(a, key, t, len, out) : vz_fail(VZ_ENOMEM, "out of memory");
+    if (rc || (*out)->text)
+        return rc;   /* found before, by a template or a better span */
     candidate *c = *out;
     const vz_sentence_info *si = &a->e->idx->sentences[r->sid];
     if (!(c->text = vz_strndup(t, len)))
@@ -3001,6 +2994,9 @@ static int judge(asking *a, size_t want, size_t *n)
     int rc = VZ_OK;
     *n = a->ncands < want ? a->ncands : want;
     for (size_t i = 0; rc == VZ_OK && i < *n; i++) {
+        if (a->cands[i].judged)
+            continue;   /* judged before the ranker ran */
+        a->cands[i].judged = 1;
         judge_verb(a, &a->cands[i]);
         rc = judge_names(a, &a->cands[i]);
     }

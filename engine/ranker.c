@@ -468,6 +468,15 @@ static value suffix_of(const char *text, const vz_rk_token *t, char *buf)
     return (value){buf, m, part_hash(buf, m)};
 }
 
+/* The question's IDF a sentence holds, over all of it. */
+static double cover_of(const vz_rk_sentence *s)
+{
+    double held = 0;
+    for (size_t k = 0; k < s->ntok; k++)
+        held += s->tok[k].asked ? s->tok[k].idf : 0;
+    return s->total_idf > 0 ? fmin(1.0, held / s->total_idf) : 0;
+}
+
 static int prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent)
 {
     x->s = s;
@@ -482,7 +491,6 @@ static int prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent)
     x->gap = malloc(s->ntok + 1);
     if (!x->shape || !x->gap || !x->suffix || !x->sufbuf)
         return vz_fail(VZ_ENOMEM, "out of memory");
-    double held = 0;
     x->words = x->pairs = 0;
     for (size_t k = 0; k < s->ntok; k++) {
         const vz_rk_token *t = &s->tok[k];
@@ -491,14 +499,13 @@ static int prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent)
         x->gap[k] = gap_of(s->text + prev, t->start - prev);
         x->suffix[k] = suffix_of(s->text, t, x->sufbuf + k * (SUFFIX + 1));
         if (t->asked) {
-            held += t->idf;
             x->words++;
             x->pairs += k && s->tok[k - 1].asked;
         }
     }
     size_t last = s->ntok ? s->tok[s->ntok - 1].end : 0;
     x->gap[s->ntok] = gap_of(s->text + last, s->len - last);
-    x->cover = s->total_idf > 0 ? fmin(1.0, held / s->total_idf) : 0;
+    x->cover = cover_of(s);
     return VZ_OK;
 }
 
@@ -760,10 +767,8 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
     for (size_t k = 0; k < NSMALL; k++)
         x.num[k] = value_of(small[k]);
     int rc = VZ_OK;
-    for (size_t k = 0; !rc && k < nsent; k++) {
-        rc = prepare_sentence(&x, &sent[k], k);
-        x.best_cover = fmax(x.best_cover, x.cover);
-    }
+    for (size_t k = 0; k < nsent; k++)
+        x.best_cover = fmax(x.best_cover, cover_of(&sent[k]));
     for (size_t k = 0; !rc && k < nsent; k++) {
         rc = prepare_sentence(&x, &sent[k], k);
         if (!rc)
