@@ -89,6 +89,7 @@ typedef struct {
     int named;               /* it opens with a capital: names, not kinds */
     int in_class;            /* a member of the class the question names */
     int own;                 /* a template made for the question's label found it */
+    int framed;              /* a template, not a bare phrase, found it */
     int set_apart;           /* set apart from the rest, as a negated question asks */
     uint64_t covered;        /* key terms of every sentence it was found in */
     uint32_t doc;            /* the article of the sighting its quality is from */
@@ -1486,6 +1487,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         weight *= HEDGED;
     c->focused |= focused;
     c->own |= own;
+    c->framed |= !phrase;
     c->set_apart |= apart && a->negated;
     double nearest, closeness = proximity(rd, i, j, phrase, &nearest);
     double score = x->sent->score * closeness * fit * weight * form;
@@ -3020,23 +3022,24 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
     if (rc)
         return rc;
     size_t want = o && o->max_answers ? o->max_answers : DEFAULT_ANSWERS;
-    if (a->hook)
-        return a->qt.type == VZ_TYPE_LIST ? VZ_OK : apply_ranker(a, a->hook->model, 0);
     size_t n;
     if ((rc = judge(a, want, &n)) != VZ_OK)
         return rc;
+    if (a->hook)
+        return a->qt.type == VZ_TYPE_LIST ? VZ_OK : apply_ranker(a, a->hook->model, 0);
     /* The templates' confidence decides whether to answer, the ranker
      * (mostly) what; a list's answer is several template answers joined. */
     double sure = n ? confidence_of(&a->cands[0], rival_of(a, 0)) : 0;
     int abstain = !(o && (o->flags & VZ_ASK_NO_ABSTAIN)) && sure < ABSTAIN_BELOW;
     const vz_ranker *m = a->e->qa->ranker;
-    int templated = n && sure >= ABSTAIN_BELOW;
+    /* A template knows its answer's form; a bare phrase of the sentence
+     * is a guess the ranker makes better. */
+    int templated = n && sure >= ABSTAIN_BELOW && a->cands[0].framed;
     if (!abstain && a->qt.type != VZ_TYPE_LIST && !vz_ranker_empty(m) &&
         (!templated || vz_ranker_sure(m) < 1)) {
         /* Answers the templates would not give, asked for anyway, are no
          * surer for the ranker's choosing among them. */
-        if (sure < ABSTAIN_BELOW)
-            a->ceiling = sure;
+        a->ceiling = sure;
         if ((rc = apply_ranker(a, m, templated)) != VZ_OK ||
             (rc = judge(a, want, &n)) != VZ_OK)
             return rc;

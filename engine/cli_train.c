@@ -51,6 +51,15 @@ typedef struct {
     double loss, right, reachable, asked;
 } training;
 
+static int count(void *ctx, const vz_rk_sentence *sent, size_t nsent, const vz_rk_spans *sp)
+{
+    (void)sent;
+    (void)nsent;
+    training *t = ctx;
+    t->asked++;
+    return vz_ranker_count(t->model, sp);
+}
+
 static int learn(void *ctx, const vz_rk_sentence *sent, size_t nsent, const vz_rk_spans *sp)
 {
     (void)nsent;
@@ -95,9 +104,9 @@ static void shuffle(size_t *order, size_t n, unsigned long long *state)
 }
 
 static int epoch(vz_engine *e, const options *o, const cli_squad_items *it, const size_t *order,
-                 training *t, vz_rk_names *names)
+                 training *t, vz_rk_names *names, int counting)
 {
-    vz_span_hook hook = {t->model, names, learn, t};
+    vz_span_hook hook = {t->model, names, counting ? count : learn, t};
     t->loss = t->right = t->reachable = t->asked = 0;
     for (size_t i = 0; i < it->n; i++) {
         const cli_squad_item *x = &it->item[order[i]];
@@ -136,10 +145,12 @@ static int train(vz_engine *e, const options *o, const cli_squad_items *it, trai
     unsigned long epochs = o->epochs ? o->epochs : DEFAULT_EPOCHS;
     for (size_t i = 0; order && i < it->n; i++)
         order[i] = i;
+    if (!rc)
+        rc = epoch(e, o, it, order, t, names, 1);
     for (unsigned long k = 0; !rc && k < epochs; k++) {
         double t0 = cli_now();
         shuffle(order, it->n, &state);
-        rc = epoch(e, o, it, order, t, names);
+        rc = epoch(e, o, it, order, t, names, 0);
         if (!rc)
             fprintf(stderr, "epoch %lu: loss %.4f, best span right %.4f of the %.0f of %.0f "
                     "questions a span answers (%.1f s)\n", k + 1,

@@ -22,14 +22,15 @@
 #define DEFAULT_SURE 1.0
 #define WINDOW 5             /* words each side whose question words a span's context counts */
 #define MAX_PARTS 3          /* a feature: its template and up to two values */
-#define MIN_SEEN 50          /* spans a feature must have been seen in to be saved */
+#define MIN_SEEN 10          /* questions a feature must be seen in to be learned */
 #define SHAPE_MAX 4          /* letters of a span's collapsed shape */
 #define SUFFIX 3             /* letters of a word's ending */
 
 typedef struct {
     uint64_t key;            /* 0: an empty slot */
     double w, g2;            /* weight; squared gradients so far (training) */
-    double seen;             /* spans it was a feature of in training */
+    double seen;             /* questions it was a feature of (vz_ranker_count) */
+    size_t last;             /* the last of them, counting from 1 */
 } slot;
 
 struct vz_ranker {
@@ -37,6 +38,7 @@ struct vz_ranker {
     size_t cap, n;           /* cap a power of 2, at most half full */
     size_t sentences, max_words;
     double sure;             /* its best answer's share from which it overrules the templates */
+    size_t counted;          /* questions vz_ranker_count has seen */
 };
 
 struct vz_rk_names {
@@ -119,7 +121,7 @@ static int slot_of(vz_ranker *m, uint64_t key, slot **out)
         return VZ_ENOMEM;
     slot *s = find(m, key);
     if (!s->key) {
-        *s = (slot){key, 0, 0, 0};
+        *s = (slot){key, 0, 0, 0, 0};
         m->n++;
     }
     *out = s;
@@ -794,6 +796,29 @@ void vz_rk_spans_free(vz_rk_spans *s)
 
 /* ---- training ----------------------------------------------------------------- */
 
+int vz_ranker_count(vz_ranker *m, const vz_rk_spans *s)
+{
+    m->counted++;
+    for (size_t k = 0; k < s->nkeys; k++) {
+        slot *w;
+        if (slot_of(m, s->keys[k], &w))
+            return VZ_ENOMEM;
+        if (w->last != m->counted) {
+            w->last = m->counted;
+            w->seen++;
+        }
+    }
+    return VZ_OK;
+}
+
+/* A feature seen in few questions has a weight that says little, and
+ * learning one lets the model learn those questions by heart. */
+static slot *learnable(const vz_ranker *m, uint64_t key)
+{
+    slot *w = find(m, key);
+    return w->key && w->seen >= MIN_SEEN ? w : NULL;
+}
+
 int vz_ranker_train_step(vz_ranker *m, const vz_rk_spans *s, const unsigned char *gold,
                          double rate, double l2, double *loss)
 {
@@ -810,13 +835,12 @@ int vz_ranker_train_step(vz_ranker *m, const vz_rk_spans *s, const unsigned char
         if (fabs(g) < 1e-5)
             continue;
         for (size_t f = 0; f < sp->nfeat; f++) {
-            slot *w;
-            if (slot_of(m, s->keys[sp->first + f], &w))
-                return VZ_ENOMEM;
+            slot *w = learnable(m, s->keys[sp->first + f]);
+            if (!w)
+                continue;
             double gw = g + l2 * w->w, step = rate * gw / sqrt(w->g2 + gw * gw + 1e-8);
             w->g2 += gw * gw;
             w->w -= step;
-            w->seen++;
         }
     }
     return VZ_OK;
@@ -842,7 +866,6 @@ int vz_ranker_save(const vz_ranker *m, const vz_rk_names *names, const char *hea
     for (size_t i = 0; i < m->cap; i++) {
         const char *name = m->slots[i].key ? vz_rk_names_get(names, m->slots[i].key) : NULL;
         double w = m->slots[i].w;
-        /* A feature seen in few spans has a weight that says little. */
         if (name && fabs(w) >= min_weight && m->slots[i].seen >= MIN_SEEN)
             list[n++] = (named_weight){name, w};
     }

@@ -100,6 +100,9 @@ int  vz_ranker_new(vz_ranker **out);
 /* One step of softmax regression with AdaGrad and L2: the spans with
  * gold[i] != 0 are right.  The loss (minus the log of the right spans'
  * share) goes to *loss. */
+/* Training counts each feature's questions first (one call a question):
+ * only features seen in enough of them are learned. */
+int  vz_ranker_count(vz_ranker *m, const vz_rk_spans *s);
 int  vz_ranker_train_step(vz_ranker *m, const vz_rk_spans *s, const unsigned char *gold,
                           double rate, double l2, double *loss);
 /* Write the weights of at least min_weight in size, named, best known
