@@ -89,7 +89,8 @@ typedef struct {
     int named;               /* it opens with a capital: names, not kinds */
     int in_class;            /* a member of the class the question names */
     int own;                 /* a template made for the question's label found it */
-    int framed;              /* a template, not a bare phrase, found it */
+    int framed;              /* a template found it, or a phrase where the question's verb
+                              * wants its object */
     int set_apart;           /* set apart from the rest, as a negated question asks */
     uint64_t covered;        /* key terms of every sentence it was found in */
     uint32_t doc;            /* the article of the sighting its quality is from */
@@ -1477,17 +1478,20 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
      * Foreign Minister" answers "what is his position", "peacefully" "how". */
     if (c->weak && !own)
         weight *= WEAK_WEIGHT;
+    int object = 0;
     if (asks_object(a) && !own && in_object_slot(rd, i, j))
-        weight *= OBJECT_BONUS;
+        object = 1;
     /* "How did they describe X" asks for what news sets beside X. */
     else if (a->qt.type == VZ_TYPE_DESCRIPTION && !strcmp(a->qt.label, "called") &&
              in_apposition(rd, i, j))
+        object = 1;
+    if (object)
         weight *= OBJECT_BONUS;
     if (x->hedged)
         weight *= HEDGED;
     c->focused |= focused;
     c->own |= own;
-    c->framed |= !phrase;
+    c->framed |= !phrase || object;
     c->set_apart |= apart && a->negated;
     double nearest, closeness = proximity(rd, i, j, phrase, &nearest);
     double score = x->sent->score * closeness * fit * weight * form;
@@ -2938,9 +2942,48 @@ static void explain_spans(asking *a, const rk_input *in, const vz_rk_spans *sp)
     }
 }
 
+/* Does span sp keep every name and number of mark mk, reaching past it
+ * only at its edges? */
+static int keeps_names(const vz_rk_sentence *s, const vz_rk_span *sp, const vz_rk_marked *mk)
+{
+    if (sp->start >= mk->end || sp->end <= mk->start)
+        return 0;
+    for (size_t k = 0; k < s->ntok; k++) {
+        const vz_rk_token *t = &s->tok[k];
+        int kept = (t->flags & VZ_TOK_NUMBER) ||
+                    ((t->flags & VZ_TOK_CAPITAL) && !(t->flags & VZ_TOK_STOP));
+        if (kept && t->start >= mk->start && t->end <= mk->end &&
+            (t->start < sp->start || t->end > sp->end))
+            return 0;
+    }
+    return 1;
+}
+
+/* The span the ranker prefers to the templates' answer where it stands,
+ * when it keeps that answer's names and numbers: its edges redrawn ("the
+ * University" -> "University of Chicago"); NULL none.  A count keeps what
+ * it counts ("40 people"), however the ranker would cut it. */
+static const vz_rk_span *redrawn(const asking *a, const rk_input *in, const vz_rk_spans *sp)
+{
+    if (a->qt.type == VZ_TYPE_COUNT || a->qt.type == VZ_TYPE_QUANTITY)
+        return NULL;
+    for (size_t m = 0; m < in->nmark; m++) {
+        const vz_rk_marked *mk = &in->mark[m];
+        if (mk->rank != 1)
+            continue;
+        for (size_t k = 0; k < sp->n; k++) {
+            const vz_rk_span *s = &sp->span[k];
+            if (s->sent != mk->sent || !keeps_names(&in->sent[s->sent], s, mk))
+                continue;
+            return s->start == mk->start && s->end == mk->end ? NULL : s;
+        }
+    }
+    return NULL;
+}
+
 /* An answer's score becomes its share of the ranker's spans, unless the
- * ranker is unsure and the templates have an answer they would give; a
- * template's answer counts among the ranker's features, with its rank. */
+ * templates' answer stands (templated); a template's answer counts among
+ * the ranker's features, with its rank. */
 static int apply_ranker(asking *a, const vz_ranker *m, int templated)
 {
     rk_input in = {0};
@@ -2951,39 +2994,40 @@ static int apply_ranker(asking *a, const vz_ranker *m, int templated)
     if (!rc)
         rc = vz_rk_score(m, &q, in.sent, in.n, in.mark, in.nmark,
                          a->hook ? a->hook->names : NULL, &sp);
+    /* "@sure S": the ranker overrules the templates when its best span
+     * holds a share of S. */
+    double overrule = vz_ranker_sure(m);
+    if (templated && overrule < 1 && sp.n && sp.span[0].prob >= overrule)
+        templated = 0;
     if (!rc && a->hook) {
         rc = a->hook->fn(a->hook->ctx, in.sent, in.n, &sp);
+    } else if (!rc && templated) {
+        const vz_rk_span *s = redrawn(a, &in, &sp);
+        candidate *c;
+        if (a->explaining)
+            explain_spans(a, &in, &sp);
+        if (s && !(rc = span_candidate(a, &in, s, &c)) && c != &a->cands[0]) {
+            c->score = a->cands[0].score * (1 + 1e-9) + 1e-12;
+            qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
+        }
     } else if (!rc) {
         if (a->explaining)
             explain_spans(a, &in, &sp);
-        size_t before = a->ncands;
+        double mixsum = 0, lambda = getenv("VZ_MIX") ? atof(getenv("VZ_MIX")) : 0;
         for (size_t i = 0; i < a->ncands; i++)
-            a->cands[i].learned = 0;
+            mixsum += a->cands[i].score;
+        for (size_t i = 0; i < a->ncands; i++)
+            a->cands[i].learned = mixsum > 0 ? lambda * a->cands[i].score / mixsum : 0;
         for (size_t k = 0; !rc && k < sp.n && k < RANKED_SPANS; k++) {
             candidate *c;
             rc = span_candidate(a, &in, &sp.span[k], &c);
             if (!rc)
                 c->learned += sp.span[k].prob;
         }
-        /* Weights learned on other text are not sure of this one when
-         * no answer holds a good share of them: the templates' answer
-         * stands, when they have one they would give. */
-        double top = 0;
-        for (size_t i = 0; i < a->ncands; i++)
-            top = fmax(top, a->cands[i].learned);
-        if (!rc && (!templated || (top >= vz_ranker_sure(m) && vz_ranker_sure(m) < 1))) {
-            for (size_t i = 0; i < a->ncands; i++)
-                a->cands[i].score = a->cands[i].learned;
-            if (a->ncands > 1)
-                qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
-        } else {
-            /* The templates' answers stand, and only theirs. */
-            while (a->ncands > before) {
-                a->ncands--;
-                free(a->cands[a->ncands].key);
-                free(a->cands[a->ncands].text);
-            }
-        }
+        for (size_t i = 0; !rc && i < a->ncands; i++)
+            a->cands[i].score = a->cands[i].learned;
+        if (!rc && a->ncands > 1)
+            qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
     }
     vz_rk_spans_free(&sp);
     rk_input_free(&in);
@@ -3035,8 +3079,7 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
     /* A template knows its answer's form; a bare phrase of the sentence
      * is a guess the ranker makes better. */
     int templated = n && sure >= ABSTAIN_BELOW && a->cands[0].framed;
-    if (!abstain && a->qt.type != VZ_TYPE_LIST && !vz_ranker_empty(m) &&
-        (!templated || vz_ranker_sure(m) < 1)) {
+    if (!abstain && a->qt.type != VZ_TYPE_LIST && !vz_ranker_empty(m)) {
         /* Answers the templates would not give, asked for anyway, are no
          * surer for the ranker's choosing among them. */
         a->ceiling = sure;

@@ -96,16 +96,21 @@ static void spans_are_whole_phrases(void **state)
     vz_ranker_free(m);
 }
 
-/* A few steps make the right span the best, and the file it saves scores
- * as the model did. */
-static void training_moves_it_and_the_file_keeps_it(void **state)
+/* Count the question's features as if it had been asked n times. */
+static void count_features(vz_ranker *m, vz_rk_names *names, int n)
 {
-    (void)state;
-    vz_ranker *m, *back;
-    vz_rk_names *names;
     vz_rk_spans sp;
-    assert_int_equal(vz_ranker_new(&m), VZ_OK);
-    assert_int_equal(vz_rk_names_new(&names), VZ_OK);
+    for (int k = 0; k < n; k++) {
+        score(m, names, &sp);
+        assert_int_equal(vz_ranker_count(m, &sp), VZ_OK);
+        vz_rk_spans_free(&sp);
+    }
+}
+
+/* 60 steps over one question; the best span's score after them. */
+static double train_on_1990(vz_ranker *m, vz_rk_names *names)
+{
+    vz_rk_spans sp;
     for (int step = 0; step < 60; step++) {
         score(m, names, &sp);
         unsigned char *gold = calloc(sp.n, 1);
@@ -118,8 +123,40 @@ static void training_moves_it_and_the_file_keeps_it(void **state)
         vz_rk_spans_free(&sp);
     }
     score(m, NULL, &sp);
-    assert_int_equal(find_span(&sp, "1990"), 0);
     double best = sp.span[0].score;
+    vz_rk_spans_free(&sp);
+    return best;
+}
+
+/* Features of too few questions are not learned: nothing moves. */
+static void rare_features_are_not_learned(void **state)
+{
+    (void)state;
+    vz_ranker *m;
+    vz_rk_names *names;
+    assert_int_equal(vz_ranker_new(&m), VZ_OK);
+    assert_int_equal(vz_rk_names_new(&names), VZ_OK);
+    count_features(m, names, 9);
+    assert_true(train_on_1990(m, names) == 0.0);
+    vz_ranker_free(m);
+    vz_rk_names_free(names);
+}
+
+/* A few steps make the right span the best, and the file it saves scores
+ * as the model did. */
+static void training_moves_it_and_the_file_keeps_it(void **state)
+{
+    (void)state;
+    vz_ranker *m, *back;
+    vz_rk_names *names;
+    vz_rk_spans sp;
+    assert_int_equal(vz_ranker_new(&m), VZ_OK);
+    assert_int_equal(vz_rk_names_new(&names), VZ_OK);
+    count_features(m, names, 10);
+    double best = train_on_1990(m, names);
+    assert_true(best > 0);
+    score(m, NULL, &sp);
+    assert_int_equal(find_span(&sp, "1990"), 0);
     vz_rk_spans_free(&sp);
     char path[4096];
     snprintf(path, sizeof path, "%s/ranker.weights", tmp);
@@ -204,6 +241,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(spans_are_whole_phrases),
+        cmocka_unit_test(rare_features_are_not_learned),
         cmocka_unit_test(training_moves_it_and_the_file_keeps_it),
         cmocka_unit_test(a_bad_weights_file_is_a_clear_error),
         cmocka_unit_test(ranker_answers_cut_the_file),
