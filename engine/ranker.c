@@ -20,6 +20,7 @@
 #define DEFAULT_SENTENCES 3
 #define DEFAULT_MAX_WORDS 7
 #define DEFAULT_SURE 1.0
+#define MEMO 1024            /* weights a question remembers (a power of 2) */
 #define WINDOW 5             /* words each side whose question words a span's context counts */
 #define MAX_PARTS 3          /* a feature: its template and up to two values */
 #define MIN_SEEN 10          /* questions a feature must be seen in to be learned */
@@ -39,6 +40,12 @@ struct vz_ranker {
     size_t sentences, max_words;
     double sure;             /* its best answer's share from which it overrules the templates */
     size_t counted;          /* questions vz_ranker_count has seen */
+    /* A loaded model's weights packed for look-ups: a quarter the size. */
+    struct packed {
+        uint64_t key;        /* 0: empty */
+        double w;
+    } *packed;
+    size_t pcap;             /* a power of 2, at most half full */
 };
 
 struct vz_rk_names {
@@ -130,6 +137,12 @@ static int slot_of(vz_ranker *m, uint64_t key, slot **out)
 
 static double weight_of(const vz_ranker *m, uint64_t key)
 {
+    if (m->packed) {
+        size_t mask = m->pcap - 1;
+        for (size_t i = (size_t)key & mask;; i = (i + 1) & mask)
+            if (m->packed[i].key == key || !m->packed[i].key)
+                return m->packed[i].w;
+    }
     if (!m->n)
         return 0;
     const slot *s = find(m, key);
@@ -157,6 +170,7 @@ void vz_ranker_free(vz_ranker *m)
     if (!m)
         return;
     free(m->slots);
+    free(m->packed);
     free(m);
 }
 
@@ -216,6 +230,25 @@ static int load_line(const char *line, size_t len, unsigned lineno, void *ctx)
     return rc;
 }
 
+/* The weights, packed for scoring (a loaded model is never trained). */
+static int pack(vz_ranker *m)
+{
+    m->pcap = 16;
+    while (m->pcap < 2 * m->n)
+        m->pcap *= 2;
+    if (!(m->packed = calloc(m->pcap, sizeof *m->packed)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->slots[i].key)
+            continue;
+        size_t mask = m->pcap - 1, k = (size_t)m->slots[i].key & mask;
+        while (m->packed[k].key)
+            k = (k + 1) & mask;
+        m->packed[k] = (struct packed){m->slots[i].key, m->slots[i].w};
+    }
+    return VZ_OK;
+}
+
 int vz_ranker_load(vz_ranker **out, const char *data_dir)
 {
     vz_data d;
@@ -225,6 +258,8 @@ int vz_ranker_load(vz_ranker **out, const char *data_dir)
     rc = vz_data_lines(d.text, d.len, load_line, *out);
     if (rc)
         vz_fail_context(rc, "%s", d.origin);
+    else
+        rc = pack(*out);
     vz_data_release(&d);
     if (!rc)
         return VZ_OK;
@@ -337,6 +372,12 @@ typedef struct {
     double cover;            /* the question's IDF the sentence holds, over all of it */
     double best_cover;       /* the most any sentence read holds */
     size_t words, pairs;     /* the question's words it holds; of them, side by side */
+    double sentence, *left, *right;   /* see sentence_parts */
+    double *acc;             /* the score features add to */
+    /* The weights looked up for this question: its spans share most of
+     * their features, and the model's table is too big for the cache. */
+    uint64_t memo_key[MEMO];
+    double memo_w[MEMO];
 } scoring;
 
 static int grow_keys(vz_rk_spans *o)
@@ -378,12 +419,19 @@ static int feature(scoring *x, int t, const value *a, const value *b)
         parts[n++] = b->h;
     uint64_t key = key_of(parts, n);
     vz_rk_spans *o = x->out;
+    size_t h = (size_t)(key >> 20) & (MEMO - 1);
+    if (x->memo_key[h] != key) {
+        x->memo_key[h] = key;
+        x->memo_w[h] = weight_of(x->m, key);
+    }
+    *x->acc += x->memo_w[h];
+    if (!x->names)
+        return VZ_OK;   /* the features are kept for training only */
     if (grow_keys(o))
         return VZ_ENOMEM;
     o->keys[o->nkeys++] = key;
     o->span[o->n - 1].nfeat++;
-    o->span[o->n - 1].score += weight_of(x->m, key);
-    return x->names ? remember(x, key, t, a, b) : VZ_OK;
+    return remember(x, key, t, a, b);
 }
 
 static int year_like(const char *text, const vz_rk_token *t)
@@ -568,6 +616,126 @@ static int mark_of(const vz_rk_marked *mk, size_t nmk, size_t sent, size_t start
     return rank;
 }
 
+/* The features of a span's sentence alone. */
+static int sentence_features(scoring *x, size_t srank)
+{
+    int rc = feature(x, F_SRANK, &x->num[srank < NSMALL ? srank : NSMALL - 1], NULL);
+    if (!rc) rc = feature(x, F_SSCORE, &x->num[bucket_share(x->s->score)], NULL);
+    if (!rc) rc = feature(x, F_SCOVER, &x->num[bucket_share(x->cover)], NULL);
+    if (!rc && x->cover >= x->best_cover) rc = feature(x, F_SBEST, NULL, NULL);
+    if (!rc) rc = feature(x, F_SWORDS, &x->num[x->words < NSMALL ? x->words : NSMALL - 1], NULL);
+    if (!rc) rc = feature(x, F_SPAIRS, &x->num[x->pairs < 4 ? x->pairs : 4], NULL);
+    return rc;
+}
+
+/* The features of a span that opens on word i, whatever its end. */
+static int left_features(scoring *x, size_t i)
+{
+    const vz_rk_token *t = x->s->tok;
+    const value *w = &x->w, *w2 = &x->w2;
+    char lp[2] = {x->gap[i], 0}, ls[2] = {i ? x->shape[i - 1] : '^', 0};
+    value vlp = value_of(lp), vls = value_of(ls);
+    double wl;
+    size_t dl;
+    context_of(x, i, i + 1, 1, &wl, &dl);
+    int rc = feature(x, F_LPUNCT_W, &vlp, w);
+    if (!rc) rc = feature(x, F_LSHAPE_W, &vls, w);
+    if (!rc && i && t[i - 1].focus) rc = feature(x, F_FOCUS_PREV, w2, NULL);
+    if (!rc) rc = feature(x, F_WINL, &x->num[bucket_share(wl)], NULL);
+    if (!rc) rc = feature(x, F_WINL_W, &x->num[bucket_share(wl)], w);
+    if (!rc) rc = feature(x, F_DISTL_W, &x->num[bucket_distance(dl)], w);
+    if (!rc) rc = feature(x, F_FSUF_W, &x->suffix[i], w);
+    if (!rc && i) rc = feature(x, F_LSUF_W, &x->suffix[i - 1], w);
+    if (!rc && i && t[i - 1].asked) rc = feature(x, F_QLEFT_W, w2, NULL);
+    return rc;
+}
+
+/* The features of a span that closes before word j, wherever it opens. */
+static int right_features(scoring *x, size_t j)
+{
+    const vz_rk_token *t = x->s->tok;
+    const value *w = &x->w, *w2 = &x->w2;
+    char rp[2] = {x->gap[j], 0}, rs[2] = {j < x->s->ntok ? x->shape[j] : '$', 0};
+    value vrp = value_of(rp), vrs = value_of(rs);
+    double wr;
+    size_t dr;
+    context_of(x, j - 1, j, 0, &wr, &dr);
+    int rc = feature(x, F_RPUNCT_W, &vrp, w);
+    if (!rc) rc = feature(x, F_RSHAPE_W, &vrs, w);
+    if (!rc && j < x->s->ntok && t[j].focus) rc = feature(x, F_FOCUS_NEXT, w2, NULL);
+    if (!rc) rc = feature(x, F_WINR, &x->num[bucket_share(wr)], NULL);
+    if (!rc) rc = feature(x, F_WINR_W, &x->num[bucket_share(wr)], w);
+    if (!rc) rc = feature(x, F_DISTR_W, &x->num[bucket_distance(dr)], w);
+    if (!rc) rc = feature(x, F_HSUF_W, &x->suffix[j - 1], w);
+    if (!rc && j < x->s->ntok) rc = feature(x, F_RSUF_W, &x->suffix[j], w);
+    if (!rc && j < x->s->ntok && t[j].asked) rc = feature(x, F_QRIGHT_W, w2, NULL);
+    return rc;
+}
+
+/* The features of words [i, j) together. */
+static int span_features(scoring *x, size_t i, size_t j, const vz_rk_marked *mk, size_t nmk)
+{
+    const vz_rk_token *t = x->s->tok;
+    const value *w = &x->w, *w2 = &x->w2, *q = &x->q;
+    char buf[SHAPE_MAX + 2];
+    value sh = span_shape(x, i, j, buf);
+    char ends[3] = {x->shape[i], x->shape[j - 1], 0};
+    value edges = value_of(ends);
+    size_t len = j - i < NSMALL ? j - i : NSMALL - 1;
+    size_t asked = 0, focus = 0;
+    for (size_t k = i; k < j; k++) {
+        asked += t[k].asked != 0;
+        focus += t[k].focus != 0;
+    }
+    value inq = value_of(!asked ? "none" : asked == j - i ? "all" : "some");
+    double share;
+    size_t dl, dr;
+    context_of(x, i, j, 1, &share, &dl);
+    context_of(x, i, j, 0, &share, &dr);
+    size_t dmin = !dl ? dr : !dr ? dl : dl < dr ? dl : dr;
+    int part, mark = mark_of(mk, nmk, x->sent, t[i].start, t[j - 1].end, &part);
+    int rc = feature(x, F_LEN, &x->num[len], NULL);
+    if (!rc) rc = feature(x, F_LEN_W, &x->num[len], w2);
+    if (!rc) rc = feature(x, F_SHAPE, &sh, NULL);
+    if (!rc) rc = feature(x, F_SHAPE_Q, &sh, q);
+    if (!rc) rc = feature(x, F_SHAPE_W, &sh, w);
+    if (!rc) rc = feature(x, F_EDGE_W, &edges, w2);
+    if (!rc) rc = feature(x, F_INQ_W, &inq, w);
+    if (!rc && focus) rc = feature(x, F_FOCUS_IN, w2, NULL);
+    if (!rc) rc = feature(x, F_DIST, &x->num[bucket_distance(dmin)], NULL);
+    if (!rc && mark) rc = feature(x, F_MARK, &x->num[mark < 4 ? mark : 4], NULL);
+    if (!rc && mark) rc = feature(x, F_MARK_Q, &x->num[mark < 4 ? mark : 4], q);
+    if (!rc && part) rc = feature(x, F_MARK_PART, NULL, NULL);
+    return rc;
+}
+
+/* Scoring reads the parts of a span's score that hang on its sentence,
+ * its first word or its last alone once for each: sentence, left[i] and
+ * right[j].  Training, which keeps each span's features, reads them all
+ * for every span. */
+static int sentence_parts(scoring *x, size_t srank)
+{
+    size_t n = x->s->ntok;
+    free(x->left);
+    free(x->right);
+    x->left = calloc(n + 1, sizeof *x->left);
+    x->right = calloc(n + 1, sizeof *x->right);
+    if (!x->left || !x->right)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    x->acc = &x->sentence;
+    x->sentence = 0;
+    int rc = sentence_features(x, srank);
+    for (size_t i = 0; !rc && i < n; i++) {
+        x->acc = &x->left[i];
+        rc = left_features(x, i);
+    }
+    for (size_t j = 1; !rc && j <= n; j++) {
+        x->acc = &x->right[j];
+        rc = right_features(x, j);
+    }
+    return rc;
+}
+
 static int add_span(scoring *x, size_t i, size_t j, const vz_rk_marked *mk, size_t nmk,
                     size_t srank)
 {
@@ -577,64 +745,17 @@ static int add_span(scoring *x, size_t i, size_t j, const vz_rk_marked *mk, size
         return vz_fail(VZ_ENOMEM, "out of memory");
     o->span = p;
     const vz_rk_token *t = x->s->tok;
-    o->span[o->n++] = (vz_rk_span){x->sent, i, j, t[i].start, t[j - 1].end, 0, 0, o->nkeys, 0};
-    const value *w = &x->w, *w2 = &x->w2, *q = &x->q;
-    char buf[SHAPE_MAX + 2];
-    value sh = span_shape(x, i, j, buf);
-    char ends[3] = {x->shape[i], x->shape[j - 1], 0};
-    value edges = value_of(ends);
-    size_t len = j - i < NSMALL ? j - i : NSMALL - 1;
-    char lp[2] = {x->gap[i], 0}, rp[2] = {x->gap[j], 0};
-    char ls[2] = {i ? x->shape[i - 1] : '^', 0}, rs[2] = {j < x->s->ntok ? x->shape[j] : '$', 0};
-    value vlp = value_of(lp), vrp = value_of(rp), vls = value_of(ls), vrs = value_of(rs);
-    size_t asked = 0, focus = 0;
-    for (size_t k = i; k < j; k++) {
-        asked += t[k].asked != 0;
-        focus += t[k].focus != 0;
+    vz_rk_span *sp = &o->span[o->n++];
+    *sp = (vz_rk_span){x->sent, i, j, t[i].start, t[j - 1].end, 0, 0, o->nkeys, 0};
+    x->acc = &sp->score;
+    if (!x->names) {
+        sp->score = x->sentence + x->left[i] + x->right[j];
+        return span_features(x, i, j, mk, nmk);
     }
-    value inq = value_of(!asked ? "none" : asked == j - i ? "all" : "some");
-    double wl, wr;
-    size_t dl, dr;
-    context_of(x, i, j, 1, &wl, &dl);
-    context_of(x, i, j, 0, &wr, &dr);
-    size_t dmin = !dl ? dr : !dr ? dl : dl < dr ? dl : dr;
-    int part, mark = mark_of(mk, nmk, x->sent, t[i].start, t[j - 1].end, &part);
-    int rc = feature(x, F_LEN, &x->num[len], NULL);
-    if (!rc) rc = feature(x, F_LEN_W, &x->num[len], w2);
-    if (!rc) rc = feature(x, F_SHAPE, &sh, NULL);
-    if (!rc) rc = feature(x, F_SHAPE_Q, &sh, q);
-    if (!rc) rc = feature(x, F_SHAPE_W, &sh, w);
-    if (!rc) rc = feature(x, F_EDGE_W, &edges, w2);
-    if (!rc) rc = feature(x, F_LPUNCT_W, &vlp, w);
-    if (!rc) rc = feature(x, F_RPUNCT_W, &vrp, w);
-    if (!rc) rc = feature(x, F_LSHAPE_W, &vls, w);
-    if (!rc) rc = feature(x, F_RSHAPE_W, &vrs, w);
-    if (!rc) rc = feature(x, F_INQ_W, &inq, w);
-    if (!rc && focus) rc = feature(x, F_FOCUS_IN, w2, NULL);
-    if (!rc && j < x->s->ntok && t[j].focus) rc = feature(x, F_FOCUS_NEXT, w2, NULL);
-    if (!rc && i && t[i - 1].focus) rc = feature(x, F_FOCUS_PREV, w2, NULL);
-    if (!rc) rc = feature(x, F_WINL, &x->num[bucket_share(wl)], NULL);
-    if (!rc) rc = feature(x, F_WINR, &x->num[bucket_share(wr)], NULL);
-    if (!rc) rc = feature(x, F_WINL_W, &x->num[bucket_share(wl)], w);
-    if (!rc) rc = feature(x, F_WINR_W, &x->num[bucket_share(wr)], w);
-    if (!rc) rc = feature(x, F_DISTL_W, &x->num[bucket_distance(dl)], w);
-    if (!rc) rc = feature(x, F_DISTR_W, &x->num[bucket_distance(dr)], w);
-    if (!rc) rc = feature(x, F_DIST, &x->num[bucket_distance(dmin)], NULL);
-    if (!rc) rc = feature(x, F_SRANK, &x->num[srank < NSMALL ? srank : NSMALL - 1], NULL);
-    if (!rc) rc = feature(x, F_SSCORE, &x->num[bucket_share(x->s->score)], NULL);
-    if (!rc) rc = feature(x, F_SCOVER, &x->num[bucket_share(x->cover)], NULL);
-    if (!rc && x->cover >= x->best_cover) rc = feature(x, F_SBEST, NULL, NULL);
-    if (!rc) rc = feature(x, F_SWORDS, &x->num[x->words < NSMALL ? x->words : NSMALL - 1], NULL);
-    if (!rc) rc = feature(x, F_HSUF_W, &x->suffix[j - 1], w);
-    if (!rc) rc = feature(x, F_FSUF_W, &x->suffix[i], w);
-    if (!rc && i) rc = feature(x, F_LSUF_W, &x->suffix[i - 1], w);
-    if (!rc && j < x->s->ntok) rc = feature(x, F_RSUF_W, &x->suffix[j], w);
-    if (!rc) rc = feature(x, F_SPAIRS, &x->num[x->pairs < 4 ? x->pairs : 4], NULL);
-    if (!rc && mark) rc = feature(x, F_MARK, &x->num[mark < 4 ? mark : 4], NULL);
-    if (!rc && mark) rc = feature(x, F_MARK_Q, &x->num[mark < 4 ? mark : 4], q);
-    if (!rc && part) rc = feature(x, F_MARK_PART, NULL, NULL);
-    if (!rc && i && t[i - 1].asked) rc = feature(x, F_QLEFT_W, w2, NULL);
-    if (!rc && j < x->s->ntok && t[j].asked) rc = feature(x, F_QRIGHT_W, w2, NULL);
+    int rc = sentence_features(x, srank);
+    if (!rc) rc = left_features(x, i);
+    if (!rc) rc = right_features(x, j);
+    if (!rc) rc = span_features(x, i, j, mk, nmk);
     return rc;
 }
 
@@ -685,6 +806,11 @@ static int marked_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t s
 static int sentence_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t srank)
 {
     const vz_rk_sentence *s = x->s;
+    if (!x->names) {
+        int rc = sentence_parts(x, srank);
+        if (rc)
+            return rc;
+    }
     for (size_t i = 0; i < s->ntok; i++) {
         if (!edge(&s->tok[i]))
             continue;
@@ -780,6 +906,8 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
     free(x.gap);
     free(x.suffix);
     free(x.sufbuf);
+    free(x.left);
+    free(x.right);
     if (rc)
         return rc;
     softmax(out);

@@ -86,8 +86,9 @@ const char *vz_rk_names_get(const vz_rk_names *n, uint64_t key);
 void vz_rk_question_init(vz_rk_question *q, const char *text, size_t len, const char *type,
                          const char *label);
 
-/* The spans of sentences[0, nsent) with their features and scores, best
- * first, probabilities by softmax.  names may be NULL. */
+/* The spans of sentences[0, nsent) with their scores, best first,
+ * probabilities by softmax; with names (training) their features' keys
+ * too, and the features' names in names.  names may be NULL. */
 int  vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentence *sent,
                  size_t nsent, const vz_rk_marked *marked, size_t nmarked, vz_rk_names *names,
                  vz_rk_spans *out);

@@ -71,10 +71,13 @@ static void spans_are_whole_phrases(void **state)
 {
     (void)state;
     vz_ranker *m;
+    vz_rk_names *names;
     vz_rk_spans sp;
     assert_int_equal(vz_ranker_new(&m), VZ_OK);
+    assert_int_equal(vz_rk_names_new(&names), VZ_OK);
     assert_true(vz_ranker_empty(m));
-    score(m, NULL, &sp);
+    score(m, names, &sp);
+    vz_rk_names_free(names);
     double total = 0;
     for (size_t k = 0; k < sp.n; k++) {
         const vz_rk_span *s = &sp.span[k];
@@ -138,6 +141,36 @@ static void rare_features_are_not_learned(void **state)
     assert_int_equal(vz_rk_names_new(&names), VZ_OK);
     count_features(m, names, 9);
     assert_true(train_on_1990(m, names) == 0.0);
+    vz_ranker_free(m);
+    vz_rk_names_free(names);
+}
+
+/* Scoring sums a sentence's and a word's parts once (no names kept):
+ * the same scores as every span's features summed. */
+static void scoring_by_parts_is_scoring_by_spans(void **state)
+{
+    (void)state;
+    vz_ranker *m;
+    vz_rk_names *names;
+    vz_rk_spans whole, parts;
+    assert_int_equal(vz_ranker_new(&m), VZ_OK);
+    assert_int_equal(vz_rk_names_new(&names), VZ_OK);
+    count_features(m, names, 10);
+    train_on_1990(m, names);
+    score(m, names, &whole);
+    score(m, NULL, &parts);
+    assert_int_equal(whole.n, parts.n);
+    for (size_t k = 0; k < whole.n; k++) {
+        size_t p = 0;
+        while (p < parts.n && (parts.span[p].i != whole.span[k].i ||
+                               parts.span[p].j != whole.span[k].j))
+            p++;
+        assert_true(p < parts.n);
+        assert_true(whole.span[k].score != 0);
+        assert_true(fabs(parts.span[p].score - whole.span[k].score) < 1e-9);
+    }
+    vz_rk_spans_free(&whole);
+    vz_rk_spans_free(&parts);
     vz_ranker_free(m);
     vz_rk_names_free(names);
 }
@@ -242,6 +275,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(spans_are_whole_phrases),
         cmocka_unit_test(rare_features_are_not_learned),
+        cmocka_unit_test(scoring_by_parts_is_scoring_by_spans),
         cmocka_unit_test(training_moves_it_and_the_file_keeps_it),
         cmocka_unit_test(a_bad_weights_file_is_a_clear_error),
         cmocka_unit_test(ranker_answers_cut_the_file),
