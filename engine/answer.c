@@ -480,7 +480,7 @@ static void find_class(asking *a)
 static int class_word(const asking *a, const char *label, const char *text, size_t len)
 {
     int in = 0;
-    if (vz_extract_in_class(a->e->qa->extractor, label, text, len, &in))
+    if (vz_extract_in_class_cached(a->e->qa->extractor, a->xc, label, text, len, &in))
         return 0;
     return in;
 }
@@ -969,9 +969,10 @@ static int find_or_add(asking *a, char *key, const char *text, size_t len, candi
     candidate *c = &a->cands[a->ncands];
     memset(c, 0, sizeof *c);
     c->key = key;
-    int rc = vz_extract_weak(a->e->qa->extractor, text, len, &c->weak);
+    int rc = vz_extract_weak_cached(a->e->qa->extractor, a->xc, text, len, &c->weak);
     if (!rc && a->class_label)
-        rc = vz_extract_in_class(a->e->qa->extractor, a->class_label, text, len, &c->in_class);
+        rc = vz_extract_in_class_cached(a->e->qa->extractor, a->xc, a->class_label, text, len,
+                                        &c->in_class);
     if (rc) {
         free(key);
         return rc;
@@ -1006,7 +1007,7 @@ static int edge_word(const word *w)
 static int kept_word(const asking *a, const reading *rd, size_t k)
 {
     int kept = 0;
-    if (vz_extract_kept(a->e->qa->extractor, rd->text.data + rd->w[k].start,
+    if (vz_extract_kept_cached(a->e->qa->extractor, a->xc, rd->text.data + rd->w[k].start,
                         rd->w[k].end - rd->w[k].start, &kept))
         return 0;
     return kept;
@@ -1764,8 +1765,9 @@ static int other_rank(const asking *a, const reading *pre, size_t s, size_t e,
 {
     for (size_t k = s; k < e; k++) {
         int in = 0, said = 0;
-        if (vz_extract_in_class(a->e->qa->extractor, "rank", pre->text.data + pre->w[k].start,
-                                pre->w[k].end - pre->w[k].start, &in) || !in)
+        if (vz_extract_in_class_cached(a->e->qa->extractor, a->xc, "rank",
+                                       pre->text.data + pre->w[k].start,
+                                       pre->w[k].end - pre->w[k].start, &in) || !in)
             continue;
         for (size_t m = i + 1; m + 1 < j && !said; m++)
             said = same_word(a, pre->forms[k], rd->forms[m]);
@@ -1977,16 +1979,17 @@ static int sentence_candidates(asking *a, const ranked *sent)
 {
     const reading *rd = sent->rd;
     cand_ctx x = {.a = a, .rd = rd, .sent = sent};
-    int rc = vz_extract_datelines(a->e->qa->extractor, rd->text.data, rd->text.len,
-                                  on_dateline, &x);
+    int rc = vz_extract_datelines_cached(a->e->qa->extractor, a->xc, rd->text.data,
+                                         rd->text.len, on_dateline, &x);
     if (!rc)
-        rc = vz_extract_exclusions(a->e->qa->extractor, rd->text.data, rd->text.len,
-                                   on_exclusion, &x);
+        rc = vz_extract_exclusions_cached(a->e->qa->extractor, a->xc, rd->text.data,
+                                          rd->text.len, on_exclusion, &x);
     /* ... and what it sets apart is a name of its own, whatever its form. */
     for (size_t k = 0; !rc && a->negated && names_an_entity(a->qt.type) && k < x.napart; k++)
         rc = on_template(x.apart[k].start, x.apart[k].end, "", &x);
     if (!rc && !a->hedged)
-        rc = vz_extract_hedges(a->e->qa->extractor, rd->text.data, rd->text.len, on_hedge, &x);
+        rc = vz_extract_hedges_cached(a->e->qa->extractor, a->xc, rd->text.data, rd->text.len,
+                                      on_hedge, &x);
     if (!rc)
         rc = vz_extract_cached(a->e->qa->extractor, a->xc, a->qt.type, rd->text.data,
                                rd->text.len, on_template, &x);
