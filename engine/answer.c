@@ -40,6 +40,7 @@
 #define WEAK_WEIGHT 0.2      /* an answer a "weak" template matches */
 #define SHORT_PHRASE 3       /* longer phrases lose a fifth a word */
 #define MAX_KEYS 64          /* key terms tracked per sentence */
+#define NAMED_MEMO 16        /* articles judge_names remembers per question */
 #define UNLABELLED_FIT 0.6   /* see label_fit */
 #define OTHER_LABEL_FIT 0.3
 #define FALLBACK_FIT 0.5
@@ -162,6 +163,13 @@ typedef struct {
     int explaining;
     const vz_span_hook *hook; /* training: spans go to it, no answers are made */
     double ceiling;          /* no answer is surer than this (see build_result) */
+    uint64_t stem_filter[4]; /* a bit per hash of each stem of words, cue, focus (read_with) */
+    struct named {           /* the key terms an article holds (judge_names), read with */
+        uint32_t doc;        /* ... nwords question words */
+        size_t nwords;
+        uint64_t covered;
+    } named[NAMED_MEMO];
+    size_t nnamed;
 } asking;
 
 /* ---- question words ---------------------------------------------------- */
@@ -198,6 +206,41 @@ static int add_stem(char ***list, size_t *n, const char *stem, size_t len)
         return vz_fail(VZ_ENOMEM, "out of memory");
     (*n)++;
     return VZ_OK;
+}
+
+/* The bit of a stem in asking's stem_filter: a token whose bit is not
+ * set is none of the question's words, cue or focus, and read_token
+ * spares it the comparisons with each of them. */
+static unsigned stem_bit(const char *stem, size_t len)
+{
+    unsigned h = (unsigned)len * 31u;
+    if (len)
+        h += (unsigned char)stem[0] * 7u + (unsigned char)stem[len - 1];
+    return h & 255u;
+}
+
+static void filter_add(uint64_t *filter, const char *stem)
+{
+    unsigned b = stem_bit(stem, strlen(stem));
+    filter[b >> 6] |= (uint64_t)1 << (b & 63);
+}
+
+static int filter_has(const uint64_t *filter, const char *stem, size_t len)
+{
+    unsigned b = stem_bit(stem, len);
+    return (int)(filter[b >> 6] >> (b & 63) & 1);
+}
+
+/* The filter of the question's words as they are now (they only grow). */
+static void set_stem_filter(asking *a)
+{
+    memset(a->stem_filter, 0, sizeof a->stem_filter);
+    for (size_t i = 0; i < a->nwords; i++)
+        filter_add(a->stem_filter, a->words[i].stem);
+    for (size_t i = 0; i < a->ncue; i++)
+        filter_add(a->stem_filter, a->cue[i]);
+    for (size_t i = 0; i < a->nfocus; i++)
+        filter_add(a->stem_filter, a->focus[i]);
 }
 
 static int has_stem(char *const *list, size_t n, const char *stem, size_t len)
@@ -717,6 +760,8 @@ static int read_token(const vz_token *tok, void *ctx)
     if (rc || (tok->flags & VZ_TOK_STOP))
         return rc;
     word *w = &rd->w[rd->n - 1];
+    if (!filter_has(rd->a->stem_filter, tok->stem, tok->stem_len))
+        return 0;   /* none of the question's: key -1, neither asked nor focus */
     for (size_t i = 0; i < rd->a->nwords && w->key < 0; i++) {
         const qword *q = &rd->a->words[i];
         if (same_stem(q->stem, tok->stem, tok->stem_len)) {
@@ -775,6 +820,7 @@ static int read_with(asking *a, uint32_t doc, uint32_t start, uint32_t end, read
     rd->covered = 0;
     rd->content = 0;
     rd->text.len = 0;
+    set_stem_filter(a);
     int rc = vz_reader_text(a->r, doc, start, end, &rd->text);
     if (!rc)
         rc = vz_analyse_cached(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len, fn,
@@ -2696,13 +2742,27 @@ static int judge_names(asking *a, candidate *c)
 {
     if (!a->names)
         return VZ_OK;
-    reading rd = {0};
-    int rc = read_span(a, c->doc, 0, (uint32_t)a->e->idx->docs[c->doc].size, &rd);
-    c->unnamed = !rc && (a->names & ~rd.covered) != 0;
+    /* What an article holds of the question depends on the article and
+     * the question's words only: candidates from one article read it once. */
+    uint64_t covered = 0;
+    int rc = VZ_OK;
+    size_t m = 0;
+    while (m < a->nnamed && !(a->named[m].doc == c->doc && a->named[m].nwords == a->nwords))
+        m++;
+    if (m < a->nnamed) {
+        covered = a->named[m].covered;
+    } else {
+        reading rd = {0};
+        rc = read_span(a, c->doc, 0, (uint32_t)a->e->idx->docs[c->doc].size, &rd);
+        covered = rd.covered;
+        reading_free(&rd);
+        if (!rc && a->nnamed < NAMED_MEMO)
+            a->named[a->nnamed++] = (struct named){c->doc, a->nwords, covered};
+    }
+    c->unnamed = !rc && (a->names & ~covered) != 0;
     if (a->explaining && c->unnamed)
         vz_buf_printf(&a->explain, "unnamed \"%s\": its article lacks a name the question names\n",
                       c->text);
-    reading_free(&rd);
     return rc;
 }
 
