@@ -383,22 +383,22 @@ static size_t phrase_in_question(const asking *a, const qtokens *qt, size_t i, c
 {
     const vz_qa *qa = a->e->qa;
     size_t best = 0;
-    for (size_t g = 0; g < qa->ngroups; g++)
-        for (size_t j = 0; j < qa->groups[g].n; j++) {
-            const char *ph = qa->groups[g].stems[j];
-            /* A phrase that starts with another letter cannot begin here:
-             * the cheap test first, for this runs for every entry. */
-            if (*ph != qt->forms[i][0] || !vz_is_phrase(ph) || !has_content(ph))
-                continue;
-            size_t m = vz_phrase_at(ph, qt->forms + i, qt->n - i);
-            for (size_t k = i; k < i + m; k++)
-                if (in_cue(a, &qt->t[k]))
-                    m = 0;
-            if (m > best) {
-                best = m;
-                *out = ph;
-            }
+    /* A phrase that starts with another byte cannot begin here: only
+     * those that start with this token's form's first byte are tried. */
+    unsigned char b = (unsigned char)qt->forms[i][0];
+    for (size_t p = qa->phrase_at[b]; p < qa->phrase_at[b + 1]; p++) {
+        const char *ph = qa->phrases[p];
+        if (!has_content(ph))
+            continue;
+        size_t m = vz_phrase_at(ph, qt->forms + i, qt->n - i);
+        for (size_t k = i; k < i + m; k++)
+            if (in_cue(a, &qt->t[k]))
+                m = 0;
+        if (m > best) {
+            best = m;
+            *out = ph;
         }
+    }
     return best;
 }
 
