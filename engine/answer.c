@@ -40,6 +40,7 @@
 #define WEAK_WEIGHT 0.2      /* an answer a "weak" template matches */
 #define SHORT_PHRASE 3       /* longer phrases lose a fifth a word */
 #define MAX_KEYS 64          /* key terms tracked per sentence */
+#define NAMED_MEMO 16        /* articles judge_names remembers per question */
 #define UNLABELLED_FIT 0.6   /* see label_fit */
 #define OTHER_LABEL_FIT 0.3
 #define FALLBACK_FIT 0.5
@@ -164,6 +165,13 @@ typedef struct {
     int explaining;
     const vz_span_hook *hook; /* training: spans go to it, no answers are made */
     double ceiling;          /* no answer is surer than this (see build_result) */
+    uint64_t stem_filter[4]; /* a bit per hash of each stem of words, cue, focus (read_with) */
+    struct named {           /* the key terms an article holds (judge_names), read with */
+        uint32_t doc;        /* ... nwords question words */
+        size_t nwords;
+        uint64_t covered;
+    } named[NAMED_MEMO];
+    size_t nnamed;
 } asking;
 
 /* ---- question words ---------------------------------------------------- */
@@ -200,6 +208,41 @@ static int add_stem(char ***list, size_t *n, const char *stem, size_t len)
         return vz_fail(VZ_ENOMEM, "out of memory");
     (*n)++;
     return VZ_OK;
+}
+
+/* The bit of a stem in asking's stem_filter: a token whose bit is not
+ * set is none of the question's words, cue or focus, and read_token
+ * spares it the comparisons with each of them. */
+static unsigned stem_bit(const char *stem, size_t len)
+{
+    unsigned h = (unsigned)len * 31u;
+    if (len)
+        h += (unsigned char)stem[0] * 7u + (unsigned char)stem[len - 1];
+    return h & 255u;
+}
+
+static void filter_add(uint64_t *filter, const char *stem)
+{
+    unsigned b = stem_bit(stem, strlen(stem));
+    filter[b >> 6] |= (uint64_t)1 << (b & 63);
+}
+
+static int filter_has(const uint64_t *filter, const char *stem, size_t len)
+{
+    unsigned b = stem_bit(stem, len);
+    return (int)(filter[b >> 6] >> (b & 63) & 1);
+}
+
+/* The filter of the question's words as they are now (they only grow). */
+static void set_stem_filter(asking *a)
+{
+    memset(a->stem_filter, 0, sizeof a->stem_filter);
+    for (size_t i = 0; i < a->nwords; i++)
+        filter_add(a->stem_filter, a->words[i].stem);
+    for (size_t i = 0; i < a->ncue; i++)
+        filter_add(a->stem_filter, a->cue[i]);
+    for (size_t i = 0; i < a->nfocus; i++)
+        filter_add(a->stem_filter, a->focus[i]);
 }
 
 static int has_stem(char *const *list, size_t n, const char *stem, size_t len)
@@ -342,22 +385,22 @@ static size_t phrase_in_question(const asking *a, const qtokens *qt, size_t i, c
 {
     const vz_qa *qa = a->e->qa;
     size_t best = 0;
-    for (size_t g = 0; g < qa->ngroups; g++)
-        for (size_t j = 0; j < qa->groups[g].n; j++) {
-            const char *ph = qa->groups[g].stems[j];
-            /* A phrase that starts with another letter cannot begin here:
-             * the cheap test first, for this runs for every entry. */
-            if (*ph != qt->forms[i][0] || !vz_is_phrase(ph) || !has_content(ph))
-                continue;
-            size_t m = vz_phrase_at(ph, qt->forms + i, qt->n - i);
-            for (size_t k = i; k < i + m; k++)
-                if (in_cue(a, &qt->t[k]))
-                    m = 0;
-            if (m > best) {
-                best = m;
-                *out = ph;
-            }
+    /* A phrase that starts with another byte cannot begin here: only
+     * those that start with this token's form's first byte are tried. */
+    unsigned char b = (unsigned char)qt->forms[i][0];
+    for (size_t p = qa->phrase_at[b]; p < qa->phrase_at[b + 1]; p++) {
+        const char *ph = qa->phrases[p];
+        if (!has_content(ph))
+            continue;
+        size_t m = vz_phrase_at(ph, qt->forms + i, qt->n - i);
+        for (size_t k = i; k < i + m; k++)
+            if (in_cue(a, &qt->t[k]))
+                m = 0;
+        if (m > best) {
+            best = m;
+            *out = ph;
         }
+    }
     return best;
 }
 
@@ -482,7 +525,7 @@ static void find_class(asking *a)
 static int class_word(const asking *a, const char *label, const char *text, size_t len)
 {
     int in = 0;
-    if (vz_extract_in_class(a->e->qa->extractor, label, text, len, &in))
+    if (vz_extract_in_class_cached(a->e->qa->extractor, a->xc, label, text, len, &in))
         return 0;
     return in;
 }
@@ -719,6 +762,8 @@ static int read_token(const vz_token *tok, void *ctx)
     if (rc || (tok->flags & VZ_TOK_STOP))
         return rc;
     word *w = &rd->w[rd->n - 1];
+    if (!filter_has(rd->a->stem_filter, tok->stem, tok->stem_len))
+        return 0;   /* none of the question's: key -1, neither asked nor focus */
     for (size_t i = 0; i < rd->a->nwords && w->key < 0; i++) {
         const qword *q = &rd->a->words[i];
         if (same_stem(q->stem, tok->stem, tok->stem_len)) {
@@ -777,6 +822,7 @@ static int read_with(asking *a, uint32_t doc, uint32_t start, uint32_t end, read
     rd->covered = 0;
     rd->content = 0;
     rd->text.len = 0;
+    set_stem_filter(a);
     int rc = vz_reader_text(a->r, doc, start, end, &rd->text);
     if (!rc)
         rc = vz_analyse_cached(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len, fn,
@@ -971,9 +1017,10 @@ static int find_or_add(asking *a, char *key, const char *text, size_t len, candi
     candidate *c = &a->cands[a->ncands];
     memset(c, 0, sizeof *c);
     c->key = key;
-    int rc = vz_extract_weak(a->e->qa->extractor, text, len, &c->weak);
+    int rc = vz_extract_weak_cached(a->e->qa->extractor, a->xc, text, len, &c->weak);
     if (!rc && a->class_label)
-        rc = vz_extract_in_class(a->e->qa->extractor, a->class_label, text, len, &c->in_class);
+        rc = vz_extract_in_class_cached(a->e->qa->extractor, a->xc, a->class_label, text, len,
+                                        &c->in_class);
     if (rc) {
         free(key);
         return rc;
@@ -1008,7 +1055,7 @@ static int edge_word(const word *w)
 static int kept_word(const asking *a, const reading *rd, size_t k)
 {
     int kept = 0;
-    if (vz_extract_kept(a->e->qa->extractor, rd->text.data + rd->w[k].start,
+    if (vz_extract_kept_cached(a->e->qa->extractor, a->xc, rd->text.data + rd->w[k].start,
                         rd->w[k].end - rd->w[k].start, &kept))
         return 0;
     return kept;
@@ -1770,8 +1817,9 @@ static int other_rank(const asking *a, const reading *pre, size_t s, size_t e,
 {
     for (size_t k = s; k < e; k++) {
         int in = 0, said = 0;
-        if (vz_extract_in_class(a->e->qa->extractor, "rank", pre->text.data + pre->w[k].start,
-                                pre->w[k].end - pre->w[k].start, &in) || !in)
+        if (vz_extract_in_class_cached(a->e->qa->extractor, a->xc, "rank",
+                                       pre->text.data + pre->w[k].start,
+                                       pre->w[k].end - pre->w[k].start, &in) || !in)
             continue;
         for (size_t m = i + 1; m + 1 < j && !said; m++)
             said = same_word(a, pre->forms[k], rd->forms[m]);
@@ -1983,16 +2031,17 @@ static int sentence_candidates(asking *a, const ranked *sent)
 {
     const reading *rd = sent->rd;
     cand_ctx x = {.a = a, .rd = rd, .sent = sent};
-    int rc = vz_extract_datelines(a->e->qa->extractor, rd->text.data, rd->text.len,
-                                  on_dateline, &x);
+    int rc = vz_extract_datelines_cached(a->e->qa->extractor, a->xc, rd->text.data,
+                                         rd->text.len, on_dateline, &x);
     if (!rc)
-        rc = vz_extract_exclusions(a->e->qa->extractor, rd->text.data, rd->text.len,
-                                   on_exclusion, &x);
+        rc = vz_extract_exclusions_cached(a->e->qa->extractor, a->xc, rd->text.data,
+                                          rd->text.len, on_exclusion, &x);
     /* ... and what it sets apart is a name of its own, whatever its form. */
     for (size_t k = 0; !rc && a->negated && names_an_entity(a->qt.type) && k < x.napart; k++)
         rc = on_template(x.apart[k].start, x.apart[k].end, "", &x);
     if (!rc && !a->hedged)
-        rc = vz_extract_hedges(a->e->qa->extractor, rd->text.data, rd->text.len, on_hedge, &x);
+        rc = vz_extract_hedges_cached(a->e->qa->extractor, a->xc, rd->text.data, rd->text.len,
+                                      on_hedge, &x);
     if (!rc)
         rc = vz_extract_cached(a->e->qa->extractor, a->xc, a->qt.type, rd->text.data,
                                rd->text.len, on_template, &x);
@@ -2699,13 +2748,27 @@ static int judge_names(asking *a, candidate *c)
 {
     if (!a->names)
         return VZ_OK;
-    reading rd = {0};
-    int rc = read_span(a, c->doc, 0, (uint32_t)a->e->idx->docs[c->doc].size, &rd);
-    c->unnamed = !rc && (a->names & ~rd.covered) != 0;
+    /* What an article holds of the question depends on the article and
+     * the question's words only: candidates from one article read it once. */
+    uint64_t covered = 0;
+    int rc = VZ_OK;
+    size_t m = 0;
+    while (m < a->nnamed && !(a->named[m].doc == c->doc && a->named[m].nwords == a->nwords))
+        m++;
+    if (m < a->nnamed) {
+        covered = a->named[m].covered;
+    } else {
+        reading rd = {0};
+        rc = read_span(a, c->doc, 0, (uint32_t)a->e->idx->docs[c->doc].size, &rd);
+        covered = rd.covered;
+        reading_free(&rd);
+        if (!rc && a->nnamed < NAMED_MEMO)
+            a->named[a->nnamed++] = (struct named){c->doc, a->nwords, covered};
+    }
+    c->unnamed = !rc && (a->names & ~covered) != 0;
     if (a->explaining && c->unnamed)
         vz_buf_printf(&a->explain, "unnamed \"%s\": its article lacks a name the question names\n",
                       c->text);
-    reading_free(&rd);
     return rc;
 }
 

@@ -136,6 +136,29 @@ int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
 
 /* ---- the cache ---------------------------------------------------------- */
 
+/* The hash of a text for the caches' slots: eight bytes a step, where
+ * FNV-1a's multiply per byte made hashing whole articles (looked up
+ * for every question) a tenth of an ask.  Only the slot depends on it:
+ * a hit is always checked against the text itself. */
+static uint64_t cache_hash(const void *p, size_t n, uint64_t seed)
+{
+    const unsigned char *s = p;
+    const uint64_t k = 0x9E3779B97F4A7C15ull;
+    uint64_t h = (seed ^ n) * k;
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+    }
+    uint64_t w = 0;
+    if (n)
+        memcpy(&w, s, n);
+    h = (h ^ w) * k;
+    h ^= h >> 32;
+    return h * k;
+}
+
 /* Sentences are a few hundred bytes; 2,048 of them with their candidates
  * hold a few articles' worth, under XBYTES of memory per reader. */
 #define XSLOTS 4096              /* a power of 2, twice XENTRIES */
@@ -146,6 +169,11 @@ int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
 #define ASLOTS 4096              /* a power of 2, twice AENTRIES */
 #define AENTRIES 2048
 #define ABYTES ((size_t)16 << 20)
+/* Whole-text verdicts (weak, keep, class): words and short spans, asked
+ * of again for every candidate an answer is built from. */
+#define WSLOTS 8192              /* a power of 2, twice WENTRIES */
+#define WENTRIES 4096
+#define WBYTES ((size_t)1 << 20)
 
 typedef struct {
     size_t s, e;
@@ -175,6 +203,15 @@ typedef struct {
     uint64_t hash;
 } aentry;
 
+/* Whether a rule of a kind (and label) matches all of a text; key holds
+ * the label, a NUL, then the text. */
+typedef struct {
+    char *key;                   /* NULL: an empty slot */
+    size_t len;                  /* of key */
+    uint64_t hash;
+    int kind, whole;
+} wentry;
+
 struct vz_xcache {
     xentry slots[XSLOTS];
     size_t nentries, bytes;
@@ -185,6 +222,8 @@ struct vz_xcache {
     vz_buf strings;              /* scratch of the analysis being kept */
     atoken *toks;
     size_t ntoks, captoks;
+    wentry wslots[WSLOTS];       /* whole-text verdicts */
+    size_t wnentries, wbytes;
 };
 
 vz_xcache *vz_xcache_new(void)
@@ -208,12 +247,21 @@ static void acache_clear(vz_xcache *c)
     c->anentries = c->abytes = 0;
 }
 
+static void wcache_clear(vz_xcache *c)
+{
+    for (size_t i = 0; i < WSLOTS; i++)
+        free(c->wslots[i].key);
+    memset(c->wslots, 0, sizeof c->wslots);
+    c->wnentries = c->wbytes = 0;
+}
+
 void vz_xcache_free(void *p)
 {
     vz_xcache *c = p;
     if (!c)
         return;
     xcache_clear(c);
+    wcache_clear(c);
     free(c->cands);
     acache_clear(c);
     vz_buf_free(&c->strings);
@@ -247,7 +295,7 @@ static int extract_cached(const vz_extractor *x, vz_xcache *c, int kind, const c
 {
     if (!c)
         return extract_kind(x, kind, text, len, fn, ctx);
-    uint64_t h = vz_fnv1a(text, len, VZ_FNV_SEED ^ (uint64_t)kind);
+    uint64_t h = cache_hash(text, len, VZ_FNV_SEED ^ (uint64_t)kind);
     xentry *e = xcache_slot(c, kind, h, text, len);
     if (!e->text) {
         if (c->nentries >= XENTRIES || c->bytes >= XBYTES) {
@@ -288,6 +336,24 @@ int vz_extract_references_cached(const vz_extractor *x, vz_xcache *c, const char
     return extract_cached(x, c, REFER, text, len, fn, ctx);
 }
 
+int vz_extract_hedges_cached(const vz_extractor *x, vz_xcache *c, const char *text, size_t len,
+                             vz_candidate_fn fn, void *ctx)
+{
+    return extract_cached(x, c, HEDGE, text, len, fn, ctx);
+}
+
+int vz_extract_datelines_cached(const vz_extractor *x, vz_xcache *c, const char *text,
+                                size_t len, vz_candidate_fn fn, void *ctx)
+{
+    return extract_cached(x, c, DATELINE, text, len, fn, ctx);
+}
+
+int vz_extract_exclusions_cached(const vz_extractor *x, vz_xcache *c, const char *text,
+                                 size_t len, vz_candidate_fn fn, void *ctx)
+{
+    return extract_cached(x, c, EXCLUDE, text, len, fn, ctx);
+}
+
 /* Does a rule of kind `kind` (and of label `label`, unless NULL) match
  * all of text[0, len)? */
 static int matches_whole(const vz_extractor *x, int kind, const char *label, const char *text,
@@ -315,6 +381,70 @@ static int matches_whole(const vz_extractor *x, int kind, const char *label, con
 int vz_extract_weak(const vz_extractor *x, const char *text, size_t len, int *weak)
 {
     return matches_whole(x, WEAK, NULL, text, len, weak);
+}
+
+static wentry *wcache_slot(vz_xcache *c, int kind, uint64_t h, const char *label, size_t llen,
+                           const char *text, size_t len)
+{
+    for (size_t i = (size_t)h & (WSLOTS - 1);; i = (i + 1) & (WSLOTS - 1)) {
+        wentry *w = &c->wslots[i];
+        if (!w->key || (w->hash == h && w->kind == kind && w->len == llen + 1 + len &&
+                        !memcmp(w->key, label, llen) && !w->key[llen] &&
+                        !memcmp(w->key + llen + 1, text, len)))
+            return w;
+    }
+}
+
+/* matches_whole, remembered in c (NULL: plain).  The verdict depends only
+ * on the rules, the kind, the label and the text; a failure is not kept
+ * and reports as the plain match does. */
+static int matches_whole_cached(const vz_extractor *x, vz_xcache *c, int kind, const char *label,
+                                const char *text, size_t len, int *whole)
+{
+    if (!c)
+        return matches_whole(x, kind, label, text, len, whole);
+    const char *lb = label ? label : "";
+    size_t llen = strlen(lb);
+    uint64_t h = cache_hash(text, len, cache_hash(lb, llen, VZ_FNV_SEED ^ (uint64_t)kind));
+    wentry *w = wcache_slot(c, kind, h, lb, llen, text, len);
+    if (w->key) {
+        *whole = w->whole;
+        return VZ_OK;
+    }
+    int rc = matches_whole(x, kind, label, text, len, whole);
+    if (rc)
+        return rc;
+    if (c->wnentries >= WENTRIES || c->wbytes >= WBYTES) {
+        wcache_clear(c);
+        w = wcache_slot(c, kind, h, lb, llen, text, len);
+    }
+    char *key = malloc(llen + 1 + len);
+    if (!key)
+        return VZ_OK;            /* the verdict stands; it is only not kept */
+    memcpy(key, lb, llen + 1);
+    memcpy(key + llen + 1, text, len);
+    *w = (wentry){key, llen + 1 + len, h, kind, *whole};
+    c->wnentries++;
+    c->wbytes += llen + 1 + len + sizeof *w;
+    return VZ_OK;
+}
+
+int vz_extract_weak_cached(const vz_extractor *x, vz_xcache *c, const char *text, size_t len,
+                           int *weak)
+{
+    return matches_whole_cached(x, c, WEAK, NULL, text, len, weak);
+}
+
+int vz_extract_kept_cached(const vz_extractor *x, vz_xcache *c, const char *text, size_t len,
+                           int *kept)
+{
+    return matches_whole_cached(x, c, KEEP, NULL, text, len, kept);
+}
+
+int vz_extract_in_class_cached(const vz_extractor *x, vz_xcache *c, const char *label,
+                               const char *text, size_t len, int *in)
+{
+    return matches_whole_cached(x, c, CLASS, label, text, len, in);
 }
 
 int vz_extract_kept(const vz_extractor *x, const char *text, size_t len, int *kept)
@@ -430,7 +560,7 @@ int vz_analyse_cached(vz_xcache *c, vz_analyser *an, const char *text, size_t le
 {
     if (!c || !text)
         return vz_analyse(an, text, len, fn, ctx);
-    uint64_t h = vz_fnv1a(text, len, VZ_FNV_SEED);
+    uint64_t h = cache_hash(text, len, VZ_FNV_SEED);
     aentry *e = acache_slot(c, h, text, len);
     if (!e->block) {
         if (c->anentries >= AENTRIES || c->abytes >= ABYTES) {

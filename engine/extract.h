@@ -46,6 +46,25 @@ int vz_extract_cached(const vz_extractor *x, vz_xcache *c, int type, const char 
 int vz_extract_references_cached(const vz_extractor *x, vz_xcache *c, const char *text,
                                  size_t len, vz_candidate_fn fn, void *ctx);
 
+/* vz_extract_hedges, vz_extract_datelines and vz_extract_exclusions,
+ * remembered in c (NULL: plain): they depend only on the sentence, which
+ * every question about its article reads again. */
+int vz_extract_hedges_cached(const vz_extractor *x, vz_xcache *c, const char *text, size_t len,
+                             vz_candidate_fn fn, void *ctx);
+int vz_extract_datelines_cached(const vz_extractor *x, vz_xcache *c, const char *text,
+                                size_t len, vz_candidate_fn fn, void *ctx);
+int vz_extract_exclusions_cached(const vz_extractor *x, vz_xcache *c, const char *text,
+                                 size_t len, vz_candidate_fn fn, void *ctx);
+
+/* vz_extract_weak, vz_extract_kept and vz_extract_in_class, the verdict
+ * remembered in c (NULL: plain); a failure is not remembered. */
+int vz_extract_weak_cached(const vz_extractor *x, vz_xcache *c, const char *text, size_t len,
+                           int *weak);
+int vz_extract_kept_cached(const vz_extractor *x, vz_xcache *c, const char *text, size_t len,
+                           int *kept);
+int vz_extract_in_class_cached(const vz_extractor *x, vz_xcache *c, const char *label,
+                               const char *text, size_t len, int *in);
+
 /* vz_analyse of text, remembered in c (NULL: plain): the tokens of a text
  * analysed before are given again, fn called exactly as vz_analyse calls
  * it.  c must serve one analyser's stop list (the reader's). */

@@ -244,6 +244,30 @@ static int load_rules(vz_qa *qa, const char *dir)
     return rc;
 }
 
+/* qa->phrases and phrase_at: a counting sort of the phrases by their
+ * first byte, which keeps group then entry order within a byte. */
+static int index_phrases(vz_qa *qa)
+{
+    size_t count[257] = {0};
+    for (size_t g = 0; g < qa->ngroups; g++)
+        for (size_t j = 0; j < qa->groups[g].n; j++)
+            if (vz_is_phrase(qa->groups[g].stems[j]))
+                count[(unsigned char)qa->groups[g].stems[j][0] + 1]++;
+    for (size_t b = 1; b < 257; b++)
+        count[b] += count[b - 1];
+    memcpy(qa->phrase_at, count, sizeof count);
+    qa->phrases = malloc((count[256] ? count[256] : 1) * sizeof *qa->phrases);
+    if (!qa->phrases)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t g = 0; g < qa->ngroups; g++)
+        for (size_t j = 0; j < qa->groups[g].n; j++) {
+            const char *ph = qa->groups[g].stems[j];
+            if (vz_is_phrase(ph))
+                qa->phrases[count[(unsigned char)ph[0]]++] = ph;
+        }
+    return VZ_OK;
+}
+
 int vz_qa_load(vz_qa **out, const char *data_dir, const vz_stoplist *stop)
 {
     *out = NULL;
@@ -255,6 +279,8 @@ int vz_qa_load(vz_qa **out, const char *data_dir, const vz_stoplist *stop)
         rc = load_synonyms(qa, data_dir, stop);
     if (!rc)
         rc = index_synonyms(qa);
+    if (!rc)
+        rc = index_phrases(qa);
     if (!rc)
         rc = vz_ranker_load(&qa->ranker, data_dir);
     if (rc) {
@@ -278,6 +304,7 @@ void vz_qa_free(vz_qa *qa)
         free(qa->groups[i].stems);
     }
     free(qa->groups);
+    free(qa->phrases);
     free(qa->slots);
     free(qa->ids);
     free(qa);

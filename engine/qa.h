@@ -54,6 +54,11 @@ typedef struct {
     size_t nslots;
     uint32_t *ids;
     vz_ranker *ranker;  /* the span ranker's weights (ranker.weights) */
+    /* The phrases among the groups' entries, by their first byte b:
+     * phrases[phrase_at[b], phrase_at[b + 1]), in group then entry order;
+     * a question's token looks only at those its form begins with. */
+    const char **phrases;   /* borrowed from the groups */
+    size_t phrase_at[257];
 } vz_qa;
 
 /* Load question.rules, gazetteer.rules, templates.rules, synonyms.txt and ranker.weights
