@@ -3134,8 +3134,9 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
         return rc;
     if (a->hook)
         return a->qt.type == VZ_TYPE_LIST ? VZ_OK : apply_ranker(a, a->hook->model, 0);
-    /* The templates' confidence decides whether to answer, the ranker
-     * (mostly) what; a list's answer is several template answers joined. */
+    /* The templates' confidence decides whether to answer; what, the
+     * ranker where no template found their best (it may redraw the edges
+     * of one that did); a list's answer is several template answers joined. */
     double sure = n ? confidence_of(&a->cands[0], rival_of(a, 0)) : 0;
     int abstain = !(o && (o->flags & VZ_ASK_NO_ABSTAIN)) && sure < ABSTAIN_BELOW;
     const vz_ranker *m = a->e->qa->ranker;
@@ -3143,8 +3144,8 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
      * is a guess the ranker makes better. */
     int templated = n && sure >= ABSTAIN_BELOW && a->cands[0].framed;
     if (!abstain && a->qt.type != VZ_TYPE_LIST && !vz_ranker_empty(m)) {
-        /* Answers the templates would not give, asked for anyway, are no
-         * surer for the ranker's choosing among them. */
+        /* An answer the ranker chose is no surer than the templates'
+         * best: weights learned on an encyclopaedia know news less. */
         a->ceiling = sure;
         if ((rc = apply_ranker(a, m, templated)) != VZ_OK ||
             (rc = judge(a, want, &n)) != VZ_OK)
