@@ -270,6 +270,65 @@ static void ranker_answers_cut_the_file(void **state)
     vz_engine_close(e);
 }
 
+/* Ask q of an engine whose ranker has these weights; the answer. */
+static char *answer_with(const char *name, const char *weights, const char *q)
+{
+    static const char text[] = "Famous people\n\nThe writer was born in Ramsgate, Kent, England, "
+                               "in 1861. The talks were led by Foreign Minister Sergei Lavrov on "
+                               "Monday. Officials said 40 people died in the storm.\n";
+    char dir[4096], db[4096], data[4096];
+    snprintf(dir, sizeof dir, "%s/%s", tmp, name);
+    snprintf(db, sizeof db, "%s/%s.db", tmp, name);
+    snprintf(data, sizeof data, "%s/%s-data", tmp, name);
+    mkdir(dir, 0700);
+    mkdir(data, 0700);
+    ts_write(dir, "doc.txt", text, strlen(text));
+    ts_write(data, "ranker.weights", weights, strlen(weights));
+    vz_engine_options eo = VZ_ENGINE_OPTIONS_INIT;
+    eo.corpus_dir = dir;
+    eo.index_path = db;
+    eo.data_dir = data;
+    vz_engine *e;
+    assert_int_equal(vz_engine_open(&e, &eo), VZ_OK);
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), NULL, &r), VZ_OK);
+    assert_true(vz_result_answered(r));
+    const vz_answer *a = vz_result_answer(r, 0);
+    const vz_citation *c = vz_answer_citation(a, 0);
+    size_t from, to;
+    assert_true(vz_citation_answer_span(c, &from, &to));
+    ts_assert_cut(dir, vz_citation_doc(c), from, to, vz_answer_text(a), strlen(vz_answer_text(a)));
+    char *text_of = strdup(vz_answer_text(a));
+    vz_result_free(r);
+    vz_engine_close(e);
+    return text_of;
+}
+
+/* Where a template's answer stands, the ranker may redraw its edges, but
+ * not drop a name or a number of it, nor a count's unit. */
+static void the_ranker_redraws_edges_keeping_names(void **state)
+{
+    (void)state;
+    /* Spans of three capitalised words first. */
+    static const char wide[] = "@sentences 3\nsh|C\t4\nlen|3\t2\n";
+    /* Single words first, then four. */
+    static const char narrow[] = "@sentences 3\nlen|1\t6\nlen|4\t0.5\n";
+    static const struct {
+        const char *name, *weights, *q, *expect;
+    } cases[] = {
+        {"empty", "@sentences 3\n", "Where was the writer born?", "Ramsgate"},
+        {"wide", wide, "Where was the writer born?", "Ramsgate, Kent, England"},
+        {"wide2", wide, "Who led the talks?", "Foreign Minister Sergei Lavrov"},
+        {"narrow", narrow, "Who led the talks?", "Foreign Minister Sergei Lavrov"},
+        {"narrow2", narrow, "How many people died in the storm?", "40 people"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = answer_with(cases[i].name, cases[i].weights, cases[i].q);
+        assert_string_equal(got, cases[i].expect);
+        free(got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +338,7 @@ int main(void)
         cmocka_unit_test(training_moves_it_and_the_file_keeps_it),
         cmocka_unit_test(a_bad_weights_file_is_a_clear_error),
         cmocka_unit_test(ranker_answers_cut_the_file),
+        cmocka_unit_test(the_ranker_redraws_edges_keeping_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
