@@ -3076,11 +3076,8 @@ static int apply_ranker(asking *a, const vz_ranker *m, int templated)
     } else if (!rc) {
         if (a->explaining)
             explain_spans(a, &in, &sp);
-        double mixsum = 0, lambda = getenv("VZ_MIX") ? atof(getenv("VZ_MIX")) : 0;
         for (size_t i = 0; i < a->ncands; i++)
-            mixsum += a->cands[i].score;
-        for (size_t i = 0; i < a->ncands; i++)
-            a->cands[i].learned = mixsum > 0 ? lambda * a->cands[i].score / mixsum : 0;
+            a->cands[i].learned = 0;
         for (size_t k = 0; !rc && k < sp.n && k < RANKED_SPANS; k++) {
             candidate *c;
             rc = span_candidate(a, &in, &sp.span[k], &c);

@@ -274,7 +274,7 @@ static void ranker_answers_cut_the_file(void **state)
 static char *answer_with(const char *name, const char *weights, const char *q)
 {
     static const char text[] = "Famous people\n\nThe writer was born in Ramsgate, Kent, England, "
-                               "in 1861. The talks were led by Foreign Minister Sergei Lavrov on "
+                               "in 1861. The talks were led by Foreign Minister Elena Marsh on "
                                "Monday. Officials said 40 people died in the storm.\n";
     char dir[4096], db[4096], data[4096];
     snprintf(dir, sizeof dir, "%s/%s", tmp, name);
@@ -318,8 +318,8 @@ static void the_ranker_redraws_edges_keeping_names(void **state)
     } cases[] = {
         {"empty", "@sentences 3\n", "Where was the writer born?", "Ramsgate"},
         {"wide", wide, "Where was the writer born?", "Ramsgate, Kent, England"},
-        {"wide2", wide, "Who led the talks?", "Foreign Minister Sergei Lavrov"},
-        {"narrow", narrow, "Who led the talks?", "Foreign Minister Sergei Lavrov"},
+        {"wide2", wide, "Who led the talks?", "Foreign Minister Elena Marsh"},
+        {"narrow", narrow, "Who led the talks?", "Foreign Minister Elena Marsh"},
         {"narrow2", narrow, "How many people died in the storm?", "40 people"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
