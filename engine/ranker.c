@@ -20,7 +20,6 @@
 #define DEFAULT_SENTENCES 3
 #define DEFAULT_MAX_WORDS 7
 #define DEFAULT_SURE 1.0
-#define MEMO 1024            /* weights a question remembers (a power of 2) */
 #define WINDOW 5             /* words each side whose question words a span's context counts */
 #define MAX_PARTS 3          /* a feature: its template and up to two values */
 #define MIN_SEEN 10          /* questions a feature must be seen in to be learned */
@@ -373,11 +372,13 @@ typedef struct {
     double best_cover;       /* the most any sentence read holds */
     size_t words, pairs;     /* the question's words it holds; of them, side by side */
     double sentence, *left, *right;   /* see sentence_parts */
+    /* The question's words around each word k (see reach_of): before
+     * it, for a span opening on k; from it on, for one closing before k. */
+    struct reach {
+        double wl, wr;       /* their IDF within WINDOW words, over the question's */
+        size_t dl, dr;       /* the nearest one's distance; 0 none */
+    } *reach;
     double *acc;             /* the score features add to */
-    /* The weights looked up for this question: its spans share most of
-     * their features, and the model's table is too big for the cache. */
-    uint64_t memo_key[MEMO];
-    double memo_w[MEMO];
 } scoring;
 
 static int grow_keys(vz_rk_spans *o)
@@ -419,12 +420,7 @@ static int feature(scoring *x, int t, const value *a, const value *b)
         parts[n++] = b->h;
     uint64_t key = key_of(parts, n);
     vz_rk_spans *o = x->out;
-    size_t h = (size_t)(key >> 20) & (MEMO - 1);
-    if (x->memo_key[h] != key) {
-        x->memo_key[h] = key;
-        x->memo_w[h] = weight_of(x->m, key);
-    }
-    *x->acc += x->memo_w[h];
+    *x->acc += weight_of(x->m, key);
     if (!x->names)
         return VZ_OK;   /* the features are kept for training only */
     if (grow_keys(o))
@@ -598,6 +594,25 @@ static void context_of(const scoring *x, size_t i, size_t j, int left, double *s
     *share = s->total_idf > 0 ? fmin(1.0, idf / s->total_idf) : 0;
 }
 
+/* Each word's reach (scoring's), and room for the sentence's parts. */
+static int reach_of(scoring *x)
+{
+    size_t n = x->s->ntok;
+    free(x->reach);
+    free(x->left);
+    free(x->right);
+    x->reach = calloc(n + 1, sizeof *x->reach);
+    x->left = calloc(n + 1, sizeof *x->left);
+    x->right = calloc(n + 1, sizeof *x->right);
+    if (!x->reach || !x->left || !x->right)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t k = 0; k < n; k++) {
+        context_of(x, k, k + 1, 1, &x->reach[k].wl, &x->reach[k].dl);
+        context_of(x, k, k + 1, 0, &x->reach[k + 1].wr, &x->reach[k + 1].dr);
+    }
+    return VZ_OK;
+}
+
 /* The template mark of [start, end): 1.. its rank, 0 none; *part when a
  * mark overlaps it without being it. */
 static int mark_of(const vz_rk_marked *mk, size_t nmk, size_t sent, size_t start, size_t end,
@@ -635,9 +650,8 @@ static int left_features(scoring *x, size_t i)
     const value *w = &x->w, *w2 = &x->w2;
     char lp[2] = {x->gap[i], 0}, ls[2] = {i ? x->shape[i - 1] : '^', 0};
     value vlp = value_of(lp), vls = value_of(ls);
-    double wl;
-    size_t dl;
-    context_of(x, i, i + 1, 1, &wl, &dl);
+    double wl = x->reach[i].wl;
+    size_t dl = x->reach[i].dl;
     int rc = feature(x, F_LPUNCT_W, &vlp, w);
     if (!rc) rc = feature(x, F_LSHAPE_W, &vls, w);
     if (!rc && i && t[i - 1].focus) rc = feature(x, F_FOCUS_PREV, w2, NULL);
@@ -657,9 +671,8 @@ static int right_features(scoring *x, size_t j)
     const value *w = &x->w, *w2 = &x->w2;
     char rp[2] = {x->gap[j], 0}, rs[2] = {j < x->s->ntok ? x->shape[j] : '$', 0};
     value vrp = value_of(rp), vrs = value_of(rs);
-    double wr;
-    size_t dr;
-    context_of(x, j - 1, j, 0, &wr, &dr);
+    double wr = x->reach[j].wr;
+    size_t dr = x->reach[j].dr;
     int rc = feature(x, F_RPUNCT_W, &vrp, w);
     if (!rc) rc = feature(x, F_RSHAPE_W, &vrs, w);
     if (!rc && j < x->s->ntok && t[j].focus) rc = feature(x, F_FOCUS_NEXT, w2, NULL);
@@ -688,10 +701,7 @@ static int span_features(scoring *x, size_t i, size_t j, const vz_rk_marked *mk,
         focus += t[k].focus != 0;
     }
     value inq = value_of(!asked ? "none" : asked == j - i ? "all" : "some");
-    double share;
-    size_t dl, dr;
-    context_of(x, i, j, 1, &share, &dl);
-    context_of(x, i, j, 0, &share, &dr);
+    size_t dl = x->reach[i].dl, dr = x->reach[j].dr;
     size_t dmin = !dl ? dr : !dr ? dl : dl < dr ? dl : dr;
     int part, mark = mark_of(mk, nmk, x->sent, t[i].start, t[j - 1].end, &part);
     int rc = feature(x, F_LEN, &x->num[len], NULL);
@@ -716,12 +726,6 @@ static int span_features(scoring *x, size_t i, size_t j, const vz_rk_marked *mk,
 static int sentence_parts(scoring *x, size_t srank)
 {
     size_t n = x->s->ntok;
-    free(x->left);
-    free(x->right);
-    x->left = calloc(n + 1, sizeof *x->left);
-    x->right = calloc(n + 1, sizeof *x->right);
-    if (!x->left || !x->right)
-        return vz_fail(VZ_ENOMEM, "out of memory");
     x->acc = &x->sentence;
     x->sentence = 0;
     int rc = sentence_features(x, srank);
@@ -900,6 +904,8 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
     for (size_t k = 0; !rc && k < nsent; k++) {
         rc = prepare_sentence(&x, &sent[k], k);
         if (!rc)
+            rc = reach_of(&x);
+        if (!rc)
             rc = sentence_spans(&x, marked, nmarked, k);
     }
     free(x.shape);
@@ -908,6 +914,7 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
     free(x.sufbuf);
     free(x.left);
     free(x.right);
+    free(x.reach);
     if (rc)
         return rc;
     softmax(out);

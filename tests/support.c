@@ -229,3 +229,23 @@ void ts_assert_same_jsonl(const char *a, const char *b, const char *const *ignor
         json_decref(y);
     }
 }
+
+vz_engine *ts_engine_on(const char *tmp, const char *name, const char *text,
+                        const char *weights, char *dir)
+{
+    char db[4096], data[4096];
+    snprintf(dir, 4096, "%s/%s", tmp, name);
+    snprintf(db, sizeof db, "%s/%s.db", tmp, name);
+    snprintf(data, sizeof data, "%s/%s-data", tmp, name);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_int_equal(mkdir(data, 0700), 0);
+    ts_write(dir, "doc.txt", text, strlen(text));
+    ts_write(data, "ranker.weights", weights, strlen(weights));
+    vz_engine_options o = VZ_ENGINE_OPTIONS_INIT;
+    o.corpus_dir = dir;
+    o.index_path = db;
+    o.data_dir = data;
+    vz_engine *e;
+    assert_int_equal(vz_engine_open(&e, &o), VZ_OK);
+    return e;
+}

@@ -25,6 +25,13 @@ char *ts_tmpdir(void);
 void ts_rmtree(const char *path);
 /* Write len bytes to dir/name (fails the test on error). */
 void ts_write(const char *dir, const char *name, const char *data, size_t len);
+
+/* Open an engine on a corpus of one document (text) in tmp/name, its
+ * data folder tmp/name-data holding these ranker weights; the corpus
+ * folder's path goes to dir (4096 bytes). */
+struct vz_engine;
+struct vz_engine *ts_engine_on(const char *tmp, const char *name, const char *text,
+                               const char *weights, char *dir);
 /* Read a whole file (malloc'd, NUL-terminated); NULL when unreadable. */
 char *ts_read(const char *path, size_t *len);
 

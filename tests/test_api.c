@@ -144,25 +144,11 @@ static void bad_calls_are_clear_errors(void **state)
 /* Open an engine on a corpus of one document written for the test. */
 static vz_engine *engine_on(const char *name, const char *text)
 {
-    char dir[4096], db[4096];
-    snprintf(dir, sizeof dir, "%s/%s", tmp, name);
-    snprintf(db, sizeof db, "%s/%s.db", tmp, name);
-    assert_int_equal(mkdir(dir, 0700), 0);
-    ts_write(dir, "doc.txt", text, strlen(text));
     /* These cases test the templates: an empty ranker leaves every
      * answer to them, those they would not give too (test_ranker.c
      * tests what the ranker adds). */
-    char data[4096];
-    snprintf(data, sizeof data, "%s/%s-data", tmp, name);
-    assert_int_equal(mkdir(data, 0700), 0);
-    ts_write(data, "ranker.weights", "@sentences 3\n", 13);
-    vz_engine_options o = VZ_ENGINE_OPTIONS_INIT;
-    o.corpus_dir = dir;
-    o.index_path = db;
-    o.data_dir = data;
-    vz_engine *e;
-    assert_int_equal(vz_engine_open(&e, &o), VZ_OK);
-    return e;
+    char dir[4096];
+    return ts_engine_on(tmp, name, text, "@sentences 3\n", dir);
 }
 
 /* "How many people" is not answered by a count of something else: the

@@ -276,20 +276,8 @@ static char *answer_with(const char *name, const char *weights, const char *q)
     static const char text[] = "Famous people\n\nThe writer was born in Ramsgate, Kent, England, "
                                "in 1861. The talks were led by Foreign Minister Elena Marsh on "
                                "Monday. Officials said 40 people died in the storm.\n";
-    char dir[4096], db[4096], data[4096];
-    snprintf(dir, sizeof dir, "%s/%s", tmp, name);
-    snprintf(db, sizeof db, "%s/%s.db", tmp, name);
-    snprintf(data, sizeof data, "%s/%s-data", tmp, name);
-    mkdir(dir, 0700);
-    mkdir(data, 0700);
-    ts_write(dir, "doc.txt", text, strlen(text));
-    ts_write(data, "ranker.weights", weights, strlen(weights));
-    vz_engine_options eo = VZ_ENGINE_OPTIONS_INIT;
-    eo.corpus_dir = dir;
-    eo.index_path = db;
-    eo.data_dir = data;
-    vz_engine *e;
-    assert_int_equal(vz_engine_open(&e, &eo), VZ_OK);
+    char dir[4096];
+    vz_engine *e = ts_engine_on(tmp, name, text, weights, dir);
     vz_result *r = NULL;
     assert_int_equal(vz_ask(e, q, strlen(q), NULL, &r), VZ_OK);
     assert_true(vz_result_answered(r));
