@@ -59,6 +59,7 @@
 #define SUBJECT_REACH 4      /* words of a perfect question's subject before its verb */
 #define TITLE_CLASS "titleword"     /* the class rule of words that name an office */
 #define FATE_CLASS "fateword"       /* ... and of verbs that say what befell the counted */
+#define NUMERAL_CLASS "numeral"     /* ... and of the words of a number ("two", "million") */
 #define PERFECT_CLASS "perfect"     /* ... and of the auxiliaries of the perfect */
 #define INSTITUTION "institution"   /* the label of person templates that find bodies */
 #define STRICT_CLASS "strictlabel"  /* ... and of question labels only their own templates answer */
@@ -1236,6 +1237,37 @@ static int class_at(const reading *rd, const char *label, size_t k)
     return class_word(rd->a, label, rd->text.data + w->start, w->end - w->start);
 }
 
+/* An answer ends before a possessive: "Kurt Gödel" of "Kurt Gödel's
+ * theorem" is the one named. */
+static size_t without_possessive(const char *t, size_t len)
+{
+    if (len > 2 && t[len - 2] == '\'' && t[len - 1] == 's')
+        return len - 2;
+    if (len > 4 && !memcmp(t + len - 4, "\xe2\x80\x99s", 4))
+        return len - 4;
+    return len;
+}
+
+/* Is word k a number, in figures or in words? */
+static int numeral_at(const reading *rd, size_t k)
+{
+    return (rd->w[k].flags & VZ_TOK_NUMBER) || class_at(rd, NUMERAL_CLASS, k);
+}
+
+/* A count or quantity [i, j) without the unit the question names: "how
+ * many books did she write" is answered "three", not "three major books",
+ * for the question says what is counted; "40 people" still answers "how
+ * many died".  The unit goes when its last word is the question's. */
+static size_t without_asked_unit(const reading *rd, size_t i, size_t j)
+{
+    if (!rd->w[j - 1].asked || numeral_at(rd, j - 1))
+        return j;
+    for (size_t k = j - 1; k > i; k--)
+        if (numeral_at(rd, k - 1))
+            return k;
+    return j;
+}
+
 /* Does the name [i, j) carry a title that is not the office the question
  * asks the holder of: "French Foreign Minister Jean-Paul Le Roux" is no
  * prime minister, "Prosecutor Odile Marchal" no farm contractor?  A
@@ -1512,10 +1544,14 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     if (asked == j - i)
         return 0;   /* the question's own words are never the answer */
     double fit = qwords ? (counted ? 2.0 : 0.5) : 1.0;
+    if (counted)
+        j = without_asked_unit(rd, i, j);
     size_t s = rd->w[i].start, e = rd->w[j - 1].end;
     /* A reference answers with the name it stands for. */
     const char *t = x->referent ? x->referent : rd->text.data + s;
-    size_t len = x->referent ? strlen(x->referent) : e - s;
+    size_t len = without_possessive(t, x->referent ? strlen(x->referent) : e - s);
+    if (!x->referent)
+        e = s + len;
     char *key = merge_key(t, len);
     candidate *c = NULL;
     int rc = key ? find_or_add(a, key, t, len, &c) : vz_fail(VZ_ENOMEM, "out of memory");
@@ -2974,7 +3010,7 @@ static int span_candidate(asking *a, const rk_input *in, const vz_rk_span *sp, c
     const vz_rk_sentence *s = &in->sent[sp->sent];
     const ranked *r = in->from[sp->sent];
     const char *t = s->text + sp->start;
-    size_t len = sp->end - sp->start;
+    size_t len = without_possessive(t, sp->end - sp->start);
     char *key = merge_key(t, len);
     int rc = key ? find_or_add(a, key, t, len, out) : vz_fail(VZ_ENOMEM, "out of memory");
     if (rc || (*out)->text)
@@ -2992,7 +3028,7 @@ static int span_candidate(asking *a, const rk_input *in, const vz_rk_span *sp, c
     c->doc = si->doc;
     c->occ[c->nocc++] = (occurrence){si->doc, si->start, si->end,
                                      (uint32_t)(si->start + sp->start),
-                                     (uint32_t)(si->start + sp->end)};
+                                     (uint32_t)(si->start + sp->start + len)};
     return VZ_OK;
 }
 
