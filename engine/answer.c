@@ -75,6 +75,7 @@ typedef struct {
     int key;                 /* index of the key term it stands for */
     int adverb;              /* a key term the question writes in -ly */
     int given;               /* a noun the question names as known: "owned the trawler" */
+    int place;               /* after the cue, the nth key term from 1; 0 before it */
 } qword;
 
 typedef struct {
@@ -192,7 +193,7 @@ static int add_word(asking *a, const char *stem, size_t len, int key, const char
         return vz_fail(VZ_ENOMEM, "out of memory");
     a->words = w;
     w[a->nwords] = (qword){vz_strndup(stem, len), norm ? vz_strdup(norm) : NULL, 0,
-                           key < 0 ? (int)a->nwords : key, 0, 0};
+                           key < 0 ? (int)a->nwords : key, 0, 0, 0};
     a->nwords++;
     if (!w[a->nwords - 1].stem || (norm && !w[a->nwords - 1].norm))
         return vz_fail(VZ_ENOMEM, "out of memory");
@@ -434,9 +435,11 @@ static int asks_subject(const asking *a, const qtokens *qt)
 static int take_keys(asking *a, const qtokens *qt)
 {
     int rc = VZ_OK;
+    int after = 0;   /* key terms after the cue so far */
     for (size_t i = 0; !rc && i < qt->n;) {
         const qtoken *t = &qt->t[i];
         const char *phrase = NULL;
+        size_t n = a->nwords;
         size_t m = phrase_in_question(a, qt, i, &phrase);
         if (m) {
             for (size_t k = i; !rc && k < i + m; k++)
@@ -445,16 +448,18 @@ static int take_keys(asking *a, const qtokens *qt)
             if (!rc)
                 rc = add_word(a, phrase, strlen(phrase), -1, NULL);
             i += m;
-            continue;
+        } else {
+            i++;
+            if (t->flags & VZ_TOK_STOP)
+                continue;
+            rc = note_token(a, t);
+            if (!rc && in_cue(a, t))
+                rc = add_stem(&a->cue, &a->ncue, t->stem, strlen(t->stem));
+            else if (!rc)
+                rc = add_plain_word(a, qt, i - 1);
         }
-        i++;
-        if (t->flags & VZ_TOK_STOP)
-            continue;
-        rc = note_token(a, t);
-        if (!rc && in_cue(a, t))
-            rc = add_stem(&a->cue, &a->ncue, t->stem, strlen(t->stem));
-        else if (!rc)
-            rc = add_plain_word(a, qt, i - 1);
+        if (!rc && a->nwords > n && a->qt.cue_end && t->start >= a->qt.cue_end)
+            a->words[n].place = ++after;
     }
     return rc;
 }
@@ -2935,7 +2940,8 @@ static int rk_tokens(const asking *a, const reading *rd, vz_rk_token **out)
         int key = w->key >= 0 && (size_t)w->key < a->nwords ? w->key : -1;
         t[k] = (vz_rk_token){(uint32_t)w->start, (uint32_t)w->end, w->flags,
                              key >= 0 || w->asked, key >= 0 && !w->synonym && !w->other_form,
-                             w->focus, key >= 0 ? a->words[key].idf : 0};
+                             w->focus, key >= 0 ? a->words[key].idf : 0,
+                             key >= 0 ? a->words[key].place : 0};
     }
     return VZ_OK;
 }

@@ -25,6 +25,9 @@
 #define MIN_SEEN 10          /* questions a feature must be seen in to be learned */
 #define SHAPE_MAX 4          /* letters of a span's collapsed shape */
 #define SUFFIX 3             /* letters of a word's ending */
+#define LOWER 15             /* bytes of a word its own features know; longer, "" */
+#define PLACES 4             /* places of a question word told apart: 0, 1, 2, 3 and on */
+#define DISTANCES 8          /* buckets of bucket_distance */
 
 typedef struct {
     uint64_t key;            /* 0: an empty slot */
@@ -340,7 +343,7 @@ enum {
     F_FOCUS_IN, F_FOCUS_NEXT, F_FOCUS_PREV, F_WINL, F_WINR, F_WINL_W, F_WINR_W, F_DISTL_W,
     F_DISTR_W, F_DIST, F_SRANK, F_SSCORE, F_SCOVER, F_SBEST, F_SWORDS, F_SPAIRS, F_MARK,
     F_MARK_Q, F_MARK_PART, F_QLEFT_W, F_QRIGHT_W, F_LSHAPE_W, F_RSHAPE_W, F_HSUF_W, F_FSUF_W,
-    F_LSUF_W, F_RSUF_W, NFEATURES
+    F_LSUF_W, F_RSUF_W, F_PLACEL_W, F_PLACER_W, F_NAME_W, NFEATURES
 };
 
 static const char *const template_name[NFEATURES] = {
@@ -348,7 +351,7 @@ static const char *const template_name[NFEATURES] = {
     "fin", "fnext", "fprev", "wl", "wr", "wl", "wr", "dl",
     "dr", "dist", "sr", "ss", "sc", "sb", "sw", "sp", "tp",
     "tp", "tpo", "ql", "qr", "lsh", "rsh", "hs", "fx",
-    "ls", "rs",
+    "ls", "rs", "pl", "pr", "nm",
 };
 
 /* Small numbers as values: buckets, ranks. */
@@ -361,13 +364,20 @@ typedef struct {
     vz_rk_spans *out;
     uint64_t tmpl[NFEATURES];
     value q, w, w2, num[NSMALL];
+    /* The nearest question word's place (0-3) and distance (bucketed) as
+     * one value: "2.1". */
+    char placebuf[PLACES][DISTANCES][4];
+    value place[PLACES][DISTANCES];
     /* The sentence being read. */
     const vz_rk_sentence *s;
     size_t sent;
     char *shape;             /* a letter per word */
     char *gap;               /* the punctuation before each word; [ntok]: after the last */
+    char *named;             /* where a name's words stand: see name_edges */
     value *suffix;           /* each word's last letters, lower case: a part of speech's trace */
     char *sufbuf;
+    value *lower;            /* each word in lower case, when short enough */
+    char *lowbuf;
     double cover;            /* the question's IDF the sentence holds, over all of it */
     double best_cover;       /* the most any sentence read holds */
     size_t words, pairs;     /* the question's words it holds; of them, side by side */
@@ -377,6 +387,7 @@ typedef struct {
     struct reach {
         double wl, wr;       /* their IDF within WINDOW words, over the question's */
         size_t dl, dr;       /* the nearest one's distance; 0 none */
+        int pl, pr;          /* ... and its place in the question (vz_rk_token) */
     } *reach;
     double *acc;             /* the score features add to */
 } scoring;
@@ -514,6 +525,18 @@ static value suffix_of(const char *text, const vz_rk_token *t, char *buf)
     return (value){buf, m, part_hash(buf, m)};
 }
 
+/* A word in lower case; "" when longer than LOWER bytes. */
+static value lower_of(const char *text, const vz_rk_token *t, char *buf)
+{
+    size_t n = t->end - t->start;
+    if (n > LOWER)
+        n = 0;
+    for (size_t k = 0; k < n; k++)
+        buf[k] = (char)tolower((unsigned char)text[t->start + k]);
+    buf[n] = '\0';
+    return (value){buf, n, part_hash(buf, n)};
+}
+
 /* The question's IDF a sentence holds, over all of it. */
 static double cover_of(const vz_rk_sentence *s)
 {
@@ -523,19 +546,49 @@ static double cover_of(const vz_rk_sentence *s)
     return s->total_idf > 0 ? fmin(1.0, held / s->total_idf) : 0;
 }
 
+/* Names, as runs of capitalised words that a lower-case stop word may
+ * join ("University of Chicago"): for each word, 'b' it begins one, 'e'
+ * ends one, 'w' is one alone, 'i' stands inside one, '-' none. */
+static void name_edges(scoring *x)
+{
+    size_t n = x->s->ntok;
+    int prev = 0;   /* the word before belongs to a name */
+    for (size_t k = 0; k < n; k++) {
+        char sh = x->shape[k];
+        int cap = sh == 'C' || sh == 'U';
+        int link = sh == 's' && prev && k + 1 < n && (x->shape[k + 1] == 'C' ||
+                   x->shape[k + 1] == 'U') && !breaks(x->gap[k]) && !breaks(x->gap[k + 1]) &&
+                   x->gap[k + 1] != ',';
+        int in = cap || link;
+        int joined = in && prev && x->gap[k] != ',' && !breaks(x->gap[k]);
+        x->named[k] = !in ? '-' : joined ? 'i' : 'b';
+        if (!joined && k && (x->named[k - 1] == 'i' || x->named[k - 1] == 'b'))
+            x->named[k - 1] = x->named[k - 1] == 'b' ? 'w' : 'e';
+        prev = in;
+    }
+    if (n && (x->named[n - 1] == 'i' || x->named[n - 1] == 'b'))
+        x->named[n - 1] = x->named[n - 1] == 'b' ? 'w' : 'e';
+}
+
 static int prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent)
 {
     x->s = s;
     x->sent = sent;
     free(x->shape);
     free(x->gap);
+    free(x->named);
     free(x->suffix);
     free(x->sufbuf);
+    free(x->lower);
+    free(x->lowbuf);
+    x->lower = malloc((s->ntok + 1) * sizeof *x->lower);
+    x->lowbuf = malloc((s->ntok + 1) * (LOWER + 1));
     x->suffix = malloc((s->ntok + 1) * sizeof *x->suffix);
     x->sufbuf = malloc((s->ntok + 1) * (SUFFIX + 1));
     x->shape = malloc(s->ntok + 1);
     x->gap = malloc(s->ntok + 1);
-    if (!x->shape || !x->gap || !x->suffix || !x->sufbuf)
+    x->named = malloc(s->ntok + 1);
+    if (!x->shape || !x->gap || !x->named || !x->suffix || !x->sufbuf || !x->lower || !x->lowbuf)
         return vz_fail(VZ_ENOMEM, "out of memory");
     x->words = x->pairs = 0;
     for (size_t k = 0; k < s->ntok; k++) {
@@ -544,6 +597,7 @@ static int prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent)
         size_t prev = k ? s->tok[k - 1].end : 0;
         x->gap[k] = gap_of(s->text + prev, t->start - prev);
         x->suffix[k] = suffix_of(s->text, t, x->sufbuf + k * (SUFFIX + 1));
+        x->lower[k] = lower_of(s->text, t, x->lowbuf + k * (LOWER + 1));
         if (t->asked) {
             x->words++;
             x->pairs += k && s->tok[k - 1].asked;
@@ -551,6 +605,7 @@ static int prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent)
     }
     size_t last = s->ntok ? s->tok[s->ntok - 1].end : 0;
     x->gap[s->ntok] = gap_of(s->text + last, s->len - last);
+    name_edges(x);
     x->cover = cover_of(s);
     return VZ_OK;
 }
@@ -575,19 +630,22 @@ static value span_shape(const scoring *x, size_t i, size_t j, char buf[SHAPE_MAX
 /* The IDF of the question's words within WINDOW words of [i, j) on one
  * side, over the question's, and the distance to the nearest of them. */
 static void context_of(const scoring *x, size_t i, size_t j, int left, double *share,
-                       size_t *nearest)
+                       size_t *nearest, int *place)
 {
     const vz_rk_sentence *s = x->s;
     double idf = 0;
     *nearest = 0;
+    *place = 0;
     for (size_t d = 1; d <= WINDOW * 3; d++) {
         if (left ? d > i : j - 1 + d >= s->ntok)
             break;
         const vz_rk_token *t = &s->tok[left ? i - d : j - 1 + d];
         if (!t->asked)
             continue;
-        if (!*nearest)
+        if (!*nearest) {
             *nearest = d;
+            *place = t->place < PLACES ? t->place : PLACES - 1;
+        }
         if (d <= WINDOW)
             idf += t->idf;
     }
@@ -607,8 +665,9 @@ static int reach_of(scoring *x)
     if (!x->reach || !x->left || !x->right)
         return vz_fail(VZ_ENOMEM, "out of memory");
     for (size_t k = 0; k < n; k++) {
-        context_of(x, k, k + 1, 1, &x->reach[k].wl, &x->reach[k].dl);
-        context_of(x, k, k + 1, 0, &x->reach[k + 1].wr, &x->reach[k + 1].dr);
+        context_of(x, k, k + 1, 1, &x->reach[k].wl, &x->reach[k].dl, &x->reach[k].pl);
+        context_of(x, k, k + 1, 0, &x->reach[k + 1].wr, &x->reach[k + 1].dr,
+                   &x->reach[k + 1].pr);
     }
     return VZ_OK;
 }
@@ -661,6 +720,7 @@ static int left_features(scoring *x, size_t i)
     if (!rc) rc = feature(x, F_FSUF_W, &x->suffix[i], w);
     if (!rc && i) rc = feature(x, F_LSUF_W, &x->suffix[i - 1], w);
     if (!rc && i && t[i - 1].asked) rc = feature(x, F_QLEFT_W, w2, NULL);
+    if (!rc && dl) rc = feature(x, F_PLACEL_W, &x->place[x->reach[i].pl][bucket_distance(dl)], NULL);
     return rc;
 }
 
@@ -682,6 +742,7 @@ static int right_features(scoring *x, size_t j)
     if (!rc) rc = feature(x, F_HSUF_W, &x->suffix[j - 1], w);
     if (!rc && j < x->s->ntok) rc = feature(x, F_RSUF_W, &x->suffix[j], w);
     if (!rc && j < x->s->ntok && t[j].asked) rc = feature(x, F_QRIGHT_W, w2, NULL);
+    if (!rc && dr) rc = feature(x, F_PLACER_W, &x->place[x->reach[j].pr][bucket_distance(dr)], NULL);
     return rc;
 }
 
@@ -704,7 +765,10 @@ static int span_features(scoring *x, size_t i, size_t j, const vz_rk_marked *mk,
     size_t dl = x->reach[i].dl, dr = x->reach[j].dr;
     size_t dmin = !dl ? dr : !dr ? dl : dl < dr ? dl : dr;
     int part, mark = mark_of(mk, nmk, x->sent, t[i].start, t[j - 1].end, &part);
+    char nm[3] = {x->named[i], x->named[j - 1], 0};
+    value names = value_of(nm);
     int rc = feature(x, F_LEN, &x->num[len], NULL);
+    if (!rc) rc = feature(x, F_NAME_W, &names, w);
     if (!rc) rc = feature(x, F_LEN_W, &x->num[len], w2);
     if (!rc) rc = feature(x, F_SHAPE, &sh, NULL);
     if (!rc) rc = feature(x, F_SHAPE_Q, &sh, q);
@@ -898,6 +962,11 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
     x.w2 = value_of(q->wh2);
     for (size_t k = 0; k < NSMALL; k++)
         x.num[k] = value_of(small[k]);
+    for (size_t p = 0; p < PLACES; p++)
+        for (size_t d = 0; d < DISTANCES; d++) {
+            snprintf(x.placebuf[p][d], sizeof x.placebuf[p][d], "%zu.%zu", p, d);
+            x.place[p][d] = value_of(x.placebuf[p][d]);
+        }
     int rc = VZ_OK;
     for (size_t k = 0; k < nsent; k++)
         x.best_cover = fmax(x.best_cover, cover_of(&sent[k]));
@@ -910,8 +979,11 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
     }
     free(x.shape);
     free(x.gap);
+    free(x.named);
     free(x.suffix);
     free(x.sufbuf);
+    free(x.lower);
+    free(x.lowbuf);
     free(x.left);
     free(x.right);
     free(x.reach);

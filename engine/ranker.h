@@ -36,6 +36,8 @@ typedef struct {
     int own;                 /* is one of the question's words, not a synonym's */
     int focus;               /* a word of the question's focus ("year") */
     double idf;              /* of the question's word it stands for */
+    int place;               /* its question word's place after the wh-phrase: 1 the
+                              * first key term there, 2 the second, ...; 0 before it */
 } vz_rk_token;
 
 typedef struct {
