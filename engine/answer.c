@@ -1579,7 +1579,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         weight *= HEDGED;
     c->focused |= focused;
     c->own |= own;
-    c->framed |= !phrase || object;
+    c->framed |= !phrase || (object && j - i > 1);
     c->set_apart |= apart && a->negated;
     double nearest, closeness = proximity(rd, i, j, phrase, &nearest);
     double score = x->sent->score * closeness * fit * weight * form;

@@ -25,7 +25,6 @@
 #define MIN_SEEN 10          /* questions a feature must be seen in to be learned */
 #define SHAPE_MAX 4          /* letters of a span's collapsed shape */
 #define SUFFIX 3             /* letters of a word's ending */
-#define LOWER 15             /* bytes of a word its own features know; longer, "" */
 #define PLACES 4             /* places of a question word told apart: 0, 1, 2, 3 and on */
 #define DISTANCES 8          /* buckets of bucket_distance */
 
@@ -343,7 +342,7 @@ enum {
     F_FOCUS_IN, F_FOCUS_NEXT, F_FOCUS_PREV, F_WINL, F_WINR, F_WINL_W, F_WINR_W, F_DISTL_W,
     F_DISTR_W, F_DIST, F_SRANK, F_SSCORE, F_SCOVER, F_SBEST, F_SWORDS, F_SPAIRS, F_MARK,
     F_MARK_Q, F_MARK_PART, F_QLEFT_W, F_QRIGHT_W, F_LSHAPE_W, F_RSHAPE_W, F_HSUF_W, F_FSUF_W,
-    F_LSUF_W, F_RSUF_W, F_PLACEL_W, F_PLACER_W, F_NAME_W, NFEATURES
+    F_LSUF_W, F_RSUF_W, F_PLACEL_W, F_PLACER_W, NFEATURES
 };
 
 static const char *const template_name[NFEATURES] = {
@@ -351,7 +350,7 @@ static const char *const template_name[NFEATURES] = {
     "fin", "fnext", "fprev", "wl", "wr", "wl", "wr", "dl",
     "dr", "dist", "sr", "ss", "sc", "sb", "sw", "sp", "tp",
     "tp", "tpo", "ql", "qr", "lsh", "rsh", "hs", "fx",
-    "ls", "rs", "pl", "pr", "nm",
+    "ls", "rs", "pl", "pr",
 };
 
 /* Small numbers as values: buckets, ranks. */
@@ -373,11 +372,8 @@ typedef struct {
     size_t sent;
     char *shape;             /* a letter per word */
     char *gap;               /* the punctuation before each word; [ntok]: after the last */
-    char *named;             /* where a name's words stand: see name_edges */
     value *suffix;           /* each word's last letters, lower case: a part of speech's trace */
     char *sufbuf;
-    value *lower;            /* each word in lower case, when short enough */
-    char *lowbuf;
     double cover;            /* the question's IDF the sentence holds, over all of it */
     double best_cover;       /* the most any sentence read holds */
     size_t words, pairs;     /* the question's words it holds; of them, side by side */
@@ -525,18 +521,6 @@ static value suffix_of(const char *text, const vz_rk_token *t, char *buf)
     return (value){buf, m, part_hash(buf, m)};
 }
 
-/* A word in lower case; "" when longer than LOWER bytes. */
-static value lower_of(const char *text, const vz_rk_token *t, char *buf)
-{
-    size_t n = t->end - t->start;
-    if (n > LOWER)
-        n = 0;
-    for (size_t k = 0; k < n; k++)
-        buf[k] = (char)tolower((unsigned char)text[t->start + k]);
-    buf[n] = '\0';
-    return (value){buf, n, part_hash(buf, n)};
-}
-
 /* The question's IDF a sentence holds, over all of it. */
 static double cover_of(const vz_rk_sentence *s)
 {
@@ -546,49 +530,19 @@ static double cover_of(const vz_rk_sentence *s)
     return s->total_idf > 0 ? fmin(1.0, held / s->total_idf) : 0;
 }
 
-/* Names, as runs of capitalised words that a lower-case stop word may
- * join ("University of Chicago"): for each word, 'b' it begins one, 'e'
- * ends one, 'w' is one alone, 'i' stands inside one, '-' none. */
-static void name_edges(scoring *x)
-{
-    size_t n = x->s->ntok;
-    int prev = 0;   /* the word before belongs to a name */
-    for (size_t k = 0; k < n; k++) {
-        char sh = x->shape[k];
-        int cap = sh == 'C' || sh == 'U';
-        int link = sh == 's' && prev && k + 1 < n && (x->shape[k + 1] == 'C' ||
-                   x->shape[k + 1] == 'U') && !breaks(x->gap[k]) && !breaks(x->gap[k + 1]) &&
-                   x->gap[k + 1] != ',';
-        int in = cap || link;
-        int joined = in && prev && x->gap[k] != ',' && !breaks(x->gap[k]);
-        x->named[k] = !in ? '-' : joined ? 'i' : 'b';
-        if (!joined && k && (x->named[k - 1] == 'i' || x->named[k - 1] == 'b'))
-            x->named[k - 1] = x->named[k - 1] == 'b' ? 'w' : 'e';
-        prev = in;
-    }
-    if (n && (x->named[n - 1] == 'i' || x->named[n - 1] == 'b'))
-        x->named[n - 1] = x->named[n - 1] == 'b' ? 'w' : 'e';
-}
-
 static int prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent)
 {
     x->s = s;
     x->sent = sent;
     free(x->shape);
     free(x->gap);
-    free(x->named);
     free(x->suffix);
     free(x->sufbuf);
-    free(x->lower);
-    free(x->lowbuf);
-    x->lower = malloc((s->ntok + 1) * sizeof *x->lower);
-    x->lowbuf = malloc((s->ntok + 1) * (LOWER + 1));
     x->suffix = malloc((s->ntok + 1) * sizeof *x->suffix);
     x->sufbuf = malloc((s->ntok + 1) * (SUFFIX + 1));
     x->shape = malloc(s->ntok + 1);
     x->gap = malloc(s->ntok + 1);
-    x->named = malloc(s->ntok + 1);
-    if (!x->shape || !x->gap || !x->named || !x->suffix || !x->sufbuf || !x->lower || !x->lowbuf)
+    if (!x->shape || !x->gap || !x->suffix || !x->sufbuf)
         return vz_fail(VZ_ENOMEM, "out of memory");
     x->words = x->pairs = 0;
     for (size_t k = 0; k < s->ntok; k++) {
@@ -597,7 +551,6 @@ static int prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent)
         size_t prev = k ? s->tok[k - 1].end : 0;
         x->gap[k] = gap_of(s->text + prev, t->start - prev);
         x->suffix[k] = suffix_of(s->text, t, x->sufbuf + k * (SUFFIX + 1));
-        x->lower[k] = lower_of(s->text, t, x->lowbuf + k * (LOWER + 1));
         if (t->asked) {
             x->words++;
             x->pairs += k && s->tok[k - 1].asked;
@@ -605,7 +558,6 @@ static int prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent)
     }
     size_t last = s->ntok ? s->tok[s->ntok - 1].end : 0;
     x->gap[s->ntok] = gap_of(s->text + last, s->len - last);
-    name_edges(x);
     x->cover = cover_of(s);
     return VZ_OK;
 }
@@ -765,10 +717,7 @@ static int span_features(scoring *x, size_t i, size_t j, const vz_rk_marked *mk,
     size_t dl = x->reach[i].dl, dr = x->reach[j].dr;
     size_t dmin = !dl ? dr : !dr ? dl : dl < dr ? dl : dr;
     int part, mark = mark_of(mk, nmk, x->sent, t[i].start, t[j - 1].end, &part);
-    char nm[3] = {x->named[i], x->named[j - 1], 0};
-    value names = value_of(nm);
     int rc = feature(x, F_LEN, &x->num[len], NULL);
-    if (!rc) rc = feature(x, F_NAME_W, &names, w);
     if (!rc) rc = feature(x, F_LEN_W, &x->num[len], w2);
     if (!rc) rc = feature(x, F_SHAPE, &sh, NULL);
     if (!rc) rc = feature(x, F_SHAPE_Q, &sh, q);
@@ -979,11 +928,8 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
     }
     free(x.shape);
     free(x.gap);
-    free(x.named);
     free(x.suffix);
     free(x.sufbuf);
-    free(x.lower);
-    free(x.lowbuf);
     free(x.left);
     free(x.right);
     free(x.reach);
