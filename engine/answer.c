@@ -1369,6 +1369,12 @@ static int in_object_slot(const reading *rd, size_t i, size_t j)
     return v->key >= 0 && !(v->flags & VZ_TOK_CAPITAL) && !rd->a->words[v->key].adverb && !noun;
 }
 
+/* Does word i follow the question's verb with no word between? */
+static int right_after_verb(const reading *rd, size_t i)
+{
+    return i > 0 && joined(rd, i) && rd->w[i - 1].key >= 0 && !(rd->w[i - 1].flags & VZ_TOK_STOP);
+}
+
 /* "What did X VERB" asks for the verb's object, and so do the labelled
  * kinds whose verb takes the answer as its object: what one demanded or
  * urged ("urged them to show restraint"), what one called a thing
@@ -1579,7 +1585,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
         weight *= HEDGED;
     c->focused |= focused;
     c->own |= own;
-    c->framed |= !phrase || (object && j - i > 1);
+    c->framed |= !phrase || (object && (j - i > 1 || right_after_verb(rd, i)));
     c->set_apart |= apart && a->negated;
     double nearest, closeness = proximity(rd, i, j, phrase, &nearest);
     double score = x->sent->score * closeness * fit * weight * form;
