@@ -32,19 +32,20 @@ static int teardown(void **state)
 }
 
 /* "The bridge opened in 1990 , after the war ." by hand: stop words, a
- * number, a comma and a full stop; "bridge" and "opened" are asked. */
+ * number, a comma and a full stop; "bridge" and "opened" are asked, the
+ * first and second key terms after "when did". */
 static const char sentence[] = "The bridge opened in 1990, after the war. Then more";
 static const vz_rk_token words[] = {
-    {0, 3, VZ_TOK_STOP | VZ_TOK_CAPITAL, 0, 0, 0, 0},
-    {4, 10, 0, 1, 1, 0, 2.0},
-    {11, 17, 0, 1, 1, 0, 1.0},
-    {18, 20, VZ_TOK_STOP, 0, 0, 0, 0},
-    {21, 25, VZ_TOK_NUMBER, 0, 0, 0, 0},
-    {27, 32, VZ_TOK_STOP, 0, 0, 0, 0},
-    {33, 36, VZ_TOK_STOP, 0, 0, 0, 0},
-    {37, 40, 0, 0, 0, 0, 0},
-    {42, 46, VZ_TOK_CAPITAL, 0, 0, 0, 0},
-    {47, 51, 0, 0, 0, 0, 0},
+    {0, 3, VZ_TOK_STOP | VZ_TOK_CAPITAL, 0, 0, 0, 0, 0},
+    {4, 10, 0, 1, 1, 0, 2.0, 1},
+    {11, 17, 0, 1, 1, 0, 1.0, 2},
+    {18, 20, VZ_TOK_STOP, 0, 0, 0, 0, 0},
+    {21, 25, VZ_TOK_NUMBER, 0, 0, 0, 0, 0},
+    {27, 32, VZ_TOK_STOP, 0, 0, 0, 0, 0},
+    {33, 36, VZ_TOK_STOP, 0, 0, 0, 0, 0},
+    {37, 40, 0, 0, 0, 0, 0, 0},
+    {42, 46, VZ_TOK_CAPITAL, 0, 0, 0, 0, 0},
+    {47, 51, 0, 0, 0, 0, 0, 0},
 };
 
 static void score(const vz_ranker *m, vz_rk_names *names, vz_rk_spans *out)
