@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define DEFAULT_SENTENCES 3
 #define DEFAULT_MAX_WORDS 7
@@ -342,7 +343,7 @@ enum {
     F_FOCUS_IN, F_FOCUS_NEXT, F_FOCUS_PREV, F_WINL, F_WINR, F_WINL_W, F_WINR_W, F_DISTL_W,
     F_DISTR_W, F_DIST, F_SRANK, F_SSCORE, F_SCOVER, F_SBEST, F_SWORDS, F_SPAIRS, F_MARK,
     F_MARK_Q, F_MARK_PART, F_QLEFT_W, F_QRIGHT_W, F_LSHAPE_W, F_RSHAPE_W, F_HSUF_W, F_FSUF_W,
-    F_LSUF_W, F_RSUF_W, F_PLACEL_W, F_PLACER_W, NFEATURES
+    F_LSUF_W, F_RSUF_W, F_PLACEL_W, F_PLACER_W, F_PRE_W, NFEATURES
 };
 
 static const char *const template_name[NFEATURES] = {
@@ -350,7 +351,7 @@ static const char *const template_name[NFEATURES] = {
     "fin", "fnext", "fprev", "wl", "wr", "wl", "wr", "dl",
     "dr", "dist", "sr", "ss", "sc", "sb", "sw", "sp", "tp",
     "tp", "tpo", "ql", "qr", "lsh", "rsh", "hs", "fx",
-    "ls", "rs", "pl", "pr",
+    "ls", "rs", "pl", "pr", "pre",
 };
 
 /* Small numbers as values: buckets, ranks. */
@@ -362,7 +363,7 @@ typedef struct {
     vz_rk_names *names;
     vz_rk_spans *out;
     uint64_t tmpl[NFEATURES];
-    value q, w, w2, num[NSMALL];
+    value q, w, w2, pre, num[NSMALL];
     /* The nearest question word's place (0-3) and distance (bucketed) as
      * one value: "2.1". */
     char placebuf[PLACES][DISTANCES][4];
@@ -521,6 +522,13 @@ static value suffix_of(const char *text, const vz_rk_token *t, char *buf)
     return (value){buf, m, part_hash(buf, m)};
 }
 
+/* Is t the word w (lower case), whatever its case? */
+static int same_word(const char *text, const vz_rk_token *t, const char *w)
+{
+    size_t n = t->end - t->start;
+    return strlen(w) == n && !strncasecmp(text + t->start, w, n);
+}
+
 /* The question's IDF a sentence holds, over all of it. */
 static double cover_of(const vz_rk_sentence *s)
 {
@@ -672,6 +680,8 @@ static int left_features(scoring *x, size_t i)
     if (!rc) rc = feature(x, F_FSUF_W, &x->suffix[i], w);
     if (!rc && i) rc = feature(x, F_LSUF_W, &x->suffix[i - 1], w);
     if (!rc && i && t[i - 1].asked) rc = feature(x, F_QLEFT_W, w2, NULL);
+    if (!rc && i && x->pre.n && same_word(x->s->text, &t[i - 1], x->pre.s))
+        rc = feature(x, F_PRE_W, &x->pre, w);
     if (!rc && dl) rc = feature(x, F_PLACEL_W, &x->place[x->reach[i].pl][bucket_distance(dl)], NULL);
     return rc;
 }
@@ -872,8 +882,8 @@ void vz_rk_question_init(vz_rk_question *q, const char *text, size_t len, const 
 {
     static const char *const wh[] = {"what", "which", "who", "whom", "whose", "when",
                                      "where", "why", "how"};
-    *q = (vz_rk_question){type, label ? label : "", "other", "other"};
-    char word[16], prev[16] = "";
+    *q = (vz_rk_question){type, label ? label : "", "other", "other", ""};
+    char word[16], prev[16] = "", before[16] = "";
     for (size_t k = 0; k < len;) {
         while (k < len && !isalnum((unsigned char)text[k]))
             k++;
@@ -892,8 +902,10 @@ void vz_rk_question_init(vz_rk_question *q, const char *text, size_t len, const 
             if (!strcmp(word, wh[i])) {
                 snprintf(q->wh, sizeof q->wh, "%s", word);
                 snprintf(q->wh2, sizeof q->wh2, "%s", word);
+                snprintf(q->pre, sizeof q->pre, "%s", before);
                 snprintf(prev, sizeof prev, "%s", word);
             }
+        snprintf(before, sizeof before, "%s", word);
     }
 }
 
@@ -909,6 +921,7 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
     x.q = value_of(qname);
     x.w = value_of(q->wh);
     x.w2 = value_of(q->wh2);
+    x.pre = value_of(q->pre);
     for (size_t k = 0; k < NSMALL; k++)
         x.num[k] = value_of(small[k]);
     for (size_t p = 0; p < PLACES; p++)

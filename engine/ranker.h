@@ -60,6 +60,7 @@ typedef struct {
     const char *type;        /* the answer type's name ("date") */
     const char *label;       /* the deciding rule's label; "" none */
     char wh[16], wh2[40];    /* "how", "how many" */
+    char pre[16];            /* the word before the wh-word ("in" of "in what year"); "" none */
 } vz_rk_question;
 
 typedef struct {
