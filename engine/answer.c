@@ -3074,7 +3074,7 @@ static int keeps_names(const vz_rk_sentence *s, const vz_rk_span *sp, const vz_r
  * when it keeps that answer's names and numbers: its edges redrawn ("the
  * University" -> "University of Chicago"); NULL none.  A count keeps what
  * it counts ("40 people"), however the ranker would cut it: only its
- * qualifier may change ("as many as 22" -> "22"). */
+ * qualifier may go ("as many as 22" -> "22"). */
 static const vz_rk_span *redrawn(const asking *a, const rk_input *in, const vz_rk_spans *sp)
 {
     int counted = a->qt.type == VZ_TYPE_COUNT || a->qt.type == VZ_TYPE_QUANTITY;
@@ -3085,7 +3085,7 @@ static const vz_rk_span *redrawn(const asking *a, const rk_input *in, const vz_r
         for (size_t k = 0; k < sp->n; k++) {
             const vz_rk_span *s = &sp->span[k];
             if (s->sent != mk->sent || !keeps_names(&in->sent[s->sent], s, mk) ||
-                (counted && s->end != mk->end))
+                (counted && (s->end != mk->end || s->start < mk->start)))
                 continue;
             return s->start == mk->start && s->end == mk->end ? NULL : s;
         }

@@ -277,7 +277,7 @@ static char *answer_with(const char *name, const char *weights, const char *q)
     static const char text[] = "Famous people\n\nThe writer was born in Ramsgate, Kent, England, "
                                "in 1861. The talks were led by Foreign Minister Elena Marsh on "
                                "Monday. Officials said 40 people died in the storm. Marta Kell's "
-                               "report on the storm came out in May.\n";
+                               "report on the storm came out in May. As many as 12 boats sailed out.\n";
     char dir[4096];
     vz_engine *e = ts_engine_on(tmp, name, text, weights, dir);
     vz_result *r = NULL;
@@ -314,6 +314,9 @@ static void the_ranker_redraws_edges_keeping_names(void **state)
         {"narrow2", narrow, "How many died in the storm?", "40 people"},
         /* ... unless the question names it. */
         {"narrow3", narrow, "How many people died in the storm?", "40"},
+        /* ... and loses no more than its qualifier. */
+        {"narrow4", narrow, "How many boats sailed out?", "12"},
+        {"empty2", "@sentences 3\n", "How many boats sailed out?", "As many as 12"},
         /* An answer ends before a possessive. */
         {"owner", "@sentences 3\n", "Whose report on the storm came out in May?", "Marta Kell"},
     };
