@@ -43,6 +43,7 @@ void vz_ruleset_free(vz_ruleset *rs)
         pcre2_code_free(rs->items[i].code);
         pcre2_code_free(rs->items[i].anchored);
         pcre2_code_free(rs->items[i].whole);
+        vz_required_free(&rs->items[i].req);
     }
     free(rs->items);
     pcre2_match_context_free(rs->mctx);
@@ -1208,10 +1209,13 @@ static int compile_rule(parser *p, int kind, const char *pat, size_t len, unsign
     }
     rs->items = items;
     vz_rule *r = &rs->items[rs->n++];   /* freed with the set from here on */
-    *r = (vz_rule){kind, lineno, code, {0}, {{0}, {0}, {0}, {0}, 0, 0}, NULL, NULL};
+    *r = (vz_rule){kind, lineno, code, {0}, {{0}, {0}, {0}, {0}, 0, 0}, NULL, NULL, {0, NULL}};
     memcpy(r->label, label, sizeof label);
     find_starts(pat, len, p->options, &r->starts);
     int rc = compile_forms(p, r, src, slen);
+    /* Only the rules searched through (find, whole) ask for their literals. */
+    if (!rc && r->kind < 64 && ((p->find | p->whole) >> r->kind & 1))
+        rc = vz_required_of(pat, len, p->options, &r->req);
     vz_buf_free(&fx);
     return rc;
 }
@@ -1330,6 +1334,10 @@ static int may_start(const vz_starts *st, const char *text, size_t p)
 int vz_rule_find(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len, size_t off,
                  pcre2_match_data *md)
 {
+    /* The literals may lie anywhere in the text (a lookbehind's before
+     * the match): only a search of all of it can skip on them. */
+    if (off == 0 && !vz_required_in(&r->req, text, len))
+        return PCRE2_ERROR_NOMATCH;
     if (!r->anchored)
         return pcre2_match(r->code, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, rs->mctx);
     /* An unanchored search tries each start in turn with an anchored
@@ -1351,6 +1359,8 @@ int vz_rule_whole(const vz_ruleset *rs, const vz_rule *r, const char *text, size
     const vz_starts *st = &r->starts;
     if (st->known && (len == 0 || !may_start(st, text, 0) ||
                       !in_set(st->last, (unsigned char)text[len - 1])))
+        return PCRE2_ERROR_NOMATCH;
+    if (!vz_required_in(&r->req, text, len))
         return PCRE2_ERROR_NOMATCH;
     if (r->whole)
         return pcre2_match(r->whole, (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK, md, rs->mctx);

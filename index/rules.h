@@ -19,6 +19,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "required.h"
+
 #define VZ_LABEL_MAX 24
 
 /* Where a match of a rule may begin and end, worked out from its pattern
@@ -41,6 +43,7 @@ typedef struct {
     vz_starts starts;
     pcre2_code *anchored;   /* code compiled anchored (vz_ruleset_prepare), or NULL */
     pcre2_code *whole;      /* ... anchored at both ends, or NULL */
+    vz_required req;        /* literals a match needs, for vz_rule_find and vz_rule_whole */
 } vz_rule;
 
 typedef struct {
@@ -72,12 +75,14 @@ int vz_ruleset_build_for(vz_ruleset *rs, const char *file, const char *text, siz
 
 /* pcre2_match of rule r over text[0, len) from byte off (a character
  * boundary), unanchored, with PCRE2_NO_UTF_CHECK: the same result and
- * ovector, but only the start positions r's start set allows are tried. */
+ * ovector, but only the start positions r's start set allows are tried,
+ * and none when off is 0 and text lacks every literal r needs. */
 int vz_rule_find(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len, size_t off,
                  pcre2_match_data *md);
 
 /* pcre2_match of rule r anchored at both ends of text[0, len) (all of it),
- * with PCRE2_NO_UTF_CHECK; returns as pcre2_match. */
+ * with PCRE2_NO_UTF_CHECK; returns as pcre2_match (no match without
+ * running it when text lacks every literal r needs). */
 int vz_rule_whole(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len,
                   pcre2_match_data *md);
 

@@ -1,0 +1,582 @@
+/*
+ * required.c - implements required.h: a small reader of PCRE2 patterns
+ * that finds literals every match must hold.
+ *
+ * Each item of a pattern is read for two sets of strings: "exact", the
+ * strings it can match when they are few (a literal, a short alternation),
+ * and "req", strings one of which any match of it holds.  Consecutive
+ * exact items join into longer strings; an item that is not exact ends
+ * the run, and the run and the item's own requirement are candidates for
+ * the sequence's requirement, the longest of which is kept.  Optional
+ * items (?, *, {0,n}) require nothing; an alternation requires the union
+ * of its branches' requirements.  Lookarounds consume nothing: a positive
+ * one still requires its literals somewhere in the subject (a lookbehind's
+ * before the match, which is why the whole subject is scanned).
+ *
+ * Caseless parts: ASCII letters compare in either case, except k and s,
+ * which PCRE2 with UCP also matches to U+212A KELVIN SIGN and U+017F LONG
+ * S: they, and any non-ASCII character, end a caseless literal.  Anything
+ * not understood here (back references, \Q..\E, conditions, verbs,
+ * callouts, (?x)) leaves the whole pattern unfiltered.
+ */
+#include "required.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SET_MAX 16               /* strings a set may hold */
+#define REQ_MIN 3                /* the shortest literal worth a scan */
+
+typedef struct {
+    int ok;                      /* 0: nothing known */
+    size_t n;
+    vz_literal v[SET_MAX];
+} lset;
+
+/* What a piece of pattern may match. */
+typedef struct {
+    lset exact, req;
+} lits;
+
+typedef struct {
+    const char *p, *end;
+    int caseless;
+    int bad;
+} rscan;
+
+static void set_none(lset *s) { s->ok = 0; s->n = 0; }
+
+static void set_empty(lset *s)
+{
+    s->ok = 1;
+    s->n = 1;
+    s->v[0].len = 0;
+    s->v[0].caseless = 0;
+}
+
+static void lits_none(lits *l)
+{
+    set_none(&l->exact);
+    set_none(&l->req);
+}
+
+/* Matches nothing but requires nothing either (an assertion, a comment). */
+static void lits_empty(lits *l)
+{
+    set_empty(&l->exact);
+    set_none(&l->req);
+}
+
+static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c; }
+static int is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static int is_word(char c) { return is_alpha(c) || (c >= '0' && c <= '9') || c == '_'; }
+
+/* The shortest string's length: 0 for an unknown set or one holding "". */
+static size_t set_min(const lset *s)
+{
+    size_t m = s->ok && s->n ? VZ_LITERAL_MAX + 1 : 0;
+    for (size_t i = 0; s->ok && i < s->n; i++)
+        if (s->v[i].len < m)
+            m = s->v[i].len;
+    return m;
+}
+
+/* Keep the better of *best and c as a requirement: longer shortest
+ * string, then fewer strings. */
+static void consider(lset *best, const lset *c)
+{
+    size_t mc = set_min(c), mb = set_min(best);
+    if (mc > mb || (mc && mc == mb && c->n < best->n))
+        *best = *c;
+}
+
+/* Append the bytes b[0, n) to every string of s; 0 when one would grow
+ * too long (s unchanged). */
+static int set_append(lset *s, const char *b, size_t n, int caseless)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].len + n > VZ_LITERAL_MAX)
+            return 0;
+    for (size_t i = 0; i < s->n; i++) {
+        vz_literal *l = &s->v[i];
+        for (size_t k = 0; k < n; k++)
+            l->s[l->len + k] = caseless ? lower(b[k]) : b[k];
+        l->len = (unsigned char)(l->len + n);
+        l->caseless |= (unsigned char)caseless;
+    }
+    return 1;
+}
+
+/* s = every string of s followed by every string of t; 0 when there
+ * would be too many or too long (s unchanged).  A caseless half makes the
+ * whole string compare caselessly: a superset of what matches. */
+static int set_cat(lset *s, const lset *t)
+{
+    if (s->n * t->n > SET_MAX)
+        return 0;
+    for (size_t i = 0; i < s->n; i++)
+        for (size_t j = 0; j < t->n; j++)
+            if (s->v[i].len + t->v[j].len > VZ_LITERAL_MAX)
+                return 0;
+    lset r = {1, 0, {{0, 0, {0}}}};
+    for (size_t i = 0; i < s->n; i++)
+        for (size_t j = 0; j < t->n; j++) {
+            vz_literal *l = &r.v[r.n++];
+            const vz_literal *a = &s->v[i], *b = &t->v[j];
+            int ci = a->caseless || b->caseless;
+            for (size_t k = 0; k < a->len; k++)
+                l->s[k] = ci ? lower(a->s[k]) : a->s[k];
+            for (size_t k = 0; k < b->len; k++)
+                l->s[a->len + k] = ci ? lower(b->s[k]) : b->s[k];
+            l->len = (unsigned char)(a->len + b->len);
+            l->caseless = (unsigned char)ci;
+        }
+    *s = r;
+    return 1;
+}
+
+/* s = s or t; unknown when either is, or when there would be too many. */
+static void set_union(lset *s, const lset *t)
+{
+    if (!s->ok || !t->ok || s->n + t->n > SET_MAX) {
+        set_none(s);
+        return;
+    }
+    for (size_t j = 0; j < t->n; j++) {
+        size_t i = 0;
+        while (i < s->n && !(s->v[i].len == t->v[j].len && s->v[i].caseless == t->v[j].caseless &&
+                             !memcmp(s->v[i].s, t->v[j].s, t->v[j].len)))
+            i++;
+        if (i == s->n)   /* not a duplicate */
+            s->v[s->n++] = t->v[j];
+    }
+}
+
+/* The best requirement a piece offers: its own, or its exact strings. */
+static lset req_of(const lits *l)
+{
+    lset r = l->req;
+    consider(&r, &l->exact);
+    return r;
+}
+
+static void alternation(rscan *sc, lits *out);
+
+/* One character matched as itself: a one-string exact set, or nothing
+ * known for a caseless k, s or non-ASCII character. */
+static void one_char(rscan *sc, lits *it, const char *b, size_t n)
+{
+    if (sc->caseless && (n > 1 || strchr("kKsS", b[0]))) {
+        lits_none(it);
+        return;
+    }
+    set_empty(&it->exact);
+    set_none(&it->req);
+    (void)set_append(&it->exact, b, n, sc->caseless && n == 1 && is_alpha(b[0]));
+}
+
+/* Skip \p{...} / \pL style arguments after the letter. */
+static void skip_braces(rscan *sc)
+{
+    if (sc->p < sc->end && *sc->p == '{') {
+        while (sc->p < sc->end && *sc->p != '}')
+            sc->p++;
+        if (sc->p >= sc->end)
+            sc->bad = 1;
+        else
+            sc->p++;
+    } else if (sc->p < sc->end) {
+        sc->p++;
+    } else {
+        sc->bad = 1;
+    }
+}
+
+/* An escape outside a class: sc->p at the character after '\'. */
+static void escape(rscan *sc, lits *it)
+{
+    if (sc->p >= sc->end) {
+        sc->bad = 1;
+        return;
+    }
+    char c = *sc->p++;
+    static const char controls[] = "n\nt\tr\rf\fe\033a\007";
+    const char *k;
+    if ((unsigned char)c < 0x80 && !is_word(c)) {
+        one_char(sc, it, &c, 1);   /* an escaped punctuation mark is itself */
+    } else if (c && (k = strchr(controls, c)) && (k - controls) % 2 == 0) {
+        one_char(sc, it, k + 1, 1);
+    } else if (c && strchr("dDwWsShHvVRX", c)) {
+        lits_none(it);             /* a class of characters */
+    } else if (c == 'N' && !(sc->p < sc->end && *sc->p == '{')) {
+        lits_none(it);             /* any character but a newline */
+    } else if (c && strchr("bBAzZG", c)) {
+        lits_empty(it);            /* assertions */
+    } else if (c == 'p' || c == 'P') {
+        skip_braces(sc);
+        lits_none(it);
+    } else {
+        sc->bad = 1;               /* back references, \Q, \x, \K...: not followed */
+    }
+}
+
+/* A class [...]: sc->p after '['.  A few plain ASCII characters, in a
+ * case-sensitive part ("[Tt]"), are a set of one-character strings; any
+ * other class is a character not known. */
+static void char_class(rscan *sc, lits *it)
+{
+    int plain = !sc->caseless;
+    lset s = {1, 0, {{0, 0, {0}}}};
+    if (sc->p < sc->end && *sc->p == '^') {
+        plain = 0;
+        sc->p++;
+    }
+    for (int first = 1; sc->p < sc->end && (first || *sc->p != ']'); first = 0) {
+        char c = *sc->p;
+        if (c == '[' && sc->p + 1 < sc->end && strchr(":.=", sc->p[1])) {
+            const char *e = sc->p + 2;    /* [:alpha:] */
+            while (e + 1 < sc->end && !(e[0] == sc->p[1] && e[1] == ']'))
+                e++;
+            if (e + 1 >= sc->end) {
+                sc->bad = 1;
+                return;
+            }
+            sc->p = e + 2;
+            plain = 0;
+            continue;
+        }
+        if (c == '\\') {
+            if (sc->p + 1 >= sc->end || sc->p[1] == 'Q' || sc->p[1] == 'E') {
+                sc->bad = 1;
+                return;
+            }
+            sc->p += 2;
+            if (sc->p[-1] == 'p' || sc->p[-1] == 'P' || sc->p[-1] == 'x' || sc->p[-1] == 'o' ||
+                sc->p[-1] == 'N')
+                skip_braces(sc);
+            plain = 0;
+            continue;
+        }
+        if ((unsigned char)c >= 0x80 || c == '-' || s.n == SET_MAX)
+            plain = 0;
+        else if (plain)
+            s.v[s.n++] = (vz_literal){1, 0, {c}};
+        sc->p++;
+    }
+    if (sc->p >= sc->end) {
+        sc->bad = 1;
+        return;
+    }
+    sc->p++;   /* ']' */
+    if (plain && s.n > 0 && s.n <= 4) {
+        it->exact = s;
+        set_none(&it->req);
+    } else {
+        lits_none(it);
+    }
+}
+
+/* Option letters "(?i-m" up to ':' or ')': sc->p after "(?".  1: a group
+ * follows, 0: they hold for the rest of the enclosing group. */
+static int options(rscan *sc)
+{
+    int on = 1;
+    while (sc->p < sc->end && *sc->p != ':' && *sc->p != ')') {
+        char c = *sc->p++;
+        if (c == '-')
+            on = 0;
+        else if (c == 'i')
+            sc->caseless = on;
+        else if (c == '^')
+            sc->caseless = 0;
+        else if (!strchr("msnUJ", c))
+            sc->bad = 1;   /* x (free spacing) changes how the pattern reads */
+    }
+    if (sc->p >= sc->end) {
+        sc->bad = 1;
+        return 0;
+    }
+    return *sc->p++ == ':';
+}
+
+/* A parenthesised item: sc->p after '('. */
+static void group(rscan *sc, lits *it)
+{
+    int caseless = sc->caseless;
+    const char *p = sc->p;
+    size_t left = (size_t)(sc->end - p);
+    lits in;
+    lits_empty(it);
+    if (left >= 2 && p[0] == '?' && p[1] == '#') {
+        while (sc->p < sc->end && *sc->p != ')')
+            sc->p++;
+    } else if (left >= 2 && p[0] == '?' && (p[1] == '=' || p[1] == '!')) {
+        sc->p += 2;
+        alternation(sc, &in);
+        if (p[1] == '=')
+            it->req = req_of(&in);
+    } else if (left >= 3 && p[0] == '?' && p[1] == '<' && (p[2] == '=' || p[2] == '!')) {
+        sc->p += 3;
+        alternation(sc, &in);
+        if (p[2] == '=')
+            it->req = req_of(&in);
+    } else if (left >= 9 && !memcmp(p, "?(DEFINE)", 9)) {
+        sc->p += 9;
+        alternation(sc, &in);     /* definitions match nothing here */
+    } else if (left >= 2 && p[0] == '?' && strchr(":|>", p[1])) {
+        sc->p += 2;
+        alternation(sc, it);
+    } else if (left >= 3 && p[0] == '?' &&
+               (p[1] == '<' || p[1] == '\'' || (p[1] == 'P' && p[2] == '<'))) {
+        sc->p += p[1] == 'P' ? 3 : 2;   /* a named group */
+        while (sc->p < sc->end && is_word(*sc->p))
+            sc->p++;
+        if (sc->p >= sc->end || (*sc->p != '>' && *sc->p != '\'')) {
+            sc->bad = 1;
+            return;
+        }
+        sc->p++;
+        alternation(sc, it);
+    } else if (left >= 2 && p[0] == '?' &&
+               (strchr("&R0123456789", p[1]) || (left >= 3 && p[1] == 'P' && p[2] == '>') ||
+                (left >= 3 && (p[1] == '+' || p[1] == '-') && p[2] >= '0' && p[2] <= '9'))) {
+        lits_none(it);            /* a subroutine call: anything, or nothing */
+        while (sc->p < sc->end && *sc->p != ')')
+            sc->p++;
+    } else if (left >= 1 && p[0] == '?' && left >= 2 && strchr("imsnUJx-^", p[1])) {
+        sc->p++;
+        if (options(sc) == 0)
+            return;               /* "(?i)": sc->p past ')', the options stay */
+        alternation(sc, it);
+    } else if (left >= 1 && (p[0] == '?' || p[0] == '*')) {
+        sc->bad = 1;              /* conditions, callouts, verbs, (?P=name) */
+        return;
+    } else {
+        alternation(sc, it);      /* a capturing group */
+    }
+    sc->caseless = caseless;
+    if (sc->p >= sc->end || *sc->p != ')') {
+        sc->bad = 1;
+        return;
+    }
+    sc->p++;
+}
+
+/* One item without its quantifier. */
+static void atom(rscan *sc, lits *it)
+{
+    char c = *sc->p;
+    if (c == '(') {
+        sc->p++;
+        group(sc, it);
+    } else if (c == '^' || c == '$') {
+        sc->p++;
+        lits_empty(it);
+    } else if (c == '.') {
+        sc->p++;
+        lits_none(it);
+    } else if (c == '[') {
+        sc->p++;
+        char_class(sc, it);
+    } else if (c == '\\') {
+        sc->p++;
+        escape(sc, it);
+    } else if (strchr("*+?{}", c)) {
+        sc->bad = 1;              /* a literal brace, or a quantifier of nothing */
+    } else {
+        const char *s = sc->p++;
+        while (sc->p < sc->end && ((unsigned char)*sc->p & 0xC0) == 0x80)
+            sc->p++;
+        one_char(sc, it, s, (size_t)(sc->p - s));
+    }
+}
+
+/* The item's quantifier, if any: its minimum (1 without one), or -1 for
+ * "{" that is not a quantifier. */
+static int quantifier(rscan *sc, int *quantified)
+{
+    *quantified = 0;
+    if (sc->p >= sc->end)
+        return 1;
+    int min = 1;
+    char c = *sc->p;
+    if (c == '*' || c == '?') {
+        min = 0;
+        sc->p++;
+    } else if (c == '+') {
+        sc->p++;
+    } else if (c == '{') {
+        const char *q = sc->p + 1;
+        int n = 0, digits = 0;
+        while (q < sc->end && *q >= '0' && *q <= '9' && n < 100000)
+            n = n * 10 + (*q++ - '0'), digits++;
+        if (q < sc->end && *q == ',')
+            for (q++; q < sc->end && *q >= '0' && *q <= '9';)
+                q++;
+        if (!digits || q >= sc->end || *q != '}')
+            return -1;
+        min = n;
+        sc->p = q + 1;
+    } else {
+        return 1;
+    }
+    *quantified = 1;
+    if (sc->p < sc->end && (*sc->p == '?' || *sc->p == '+'))
+        sc->p++;   /* lazy or possessive: the same characters */
+    return min;
+}
+
+/* A plain ASCII character that is one item on its own, unquantified. */
+static int plain_char(const rscan *sc)
+{
+    char c = *sc->p;
+    if ((unsigned char)c >= 0x80 || strchr("\\[](){}.^$|*+?", c) || c == '\0')
+        return 0;
+    if (sc->caseless && strchr("kKsS", c))
+        return 0;
+    return sc->p + 1 >= sc->end || !strchr("*+?{", sc->p[1]);
+}
+
+/* A sequence of items, up to '|', ')' or the end. */
+static void sequence(rscan *sc, lits *out)
+{
+    lset run, best;
+    set_empty(&run);
+    set_none(&best);
+    int exact = 1;            /* every item so far exact, the run all of them */
+    lits it;
+    while (!sc->bad && sc->p < sc->end && *sc->p != '|' && *sc->p != ')') {
+        if (plain_char(sc)) {
+            /* most of a pattern: one letter onto the run */
+            char c = *sc->p++;
+            if (!set_append(&run, &c, 1, sc->caseless && is_alpha(c))) {
+                consider(&best, &run);
+                exact = 0;
+                set_empty(&run);
+                (void)set_append(&run, &c, 1, sc->caseless && is_alpha(c));
+            }
+            continue;
+        }
+        atom(sc, &it);
+        if (sc->bad)
+            break;
+        int quantified;
+        int min = quantifier(sc, &quantified);
+        if (min < 0) {
+            sc->bad = 1;
+            break;
+        }
+        if (quantified) {
+            if (min == 0)
+                lits_none(&it);
+            else
+                it.req = req_of(&it), set_none(&it.exact);
+        }
+        consider(&best, &it.req);   /* a lookaround's, or a repeated item's */
+        if (it.exact.ok && set_cat(&run, &it.exact))
+            continue;
+        consider(&best, &run);
+        exact = 0;
+        if (it.exact.ok)
+            run = it.exact;
+        else
+            set_empty(&run);
+    }
+    consider(&best, &run);
+    if (exact)
+        out->exact = run;
+    else
+        set_none(&out->exact);
+    out->req = best;
+}
+
+/* Alternatives, up to ')' or the end. */
+static void alternation(rscan *sc, lits *out)
+{
+    sequence(sc, out);
+    lset req = req_of(out);
+    while (!sc->bad && sc->p < sc->end && *sc->p == '|') {
+        sc->p++;
+        lits b;
+        sequence(sc, &b);
+        set_union(&out->exact, &b.exact);
+        lset r = req_of(&b);
+        set_union(&req, &r);
+    }
+    out->req = req;
+}
+
+int vz_required_of(const char *pat, size_t len, uint32_t options, vz_required *out)
+{
+    out->n = 0;
+    out->v = NULL;
+    if (options & ~(uint32_t)0x00000008u)   /* PCRE2_CASELESS */
+        return VZ_OK;
+    rscan sc = {pat, pat + len, (options & 0x00000008u) != 0, 0};
+    lits *all = malloc(sizeof *all);
+    if (!all)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    alternation(&sc, all);
+    lset r = req_of(all);
+    free(all);
+    if (sc.bad || sc.p != sc.end || set_min(&r) < REQ_MIN)
+        return VZ_OK;
+    out->v = malloc(r.n * sizeof *out->v);
+    if (!out->v)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    memcpy(out->v, r.v, r.n * sizeof *out->v);
+    out->n = r.n;
+    return VZ_OK;
+}
+
+void vz_required_free(vz_required *rq)
+{
+    if (!rq)
+        return;
+    free(rq->v);
+    rq->v = NULL;
+    rq->n = 0;
+}
+
+/* Does text hold l, its ASCII letters in either case? */
+static int find_caseless(const char *text, size_t len, const vz_literal *l)
+{
+    if (l->len > len)
+        return 0;
+    char c0 = l->s[0], u0 = c0 >= 'a' && c0 <= 'z' ? (char)(c0 - 32) : c0;
+    for (size_t i = 0; i + l->len <= len; i++) {
+        if (text[i] != c0 && text[i] != u0)
+            continue;
+        size_t k = 1;
+        while (k < l->len && lower(text[i + k]) == l->s[k])
+            k++;
+        if (k == l->len)
+            return 1;
+    }
+    return 0;
+}
+
+/* Does text hold l exactly?  (memmem is not in C11 and POSIX 2008.) */
+static int find_exact(const char *text, size_t len, const vz_literal *l)
+{
+    const char *p = text, *end = text + len;
+    while ((size_t)(end - p) >= l->len && (p = memchr(p, l->s[0], (size_t)(end - p) - l->len + 1))) {
+        if (!memcmp(p + 1, l->s + 1, l->len - 1u))
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
+int vz_required_in(const vz_required *rq, const char *text, size_t len)
+{
+    if (!rq->n)
+        return 1;
+    for (size_t i = 0; i < rq->n; i++) {
+        const vz_literal *l = &rq->v[i];
+        if (l->caseless ? find_caseless(text, len, l) : find_exact(text, len, l))
+            return 1;
+    }
+    return 0;
+}

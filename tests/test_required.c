@@ -1,0 +1,188 @@
+/*
+ * test_required.c - the literals a rule's matches need (index/required.c):
+ * what hand-written patterns must require and must not, and that a text
+ * the filter turns away is one PCRE2 finds no match in.
+ */
+#include "support.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "required.h"
+#include "rules.h"
+#include "util.h"
+
+/* The literals of pat as one string: "[abc] [de/i]"; "" when none. */
+static void literals(const char *pat, uint32_t options, char *out, size_t size)
+{
+    vz_required rq;
+    assert_int_equal(vz_required_of(pat, strlen(pat), options, &rq), VZ_OK);
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < rq.n; i++)
+        n += (size_t)snprintf(out + n, size - n, "%s[%.*s%s]", i ? " " : "", rq.v[i].len,
+                              rq.v[i].s, rq.v[i].caseless ? "/i" : "");
+    vz_required_free(&rq);
+}
+
+static void expect(const char *pat, const char *want)
+{
+    char got[1024];
+    literals(pat, 0, got, sizeof got);
+    if (strcmp(got, want))
+        fail_msg("%s: literals \"%s\", want \"%s\"", pat, got, want);
+}
+
+static void literals_are_found(void **state)
+{
+    (void)state;
+    expect("abc", "[abc]");
+    expect("said", "[said]");
+    expect("colou?r", "[colo]");
+    expect("(?:red|green|blue) car", "[red car] [green car] [blue car]");
+    expect("(?:abc)+", "[abc]");
+    expect("(?:abc){2}", "[abc]");
+    expect("(?:abc)*xyz", "[xyz]");
+    expect("x{0,3}abc", "[abc]");
+    expect("[Tt]he cat", "[The cat] [the cat]");
+    expect("\\bbecause\\s+of\\b", "[because]");
+    expect("Mr\\. Smith", "[Mr. Smith]");
+    expect("(?<answer>\\p{Lu}\\w+) said", "[ said]");
+    /* a lookbehind's literal is needed, before the match */
+    expect("(?<=\\bbecause )\\w+", "[because ]");
+    expect("(?=[^,]*\\bpresident\\b)\\w+", "[president]");
+    /* caseless: letters either case, but k and s end a literal */
+    expect("(?i)report", "[report/i]");
+    expect("(?i:report)", "[report/i]");
+    expect("a(?i:bcd)e", "[abcde/i]");
+    expect("(?i)kelvin", "[elvin/i]");
+    expect("(?i)best guess", "[t gue/i]");
+    expect("(?i)(?-i)keep", "[keep]");
+    expect("(?i:x)(?-i)keep", "[xkeep/i]");   /* a caseless half: a superset */
+    /* what is optional or unknown is not required */
+    expect("abc|", "");
+    expect("abc|de", "");
+    expect("(?:abc)?", "");
+    expect("(?:abc){0,2}def", "[def]");
+    expect("(?!foo)bar", "[bar]");
+    expect("(?<!foo )bar", "[bar]");
+    expect("a.c", "");
+    expect("(?i)[Tt]he", "");
+    expect("[^abc]xy", "");
+    expect("(?i)ask", "");
+    expect("(?i)éclair", "[clair/i]");
+    expect("café", "[café]");
+    /* constructs not followed leave the pattern unfiltered */
+    expect("(abc)\\1", "");
+    expect("\\Qabc\\E", "");
+    expect("(?x)abc def", "");
+    expect("(?(?=a)abc|def)", "");
+    expect("(*UCP)abc", "");
+    expect("abc\\Kdef", "");
+    expect("a{,3}bcd", "");
+    /* a definition matches nothing where it stands; a call may match anything */
+    expect("(?(DEFINE)(?<w>abc))(?&w)", "");
+    expect("(?(DEFINE)(?<w>abc))(?&w) xyz", "[ xyz]");
+    expect("(?<w>abc)(?&w)", "[abc]");
+    /* options other than caseless are not followed */
+    char got[64];
+    literals("abc", PCRE2_MULTILINE, got, sizeof got);
+    assert_string_equal(got, "");
+    literals("report", PCRE2_CASELESS, got, sizeof got);
+    assert_string_equal(got, "[report/i]");
+}
+
+/* The filter turns text away only when PCRE2 finds no match in it. */
+static void check_pair(const char *pat, const char *text, int want_in)
+{
+    vz_required rq;
+    assert_int_equal(vz_required_of(pat, strlen(pat), 0, &rq), VZ_OK);
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, strlen(pat), PCRE2_UTF | PCRE2_UCP, &err, &off,
+                                   NULL);
+    assert_non_null(re);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    int m = pcre2_match(re, (PCRE2_SPTR)text, strlen(text), 0, 0, md, NULL);
+    int in = vz_required_in(&rq, text, strlen(text));
+    if (m >= 0 && !in)
+        fail_msg("%s matches \"%s\" but the filter turned it away", pat, text);
+    if (want_in >= 0 && in != want_in)
+        fail_msg("%s on \"%s\": filter %d, want %d", pat, text, in, want_in);
+    pcre2_match_data_free(md);
+    pcre2_code_free(re);
+    vz_required_free(&rq);
+}
+
+static void filter_keeps_every_match(void **state)
+{
+    (void)state;
+    check_pair("(?<=\\bbecause )\\w+", "because rain", 1);
+    check_pair("(?<=\\bbecause )\\w+", "Because rain", 0);
+    check_pair("(?<=\\bbecause )\\w+", "rain", 0);
+    check_pair("(?i)report", "REPORT", 1);
+    check_pair("(?i)report", "RePort of", 1);
+    check_pair("(?i)report", "repor", 0);
+    /* U+212A KELVIN SIGN and U+017F LONG S match k and s caselessly */
+    check_pair("(?i)kelvin", "\xE2\x84\xAA" "ELVIN", 1);
+    check_pair("(?i)best guess", "BE\xC5\xBFT GUE\xC5\xBF\xC5\xBF", 1);
+    check_pair("(?i)best guess", "best", 0);
+    check_pair("[Tt]he cat", "The cat", 1);
+    check_pair("[Tt]he cat", "tHE CAT", 0);
+    check_pair("(?:red|green|blue) car", "a green car", 1);
+    check_pair("(?:red|green|blue) car", "a green  car", 0);
+    check_pair("a(?i:bcd)e", "aBcDe", 1);
+    check_pair("café", "un café noir", 1);
+    check_pair("café", "un cafe noir", 0);
+    check_pair("(?=[^,]*\\bpresident\\b)\\w+", "the president", 1);
+    check_pair("(?=[^,]*\\bpresident\\b)\\w+", "the President", 0);
+    check_pair("\\bbecause\\s+of\\b", "because  of", 1);
+    check_pair("(?(DEFINE)(?<w>abc))(?&w) xyz", "abc xyz", 1);
+    check_pair("(?(DEFINE)(?<w>abc))(?&w) xyz", "abc xy", 0);
+    /* texts the filter may keep or not: it must never lose a match */
+    static const char *const pats[] = {"colou?r", "(?:abc){0,2}def", "(?!foo)bar",
+                                       "x{0,3}abc", "(?:abc)*xyz", "Mr\\. Smith"};
+    static const char *const texts[] = {"color", "colour", "colr", "def", "abcabcdef", "bar",
+                                        "foobar", "abc", "xxxabc", "xyz", "Mr. Smith", "Mr Smith",
+                                        ""};
+    for (size_t i = 0; i < sizeof pats / sizeof *pats; i++)
+        for (size_t j = 0; j < sizeof texts / sizeof *texts; j++)
+            check_pair(pats[i], texts[j], -1);
+}
+
+/* A rule set filters through vz_rule_find and vz_rule_whole with the
+ * same results. */
+static void rules_filter_the_same(void **state)
+{
+    (void)state;
+    static const vz_directive dirs[] = {{"find", 0}, {"whole", 1}};
+    const char *text = "find (?<=\\bbecause )\\w+\nwhole (?i)report\n";
+    vz_ruleset rs;
+    assert_int_equal(vz_ruleset_build_for(&rs, "t.rules", text, strlen(text), dirs, 2, 0, 1, 2),
+                     VZ_OK);
+    assert_int_equal(rs.n, 2);
+    assert_int_equal(rs.items[0].req.n, 1);
+    assert_int_equal(rs.items[1].req.n, 1);
+    pcre2_match_data *md = pcre2_match_data_create(8, NULL);
+    const char *s = "it rained because storms came because winds";
+    assert_true(vz_rule_find(&rs, &rs.items[0], s, strlen(s), 0, md) > 0);
+    assert_int_equal(pcre2_get_ovector_pointer(md)[0], 18);
+    assert_true(vz_rule_find(&rs, &rs.items[0], s, strlen(s), 24, md) > 0);
+    assert_int_equal(pcre2_get_ovector_pointer(md)[0], 38);
+    s = "it rained as storms came";
+    assert_int_equal(vz_rule_find(&rs, &rs.items[0], s, strlen(s), 0, md), PCRE2_ERROR_NOMATCH);
+    assert_true(vz_rule_whole(&rs, &rs.items[1], "REPORT", 6, md) > 0);
+    assert_int_equal(vz_rule_whole(&rs, &rs.items[1], "REPOR", 5, md), PCRE2_ERROR_NOMATCH);
+    pcre2_match_data_free(md);
+    vz_ruleset_free(&rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(literals_are_found),
+        cmocka_unit_test(filter_keeps_every_match),
+        cmocka_unit_test(rules_filter_the_same),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
