@@ -277,27 +277,34 @@ static void char_class(rscan *sc, lits *it)
     }
 }
 
-/* Option letters "(?i-m" up to ':' or ')': sc->p after "(?".  1: a group
- * follows, 0: they hold for the rest of the enclosing group. */
-static int options(rscan *sc)
+/* Option letters "(?i-m" up to ':' or ')': *p after "(?", moved past
+ * them.  1: a group follows (':' read), 0: they hold for the rest of the
+ * enclosing group (')' read), -1: not understood (x, free spacing, changes
+ * how the pattern reads; or the pattern ends). */
+int vz_pattern_options(const char **p, const char *end, int *caseless)
 {
     int on = 1;
-    while (sc->p < sc->end && *sc->p != ':' && *sc->p != ')') {
-        char c = *sc->p++;
+    while (*p < end && **p != ':' && **p != ')') {
+        char c = *(*p)++;
         if (c == '-')
             on = 0;
         else if (c == 'i')
-            sc->caseless = on;
+            *caseless = on;
         else if (c == '^')
-            sc->caseless = 0;
+            *caseless = 0;
         else if (!strchr("msnUJ", c))
-            sc->bad = 1;   /* x (free spacing) changes how the pattern reads */
+            return -1;
     }
-    if (sc->p >= sc->end) {
-        sc->bad = 1;
-        return 0;
-    }
-    return *sc->p++ == ':';
+    if (*p >= end)
+        return -1;
+    return *(*p)++ == ':';
+}
+
+static int options(rscan *sc)
+{
+    int o = vz_pattern_options(&sc->p, sc->end, &sc->caseless);
+    sc->bad |= o < 0;
+    return o > 0;
 }
 
 /* A parenthesised item: sc->p after '('. */

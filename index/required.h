@@ -31,6 +31,10 @@ typedef struct {
  * is {0} when nothing useful is known. */
 int vz_required_of(const char *pat, size_t len, uint32_t options, vz_required *out);
 void vz_required_free(vz_required *rq);
+/* Option letters of a group "(?i-m:" or "(?i)", *p just after "(?": 1 a
+ * group follows, 0 they hold for the rest of the enclosing one, -1 not
+ * understood; *caseless follows 'i'. */
+int vz_pattern_options(const char **p, const char *end, int *caseless);
 
 /* May text[0, len) hold a match: does it hold one of the literals (always,
  * when none are known)? */

@@ -4,6 +4,7 @@
  * '#' comments) compiled into read-only PCRE2 rule sets.
  */
 #include "rules.h"
+#include "required.h"
 #include "data.h"
 #include "util.h"
 
@@ -493,27 +494,6 @@ static shape lookbehind(const shape *b, int negative)
     return s;
 }
 
-/* Options "(?i-x:" or "(?i)": sc->p after "(?".  1: a group follows
- * (':' read), 0: the options hold for the rest of the group, -1: not
- * followed. */
-static int options(scanner *sc)
-{
-    int on = 1;
-    while (sc->p < sc->end && *sc->p != ':' && *sc->p != ')') {
-        char c = *sc->p++;
-        if (c == '-')
-            on = 0;
-        else if (c == 'i')
-            sc->caseless = on;
-        else if (c == '^')
-            sc->caseless = 0;
-        else if (!strchr("msnUJ", c))
-            return -1;   /* x (free spacing) changes how the pattern reads */
-    }
-    if (sc->p >= sc->end)
-        return -1;
-    return *sc->p++ == ':';
-}
 
 /* A parenthesised item: sc->p after '('. */
 static shape group(scanner *sc)
@@ -572,7 +552,7 @@ static shape group(scanner *sc)
         return shape_any();
     } else if (left >= 1 && p[0] == '?') {
         sc->p++;
-        int o = options(sc);
+        int o = vz_pattern_options(&sc->p, sc->end, &sc->caseless);
         if (o < 0) {
             sc->bad = 1;
             return shape_any();
