@@ -30,7 +30,6 @@
 #define SHAPE_MAX 4          /* letters of a span's collapsed shape */
 #define SUFFIX 3             /* letters of a word's ending */
 #define PLACES 4             /* places of a question word told apart: 0, 1, 2, 3 and on */
-#define DISTANCES 8          /* buckets of bucket_distance */
 
 typedef struct {
     uint64_t key;            /* 0: an empty slot */
@@ -367,10 +366,6 @@ typedef struct {
     vz_rk_spans *out;
     uint64_t tmpl[NFEATURES];
     value q, w, w2, pre, num[NSMALL];
-    /* The nearest question word's place (0-3) and distance (bucketed) as
-     * one value: "2.1". */
-    char placebuf[PLACES][DISTANCES][4];
-    value place[PLACES][DISTANCES];
     /* The sentence being read. */
     const vz_rk_sentence *s;
     size_t sent;
@@ -685,7 +680,7 @@ static int left_features(scoring *x, size_t i)
     if (!rc && i && t[i - 1].asked) rc = feature(x, F_QLEFT_W, w2, NULL);
     if (!rc && i && x->pre.n && same_word(x->s->text, &t[i - 1], x->pre.s))
         rc = feature(x, F_PRE_W, &x->pre, w);
-    if (!rc && dl) rc = feature(x, F_PLACEL_W, &x->place[x->reach[i].pl][bucket_distance(dl)], NULL);
+    if (!rc && dl) rc = feature(x, F_PLACEL_W, &x->num[x->reach[i].pl], &x->num[bucket_distance(dl)]);
     return rc;
 }
 
@@ -707,7 +702,7 @@ static int right_features(scoring *x, size_t j)
     if (!rc) rc = feature(x, F_HSUF_W, &x->suffix[j - 1], w);
     if (!rc && j < x->s->ntok) rc = feature(x, F_RSUF_W, &x->suffix[j], w);
     if (!rc && j < x->s->ntok && t[j].asked) rc = feature(x, F_QRIGHT_W, w2, NULL);
-    if (!rc && dr) rc = feature(x, F_PLACER_W, &x->place[x->reach[j].pr][bucket_distance(dr)], NULL);
+    if (!rc && dr) rc = feature(x, F_PLACER_W, &x->num[x->reach[j].pr], &x->num[bucket_distance(dr)]);
     return rc;
 }
 
@@ -927,11 +922,6 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
     x.pre = value_of(q->pre);
     for (size_t k = 0; k < NSMALL; k++)
         x.num[k] = value_of(small[k]);
-    for (size_t p = 0; p < PLACES; p++)
-        for (size_t d = 0; d < DISTANCES; d++) {
-            snprintf(x.placebuf[p][d], sizeof x.placebuf[p][d], "%zu.%zu", p, d);
-            x.place[p][d] = value_of(x.placebuf[p][d]);
-        }
     int rc = VZ_OK;
     for (size_t k = 0; k < nsent; k++)
         x.best_cover = fmax(x.best_cover, cover_of(&sent[k]));
