@@ -65,7 +65,7 @@
 #define STRICT_CLASS "strictlabel"  /* ... and of question labels only their own templates answer */
 #define FATE_REACH 3         /* words after a count that may hold its verb */
 #define MAX_REFS 8           /* references resolved per sentence */
-#define RANKED_SPANS 30      /* the ranker's best spans that become answers */
+#define MBR_SPANS 8          /* the ranker's best spans weighed as answers */
 #define MARKED 3             /* template answers whose sentences the ranker reads too */
 
 typedef struct {
@@ -3093,9 +3093,48 @@ static const vz_rk_span *redrawn(const asking *a, const rk_input *in, const vz_r
     return NULL;
 }
 
-/* An answer's score becomes its share of the ranker's spans, unless the
- * templates' answer stands (templated); a template's answer counts among
- * the ranker's features, with its rank. */
+/* The F1 span a scores where span b is the answer: their words' overlap. */
+static double overlap_f1(const vz_rk_span *a, const vz_rk_span *b)
+{
+    if (a->sent != b->sent)
+        return 0;
+    size_t lo = a->i > b->i ? a->i : b->i, hi = a->j < b->j ? a->j : b->j;
+    return hi > lo ? 2.0 * (double)(hi - lo) / (double)(a->j - a->i + b->j - b->i) : 0;
+}
+
+typedef struct {
+    const vz_rk_span *span;
+    double gain;             /* the F1 it is expected to score */
+} weighed;
+
+static int by_gain(const void *x, const void *y)
+{
+    const weighed *a = x, *b = y;
+    if (a->gain != b->gain)
+        return a->gain < b->gain ? 1 : -1;
+    return a->span < b->span ? -1 : a->span > b->span;
+}
+
+/* The ranker's best MBR_SPANS spans by the F1 each is expected to score
+ * over the model's whole spread of belief (minimum Bayes risk): a span
+ * that overlaps much of the belief beats a narrow peak beside it. */
+static int expected_gains(const vz_rk_spans *sp, weighed **out, size_t *n)
+{
+    *n = sp->n < MBR_SPANS ? sp->n : MBR_SPANS;
+    if (!(*out = calloc(*n + 1, sizeof **out)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t k = 0; k < *n; k++) {
+        (*out)[k].span = &sp->span[k];
+        for (size_t t = 0; t < sp->n; t++)
+            (*out)[k].gain += sp->span[t].prob * overlap_f1(&sp->span[k], &sp->span[t]);
+    }
+    qsort(*out, *n, sizeof **out, by_gain);
+    return VZ_OK;
+}
+
+/* An answer's score becomes the F1 its span is expected to score (see
+ * expected_gains), unless the templates' answer stands (templated); a
+ * template's answer counts among the ranker's features, with its rank. */
 static int apply_ranker(asking *a, const vz_ranker *m, int templated)
 {
     rk_input in = {0};
@@ -3127,12 +3166,16 @@ static int apply_ranker(asking *a, const vz_ranker *m, int templated)
             explain_spans(a, &in, &sp);
         for (size_t i = 0; i < a->ncands; i++)
             a->cands[i].learned = 0;
-        for (size_t k = 0; !rc && k < sp.n && k < RANKED_SPANS; k++) {
+        weighed *best = NULL;
+        size_t n = 0;
+        rc = expected_gains(&sp, &best, &n);
+        for (size_t k = 0; !rc && k < n; k++) {
             candidate *c;
-            rc = span_candidate(a, &in, &sp.span[k], &c);
+            rc = span_candidate(a, &in, best[k].span, &c);
             if (!rc)
-                c->learned += sp.span[k].prob;
+                c->learned = fmax(c->learned, best[k].gain);
         }
+        free(best);
         for (size_t i = 0; !rc && i < a->ncands; i++)
             a->cands[i].score = a->cands[i].learned;
         if (!rc && a->ncands > 1)
