@@ -3070,29 +3070,6 @@ static int keeps_names(const vz_rk_sentence *s, const vz_rk_span *sp, const vz_r
     return 1;
 }
 
-/* The span the ranker prefers to the templates' answer where it stands,
- * when it keeps that answer's names and numbers: its edges redrawn ("the
- * University" -> "University of Chicago"); NULL none.  A count keeps what
- * it counts ("40 people"), however the ranker would cut it: only its
- * qualifier may go ("as many as 22" -> "22"). */
-static const vz_rk_span *redrawn(const asking *a, const rk_input *in, const vz_rk_spans *sp)
-{
-    int counted = a->qt.type == VZ_TYPE_COUNT || a->qt.type == VZ_TYPE_QUANTITY;
-    for (size_t m = 0; m < in->nmark; m++) {
-        const vz_rk_marked *mk = &in->mark[m];
-        if (mk->rank != 1)
-            continue;
-        for (size_t k = 0; k < sp->n; k++) {
-            const vz_rk_span *s = &sp->span[k];
-            if (s->sent != mk->sent || !keeps_names(&in->sent[s->sent], s, mk) ||
-                (counted && (s->end != mk->end || s->start < mk->start)))
-                continue;
-            return s->start == mk->start && s->end == mk->end ? NULL : s;
-        }
-    }
-    return NULL;
-}
-
 /* The F1 span a scores where span b is the answer: their words' overlap. */
 static double overlap_f1(const vz_rk_span *a, const vz_rk_span *b)
 {
@@ -3100,6 +3077,57 @@ static double overlap_f1(const vz_rk_span *a, const vz_rk_span *b)
         return 0;
     size_t lo = a->i > b->i ? a->i : b->i, hi = a->j < b->j ? a->j : b->j;
     return hi > lo ? 2.0 * (double)(hi - lo) / (double)(a->j - a->i + b->j - b->i) : 0;
+}
+
+/* The F1 span s is expected to score over the ranker's whole spread of
+ * belief (minimum Bayes risk): a span that overlaps much of the belief
+ * beats a narrow peak beside it. */
+static double expected_gain(const vz_rk_spans *sp, const vz_rk_span *s)
+{
+    double gain = 0;
+    for (size_t t = 0; t < sp->n; t++)
+        gain += sp->span[t].prob * overlap_f1(s, &sp->span[t]);
+    return gain;
+}
+
+/* May span s stand for mark mk: does it keep mk's names and numbers, and
+ * of a count, what it counts ("40 people")? Only a count's qualifier may
+ * go ("as many as 22" -> "22"). */
+static int may_redraw(const asking *a, const rk_input *in, const vz_rk_span *s,
+                      const vz_rk_marked *mk)
+{
+    int counted = a->qt.type == VZ_TYPE_COUNT || a->qt.type == VZ_TYPE_QUANTITY;
+    return s->sent == mk->sent && keeps_names(&in->sent[s->sent], s, mk) &&
+           !(counted && (s->end != mk->end || s->start < mk->start));
+}
+
+/* The span the ranker prefers to the templates' answer where it stands:
+ * of the MBR_SPANS best that may stand for it, the one with the best
+ * expected gain, its edges redrawn ("the University" -> "University of
+ * Chicago"); NULL none, or the answer itself. */
+static const vz_rk_span *redrawn(const asking *a, const rk_input *in, const vz_rk_spans *sp)
+{
+    for (size_t m = 0; m < in->nmark; m++) {
+        const vz_rk_marked *mk = &in->mark[m];
+        if (mk->rank != 1)
+            continue;
+        const vz_rk_span *best = NULL;
+        double top = -1;
+        for (size_t k = 0, seen = 0; k < sp->n && seen < MBR_SPANS; k++) {
+            const vz_rk_span *s = &sp->span[k];
+            if (!may_redraw(a, in, s, mk))
+                continue;
+            seen++;
+            double gain = expected_gain(sp, s);
+            if (gain > top) {
+                top = gain;
+                best = s;
+            }
+        }
+        if (best)
+            return best->start == mk->start && best->end == mk->end ? NULL : best;
+    }
+    return NULL;
 }
 
 typedef struct {
@@ -3115,9 +3143,7 @@ static int by_gain(const void *x, const void *y)
     return a->span < b->span ? -1 : a->span > b->span;
 }
 
-/* The ranker's best MBR_SPANS spans by the F1 each is expected to score
- * over the model's whole spread of belief (minimum Bayes risk): a span
- * that overlaps much of the belief beats a narrow peak beside it. */
+/* The ranker's best MBR_SPANS spans by their expected gains. */
 static int expected_gains(const vz_rk_spans *sp, weighed **out, size_t *n)
 {
     *n = sp->n < MBR_SPANS ? sp->n : MBR_SPANS;
@@ -3125,8 +3151,7 @@ static int expected_gains(const vz_rk_spans *sp, weighed **out, size_t *n)
         return vz_fail(VZ_ENOMEM, "out of memory");
     for (size_t k = 0; k < *n; k++) {
         (*out)[k].span = &sp->span[k];
-        for (size_t t = 0; t < sp->n; t++)
-            (*out)[k].gain += sp->span[t].prob * overlap_f1(&sp->span[k], &sp->span[t]);
+        (*out)[k].gain = expected_gain(sp, &sp->span[k]);
     }
     qsort(*out, *n, sizeof **out, by_gain);
     return VZ_OK;
