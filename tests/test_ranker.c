@@ -304,6 +304,8 @@ static void the_ranker_redraws_edges_keeping_names(void **state)
     static const char wide[] = "@sentences 3\nsh|C\t4\nlen|3\t2\n";
     /* Single words first, then four. */
     static const char narrow[] = "@sentences 3\nlen|1\t6\nlen|4\t0.5\n";
+    /* A bare number first. */
+    static const char number[] = "@sentences 3\nsh|N\t8\n";
     static const struct {
         const char *name, *weights, *q, *expect;
     } cases[] = {
@@ -315,7 +317,7 @@ static void the_ranker_redraws_edges_keeping_names(void **state)
         /* ... unless the question names it. */
         {"narrow3", narrow, "How many people died in the storm?", "40"},
         /* ... and loses no more than its qualifier. */
-        {"narrow4", narrow, "How many boats sailed out?", "12"},
+        {"narrow4", number, "How many boats sailed out?", "12"},
         {"empty2", "@sentences 3\n", "How many boats sailed out?", "As many as 12"},
         /* An answer ends before a possessive. */
         {"owner", "@sentences 3\n", "Whose report on the storm came out in May?", "Marta Kell"},
