@@ -28,7 +28,7 @@ static const char usage_train[] =
     "\n"
     "  --out FILE      where the weights go (default ranker.weights); put the file in\n"
     "                  data/ and rebuild, or in a folder given to --data, to use it\n"
-    "  --epochs N      passes over the questions (default 3)\n"
+    "  --epochs N      passes over the questions (default 5)\n"
     "  --rate R        AdaGrad's learning rate (default 0.1)\n"
     "  --l2 L          L2 penalty per step (default 1e-3)\n"
     "  --articles A-B  train on these articles only (tune on some, report on others)\n"
@@ -36,7 +36,7 @@ static const char usage_train[] =
     "\n"
     "exit status: 0 written, 2 usage, 3 file or corpus error, 4 internal error.\n";
 
-#define DEFAULT_EPOCHS 3
+#define DEFAULT_EPOCHS 5
 #define DEFAULT_RATE 0.1
 #define DEFAULT_L2 1e-3
 #define MIN_WEIGHT 1e-3
