@@ -153,6 +153,19 @@ static double weight_of(const vz_ranker *m, uint64_t key)
     return s->key ? s->w : 0;
 }
 
+/* The weights of keys[0, n) in out: every key's slot asked of the memory
+ * first, so that their cache misses overlap instead of following one
+ * another. */
+static void weights_of(const vz_ranker *m, const uint64_t *keys, size_t n, double *out)
+{
+#if defined(__GNUC__)
+    for (size_t k = 0; m->packed && k < n; k++)
+        __builtin_prefetch(&m->packed[(size_t)keys[k] & (m->pcap - 1)]);
+#endif
+    for (size_t k = 0; k < n; k++)
+        out[k] = weight_of(m, keys[k]);
+}
+
 int vz_ranker_new(vz_ranker **out)
 {
     *out = calloc(1, sizeof **out);
@@ -359,13 +372,50 @@ static const char *const template_name[NFEATURES] = {
 /* Small numbers as values: buckets, ranks. */
 static const char *const small[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
 #define NSMALL (sizeof small / sizeof *small)
+/* A span's words of the question: none, some or all of them. */
+static const char *const inq_name[] = {"none", "some", "all"};
+#define NINQ (sizeof inq_name / sizeof *inq_name)
+#define NDIST 8              /* bucket_distance's values */
+#define NMARK 5              /* a template mark's values: 0 none, 1, 2, 3, 4 and on */
+/* The letters of shape_of (and '^', '$': the sentence's edges) and of
+ * gap_of, in the order of their memos' index. */
+static const char shape_letters[] = "YNcsUCl^$";
+static const char gap_letters[] = " ,-()\".o";
+#define NLETTERS 8           /* the most letters two of which a memo's index holds */
+#define NMEMO 64             /* values memoised a feature */
+#define SHAPE_MEMO 256       /* a power of 2: span shapes memoised a question */
+#define SUFFIX_MEMO 256      /* a power of 2: word endings memoised a question */
+
+/* A feature's weight, once looked up (memo_of). */
+struct memo {
+    double w;
+    int known;
+};
+
+/* Scoring only: the weights of features whose values are few in a
+ * question, each looked up once: w[t][v] for feature t with the v-th of
+ * its values (see few); span shapes and word endings by their hashes. */
+typedef struct {
+    struct memo w[NFEATURES][NMEMO];
+    struct shape_memo {
+        uint64_t code;       /* the shape's letters packed; 0 an empty slot */
+        double sh, sh_q, sh_w;
+    } shapes[SHAPE_MEMO];
+    size_t nshapes;
+    struct suffix_memo {
+        uint64_t h;          /* the ending's hash (value) */
+        int used;
+        struct memo w[4];    /* F_FSUF_W, F_LSUF_W, F_HSUF_W, F_RSUF_W */
+    } suffixes[SUFFIX_MEMO];
+    size_t nsuffixes;
+} memos;
 
 typedef struct {
     const vz_ranker *m;
     vz_rk_names *names;
     vz_rk_spans *out;
     uint64_t tmpl[NFEATURES];
-    value q, w, w2, pre, num[NSMALL];
+    value q, w, w2, pre, num[NSMALL], inq[NINQ];
     /* The sentence being read. */
     const vz_rk_sentence *s;
     size_t sent;
@@ -385,6 +435,7 @@ typedef struct {
         int pl, pr;          /* ... and its place in the question (vz_rk_token) */
     } *reach;
     double *acc;             /* the score features add to */
+    memos *memo;             /* scoring only; NULL training */
 } scoring;
 
 static int grow_keys(vz_rk_spans *o)
@@ -415,8 +466,8 @@ static int remember(scoring *x, uint64_t key, int t, const value *a, const value
     return VZ_OK;
 }
 
-/* Add feature t with values a and b (either may be NULL) to the last span. */
-static int feature(scoring *x, int t, const value *a, const value *b)
+/* The key of feature t with values a and b (either may be NULL). */
+static uint64_t key_for(const scoring *x, int t, const value *a, const value *b)
 {
     uint64_t parts[MAX_PARTS] = {x->tmpl[t]};
     size_t n = 1;
@@ -424,7 +475,13 @@ static int feature(scoring *x, int t, const value *a, const value *b)
         parts[n++] = a->h;
     if (b)
         parts[n++] = b->h;
-    uint64_t key = key_of(parts, n);
+    return key_of(parts, n);
+}
+
+/* Add feature t with values a and b (either may be NULL) to the last span. */
+static int feature(scoring *x, int t, const value *a, const value *b)
+{
+    uint64_t key = key_for(x, t, a, b);
     vz_rk_spans *o = x->out;
     *x->acc += weight_of(x->m, key);
     if (!x->names)
@@ -434,6 +491,99 @@ static int feature(scoring *x, int t, const value *a, const value *b)
     o->keys[o->nkeys++] = key;
     o->span[o->n - 1].nfeat++;
     return remember(x, key, t, a, b);
+}
+
+/* The weight of feature t with values a and b, looked up the first time
+ * memo is asked only: a question's spans and words share most of their
+ * values, and each look-up in the large weight table is a cache miss. */
+static double memo_of(const scoring *x, struct memo *memo, int t, const value *a,
+                      const value *b)
+{
+    if (!memo->known) {
+        memo->w = weight_of(x->m, key_for(x, t, a, b));
+        memo->known = 1;
+    }
+    return memo->w;
+}
+
+/* The memo of feature t with its v-th value; NULL training, or when v is
+ * out of the memo's range. */
+static struct memo *few(const scoring *x, int t, size_t v)
+{
+    return x->memo && v < NMEMO ? &x->memo->w[t][v] : NULL;
+}
+
+/* feature, its weight from memo when scoring (memo may be NULL): the
+ * same sum, to the last bit. */
+static int feature_memo(scoring *x, struct memo *memo, int t, const value *a, const value *b)
+{
+    if (!memo || x->names)
+        return feature(x, t, a, b);
+    *x->acc += memo_of(x, memo, t, a, b);
+    return VZ_OK;
+}
+
+/* The place of c in letters, NMEMO when not there. */
+static size_t letter_index(const char *letters, char c)
+{
+    const char *p = strchr(letters, c);
+    return c && p ? (size_t)(p - letters) : NMEMO;
+}
+
+/* The memo of word ending suf's features; NULL training or when the
+ * question's table is half full. */
+static struct suffix_memo *suffix_slot(const scoring *x, const value *suf)
+{
+    memos *mm = x->memo;
+    if (!mm)
+        return NULL;
+    size_t mask = SUFFIX_MEMO - 1, i = (size_t)suf->h & mask;
+    while (mm->suffixes[i].used && mm->suffixes[i].h != suf->h)
+        i = (i + 1) & mask;
+    if (!mm->suffixes[i].used) {
+        if (2 * (mm->nsuffixes + 1) > SUFFIX_MEMO)
+            return NULL;
+        mm->suffixes[i].used = 1;
+        mm->suffixes[i].h = suf->h;
+        mm->nsuffixes++;
+    }
+    return &mm->suffixes[i];
+}
+
+/* The memo of word ending suf's feature k (of struct suffix_memo's four);
+ * NULL when there is none. */
+static struct memo *suffix_memo(const scoring *x, const value *suf, size_t k)
+{
+    struct suffix_memo *sm = suffix_slot(x, suf);
+    return sm ? &sm->w[k] : NULL;
+}
+
+/* The sentence's word endings' weights, the new ones looked up together
+ * (weights_of): an ending is more often new to a question than not. */
+static void suffix_weights(scoring *x)
+{
+    static const int tmpl[] = {F_FSUF_W, F_LSUF_W, F_HSUF_W, F_RSUF_W};
+    enum { PER = sizeof tmpl / sizeof *tmpl, BATCH = 16 };
+    struct suffix_memo *at[BATCH];
+    uint64_t keys[BATCH * PER];
+    double w[BATCH * PER];
+    size_t n = 0;
+    for (size_t k = 0; k <= x->s->ntok; k++) {
+        struct suffix_memo *sm = k < x->s->ntok ? suffix_slot(x, &x->suffix[k]) : NULL;
+        if (sm && !sm->w[0].known) {
+            for (size_t f = 0; f < PER; f++)
+                keys[n * PER + f] = key_for(x, tmpl[f], &x->suffix[k], &x->w);
+            sm->w[0].known = 1;     /* an ending met twice in the batch is looked up once */
+            at[n++] = sm;
+        }
+        if (n == BATCH || (k == x->s->ntok && n)) {
+            weights_of(x->m, keys, n * PER, w);
+            for (size_t b = 0; b < n; b++)
+                for (size_t f = 0; f < PER; f++)
+                    at[b]->w[f] = (struct memo){w[b * PER + f], 1};
+            n = 0;
+        }
+    }
 }
 
 static int year_like(const char *text, const vz_rk_token *t)
@@ -568,8 +718,9 @@ static int prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent)
     return VZ_OK;
 }
 
-/* The collapsed shape of words [i, j): "CsC" for "Bank of England". */
-static value span_shape(const scoring *x, size_t i, size_t j, char buf[SHAPE_MAX + 2])
+/* The collapsed shape of words [i, j): "CsC" for "Bank of England";
+ * its length. */
+static size_t span_shape(const scoring *x, size_t i, size_t j, char buf[SHAPE_MAX + 2])
 {
     size_t n = 0;
     for (size_t k = i; k < j; k++) {
@@ -582,7 +733,7 @@ static value span_shape(const scoring *x, size_t i, size_t j, char buf[SHAPE_MAX
         buf[n++] = x->shape[k];
     }
     buf[n] = '\0';
-    return value_of(buf);
+    return n;
 }
 
 /* The IDF of the question's words within WINDOW words of [i, j) on one
@@ -667,20 +818,27 @@ static int left_features(scoring *x, size_t i)
     const value *w = &x->w, *w2 = &x->w2;
     char lp[2] = {x->gap[i], 0}, ls[2] = {i ? x->shape[i - 1] : '^', 0};
     value vlp = value_of(lp), vls = value_of(ls);
-    double wl = x->reach[i].wl;
-    size_t dl = x->reach[i].dl;
-    int rc = feature(x, F_LPUNCT_W, &vlp, w);
-    if (!rc) rc = feature(x, F_LSHAPE_W, &vls, w);
-    if (!rc && i && t[i - 1].focus) rc = feature(x, F_FOCUS_PREV, w2, NULL);
-    if (!rc) rc = feature(x, F_WINL, &x->num[bucket_share(wl)], NULL);
-    if (!rc) rc = feature(x, F_WINL_W, &x->num[bucket_share(wl)], w);
-    if (!rc) rc = feature(x, F_DISTL_W, &x->num[bucket_distance(dl)], w);
-    if (!rc) rc = feature(x, F_FSUF_W, &x->suffix[i], w);
-    if (!rc && i) rc = feature(x, F_LSUF_W, &x->suffix[i - 1], w);
-    if (!rc && i && t[i - 1].asked) rc = feature(x, F_QLEFT_W, w2, NULL);
+    size_t wl = bucket_share(x->reach[i].wl), dl = x->reach[i].dl, bl = bucket_distance(dl);
+    size_t pl = (size_t)x->reach[i].pl;
+    int rc = feature_memo(x, few(x, F_LPUNCT_W, letter_index(gap_letters, lp[0])), F_LPUNCT_W,
+                          &vlp, w);
+    if (!rc) rc = feature_memo(x, few(x, F_LSHAPE_W, letter_index(shape_letters, ls[0])),
+                               F_LSHAPE_W, &vls, w);
+    if (!rc && i && t[i - 1].focus)
+        rc = feature_memo(x, few(x, F_FOCUS_PREV, 0), F_FOCUS_PREV, w2, NULL);
+    if (!rc) rc = feature_memo(x, few(x, F_WINL, wl), F_WINL, &x->num[wl], NULL);
+    if (!rc) rc = feature_memo(x, few(x, F_WINL_W, wl), F_WINL_W, &x->num[wl], w);
+    if (!rc) rc = feature_memo(x, few(x, F_DISTL_W, bl), F_DISTL_W, &x->num[bl], w);
+    if (!rc) rc = feature_memo(x, suffix_memo(x, &x->suffix[i], 0), F_FSUF_W, &x->suffix[i], w);
+    if (!rc && i)
+        rc = feature_memo(x, suffix_memo(x, &x->suffix[i - 1], 1), F_LSUF_W, &x->suffix[i - 1], w);
+    if (!rc && i && t[i - 1].asked)
+        rc = feature_memo(x, few(x, F_QLEFT_W, 0), F_QLEFT_W, w2, NULL);
     if (!rc && i && x->pre.n && same_word(x->s->text, &t[i - 1], x->pre.s))
-        rc = feature(x, F_PRE_W, &x->pre, w);
-    if (!rc && dl) rc = feature(x, F_PLACEL_W, &x->num[x->reach[i].pl], &x->num[bucket_distance(dl)]);
+        rc = feature_memo(x, few(x, F_PRE_W, 0), F_PRE_W, &x->pre, w);
+    if (!rc && dl)
+        rc = feature_memo(x, few(x, F_PLACEL_W, pl * NDIST + bl), F_PLACEL_W, &x->num[pl],
+                          &x->num[bl]);
     return rc;
 }
 
@@ -691,53 +849,142 @@ static int right_features(scoring *x, size_t j)
     const value *w = &x->w, *w2 = &x->w2;
     char rp[2] = {x->gap[j], 0}, rs[2] = {j < x->s->ntok ? x->shape[j] : '$', 0};
     value vrp = value_of(rp), vrs = value_of(rs);
-    double wr = x->reach[j].wr;
-    size_t dr = x->reach[j].dr;
-    int rc = feature(x, F_RPUNCT_W, &vrp, w);
-    if (!rc) rc = feature(x, F_RSHAPE_W, &vrs, w);
-    if (!rc && j < x->s->ntok && t[j].focus) rc = feature(x, F_FOCUS_NEXT, w2, NULL);
-    if (!rc) rc = feature(x, F_WINR, &x->num[bucket_share(wr)], NULL);
-    if (!rc) rc = feature(x, F_WINR_W, &x->num[bucket_share(wr)], w);
-    if (!rc) rc = feature(x, F_DISTR_W, &x->num[bucket_distance(dr)], w);
-    if (!rc) rc = feature(x, F_HSUF_W, &x->suffix[j - 1], w);
-    if (!rc && j < x->s->ntok) rc = feature(x, F_RSUF_W, &x->suffix[j], w);
-    if (!rc && j < x->s->ntok && t[j].asked) rc = feature(x, F_QRIGHT_W, w2, NULL);
-    if (!rc && dr) rc = feature(x, F_PLACER_W, &x->num[x->reach[j].pr], &x->num[bucket_distance(dr)]);
+    size_t wr = bucket_share(x->reach[j].wr), dr = x->reach[j].dr, br = bucket_distance(dr);
+    size_t pr = (size_t)x->reach[j].pr;
+    int rc = feature_memo(x, few(x, F_RPUNCT_W, letter_index(gap_letters, rp[0])), F_RPUNCT_W,
+                          &vrp, w);
+    if (!rc) rc = feature_memo(x, few(x, F_RSHAPE_W, letter_index(shape_letters, rs[0])),
+                               F_RSHAPE_W, &vrs, w);
+    if (!rc && j < x->s->ntok && t[j].focus)
+        rc = feature_memo(x, few(x, F_FOCUS_NEXT, 0), F_FOCUS_NEXT, w2, NULL);
+    if (!rc) rc = feature_memo(x, few(x, F_WINR, wr), F_WINR, &x->num[wr], NULL);
+    if (!rc) rc = feature_memo(x, few(x, F_WINR_W, wr), F_WINR_W, &x->num[wr], w);
+    if (!rc) rc = feature_memo(x, few(x, F_DISTR_W, br), F_DISTR_W, &x->num[br], w);
+    if (!rc)
+        rc = feature_memo(x, suffix_memo(x, &x->suffix[j - 1], 2), F_HSUF_W, &x->suffix[j - 1], w);
+    if (!rc && j < x->s->ntok)
+        rc = feature_memo(x, suffix_memo(x, &x->suffix[j], 3), F_RSUF_W, &x->suffix[j], w);
+    if (!rc && j < x->s->ntok && t[j].asked)
+        rc = feature_memo(x, few(x, F_QRIGHT_W, 0), F_QRIGHT_W, w2, NULL);
+    if (!rc && dr)
+        rc = feature_memo(x, few(x, F_PLACER_W, pr * NDIST + br), F_PLACER_W, &x->num[pr],
+                          &x->num[br]);
     return rc;
 }
 
-/* The features of words [i, j) together. */
-static int span_features(scoring *x, size_t i, size_t j, const vz_rk_marked *mk, size_t nmk)
+/* What the features of words [i, j) together say of them. */
+typedef struct {
+    size_t len;              /* words, NSMALL - 1 and more alike */
+    char shape[SHAPE_MAX + 2];   /* span_shape */
+    size_t nshape;
+    char ends[3];            /* the first word's shape and the last's */
+    size_t inq;              /* of inq_name */
+    size_t focus;            /* words of the question's focus in it */
+    size_t dist;             /* bucket_distance of the nearest question word */
+    int mark, part;          /* mark_of; mark at most NMARK - 1 */
+} span_facts;
+
+static void span_facts_of(const scoring *x, size_t i, size_t j, const vz_rk_marked *mk,
+                          size_t nmk, span_facts *f)
 {
     const vz_rk_token *t = x->s->tok;
-    const value *w = &x->w, *w2 = &x->w2, *q = &x->q;
-    char buf[SHAPE_MAX + 2];
-    value sh = span_shape(x, i, j, buf);
-    char ends[3] = {x->shape[i], x->shape[j - 1], 0};
-    value edges = value_of(ends);
-    size_t len = j - i < NSMALL ? j - i : NSMALL - 1;
-    size_t asked = 0, focus = 0;
+    f->nshape = span_shape(x, i, j, f->shape);
+    f->ends[0] = x->shape[i];
+    f->ends[1] = x->shape[j - 1];
+    f->ends[2] = '\0';
+    f->len = j - i < NSMALL ? j - i : NSMALL - 1;
+    size_t asked = 0;
+    f->focus = 0;
     for (size_t k = i; k < j; k++) {
         asked += t[k].asked != 0;
-        focus += t[k].focus != 0;
+        f->focus += t[k].focus != 0;
     }
-    value inq = value_of(!asked ? "none" : asked == j - i ? "all" : "some");
+    f->inq = !asked ? 0 : asked == j - i ? 2 : 1;
     size_t dl = x->reach[i].dl, dr = x->reach[j].dr;
-    size_t dmin = !dl ? dr : !dr ? dl : dl < dr ? dl : dr;
-    int part, mark = mark_of(mk, nmk, x->sent, t[i].start, t[j - 1].end, &part);
-    int rc = feature(x, F_LEN, &x->num[len], NULL);
-    if (!rc) rc = feature(x, F_LEN_W, &x->num[len], w2);
+    f->dist = bucket_distance(!dl ? dr : !dr ? dl : dl < dr ? dl : dr);
+    int mark = mark_of(mk, nmk, x->sent, t[i].start, t[j - 1].end, &f->part);
+    f->mark = mark < NMARK - 1 ? mark : NMARK - 1;
+}
+
+/* The features of words [i, j) together, each kept (training).  The same
+ * features, in the same order, as span_score adds. */
+static int span_features(scoring *x, size_t i, size_t j, const vz_rk_marked *mk, size_t nmk)
+{
+    const value *w = &x->w, *w2 = &x->w2, *q = &x->q;
+    span_facts f;
+    span_facts_of(x, i, j, mk, nmk, &f);
+    value sh = value_of(f.shape), edges = value_of(f.ends);
+    int rc = feature(x, F_LEN, &x->num[f.len], NULL);
+    if (!rc) rc = feature(x, F_LEN_W, &x->num[f.len], w2);
     if (!rc) rc = feature(x, F_SHAPE, &sh, NULL);
     if (!rc) rc = feature(x, F_SHAPE_Q, &sh, q);
     if (!rc) rc = feature(x, F_SHAPE_W, &sh, w);
     if (!rc) rc = feature(x, F_EDGE_W, &edges, w2);
-    if (!rc) rc = feature(x, F_INQ_W, &inq, w);
-    if (!rc && focus) rc = feature(x, F_FOCUS_IN, w2, NULL);
-    if (!rc) rc = feature(x, F_DIST, &x->num[bucket_distance(dmin)], NULL);
-    if (!rc && mark) rc = feature(x, F_MARK, &x->num[mark < 4 ? mark : 4], NULL);
-    if (!rc && mark) rc = feature(x, F_MARK_Q, &x->num[mark < 4 ? mark : 4], q);
-    if (!rc && part) rc = feature(x, F_MARK_PART, NULL, NULL);
+    if (!rc) rc = feature(x, F_INQ_W, &x->inq[f.inq], w);
+    if (!rc && f.focus) rc = feature(x, F_FOCUS_IN, w2, NULL);
+    if (!rc) rc = feature(x, F_DIST, &x->num[f.dist], NULL);
+    if (!rc && f.mark) rc = feature(x, F_MARK, &x->num[f.mark], NULL);
+    if (!rc && f.mark) rc = feature(x, F_MARK_Q, &x->num[f.mark], q);
+    if (!rc && f.part) rc = feature(x, F_MARK_PART, NULL, NULL);
     return rc;
+}
+
+/* The weights of a span shape's three features, memoised by the shape's
+ * letters (at most SHAPE_MAX + 1 of them, packed in a number). */
+static struct shape_memo shape_weights(scoring *x, const char *shape, size_t n)
+{
+    uint64_t code = 0;
+    for (size_t k = 0; k < n; k++)
+        code = code << 8 | (unsigned char)shape[k];
+    memos *mm = x->memo;
+    size_t mask = SHAPE_MEMO - 1, k = (size_t)mix64(code) & mask;
+    while (mm->shapes[k].code && mm->shapes[k].code != code)
+        k = (k + 1) & mask;
+    if (mm->shapes[k].code)
+        return mm->shapes[k];
+    value sh = {shape, n, part_hash(shape, n)};
+    struct shape_memo m = {code, weight_of(x->m, key_for(x, F_SHAPE, &sh, NULL)),
+                           weight_of(x->m, key_for(x, F_SHAPE_Q, &sh, &x->q)),
+                           weight_of(x->m, key_for(x, F_SHAPE_W, &sh, &x->w))};
+    if (2 * (mm->nshapes + 1) <= SHAPE_MEMO) {   /* else not kept: the table stays half empty */
+        mm->shapes[k] = m;
+        mm->nshapes++;
+    }
+    return m;
+}
+
+/* span_features without keeping them (scoring): the weights come from
+ * the question's memos and are added one by one in span_features' order,
+ * so that the sum is the same to the last bit. */
+static void span_score(scoring *x, size_t i, size_t j, const vz_rk_marked *mk, size_t nmk)
+{
+    const value *w = &x->w, *w2 = &x->w2, *q = &x->q;
+    span_facts f;
+    span_facts_of(x, i, j, mk, nmk, &f);
+    struct shape_memo sh = shape_weights(x, f.shape, f.nshape);
+    size_t e0 = letter_index(shape_letters, f.ends[0]), e1 = letter_index(shape_letters, f.ends[1]);
+    struct memo *edge = e0 < NLETTERS && e1 < NLETTERS ? few(x, F_EDGE_W, e0 * NLETTERS + e1) : NULL;
+    value edges = {f.ends, 2, 0};
+    if (!edge || !edge->known)
+        edges = value_of(f.ends);
+    double *acc = x->acc;
+    *acc += memo_of(x, few(x, F_LEN, f.len), F_LEN, &x->num[f.len], NULL);
+    *acc += memo_of(x, few(x, F_LEN_W, f.len), F_LEN_W, &x->num[f.len], w2);
+    *acc += sh.sh;
+    *acc += sh.sh_q;
+    *acc += sh.sh_w;
+    *acc += edge ? memo_of(x, edge, F_EDGE_W, &edges, w2)
+                 : weight_of(x->m, key_for(x, F_EDGE_W, &edges, w2));
+    *acc += memo_of(x, few(x, F_INQ_W, f.inq), F_INQ_W, &x->inq[f.inq], w);
+    if (f.focus)
+        *acc += memo_of(x, few(x, F_FOCUS_IN, 0), F_FOCUS_IN, w2, NULL);
+    *acc += memo_of(x, few(x, F_DIST, f.dist), F_DIST, &x->num[f.dist], NULL);
+    if (f.mark)
+        *acc += memo_of(x, few(x, F_MARK, (size_t)f.mark), F_MARK, &x->num[f.mark], NULL);
+    if (f.mark)
+        *acc += memo_of(x, few(x, F_MARK_Q, (size_t)f.mark), F_MARK_Q, &x->num[f.mark], q);
+    if (f.part)
+        *acc += memo_of(x, few(x, F_MARK_PART, 0), F_MARK_PART, NULL, NULL);
 }
 
 /* Scoring reads the parts of a span's score that hang on its sentence,
@@ -749,6 +996,7 @@ static int sentence_parts(scoring *x, size_t srank)
     size_t n = x->s->ntok;
     x->acc = &x->sentence;
     x->sentence = 0;
+    suffix_weights(x);
     int rc = sentence_features(x, srank);
     for (size_t i = 0; !rc && i < n; i++) {
         x->acc = &x->left[i];
@@ -775,7 +1023,8 @@ static int add_span(scoring *x, size_t i, size_t j, const vz_rk_marked *mk, size
     x->acc = &sp->score;
     if (!x->names) {
         sp->score = x->sentence + x->left[i] + x->right[j];
-        return span_features(x, i, j, mk, nmk);
+        span_score(x, i, j, mk, nmk);
+        return VZ_OK;
     }
     int rc = sentence_features(x, srank);
     if (!rc) rc = left_features(x, i);
@@ -922,6 +1171,10 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
     x.pre = value_of(q->pre);
     for (size_t k = 0; k < NSMALL; k++)
         x.num[k] = value_of(small[k]);
+    for (size_t k = 0; k < NINQ; k++)
+        x.inq[k] = value_of(inq_name[k]);
+    if (!names && !(x.memo = calloc(1, sizeof *x.memo)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
     int rc = VZ_OK;
     for (size_t k = 0; k < nsent; k++)
         x.best_cover = fmax(x.best_cover, cover_of(&sent[k]));
@@ -939,6 +1192,7 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
     free(x.left);
     free(x.right);
     free(x.reach);
+    free(x.memo);
     if (rc)
         return rc;
     softmax(out);
