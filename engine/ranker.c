@@ -410,12 +410,36 @@ typedef struct {
     size_t nsuffixes;
 } memos;
 
+/* An alphabet's letters as values, and each byte's place in it (NMEMO
+ * none): a word's shape or the punctuation before it, read once a word. */
+typedef struct {
+    unsigned char ix[256];
+    value v[NMEMO];
+} letters;
+
+static void letters_init(letters *l, const char *alphabet)
+{
+    memset(l->ix, NMEMO, sizeof l->ix);
+    for (size_t k = 0; alphabet[k] && k < NMEMO; k++) {
+        l->ix[(unsigned char)alphabet[k]] = (unsigned char)k;
+        l->v[k] = (value){&alphabet[k], 1, part_hash(&alphabet[k], 1)};
+    }
+}
+
+/* The value of the one-letter string s, and its place in l (*ix). */
+static value letter_value(const letters *l, const char *s, size_t *ix)
+{
+    *ix = l->ix[(unsigned char)s[0]];
+    return *ix < NMEMO ? l->v[*ix] : value_of(s);
+}
+
 typedef struct {
     const vz_ranker *m;
     vz_rk_names *names;
     vz_rk_spans *out;
     uint64_t tmpl[NFEATURES];
     value q, w, w2, pre, num[NSMALL], inq[NINQ];
+    letters shapel, gapl;    /* shape_letters, gap_letters */
     /* The sentence being read. */
     const vz_rk_sentence *s;
     size_t sent;
@@ -423,6 +447,11 @@ typedef struct {
     char *gap;               /* the punctuation before each word; [ntok]: after the last */
     value *suffix;           /* each word's last letters, lower case: a part of speech's trace */
     char *sufbuf;
+    /* Of the words before word k: the question's, its own, its focus'
+     * (a span's count is a difference of two). */
+    size_t *asked_before, *own_before, *focus_before;
+    vz_rk_marked *mk;        /* the template marks in the sentence */
+    size_t nmk;
     double cover;            /* the question's IDF the sentence holds, over all of it */
     double best_cover;       /* the most any sentence read holds */
     size_t words, pairs;     /* the question's words it holds; of them, side by side */
@@ -521,13 +550,6 @@ static int feature_memo(scoring *x, struct memo *memo, int t, const value *a, co
         return feature(x, t, a, b);
     *x->acc += memo_of(x, memo, t, a, b);
     return VZ_OK;
-}
-
-/* The place of c in letters, NMEMO when not there. */
-static size_t letter_index(const char *letters, char c)
-{
-    const char *p = strchr(letters, c);
-    return c && p ? (size_t)(p - letters) : NMEMO;
 }
 
 /* The memo of word ending suf's features; NULL training or when the
@@ -686,21 +708,42 @@ static double cover_of(const vz_rk_sentence *s)
     return s->total_idf > 0 ? fmin(1.0, held / s->total_idf) : 0;
 }
 
-static int prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent)
+/* The arrays of a sentence, made once for the longest of a question's
+ * (n words) and of its marks (free_room frees them, made or not). */
+static int room_for(scoring *x, size_t n, size_t nmk)
 {
-    x->s = s;
-    x->sent = sent;
+    size_t room = n + 1;
+#define ROOM(a) ((a) = malloc(room * sizeof *(a))) != NULL
+    int ok = ROOM(x->shape) && ROOM(x->gap) && ROOM(x->suffix) && ROOM(x->reach) &&
+             ROOM(x->left) && ROOM(x->right) && ROOM(x->asked_before) && ROOM(x->own_before) &&
+             ROOM(x->focus_before) && (x->sufbuf = malloc(room * (SUFFIX + 1))) &&
+             (x->mk = malloc((nmk + 1) * sizeof *x->mk));
+#undef ROOM
+    return ok ? VZ_OK : vz_fail(VZ_ENOMEM, "out of memory");
+}
+
+static void free_room(scoring *x)
+{
     free(x->shape);
     free(x->gap);
     free(x->suffix);
     free(x->sufbuf);
-    x->suffix = malloc((s->ntok + 1) * sizeof *x->suffix);
-    x->sufbuf = malloc((s->ntok + 1) * (SUFFIX + 1));
-    x->shape = malloc(s->ntok + 1);
-    x->gap = malloc(s->ntok + 1);
-    if (!x->shape || !x->gap || !x->suffix || !x->sufbuf)
-        return vz_fail(VZ_ENOMEM, "out of memory");
+    free(x->left);
+    free(x->right);
+    free(x->reach);
+    free(x->asked_before);
+    free(x->own_before);
+    free(x->focus_before);
+    free(x->mk);
+}
+
+static void prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent,
+                             const vz_rk_marked *mk, size_t nmk)
+{
+    x->s = s;
+    x->sent = sent;
     x->words = x->pairs = 0;
+    x->asked_before[0] = x->own_before[0] = x->focus_before[0] = 0;
     for (size_t k = 0; k < s->ntok; k++) {
         const vz_rk_token *t = &s->tok[k];
         x->shape[k] = shape_of(s->text, t);
@@ -711,11 +754,17 @@ static int prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent)
             x->words++;
             x->pairs += k && s->tok[k - 1].asked;
         }
+        x->asked_before[k + 1] = x->asked_before[k] + (t->asked != 0);
+        x->own_before[k + 1] = x->own_before[k] + (t->own != 0);
+        x->focus_before[k + 1] = x->focus_before[k] + (t->focus != 0);
     }
+    x->nmk = 0;
+    for (size_t k = 0; k < nmk; k++)
+        if (mk[k].sent == sent)
+            x->mk[x->nmk++] = mk[k];
     size_t last = s->ntok ? s->tok[s->ntok - 1].end : 0;
     x->gap[s->ntok] = gap_of(s->text + last, s->len - last);
     x->cover = cover_of(s);
-    return VZ_OK;
 }
 
 /* The collapsed shape of words [i, j): "CsC" for "Bank of England";
@@ -761,24 +810,18 @@ static void context_of(const scoring *x, size_t i, size_t j, int left, double *s
     *share = s->total_idf > 0 ? fmin(1.0, idf / s->total_idf) : 0;
 }
 
-/* Each word's reach (scoring's), and room for the sentence's parts. */
-static int reach_of(scoring *x)
+/* Each word's reach (scoring's), and the sentence's parts zeroed. */
+static void reach_of(scoring *x)
 {
     size_t n = x->s->ntok;
-    free(x->reach);
-    free(x->left);
-    free(x->right);
-    x->reach = calloc(n + 1, sizeof *x->reach);
-    x->left = calloc(n + 1, sizeof *x->left);
-    x->right = calloc(n + 1, sizeof *x->right);
-    if (!x->reach || !x->left || !x->right)
-        return vz_fail(VZ_ENOMEM, "out of memory");
+    memset(x->reach, 0, (n + 1) * sizeof *x->reach);
+    memset(x->left, 0, (n + 1) * sizeof *x->left);
+    memset(x->right, 0, (n + 1) * sizeof *x->right);
     for (size_t k = 0; k < n; k++) {
         context_of(x, k, k + 1, 1, &x->reach[k].wl, &x->reach[k].dl, &x->reach[k].pl);
         context_of(x, k, k + 1, 0, &x->reach[k + 1].wr, &x->reach[k + 1].dr,
                    &x->reach[k + 1].pr);
     }
-    return VZ_OK;
 }
 
 /* The template mark of [start, end): 1.. its rank, 0 none; *part when a
@@ -817,13 +860,12 @@ static int left_features(scoring *x, size_t i)
     const vz_rk_token *t = x->s->tok;
     const value *w = &x->w, *w2 = &x->w2;
     char lp[2] = {x->gap[i], 0}, ls[2] = {i ? x->shape[i - 1] : '^', 0};
-    value vlp = value_of(lp), vls = value_of(ls);
+    size_t ilp, ils;
+    value vlp = letter_value(&x->gapl, lp, &ilp), vls = letter_value(&x->shapel, ls, &ils);
     size_t wl = bucket_share(x->reach[i].wl), dl = x->reach[i].dl, bl = bucket_distance(dl);
     size_t pl = (size_t)x->reach[i].pl;
-    int rc = feature_memo(x, few(x, F_LPUNCT_W, letter_index(gap_letters, lp[0])), F_LPUNCT_W,
-                          &vlp, w);
-    if (!rc) rc = feature_memo(x, few(x, F_LSHAPE_W, letter_index(shape_letters, ls[0])),
-                               F_LSHAPE_W, &vls, w);
+    int rc = feature_memo(x, few(x, F_LPUNCT_W, ilp), F_LPUNCT_W, &vlp, w);
+    if (!rc) rc = feature_memo(x, few(x, F_LSHAPE_W, ils), F_LSHAPE_W, &vls, w);
     if (!rc && i && t[i - 1].focus)
         rc = feature_memo(x, few(x, F_FOCUS_PREV, 0), F_FOCUS_PREV, w2, NULL);
     if (!rc) rc = feature_memo(x, few(x, F_WINL, wl), F_WINL, &x->num[wl], NULL);
@@ -848,13 +890,12 @@ static int right_features(scoring *x, size_t j)
     const vz_rk_token *t = x->s->tok;
     const value *w = &x->w, *w2 = &x->w2;
     char rp[2] = {x->gap[j], 0}, rs[2] = {j < x->s->ntok ? x->shape[j] : '$', 0};
-    value vrp = value_of(rp), vrs = value_of(rs);
+    size_t irp, irs;
+    value vrp = letter_value(&x->gapl, rp, &irp), vrs = letter_value(&x->shapel, rs, &irs);
     size_t wr = bucket_share(x->reach[j].wr), dr = x->reach[j].dr, br = bucket_distance(dr);
     size_t pr = (size_t)x->reach[j].pr;
-    int rc = feature_memo(x, few(x, F_RPUNCT_W, letter_index(gap_letters, rp[0])), F_RPUNCT_W,
-                          &vrp, w);
-    if (!rc) rc = feature_memo(x, few(x, F_RSHAPE_W, letter_index(shape_letters, rs[0])),
-                               F_RSHAPE_W, &vrs, w);
+    int rc = feature_memo(x, few(x, F_RPUNCT_W, irp), F_RPUNCT_W, &vrp, w);
+    if (!rc) rc = feature_memo(x, few(x, F_RSHAPE_W, irs), F_RSHAPE_W, &vrs, w);
     if (!rc && j < x->s->ntok && t[j].focus)
         rc = feature_memo(x, few(x, F_FOCUS_NEXT, 0), F_FOCUS_NEXT, w2, NULL);
     if (!rc) rc = feature_memo(x, few(x, F_WINR, wr), F_WINR, &x->num[wr], NULL);
@@ -884,8 +925,7 @@ typedef struct {
     int mark, part;          /* mark_of; mark at most NMARK - 1 */
 } span_facts;
 
-static void span_facts_of(const scoring *x, size_t i, size_t j, const vz_rk_marked *mk,
-                          size_t nmk, span_facts *f)
+static void span_facts_of(const scoring *x, size_t i, size_t j, span_facts *f)
 {
     const vz_rk_token *t = x->s->tok;
     f->nshape = span_shape(x, i, j, f->shape);
@@ -893,26 +933,22 @@ static void span_facts_of(const scoring *x, size_t i, size_t j, const vz_rk_mark
     f->ends[1] = x->shape[j - 1];
     f->ends[2] = '\0';
     f->len = j - i < NSMALL ? j - i : NSMALL - 1;
-    size_t asked = 0;
-    f->focus = 0;
-    for (size_t k = i; k < j; k++) {
-        asked += t[k].asked != 0;
-        f->focus += t[k].focus != 0;
-    }
+    size_t asked = x->asked_before[j] - x->asked_before[i];
+    f->focus = x->focus_before[j] - x->focus_before[i];
     f->inq = !asked ? 0 : asked == j - i ? 2 : 1;
     size_t dl = x->reach[i].dl, dr = x->reach[j].dr;
     f->dist = bucket_distance(!dl ? dr : !dr ? dl : dl < dr ? dl : dr);
-    int mark = mark_of(mk, nmk, x->sent, t[i].start, t[j - 1].end, &f->part);
+    int mark = mark_of(x->mk, x->nmk, x->sent, t[i].start, t[j - 1].end, &f->part);
     f->mark = mark < NMARK - 1 ? mark : NMARK - 1;
 }
 
 /* The features of words [i, j) together, each kept (training).  The same
  * features, in the same order, as span_score adds. */
-static int span_features(scoring *x, size_t i, size_t j, const vz_rk_marked *mk, size_t nmk)
+static int span_features(scoring *x, size_t i, size_t j)
 {
     const value *w = &x->w, *w2 = &x->w2, *q = &x->q;
     span_facts f;
-    span_facts_of(x, i, j, mk, nmk, &f);
+    span_facts_of(x, i, j, &f);
     value sh = value_of(f.shape), edges = value_of(f.ends);
     int rc = feature(x, F_LEN, &x->num[f.len], NULL);
     if (!rc) rc = feature(x, F_LEN_W, &x->num[f.len], w2);
@@ -958,13 +994,13 @@ static struct shape_memo shape_weights(scoring *x, const char *shape, size_t n)
 /* span_features without keeping them (scoring): the weights come from
  * the question's memos and are added one by one in span_features' order,
  * so that the sum is the same to the last bit. */
-static void span_score(scoring *x, size_t i, size_t j, const vz_rk_marked *mk, size_t nmk)
+static void span_score(scoring *x, size_t i, size_t j)
 {
     const value *w = &x->w, *w2 = &x->w2, *q = &x->q;
     span_facts f;
-    span_facts_of(x, i, j, mk, nmk, &f);
+    span_facts_of(x, i, j, &f);
     struct shape_memo sh = shape_weights(x, f.shape, f.nshape);
-    size_t e0 = letter_index(shape_letters, f.ends[0]), e1 = letter_index(shape_letters, f.ends[1]);
+    size_t e0 = x->shapel.ix[(unsigned char)f.ends[0]], e1 = x->shapel.ix[(unsigned char)f.ends[1]];
     struct memo *edge = e0 < NLETTERS && e1 < NLETTERS ? few(x, F_EDGE_W, e0 * NLETTERS + e1) : NULL;
     value edges = {f.ends, 2, 0};
     if (!edge || !edge->known)
@@ -1011,8 +1047,7 @@ static int sentence_parts(scoring *x, size_t srank)
     return rc;
 }
 
-static int add_span(scoring *x, size_t i, size_t j, const vz_rk_marked *mk, size_t nmk,
-                    size_t srank)
+static int add_span(scoring *x, size_t i, size_t j, size_t srank)
 {
     vz_rk_spans *o = x->out;
     void *p = o->span;
@@ -1025,13 +1060,13 @@ static int add_span(scoring *x, size_t i, size_t j, const vz_rk_marked *mk, size
     x->acc = &sp->score;
     if (!x->names) {
         sp->score = x->sentence + x->left[i] + x->right[j];
-        span_score(x, i, j, mk, nmk);
+        span_score(x, i, j);
         return VZ_OK;
     }
     int rc = sentence_features(x, srank);
     if (!rc) rc = left_features(x, i);
     if (!rc) rc = right_features(x, j);
-    if (!rc) rc = span_features(x, i, j, mk, nmk);
+    if (!rc) rc = span_features(x, i, j);
     return rc;
 }
 
@@ -1042,12 +1077,9 @@ static int edge(const vz_rk_token *t)
 }
 
 /* The question's own words are never its answer. */
-static int all_asked(const vz_rk_sentence *s, size_t i, size_t j)
+static int all_asked(const scoring *x, size_t i, size_t j)
 {
-    for (size_t k = i; k < j; k++)
-        if (!s->tok[k].own)
-            return 0;
-    return 1;
+    return x->own_before[j] - x->own_before[i] == j - i;
 }
 
 /* A mark whose words no chunk covers (longer, or across punctuation). */
@@ -1070,9 +1102,9 @@ static int marked_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t s
         for (size_t b = i + 1; b < j; b++)
             crosses |= breaks(x->gap[b]);
         if ((j - i <= x->m->max_words && !crosses && edge(&s->tok[i]) &&
-             edge(&s->tok[j - 1])) || all_asked(s, i, j))
+             edge(&s->tok[j - 1])) || all_asked(x, i, j))
             continue;   /* a chunk already, or no answer */
-        int rc = add_span(x, i, j, mk, nmk, srank);
+        int rc = add_span(x, i, j, srank);
         if (rc)
             return rc;
     }
@@ -1093,9 +1125,9 @@ static int sentence_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t
         for (size_t j = i + 1; j <= s->ntok && j - i <= x->m->max_words; j++) {
             if (j > i + 1 && breaks(x->gap[j - 1]))
                 break;
-            if (!edge(&s->tok[j - 1]) || all_asked(s, i, j))
+            if (!edge(&s->tok[j - 1]) || all_asked(x, i, j))
                 continue;
-            int rc = add_span(x, i, j, mk, nmk, srank);
+            int rc = add_span(x, i, j, srank);
             if (rc)
                 return rc;
         }
@@ -1220,14 +1252,16 @@ void vz_rk_question_init(vz_rk_question *q, const char *text, size_t len, const 
             snprintf(q->wh2, sizeof q->wh2, "%s %s", prev, word);
             return;
         }
-        for (size_t i = 0; i < sizeof wh / sizeof *wh && !strcmp(q->wh, "other"); i++)
+        /* word and before fit every field they are copied to (n < 16). */
+        for (size_t i = 0; i < sizeof wh / sizeof *wh; i++)
             if (!strcmp(word, wh[i])) {
-                snprintf(q->wh, sizeof q->wh, "%s", word);
-                snprintf(q->wh2, sizeof q->wh2, "%s", word);
-                snprintf(q->pre, sizeof q->pre, "%s", before);
-                snprintf(prev, sizeof prev, "%s", word);
+                memcpy(q->wh, word, n + 1);
+                memcpy(q->wh2, word, n + 1);
+                memcpy(q->pre, before, strlen(before) + 1);
+                memcpy(prev, word, n + 1);
+                break;
             }
-        snprintf(before, sizeof before, "%s", word);
+        memcpy(before, word, n + 1);
     }
 }
 
@@ -1248,25 +1282,22 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
         x.num[k] = value_of(small[k]);
     for (size_t k = 0; k < NINQ; k++)
         x.inq[k] = value_of(inq_name[k]);
+    letters_init(&x.shapel, shape_letters);
+    letters_init(&x.gapl, gap_letters);
     if (!names && !(x.memo = calloc(1, sizeof *x.memo)))
         return vz_fail(VZ_ENOMEM, "out of memory");
-    int rc = VZ_OK;
+    size_t most = 0;
+    for (size_t k = 0; k < nsent; k++)
+        most = sent[k].ntok > most ? sent[k].ntok : most;
+    int rc = room_for(&x, most, nmarked);
     for (size_t k = 0; k < nsent; k++)
         x.best_cover = fmax(x.best_cover, cover_of(&sent[k]));
     for (size_t k = 0; !rc && k < nsent; k++) {
-        rc = prepare_sentence(&x, &sent[k], k);
-        if (!rc)
-            rc = reach_of(&x);
-        if (!rc)
-            rc = sentence_spans(&x, marked, nmarked, k);
+        prepare_sentence(&x, &sent[k], k, marked, nmarked);
+        reach_of(&x);
+        rc = sentence_spans(&x, marked, nmarked, k);
     }
-    free(x.shape);
-    free(x.gap);
-    free(x.suffix);
-    free(x.sufbuf);
-    free(x.left);
-    free(x.right);
-    free(x.reach);
+    free_room(&x);
     free(x.memo);
     if (rc)
         return rc;
