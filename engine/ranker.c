@@ -153,6 +153,19 @@ static double weight_of(const vz_ranker *m, uint64_t key)
     return s->key ? s->w : 0;
 }
 
+/* The weights of keys[0, n) in out: every key's slot asked of the memory
+ * first, so that their cache misses overlap instead of following one
+ * another. */
+static void weights_of(const vz_ranker *m, const uint64_t *keys, size_t n, double *out)
+{
+#if defined(__GNUC__)
+    for (size_t k = 0; m->packed && k < n; k++)
+        __builtin_prefetch(&m->packed[(size_t)keys[k] & (m->pcap - 1)]);
+#endif
+    for (size_t k = 0; k < n; k++)
+        out[k] = weight_of(m, keys[k]);
+}
+
 int vz_ranker_new(vz_ranker **out)
 {
     *out = calloc(1, sizeof **out);
@@ -359,13 +372,74 @@ static const char *const template_name[NFEATURES] = {
 /* Small numbers as values: buckets, ranks. */
 static const char *const small[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
 #define NSMALL (sizeof small / sizeof *small)
+/* A span's words of the question: none, some or all of them. */
+static const char *const inq_name[] = {"none", "some", "all"};
+#define NINQ (sizeof inq_name / sizeof *inq_name)
+#define NDIST 8              /* bucket_distance's values */
+#define NMARK 5              /* a template mark's values: 0 none, 1, 2, 3, 4 and on */
+/* The letters of shape_of (and '^', '$': the sentence's edges) and of
+ * gap_of, in the order of their memos' index. */
+static const char shape_letters[] = "YNcsUCl^$";
+static const char gap_letters[] = " ,-()\".o";
+#define NLETTERS 8           /* the most letters two of which a memo's index holds */
+#define NMEMO 64             /* values memoised a feature */
+#define SHAPE_MEMO 256       /* a power of 2: span shapes memoised a question */
+#define SUFFIX_MEMO 256      /* a power of 2: word endings memoised a question */
+
+/* A feature's weight, once looked up (memo_of). */
+struct memo {
+    double w;
+    int known;
+};
+
+/* Scoring only: the weights of features whose values are few in a
+ * question, each looked up once: w[t][v] for feature t with the v-th of
+ * its values (see few); span shapes and word endings by their hashes. */
+typedef struct {
+    struct memo w[NFEATURES][NMEMO];
+    struct shape_memo {
+        uint64_t code;       /* the shape's letters packed; 0 an empty slot */
+        double sh, sh_q, sh_w;
+    } shapes[SHAPE_MEMO];
+    size_t nshapes;
+    struct suffix_memo {
+        uint64_t h;          /* the ending's hash (value) */
+        int used;
+        struct memo w[4];    /* F_FSUF_W, F_LSUF_W, F_HSUF_W, F_RSUF_W */
+    } suffixes[SUFFIX_MEMO];
+    size_t nsuffixes;
+} memos;
+
+/* An alphabet's letters as values, and each byte's place in it (NMEMO
+ * none): a word's shape or the punctuation before it, read once a word. */
+typedef struct {
+    unsigned char ix[256];
+    value v[NMEMO];
+} letters;
+
+static void letters_init(letters *l, const char *alphabet)
+{
+    memset(l->ix, NMEMO, sizeof l->ix);
+    for (size_t k = 0; alphabet[k] && k < NMEMO; k++) {
+        l->ix[(unsigned char)alphabet[k]] = (unsigned char)k;
+        l->v[k] = (value){&alphabet[k], 1, part_hash(&alphabet[k], 1)};
+    }
+}
+
+/* The value of the one-letter string s, and its place in l (*ix). */
+static value letter_value(const letters *l, const char *s, size_t *ix)
+{
+    *ix = l->ix[(unsigned char)s[0]];
+    return *ix < NMEMO ? l->v[*ix] : value_of(s);
+}
 
 typedef struct {
     const vz_ranker *m;
     vz_rk_names *names;
     vz_rk_spans *out;
     uint64_t tmpl[NFEATURES];
-    value q, w, w2, pre, num[NSMALL];
+    value q, w, w2, pre, num[NSMALL], inq[NINQ];
+    letters shapel, gapl;    /* shape_letters, gap_letters */
     /* The sentence being read. */
     const vz_rk_sentence *s;
     size_t sent;
@@ -373,6 +447,11 @@ typedef struct {
     char *gap;               /* the punctuation before each word; [ntok]: after the last */
     value *suffix;           /* each word's last letters, lower case: a part of speech's trace */
     char *sufbuf;
+    /* Of the words before word k: the question's, its own, its focus'
+     * (a span's count is a difference of two). */
+    size_t *asked_before, *own_before, *focus_before;
+    vz_rk_marked *mk;        /* the template marks in the sentence */
+    size_t nmk;
     double cover;            /* the question's IDF the sentence holds, over all of it */
     double best_cover;       /* the most any sentence read holds */
     size_t words, pairs;     /* the question's words it holds; of them, side by side */
@@ -385,6 +464,7 @@ typedef struct {
         int pl, pr;          /* ... and its place in the question (vz_rk_token) */
     } *reach;
     double *acc;             /* the score features add to */
+    memos *memo;             /* scoring only; NULL training */
 } scoring;
 
 static int grow_keys(vz_rk_spans *o)
@@ -415,8 +495,8 @@ static int remember(scoring *x, uint64_t key, int t, const value *a, const value
     return VZ_OK;
 }
 
-/* Add feature t with values a and b (either may be NULL) to the last span. */
-static int feature(scoring *x, int t, const value *a, const value *b)
+/* The key of feature t with values a and b (either may be NULL). */
+static uint64_t key_for(const scoring *x, int t, const value *a, const value *b)
 {
     uint64_t parts[MAX_PARTS] = {x->tmpl[t]};
     size_t n = 1;
@@ -424,7 +504,13 @@ static int feature(scoring *x, int t, const value *a, const value *b)
         parts[n++] = a->h;
     if (b)
         parts[n++] = b->h;
-    uint64_t key = key_of(parts, n);
+    return key_of(parts, n);
+}
+
+/* Add feature t with values a and b (either may be NULL) to the last span. */
+static int feature(scoring *x, int t, const value *a, const value *b)
+{
+    uint64_t key = key_for(x, t, a, b);
     vz_rk_spans *o = x->out;
     *x->acc += weight_of(x->m, key);
     if (!x->names)
@@ -434,6 +520,92 @@ static int feature(scoring *x, int t, const value *a, const value *b)
     o->keys[o->nkeys++] = key;
     o->span[o->n - 1].nfeat++;
     return remember(x, key, t, a, b);
+}
+
+/* The weight of feature t with values a and b, looked up the first time
+ * memo is asked only: a question's spans and words share most of their
+ * values, and each look-up in the large weight table is a cache miss. */
+static double memo_of(const scoring *x, struct memo *memo, int t, const value *a,
+                      const value *b)
+{
+    if (!memo->known) {
+        memo->w = weight_of(x->m, key_for(x, t, a, b));
+        memo->known = 1;
+    }
+    return memo->w;
+}
+
+/* The memo of feature t with its v-th value; NULL training, or when v is
+ * out of the memo's range. */
+static struct memo *few(const scoring *x, int t, size_t v)
+{
+    return x->memo && v < NMEMO ? &x->memo->w[t][v] : NULL;
+}
+
+/* feature, its weight from memo when scoring (memo may be NULL): the
+ * same sum, to the last bit. */
+static int feature_memo(scoring *x, struct memo *memo, int t, const value *a, const value *b)
+{
+    if (!memo || x->names)
+        return feature(x, t, a, b);
+    *x->acc += memo_of(x, memo, t, a, b);
+    return VZ_OK;
+}
+
+/* The memo of word ending suf's features; NULL training or when the
+ * question's table is half full. */
+static struct suffix_memo *suffix_slot(const scoring *x, const value *suf)
+{
+    memos *mm = x->memo;
+    if (!mm)
+        return NULL;
+    size_t mask = SUFFIX_MEMO - 1, i = (size_t)suf->h & mask;
+    while (mm->suffixes[i].used && mm->suffixes[i].h != suf->h)
+        i = (i + 1) & mask;
+    if (!mm->suffixes[i].used) {
+        if (2 * (mm->nsuffixes + 1) > SUFFIX_MEMO)
+            return NULL;
+        mm->suffixes[i].used = 1;
+        mm->suffixes[i].h = suf->h;
+        mm->nsuffixes++;
+    }
+    return &mm->suffixes[i];
+}
+
+/* The memo of word ending suf's feature k (of struct suffix_memo's four);
+ * NULL when there is none. */
+static struct memo *suffix_memo(const scoring *x, const value *suf, size_t k)
+{
+    struct suffix_memo *sm = suffix_slot(x, suf);
+    return sm ? &sm->w[k] : NULL;
+}
+
+/* The sentence's word endings' weights, the new ones looked up together
+ * (weights_of): an ending is more often new to a question than not. */
+static void suffix_weights(scoring *x)
+{
+    static const int tmpl[] = {F_FSUF_W, F_LSUF_W, F_HSUF_W, F_RSUF_W};
+    enum { PER = sizeof tmpl / sizeof *tmpl, BATCH = 16 };
+    struct suffix_memo *at[BATCH];
+    uint64_t keys[BATCH * PER];
+    double w[BATCH * PER];
+    size_t n = 0;
+    for (size_t k = 0; k <= x->s->ntok; k++) {
+        struct suffix_memo *sm = k < x->s->ntok ? suffix_slot(x, &x->suffix[k]) : NULL;
+        if (sm && !sm->w[0].known) {
+            for (size_t f = 0; f < PER; f++)
+                keys[n * PER + f] = key_for(x, tmpl[f], &x->suffix[k], &x->w);
+            sm->w[0].known = 1;     /* an ending met twice in the batch is looked up once */
+            at[n++] = sm;
+        }
+        if (n == BATCH || (k == x->s->ntok && n)) {
+            weights_of(x->m, keys, n * PER, w);
+            for (size_t b = 0; b < n; b++)
+                for (size_t f = 0; f < PER; f++)
+                    at[b]->w[f] = (struct memo){w[b * PER + f], 1};
+            n = 0;
+        }
+    }
 }
 
 static int year_like(const char *text, const vz_rk_token *t)
@@ -536,21 +708,42 @@ static double cover_of(const vz_rk_sentence *s)
     return s->total_idf > 0 ? fmin(1.0, held / s->total_idf) : 0;
 }
 
-static int prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent)
+/* The arrays of a sentence, made once for the longest of a question's
+ * (n words) and of its marks (free_room frees them, made or not). */
+static int room_for(scoring *x, size_t n, size_t nmk)
 {
-    x->s = s;
-    x->sent = sent;
+    size_t room = n + 1;
+#define ROOM(a) ((a) = malloc(room * sizeof *(a))) != NULL
+    int ok = ROOM(x->shape) && ROOM(x->gap) && ROOM(x->suffix) && ROOM(x->reach) &&
+             ROOM(x->left) && ROOM(x->right) && ROOM(x->asked_before) && ROOM(x->own_before) &&
+             ROOM(x->focus_before) && (x->sufbuf = malloc(room * (SUFFIX + 1))) &&
+             (x->mk = malloc((nmk + 1) * sizeof *x->mk));
+#undef ROOM
+    return ok ? VZ_OK : vz_fail(VZ_ENOMEM, "out of memory");
+}
+
+static void free_room(scoring *x)
+{
     free(x->shape);
     free(x->gap);
     free(x->suffix);
     free(x->sufbuf);
-    x->suffix = malloc((s->ntok + 1) * sizeof *x->suffix);
-    x->sufbuf = malloc((s->ntok + 1) * (SUFFIX + 1));
-    x->shape = malloc(s->ntok + 1);
-    x->gap = malloc(s->ntok + 1);
-    if (!x->shape || !x->gap || !x->suffix || !x->sufbuf)
-        return vz_fail(VZ_ENOMEM, "out of memory");
+    free(x->left);
+    free(x->right);
+    free(x->reach);
+    free(x->asked_before);
+    free(x->own_before);
+    free(x->focus_before);
+    free(x->mk);
+}
+
+static void prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent,
+                             const vz_rk_marked *mk, size_t nmk)
+{
+    x->s = s;
+    x->sent = sent;
     x->words = x->pairs = 0;
+    x->asked_before[0] = x->own_before[0] = x->focus_before[0] = 0;
     for (size_t k = 0; k < s->ntok; k++) {
         const vz_rk_token *t = &s->tok[k];
         x->shape[k] = shape_of(s->text, t);
@@ -561,15 +754,22 @@ static int prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent)
             x->words++;
             x->pairs += k && s->tok[k - 1].asked;
         }
+        x->asked_before[k + 1] = x->asked_before[k] + (t->asked != 0);
+        x->own_before[k + 1] = x->own_before[k] + (t->own != 0);
+        x->focus_before[k + 1] = x->focus_before[k] + (t->focus != 0);
     }
+    x->nmk = 0;
+    for (size_t k = 0; k < nmk; k++)
+        if (mk[k].sent == sent)
+            x->mk[x->nmk++] = mk[k];
     size_t last = s->ntok ? s->tok[s->ntok - 1].end : 0;
     x->gap[s->ntok] = gap_of(s->text + last, s->len - last);
     x->cover = cover_of(s);
-    return VZ_OK;
 }
 
-/* The collapsed shape of words [i, j): "CsC" for "Bank of England". */
-static value span_shape(const scoring *x, size_t i, size_t j, char buf[SHAPE_MAX + 2])
+/* The collapsed shape of words [i, j): "CsC" for "Bank of England";
+ * its length. */
+static size_t span_shape(const scoring *x, size_t i, size_t j, char buf[SHAPE_MAX + 2])
 {
     size_t n = 0;
     for (size_t k = i; k < j; k++) {
@@ -582,7 +782,7 @@ static value span_shape(const scoring *x, size_t i, size_t j, char buf[SHAPE_MAX
         buf[n++] = x->shape[k];
     }
     buf[n] = '\0';
-    return value_of(buf);
+    return n;
 }
 
 /* The IDF of the question's words within WINDOW words of [i, j) on one
@@ -610,24 +810,18 @@ static void context_of(const scoring *x, size_t i, size_t j, int left, double *s
     *share = s->total_idf > 0 ? fmin(1.0, idf / s->total_idf) : 0;
 }
 
-/* Each word's reach (scoring's), and room for the sentence's parts. */
-static int reach_of(scoring *x)
+/* Each word's reach (scoring's), and the sentence's parts zeroed. */
+static void reach_of(scoring *x)
 {
     size_t n = x->s->ntok;
-    free(x->reach);
-    free(x->left);
-    free(x->right);
-    x->reach = calloc(n + 1, sizeof *x->reach);
-    x->left = calloc(n + 1, sizeof *x->left);
-    x->right = calloc(n + 1, sizeof *x->right);
-    if (!x->reach || !x->left || !x->right)
-        return vz_fail(VZ_ENOMEM, "out of memory");
+    memset(x->reach, 0, (n + 1) * sizeof *x->reach);
+    memset(x->left, 0, (n + 1) * sizeof *x->left);
+    memset(x->right, 0, (n + 1) * sizeof *x->right);
     for (size_t k = 0; k < n; k++) {
         context_of(x, k, k + 1, 1, &x->reach[k].wl, &x->reach[k].dl, &x->reach[k].pl);
         context_of(x, k, k + 1, 0, &x->reach[k + 1].wr, &x->reach[k + 1].dr,
                    &x->reach[k + 1].pr);
     }
-    return VZ_OK;
 }
 
 /* The template mark of [start, end): 1.. its rank, 0 none; *part when a
@@ -666,21 +860,27 @@ static int left_features(scoring *x, size_t i)
     const vz_rk_token *t = x->s->tok;
     const value *w = &x->w, *w2 = &x->w2;
     char lp[2] = {x->gap[i], 0}, ls[2] = {i ? x->shape[i - 1] : '^', 0};
-    value vlp = value_of(lp), vls = value_of(ls);
-    double wl = x->reach[i].wl;
-    size_t dl = x->reach[i].dl;
-    int rc = feature(x, F_LPUNCT_W, &vlp, w);
-    if (!rc) rc = feature(x, F_LSHAPE_W, &vls, w);
-    if (!rc && i && t[i - 1].focus) rc = feature(x, F_FOCUS_PREV, w2, NULL);
-    if (!rc) rc = feature(x, F_WINL, &x->num[bucket_share(wl)], NULL);
-    if (!rc) rc = feature(x, F_WINL_W, &x->num[bucket_share(wl)], w);
-    if (!rc) rc = feature(x, F_DISTL_W, &x->num[bucket_distance(dl)], w);
-    if (!rc) rc = feature(x, F_FSUF_W, &x->suffix[i], w);
-    if (!rc && i) rc = feature(x, F_LSUF_W, &x->suffix[i - 1], w);
-    if (!rc && i && t[i - 1].asked) rc = feature(x, F_QLEFT_W, w2, NULL);
+    size_t ilp, ils;
+    value vlp = letter_value(&x->gapl, lp, &ilp), vls = letter_value(&x->shapel, ls, &ils);
+    size_t wl = bucket_share(x->reach[i].wl), dl = x->reach[i].dl, bl = bucket_distance(dl);
+    size_t pl = (size_t)x->reach[i].pl;
+    int rc = feature_memo(x, few(x, F_LPUNCT_W, ilp), F_LPUNCT_W, &vlp, w);
+    if (!rc) rc = feature_memo(x, few(x, F_LSHAPE_W, ils), F_LSHAPE_W, &vls, w);
+    if (!rc && i && t[i - 1].focus)
+        rc = feature_memo(x, few(x, F_FOCUS_PREV, 0), F_FOCUS_PREV, w2, NULL);
+    if (!rc) rc = feature_memo(x, few(x, F_WINL, wl), F_WINL, &x->num[wl], NULL);
+    if (!rc) rc = feature_memo(x, few(x, F_WINL_W, wl), F_WINL_W, &x->num[wl], w);
+    if (!rc) rc = feature_memo(x, few(x, F_DISTL_W, bl), F_DISTL_W, &x->num[bl], w);
+    if (!rc) rc = feature_memo(x, suffix_memo(x, &x->suffix[i], 0), F_FSUF_W, &x->suffix[i], w);
+    if (!rc && i)
+        rc = feature_memo(x, suffix_memo(x, &x->suffix[i - 1], 1), F_LSUF_W, &x->suffix[i - 1], w);
+    if (!rc && i && t[i - 1].asked)
+        rc = feature_memo(x, few(x, F_QLEFT_W, 0), F_QLEFT_W, w2, NULL);
     if (!rc && i && x->pre.n && same_word(x->s->text, &t[i - 1], x->pre.s))
-        rc = feature(x, F_PRE_W, &x->pre, w);
-    if (!rc && dl) rc = feature(x, F_PLACEL_W, &x->num[x->reach[i].pl], &x->num[bucket_distance(dl)]);
+        rc = feature_memo(x, few(x, F_PRE_W, 0), F_PRE_W, &x->pre, w);
+    if (!rc && dl)
+        rc = feature_memo(x, few(x, F_PLACEL_W, pl * NDIST + bl), F_PLACEL_W, &x->num[pl],
+                          &x->num[bl]);
     return rc;
 }
 
@@ -690,54 +890,139 @@ static int right_features(scoring *x, size_t j)
     const vz_rk_token *t = x->s->tok;
     const value *w = &x->w, *w2 = &x->w2;
     char rp[2] = {x->gap[j], 0}, rs[2] = {j < x->s->ntok ? x->shape[j] : '$', 0};
-    value vrp = value_of(rp), vrs = value_of(rs);
-    double wr = x->reach[j].wr;
-    size_t dr = x->reach[j].dr;
-    int rc = feature(x, F_RPUNCT_W, &vrp, w);
-    if (!rc) rc = feature(x, F_RSHAPE_W, &vrs, w);
-    if (!rc && j < x->s->ntok && t[j].focus) rc = feature(x, F_FOCUS_NEXT, w2, NULL);
-    if (!rc) rc = feature(x, F_WINR, &x->num[bucket_share(wr)], NULL);
-    if (!rc) rc = feature(x, F_WINR_W, &x->num[bucket_share(wr)], w);
-    if (!rc) rc = feature(x, F_DISTR_W, &x->num[bucket_distance(dr)], w);
-    if (!rc) rc = feature(x, F_HSUF_W, &x->suffix[j - 1], w);
-    if (!rc && j < x->s->ntok) rc = feature(x, F_RSUF_W, &x->suffix[j], w);
-    if (!rc && j < x->s->ntok && t[j].asked) rc = feature(x, F_QRIGHT_W, w2, NULL);
-    if (!rc && dr) rc = feature(x, F_PLACER_W, &x->num[x->reach[j].pr], &x->num[bucket_distance(dr)]);
+    size_t irp, irs;
+    value vrp = letter_value(&x->gapl, rp, &irp), vrs = letter_value(&x->shapel, rs, &irs);
+    size_t wr = bucket_share(x->reach[j].wr), dr = x->reach[j].dr, br = bucket_distance(dr);
+    size_t pr = (size_t)x->reach[j].pr;
+    int rc = feature_memo(x, few(x, F_RPUNCT_W, irp), F_RPUNCT_W, &vrp, w);
+    if (!rc) rc = feature_memo(x, few(x, F_RSHAPE_W, irs), F_RSHAPE_W, &vrs, w);
+    if (!rc && j < x->s->ntok && t[j].focus)
+        rc = feature_memo(x, few(x, F_FOCUS_NEXT, 0), F_FOCUS_NEXT, w2, NULL);
+    if (!rc) rc = feature_memo(x, few(x, F_WINR, wr), F_WINR, &x->num[wr], NULL);
+    if (!rc) rc = feature_memo(x, few(x, F_WINR_W, wr), F_WINR_W, &x->num[wr], w);
+    if (!rc) rc = feature_memo(x, few(x, F_DISTR_W, br), F_DISTR_W, &x->num[br], w);
+    if (!rc)
+        rc = feature_memo(x, suffix_memo(x, &x->suffix[j - 1], 2), F_HSUF_W, &x->suffix[j - 1], w);
+    if (!rc && j < x->s->ntok)
+        rc = feature_memo(x, suffix_memo(x, &x->suffix[j], 3), F_RSUF_W, &x->suffix[j], w);
+    if (!rc && j < x->s->ntok && t[j].asked)
+        rc = feature_memo(x, few(x, F_QRIGHT_W, 0), F_QRIGHT_W, w2, NULL);
+    if (!rc && dr)
+        rc = feature_memo(x, few(x, F_PLACER_W, pr * NDIST + br), F_PLACER_W, &x->num[pr],
+                          &x->num[br]);
     return rc;
 }
 
-/* The features of words [i, j) together. */
-static int span_features(scoring *x, size_t i, size_t j, const vz_rk_marked *mk, size_t nmk)
+/* What the features of words [i, j) together say of them. */
+typedef struct {
+    size_t len;              /* words, NSMALL - 1 and more alike */
+    char shape[SHAPE_MAX + 2];   /* span_shape */
+    size_t nshape;
+    char ends[3];            /* the first word's shape and the last's */
+    size_t inq;              /* of inq_name */
+    size_t focus;            /* words of the question's focus in it */
+    size_t dist;             /* bucket_distance of the nearest question word */
+    int mark, part;          /* mark_of; mark at most NMARK - 1 */
+} span_facts;
+
+static void span_facts_of(const scoring *x, size_t i, size_t j, span_facts *f)
 {
     const vz_rk_token *t = x->s->tok;
-    const value *w = &x->w, *w2 = &x->w2, *q = &x->q;
-    char buf[SHAPE_MAX + 2];
-    value sh = span_shape(x, i, j, buf);
-    char ends[3] = {x->shape[i], x->shape[j - 1], 0};
-    value edges = value_of(ends);
-    size_t len = j - i < NSMALL ? j - i : NSMALL - 1;
-    size_t asked = 0, focus = 0;
-    for (size_t k = i; k < j; k++) {
-        asked += t[k].asked != 0;
-        focus += t[k].focus != 0;
-    }
-    value inq = value_of(!asked ? "none" : asked == j - i ? "all" : "some");
+    f->nshape = span_shape(x, i, j, f->shape);
+    f->ends[0] = x->shape[i];
+    f->ends[1] = x->shape[j - 1];
+    f->ends[2] = '\0';
+    f->len = j - i < NSMALL ? j - i : NSMALL - 1;
+    size_t asked = x->asked_before[j] - x->asked_before[i];
+    f->focus = x->focus_before[j] - x->focus_before[i];
+    f->inq = !asked ? 0 : asked == j - i ? 2 : 1;
     size_t dl = x->reach[i].dl, dr = x->reach[j].dr;
-    size_t dmin = !dl ? dr : !dr ? dl : dl < dr ? dl : dr;
-    int part, mark = mark_of(mk, nmk, x->sent, t[i].start, t[j - 1].end, &part);
-    int rc = feature(x, F_LEN, &x->num[len], NULL);
-    if (!rc) rc = feature(x, F_LEN_W, &x->num[len], w2);
+    f->dist = bucket_distance(!dl ? dr : !dr ? dl : dl < dr ? dl : dr);
+    int mark = mark_of(x->mk, x->nmk, x->sent, t[i].start, t[j - 1].end, &f->part);
+    f->mark = mark < NMARK - 1 ? mark : NMARK - 1;
+}
+
+/* The features of words [i, j) together, each kept (training).  The same
+ * features, in the same order, as span_score adds. */
+static int span_features(scoring *x, size_t i, size_t j)
+{
+    const value *w = &x->w, *w2 = &x->w2, *q = &x->q;
+    span_facts f;
+    span_facts_of(x, i, j, &f);
+    value sh = value_of(f.shape), edges = value_of(f.ends);
+    int rc = feature(x, F_LEN, &x->num[f.len], NULL);
+    if (!rc) rc = feature(x, F_LEN_W, &x->num[f.len], w2);
     if (!rc) rc = feature(x, F_SHAPE, &sh, NULL);
     if (!rc) rc = feature(x, F_SHAPE_Q, &sh, q);
     if (!rc) rc = feature(x, F_SHAPE_W, &sh, w);
     if (!rc) rc = feature(x, F_EDGE_W, &edges, w2);
-    if (!rc) rc = feature(x, F_INQ_W, &inq, w);
-    if (!rc && focus) rc = feature(x, F_FOCUS_IN, w2, NULL);
-    if (!rc) rc = feature(x, F_DIST, &x->num[bucket_distance(dmin)], NULL);
-    if (!rc && mark) rc = feature(x, F_MARK, &x->num[mark < 4 ? mark : 4], NULL);
-    if (!rc && mark) rc = feature(x, F_MARK_Q, &x->num[mark < 4 ? mark : 4], q);
-    if (!rc && part) rc = feature(x, F_MARK_PART, NULL, NULL);
+    if (!rc) rc = feature(x, F_INQ_W, &x->inq[f.inq], w);
+    if (!rc && f.focus) rc = feature(x, F_FOCUS_IN, w2, NULL);
+    if (!rc) rc = feature(x, F_DIST, &x->num[f.dist], NULL);
+    if (!rc && f.mark) rc = feature(x, F_MARK, &x->num[f.mark], NULL);
+    if (!rc && f.mark) rc = feature(x, F_MARK_Q, &x->num[f.mark], q);
+    if (!rc && f.part) rc = feature(x, F_MARK_PART, NULL, NULL);
     return rc;
+}
+
+/* The weights of a span shape's three features, memoised by the shape's
+ * letters (at most SHAPE_MAX + 1 of them, packed in a number). */
+static struct shape_memo shape_weights(scoring *x, const char *shape, size_t n)
+{
+    uint64_t code = 0;
+    for (size_t k = 0; k < n; k++)
+        code = code << 8 | (unsigned char)shape[k];
+    memos *mm = x->memo;
+    size_t mask = SHAPE_MEMO - 1, k = (size_t)mix64(code) & mask;
+    while (mm->shapes[k].code && mm->shapes[k].code != code)
+        k = (k + 1) & mask;
+    if (mm->shapes[k].code)
+        return mm->shapes[k];
+    value sh = {shape, n, part_hash(shape, n)};
+    uint64_t keys[3] = {key_for(x, F_SHAPE, &sh, NULL), key_for(x, F_SHAPE_Q, &sh, &x->q),
+                        key_for(x, F_SHAPE_W, &sh, &x->w)};
+    double w[3];
+    weights_of(x->m, keys, 3, w);
+    struct shape_memo m = {code, w[0], w[1], w[2]};
+    if (2 * (mm->nshapes + 1) <= SHAPE_MEMO) {   /* else not kept: the table stays half empty */
+        mm->shapes[k] = m;
+        mm->nshapes++;
+    }
+    return m;
+}
+
+/* span_features without keeping them (scoring): the weights come from
+ * the question's memos and are added one by one in span_features' order,
+ * so that the sum is the same to the last bit. */
+static void span_score(scoring *x, size_t i, size_t j)
+{
+    const value *w = &x->w, *w2 = &x->w2, *q = &x->q;
+    span_facts f;
+    span_facts_of(x, i, j, &f);
+    struct shape_memo sh = shape_weights(x, f.shape, f.nshape);
+    size_t e0 = x->shapel.ix[(unsigned char)f.ends[0]], e1 = x->shapel.ix[(unsigned char)f.ends[1]];
+    struct memo *edge = e0 < NLETTERS && e1 < NLETTERS ? few(x, F_EDGE_W, e0 * NLETTERS + e1) : NULL;
+    value edges = {f.ends, 2, 0};
+    if (!edge || !edge->known)
+        edges = value_of(f.ends);
+    double *acc = x->acc;
+    *acc += memo_of(x, few(x, F_LEN, f.len), F_LEN, &x->num[f.len], NULL);
+    *acc += memo_of(x, few(x, F_LEN_W, f.len), F_LEN_W, &x->num[f.len], w2);
+    *acc += sh.sh;
+    *acc += sh.sh_q;
+    *acc += sh.sh_w;
+    *acc += edge ? memo_of(x, edge, F_EDGE_W, &edges, w2)
+                 : weight_of(x->m, key_for(x, F_EDGE_W, &edges, w2));
+    *acc += memo_of(x, few(x, F_INQ_W, f.inq), F_INQ_W, &x->inq[f.inq], w);
+    if (f.focus)
+        *acc += memo_of(x, few(x, F_FOCUS_IN, 0), F_FOCUS_IN, w2, NULL);
+    *acc += memo_of(x, few(x, F_DIST, f.dist), F_DIST, &x->num[f.dist], NULL);
+    if (f.mark)
+        *acc += memo_of(x, few(x, F_MARK, (size_t)f.mark), F_MARK, &x->num[f.mark], NULL);
+    if (f.mark)
+        *acc += memo_of(x, few(x, F_MARK_Q, (size_t)f.mark), F_MARK_Q, &x->num[f.mark], q);
+    if (f.part)
+        *acc += memo_of(x, few(x, F_MARK_PART, 0), F_MARK_PART, NULL, NULL);
 }
 
 /* Scoring reads the parts of a span's score that hang on its sentence,
@@ -749,6 +1034,7 @@ static int sentence_parts(scoring *x, size_t srank)
     size_t n = x->s->ntok;
     x->acc = &x->sentence;
     x->sentence = 0;
+    suffix_weights(x);
     int rc = sentence_features(x, srank);
     for (size_t i = 0; !rc && i < n; i++) {
         x->acc = &x->left[i];
@@ -761,8 +1047,7 @@ static int sentence_parts(scoring *x, size_t srank)
     return rc;
 }
 
-static int add_span(scoring *x, size_t i, size_t j, const vz_rk_marked *mk, size_t nmk,
-                    size_t srank)
+static int add_span(scoring *x, size_t i, size_t j, size_t srank)
 {
     vz_rk_spans *o = x->out;
     void *p = o->span;
@@ -775,12 +1060,13 @@ static int add_span(scoring *x, size_t i, size_t j, const vz_rk_marked *mk, size
     x->acc = &sp->score;
     if (!x->names) {
         sp->score = x->sentence + x->left[i] + x->right[j];
-        return span_features(x, i, j, mk, nmk);
+        span_score(x, i, j);
+        return VZ_OK;
     }
     int rc = sentence_features(x, srank);
     if (!rc) rc = left_features(x, i);
     if (!rc) rc = right_features(x, j);
-    if (!rc) rc = span_features(x, i, j, mk, nmk);
+    if (!rc) rc = span_features(x, i, j);
     return rc;
 }
 
@@ -791,12 +1077,9 @@ static int edge(const vz_rk_token *t)
 }
 
 /* The question's own words are never its answer. */
-static int all_asked(const vz_rk_sentence *s, size_t i, size_t j)
+static int all_asked(const scoring *x, size_t i, size_t j)
 {
-    for (size_t k = i; k < j; k++)
-        if (!s->tok[k].own)
-            return 0;
-    return 1;
+    return x->own_before[j] - x->own_before[i] == j - i;
 }
 
 /* A mark whose words no chunk covers (longer, or across punctuation). */
@@ -819,9 +1102,9 @@ static int marked_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t s
         for (size_t b = i + 1; b < j; b++)
             crosses |= breaks(x->gap[b]);
         if ((j - i <= x->m->max_words && !crosses && edge(&s->tok[i]) &&
-             edge(&s->tok[j - 1])) || all_asked(s, i, j))
+             edge(&s->tok[j - 1])) || all_asked(x, i, j))
             continue;   /* a chunk already, or no answer */
-        int rc = add_span(x, i, j, mk, nmk, srank);
+        int rc = add_span(x, i, j, srank);
         if (rc)
             return rc;
     }
@@ -842,9 +1125,9 @@ static int sentence_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t
         for (size_t j = i + 1; j <= s->ntok && j - i <= x->m->max_words; j++) {
             if (j > i + 1 && breaks(x->gap[j - 1]))
                 break;
-            if (!edge(&s->tok[j - 1]) || all_asked(s, i, j))
+            if (!edge(&s->tok[j - 1]) || all_asked(x, i, j))
                 continue;
-            int rc = add_span(x, i, j, mk, nmk, srank);
+            int rc = add_span(x, i, j, srank);
             if (rc)
                 return rc;
         }
@@ -862,6 +1145,79 @@ static int by_span_score(const void *a, const void *b)
     if (x->i != y->i)
         return x->i < y->i ? -1 : 1;
     return (x->j > y->j) - (x->j < y->j);
+}
+
+/* A span's place in by_span_score's order, for sort_spans. */
+typedef struct {
+    double score;
+    uint64_t place;          /* sent, i and j, PLACE_BITS each */
+    size_t at;               /* its index before sorting */
+} span_order;
+
+#define PLACE_BITS 21
+
+/* Does a come before b in by_span_score's order? */
+static int before(const span_order *a, const span_order *b)
+{
+    if (a->score != b->score)
+        return !(a->score < b->score);
+    return a->place < b->place;
+}
+
+/* Merge sort, stable like the C library's: runs of width w in a merged
+ * into b. */
+static void merge_pass(const span_order *a, span_order *b, size_t n, size_t w)
+{
+    for (size_t lo = 0; lo < n; lo += 2 * w) {
+        size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+        size_t i = lo, j = mid, k = lo;
+        while (i < mid && j < hi)
+            b[k++] = before(&a[j], &a[i]) ? a[j++] : a[i++];
+        while (i < mid)
+            b[k++] = a[i++];
+        while (j < hi)
+            b[k++] = a[j++];
+    }
+}
+
+/* The spans in by_span_score's order, as qsort would leave them (glibc's
+ * is a stable merge sort): sorting 24-byte keys with the comparison
+ * inlined, then moving each span once, costs a third of qsort. */
+static int sort_spans(vz_rk_spans *o)
+{
+    size_t n = o->n;
+    for (size_t k = 0; k < n; k++)
+        if ((o->span[k].sent | o->span[k].i | o->span[k].j) >> PLACE_BITS) {
+            qsort(o->span, n, sizeof *o->span, by_span_score);
+            return VZ_OK;
+        }
+    span_order *a = malloc((2 * n + 1) * sizeof *a), *b = a + n;
+    vz_rk_span *sorted = malloc((n + 1) * sizeof *sorted);
+    if (!a || !sorted) {
+        free(a);
+        free(sorted);
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    }
+    for (size_t k = 0; k < n; k++) {
+        const vz_rk_span *sp = &o->span[k];
+        a[k] = (span_order){sp->score,
+                            (uint64_t)sp->sent << 2 * PLACE_BITS | (uint64_t)sp->i << PLACE_BITS |
+                                sp->j,
+                            k};
+    }
+    for (size_t w = 1; w < n; w *= 2) {
+        merge_pass(a, b, n, w);
+        span_order *t = a;
+        a = b;
+        b = t;
+    }
+    for (size_t k = 0; k < n; k++)
+        sorted[k] = o->span[a[k].at];
+    free(a < b ? a : b);
+    free(o->span);
+    o->span = sorted;
+    o->cap = n + 1;
+    return VZ_OK;
 }
 
 static void softmax(vz_rk_spans *o)
@@ -896,14 +1252,16 @@ void vz_rk_question_init(vz_rk_question *q, const char *text, size_t len, const 
             snprintf(q->wh2, sizeof q->wh2, "%s %s", prev, word);
             return;
         }
-        for (size_t i = 0; i < sizeof wh / sizeof *wh && !strcmp(q->wh, "other"); i++)
+        /* word and before fit every field they are copied to (n < 16). */
+        for (size_t i = 0; i < sizeof wh / sizeof *wh; i++)
             if (!strcmp(word, wh[i])) {
-                snprintf(q->wh, sizeof q->wh, "%s", word);
-                snprintf(q->wh2, sizeof q->wh2, "%s", word);
-                snprintf(q->pre, sizeof q->pre, "%s", before);
-                snprintf(prev, sizeof prev, "%s", word);
+                memcpy(q->wh, word, n + 1);
+                memcpy(q->wh2, word, n + 1);
+                memcpy(q->pre, before, strlen(before) + 1);
+                memcpy(prev, word, n + 1);
+                break;
             }
-        snprintf(before, sizeof before, "%s", word);
+        memcpy(before, word, n + 1);
     }
 }
 
@@ -922,28 +1280,29 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
     x.pre = value_of(q->pre);
     for (size_t k = 0; k < NSMALL; k++)
         x.num[k] = value_of(small[k]);
-    int rc = VZ_OK;
+    for (size_t k = 0; k < NINQ; k++)
+        x.inq[k] = value_of(inq_name[k]);
+    letters_init(&x.shapel, shape_letters);
+    letters_init(&x.gapl, gap_letters);
+    if (!names && !(x.memo = calloc(1, sizeof *x.memo)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    size_t most = 0;
+    for (size_t k = 0; k < nsent; k++)
+        most = sent[k].ntok > most ? sent[k].ntok : most;
+    int rc = room_for(&x, most, nmarked);
     for (size_t k = 0; k < nsent; k++)
         x.best_cover = fmax(x.best_cover, cover_of(&sent[k]));
     for (size_t k = 0; !rc && k < nsent; k++) {
-        rc = prepare_sentence(&x, &sent[k], k);
-        if (!rc)
-            rc = reach_of(&x);
-        if (!rc)
-            rc = sentence_spans(&x, marked, nmarked, k);
+        prepare_sentence(&x, &sent[k], k, marked, nmarked);
+        reach_of(&x);
+        rc = sentence_spans(&x, marked, nmarked, k);
     }
-    free(x.shape);
-    free(x.gap);
-    free(x.suffix);
-    free(x.sufbuf);
-    free(x.left);
-    free(x.right);
-    free(x.reach);
+    free_room(&x);
+    free(x.memo);
     if (rc)
         return rc;
     softmax(out);
-    qsort(out->span, out->n, sizeof *out->span, by_span_score);
-    return VZ_OK;
+    return sort_spans(out);
 }
 
 void vz_rk_spans_free(vz_rk_spans *s)

@@ -176,6 +176,87 @@ static void scoring_by_parts_is_scoring_by_spans(void **state)
     vz_rk_names_free(names);
 }
 
+/* The sentence twice, the second with two template marks: "The bridge"
+ * (no chunk: it opens on a stop word) and "1990". */
+static void score_two(const vz_ranker *m, vz_rk_names *names, vz_rk_spans *out)
+{
+    vz_rk_sentence s[2] = {
+        {sentence, strlen(sentence), words, sizeof words / sizeof *words, 1.0, 3.0},
+        {sentence, strlen(sentence), words, sizeof words / sizeof *words, 0.5, 3.0},
+    };
+    vz_rk_marked marks[] = {{1, 0, 10, 2}, {1, 21, 25, 1}};
+    vz_rk_question q;
+    vz_rk_question_init(&q, "When did the bridge open?", 25, "date", "");
+    memset(out, 0, sizeof *out);
+    assert_int_equal(vz_rk_score(m, &q, s, 2, marks, 2, names, out), VZ_OK);
+}
+
+/* Spans of equal scores come in reading order (sentence, first word, last
+ * word), a template's span among the others of its sentence. */
+static void equal_scores_keep_reading_order(void **state)
+{
+    (void)state;
+    vz_ranker *m;
+    vz_rk_spans sp;
+    assert_int_equal(vz_ranker_new(&m), VZ_OK);
+    score_two(m, NULL, &sp);
+    assert_true(sp.n > 10);
+    size_t marked = sp.n;
+    for (size_t k = 0; k < sp.n; k++) {
+        const vz_rk_span *a = &sp.span[k];
+        assert_true(a->score == 0.0);
+        if (a->sent == 1 && a->i == 0 && a->j == 2)
+            marked = k;
+        if (k == 0)
+            continue;
+        const vz_rk_span *p = &sp.span[k - 1];
+        assert_true(p->sent < a->sent || (p->sent == a->sent && p->i < a->i) ||
+                    (p->sent == a->sent && p->i == a->i && p->j < a->j));
+    }
+    assert_true(marked < sp.n);
+    assert_int_equal(sp.span[marked - 1].sent, 0);   /* the first of sentence 1 */
+    vz_rk_spans_free(&sp);
+    vz_ranker_free(m);
+}
+
+/* A loaded model scores each span by its features summed: the same,
+ * weights read once a question, as every feature looked up (training). */
+static void loaded_scores_are_the_features_summed(void **state)
+{
+    (void)state;
+    vz_ranker *m, *back;
+    vz_rk_names *names;
+    vz_rk_spans whole, parts;
+    assert_int_equal(vz_ranker_new(&m), VZ_OK);
+    assert_int_equal(vz_rk_names_new(&names), VZ_OK);
+    count_features(m, names, 10);
+    train_on_1990(m, names);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/ranker.weights", tmp);
+    assert_int_equal(vz_ranker_save(m, names, "# test\n", 0, path), VZ_OK);
+    assert_int_equal(vz_ranker_load(&back, tmp), VZ_OK);
+    score_two(back, names, &whole);
+    score_two(back, NULL, &parts);
+    assert_int_equal(whole.n, parts.n);
+    size_t moved = 0;
+    for (size_t k = 0; k < whole.n; k++) {
+        const vz_rk_span *w = &whole.span[k];
+        size_t p = 0;
+        while (p < parts.n && (parts.span[p].sent != w->sent || parts.span[p].i != w->i ||
+                               parts.span[p].j != w->j))
+            p++;
+        assert_true(p < parts.n);
+        assert_true(fabs(parts.span[p].score - w->score) < 1e-9);
+        moved += w->score != 0;
+    }
+    assert_true(moved > whole.n / 2);
+    vz_rk_spans_free(&whole);
+    vz_rk_spans_free(&parts);
+    vz_ranker_free(back);
+    vz_ranker_free(m);
+    vz_rk_names_free(names);
+}
+
 /* A few steps make the right span the best, and the file it saves scores
  * as the model did. */
 static void training_moves_it_and_the_file_keeps_it(void **state)
@@ -335,6 +416,8 @@ int main(void)
         cmocka_unit_test(spans_are_whole_phrases),
         cmocka_unit_test(rare_features_are_not_learned),
         cmocka_unit_test(scoring_by_parts_is_scoring_by_spans),
+        cmocka_unit_test(equal_scores_keep_reading_order),
+        cmocka_unit_test(loaded_scores_are_the_features_summed),
         cmocka_unit_test(training_moves_it_and_the_file_keeps_it),
         cmocka_unit_test(a_bad_weights_file_is_a_clear_error),
         cmocka_unit_test(ranker_answers_cut_the_file),
