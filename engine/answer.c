@@ -3070,26 +3070,6 @@ static int keeps_names(const vz_rk_sentence *s, const vz_rk_span *sp, const vz_r
     return 1;
 }
 
-/* The F1 span a scores where span b is the answer: their words' overlap. */
-static double overlap_f1(const vz_rk_span *a, const vz_rk_span *b)
-{
-    if (a->sent != b->sent)
-        return 0;
-    size_t lo = a->i > b->i ? a->i : b->i, hi = a->j < b->j ? a->j : b->j;
-    return hi > lo ? 2.0 * (double)(hi - lo) / (double)(a->j - a->i + b->j - b->i) : 0;
-}
-
-/* The F1 span s is expected to score over the ranker's whole spread of
- * belief (minimum Bayes risk): a span that overlaps much of the belief
- * beats a narrow peak beside it. */
-static double expected_gain(const vz_rk_spans *sp, const vz_rk_span *s)
-{
-    double gain = 0;
-    for (size_t t = 0; t < sp->n; t++)
-        gain += sp->span[t].prob * overlap_f1(s, &sp->span[t]);
-    return gain;
-}
-
 /* May span s stand for mark mk: does it keep mk's names and numbers, and
  * of a count, what it counts ("40 people")? Only a count's qualifier may
  * go ("as many as 22" -> "22"). */
@@ -3118,7 +3098,7 @@ static const vz_rk_span *redrawn(const asking *a, const rk_input *in, const vz_r
             if (!may_redraw(a, in, s, mk))
                 continue;
             seen++;
-            double gain = expected_gain(sp, s);
+            double gain = vz_rk_expected_f1(sp, s);
             if (gain > top) {
                 top = gain;
                 best = s;
@@ -3143,7 +3123,7 @@ static int by_gain(const void *x, const void *y)
     return a->span < b->span ? -1 : a->span > b->span;
 }
 
-/* The ranker's best MBR_SPANS spans by their expected gains. */
+/* The ranker's best MBR_SPANS spans by the F1 each is expected to score. */
 static int expected_gains(const vz_rk_spans *sp, weighed **out, size_t *n)
 {
     *n = sp->n < MBR_SPANS ? sp->n : MBR_SPANS;
@@ -3151,14 +3131,14 @@ static int expected_gains(const vz_rk_spans *sp, weighed **out, size_t *n)
         return vz_fail(VZ_ENOMEM, "out of memory");
     for (size_t k = 0; k < *n; k++) {
         (*out)[k].span = &sp->span[k];
-        (*out)[k].gain = expected_gain(sp, &sp->span[k]);
+        (*out)[k].gain = vz_rk_expected_f1(sp, &sp->span[k]);
     }
     qsort(*out, *n, sizeof **out, by_gain);
     return VZ_OK;
 }
 
-/* An answer's score becomes the F1 its span is expected to score (see
- * expected_gains), unless the templates' answer stands (templated); a
+/* An answer's score becomes the F1 its span is expected to score
+ * (vz_rk_expected_f1), unless the templates' answer stands (templated); a
  * template's answer counts among the ranker's features, with its rank. */
 static int apply_ranker(asking *a, const vz_ranker *m, int templated)
 {

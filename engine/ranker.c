@@ -1305,6 +1305,23 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
     return sort_spans(out);
 }
 
+/* The F1 span a scores where span b is the answer: their words' overlap. */
+static double overlap_f1(const vz_rk_span *a, const vz_rk_span *b)
+{
+    if (a->sent != b->sent)
+        return 0;
+    size_t lo = a->i > b->i ? a->i : b->i, hi = a->j < b->j ? a->j : b->j;
+    return hi > lo ? 2.0 * (double)(hi - lo) / (double)(a->j - a->i + b->j - b->i) : 0;
+}
+
+double vz_rk_expected_f1(const vz_rk_spans *sp, const vz_rk_span *s)
+{
+    double gain = 0;
+    for (size_t t = 0; t < sp->n; t++)
+        gain += sp->span[t].prob * overlap_f1(s, &sp->span[t]);
+    return gain;
+}
+
 void vz_rk_spans_free(vz_rk_spans *s)
 {
     free(s->span);

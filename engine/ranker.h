@@ -97,6 +97,11 @@ int  vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_senten
                  vz_rk_spans *out);
 void vz_rk_spans_free(vz_rk_spans *s);
 
+/* The F1 span s is expected to score, the spans' shares taken as the odds
+ * that each is the answer (minimum Bayes risk): a span that overlaps much
+ * of the model's belief beats a narrow peak beside it. */
+double vz_rk_expected_f1(const vz_rk_spans *sp, const vz_rk_span *s);
+
 /* ---- training (one thread, the model changes) ---- */
 
 /* A model with no weights, to train. */

@@ -410,6 +410,28 @@ static void the_ranker_redraws_edges_keeping_names(void **state)
     }
 }
 
+/* A span's expected F1 is its overlap with every span, weighed by their
+ * shares: three one-word spans that each hold a quarter make the
+ * three-word span over them worth more than any of them. */
+static void expected_f1_weighs_overlaps(void **state)
+{
+    (void)state;
+    vz_rk_span span[] = {
+        {.sent = 0, .i = 0, .j = 1, .prob = 0.25},
+        {.sent = 0, .i = 1, .j = 2, .prob = 0.25},
+        {.sent = 0, .i = 2, .j = 3, .prob = 0.25},
+        {.sent = 0, .i = 0, .j = 3, .prob = 0.15},
+        {.sent = 1, .i = 0, .j = 1, .prob = 0.10},
+    };
+    vz_rk_spans sp = {.span = span, .n = 5};
+    /* 0.25 alone + 0.15 x 2*1/(1+3) over the wide one. */
+    assert_true(fabs(vz_rk_expected_f1(&sp, &span[0]) - (0.25 + 0.15 * 0.5)) < 1e-12);
+    /* 3 x 0.25 x 2*1/(3+1) + 0.15: the best of them. */
+    assert_true(fabs(vz_rk_expected_f1(&sp, &span[3]) - (3 * 0.25 * 0.5 + 0.15)) < 1e-12);
+    /* Another sentence's words never overlap. */
+    assert_true(fabs(vz_rk_expected_f1(&sp, &span[4]) - 0.10) < 1e-12);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -422,6 +444,7 @@ int main(void)
         cmocka_unit_test(a_bad_weights_file_is_a_clear_error),
         cmocka_unit_test(ranker_answers_cut_the_file),
         cmocka_unit_test(the_ranker_redraws_edges_keeping_names),
+        cmocka_unit_test(expected_f1_weighs_overlaps),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
