@@ -1946,13 +1946,90 @@ static int on_reference(size_t s, size_t e, const char *label, void *ctx)
     return 0;
 }
 
+/* What resolve_reference finds depends on the article alone, not on the
+ * question, but for the key terms the name holds: each sentence's
+ * references are found once and kept in the reader's cache as memos (a
+ * ref_memo per reference resolved, in the order found), each with the
+ * tokens of the name and of REF_WINDOW words either side of it, from
+ * which a later question reads its key terms as read_span would: a
+ * phrase of the question over the name's words lies inside that window
+ * when it has at most REF_WINDOW + 1 words (a longer one reads the
+ * article's span again).  The memo of a sentence is kept only when all
+ * of its references were resolved without error. */
+#define REF_WINDOW 8
+
+typedef struct {
+    uint32_t i, j;           /* the description's words in its sentence */
+    int32_t type;
+    uint32_t from, to;       /* the article's span the name was found in */
+    uint32_t w0;             /* the window's first word in that span */
+    uint32_t ns, ne;         /* the name's words, from the window's first */
+    uint32_t ntok;           /* window tokens after it (memo_token, norm, stem) */
+    uint32_t name_len;       /* the name's bytes after those */
+} ref_memo;
+
+typedef struct {
+    uint32_t start, end, flags, norm_len, stem_len;
+} memo_token;
+
+/* read_token, recording the tokens of words [w0, w1) into out. */
+typedef struct {
+    reading rd;              /* first: read_token's context */
+    vz_buf *out;
+    size_t w0, w1;
+    uint32_t ntok;
+    int rc;
+} recorder;
+
+static int record_token(const vz_token *tok, void *ctx)
+{
+    recorder *r = ctx;
+    size_t k = r->rd.n;
+    if (k >= r->w0 && k < r->w1 && !r->rc) {
+        memo_token t = {(uint32_t)tok->start, (uint32_t)tok->end, tok->flags,
+                        (uint32_t)tok->norm_len, (uint32_t)tok->stem_len};
+        r->rc = vz_buf_append(r->out, &t, sizeof t);
+        if (!r->rc)
+            r->rc = vz_buf_append(r->out, tok->norm, tok->norm_len + 1);
+        if (!r->rc)
+            r->rc = vz_buf_append(r->out, tok->stem, tok->stem_len + 1);
+        r->ntok++;
+    }
+    return read_token(tok, &r->rd);
+}
+
+/* The key terms words [ns, ne) of a reading stand for. */
+static uint64_t keys_of(const reading *rd, size_t ns, size_t ne)
+{
+    uint64_t keys = 0;
+    for (size_t k = ns; k < ne; k++)
+        if (rd->w[k].key >= 0 && rd->w[k].key < MAX_KEYS)
+            keys |= (uint64_t)1 << rd->w[k].key;
+    return keys;
+}
+
+/* Keep reference f of rd, its name text[0, len). */
+static int add_reference(reading *rd, const reference *f, const char *name, size_t len)
+{
+    void *p = rd->refs;
+    if (vz_grow(&p, &rd->caprefs, rd->nrefs + 1, sizeof *rd->refs))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    rd->refs = p;
+    rd->refs[rd->nrefs] = *f;
+    if (!(rd->refs[rd->nrefs].name = vz_strndup(name, len)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    rd->nrefs++;
+    return VZ_OK;
+}
+
 /* Resolve the description of words [i, j) of sentence r, when the
- * article names what it stands for, and keep it in its reading.  A
- * description stands for a name given before it; one that none before
- * fits is a headline's or a standfirst's, which describe whom the body
- * goes on to name ("the Norwegian leader was expected to pay a visit"
- * over a report on "Norwegian Prime Minister Kari Berg"). */
-static int resolve_reference(asking *a, const ranked *r, size_t i, size_t j, int type)
+ * article names what it stands for, and keep it in its reading, and its
+ * memo in memo.  A description stands for a name given before it; one
+ * that none before fits is a headline's or a standfirst's, which describe
+ * whom the body goes on to name ("the Norwegian leader was expected to
+ * pay a visit" over a report on "Norwegian Prime Minister Kari Berg"). */
+static int resolve_reference(asking *a, const ranked *r, size_t i, size_t j, int type,
+                             vz_buf *memo)
 {
     reading *rd = r->rd;
     const vz_sentence_info *si = &a->e->idx->sentences[r->sid];
@@ -1970,26 +2047,99 @@ static int resolve_reference(asking *a, const ranked *r, size_t i, size_t j, int
         rc = read_plain(a, si->doc, from, to, &pre);
         found = !rc && antecedent(a, &pre, 1, rd, i, j, type, &ns, &ne);
     }
-    if (!rc && found)
-        rc = read_span(a, si->doc, from, to, &pre);
     if (rc || !found) {
         reading_free(&pre);
         return rc;
     }
-    void *p = rd->refs;
-    rc = vz_grow(&p, &rd->caprefs, rd->nrefs + 1, sizeof *rd->refs);
+    size_t w0 = ns > REF_WINDOW ? ns - REF_WINDOW : 0;
+    size_t name_at = pre.w[ns].start, name_len = pre.w[ne - 1].end - name_at;
+    ref_memo m = {(uint32_t)i, (uint32_t)j, type, from, to, (uint32_t)w0,
+                  (uint32_t)(ns - w0), (uint32_t)(ne - w0), 0, (uint32_t)name_len};
+    size_t head = memo->len;
+    rc = vz_buf_append(memo, &m, sizeof m);
+    recorder rec = {pre, memo, w0, ne + REF_WINDOW, 0, rc};
+    if (!rc)
+        rc = read_with(a, si->doc, from, to, &rec.rd, record_token);
+    pre = rec.rd;
+    if (!rc && !(rc = rec.rc)) {
+        apply_phrases(&pre);
+        m.ntok = rec.ntok;
+        memcpy(memo->data + head, &m, sizeof m);
+        rc = vz_buf_append(memo, pre.text.data + name_at, name_len);
+    }
+    reference f = {i, j, type, 0, NULL};
     if (!rc) {
-        rd->refs = p;
-        reference *f = &rd->refs[rd->nrefs];
-        *f = (reference){i, j, type, 0, NULL};
-        for (size_t k = ns; k < ne; k++)
-            if (pre.w[k].key >= 0 && pre.w[k].key < MAX_KEYS)
-                f->keys |= (uint64_t)1 << pre.w[k].key;
-        f->name = vz_strndup(pre.text.data + pre.w[ns].start, pre.w[ne - 1].end - pre.w[ns].start);
-        rc = f->name ? VZ_OK : vz_fail(VZ_ENOMEM, "out of memory");
-        rd->nrefs += !rc;
+        f.keys = keys_of(&pre, ns, ne);
+        rc = add_reference(rd, &f, pre.text.data + name_at, name_len);
     }
     reading_free(&pre);
+    return rc;
+}
+
+/* The longest phrase among the question's words, in words. */
+static size_t longest_phrase(const asking *a)
+{
+    size_t most = 1;
+    for (size_t i = 0; i < a->nwords; i++) {
+        size_t n = 1;
+        for (const char *c = a->words[i].stem; *c; c++)
+            n += *c == ' ';
+        most = n > most ? n : most;
+    }
+    return most;
+}
+
+/* The key terms of a memo's name for this question: its window's tokens
+ * read as read_span reads them, phrases and all. */
+static int memo_keys(asking *a, const ranked *r, const ref_memo *m, const char *toks,
+                     uint64_t *keys)
+{
+    reading win = {0};
+    int rc = VZ_OK;
+    if (longest_phrase(a) > REF_WINDOW + 1) {
+        rc = read_span(a, a->e->idx->sentences[r->sid].doc, m->from, m->to, &win);
+        *keys = rc ? 0 : keys_of(&win, m->w0 + m->ns, m->w0 + m->ne);
+        reading_free(&win);
+        return rc;
+    }
+    win.a = a;
+    set_stem_filter(a);
+    for (uint32_t k = 0; !rc && k < m->ntok; k++) {
+        memo_token t;
+        memcpy(&t, toks, sizeof t);
+        const char *norm = toks + sizeof t, *stem = norm + t.norm_len + 1;
+        vz_token tok = {t.start, t.end, norm, t.norm_len, stem, t.stem_len, t.flags, k};
+        toks = stem + t.stem_len + 1;
+        rc = read_token(&tok, &win);
+    }
+    if (!rc) {
+        apply_phrases(&win);
+        *keys = keys_of(&win, m->ns, m->ne);
+    }
+    reading_free(&win);
+    return rc ? vz_fail(VZ_ENOMEM, "out of memory") : VZ_OK;
+}
+
+/* The references of sentence r as its memo keeps them. */
+static int recall_references(asking *a, const ranked *r, const char *memo, size_t len)
+{
+    const char *end = memo + len;
+    int rc = VZ_OK;
+    while (!rc && memo < end) {
+        ref_memo m;
+        memcpy(&m, memo, sizeof m);
+        const char *toks = memo + sizeof m, *name = toks;
+        for (uint32_t k = 0; k < m.ntok; k++) {
+            memo_token t;
+            memcpy(&t, name, sizeof t);
+            name += sizeof t + t.norm_len + 1 + t.stem_len + 1;
+        }
+        memo = name + m.name_len;
+        reference f = {m.i, m.j, m.type, 0, NULL};
+        rc = memo_keys(a, r, &m, toks, &f.keys);
+        if (!rc)
+            rc = add_reference(r->rd, &f, name, m.name_len);
+    }
     return rc;
 }
 
@@ -2011,6 +2161,30 @@ static void tell_reference(reading *rd, const reference *f)
         }
 }
 
+/* Find the references of sentence r and keep their memo. */
+static int find_references(asking *a, const ranked *r)
+{
+    reading *rd = r->rd;
+    vz_buf memo = {0};
+    ref_spans spans = {.n = 0};
+    int rc = vz_extract_references_cached(a->e->qa->extractor, a->xc, rd->text.data,
+                                          rd->text.len, on_reference, &spans);
+    for (size_t m = 0; !rc && m < spans.n; m++) {
+        size_t i = 0, j;
+        while (i < rd->n && rd->w[i].end <= spans.s[m])
+            i++;
+        for (j = i; j < rd->n && rd->w[j].start < spans.e[m]; j++)
+            ;
+        if (j - i >= 2)
+            rc = resolve_reference(a, r, i, j, spans.type[m], &memo);
+    }
+    /* Without memory for the memo, the next question finds them again. */
+    if (!rc)
+        (void)vz_xcache_memo_keep(a->xc, r->sid, memo.data, memo.len);
+    vz_buf_free(&memo);
+    return rc;
+}
+
 static int resolve_references(asking *a)
 {
     int rc = VZ_OK;
@@ -2019,22 +2193,12 @@ static int resolve_references(asking *a)
         if (rd->resolved)
             continue;
         rd->resolved = 1;
-        ref_spans r = {.n = 0};
-        rc = vz_extract_references_cached(a->e->qa->extractor, a->xc, rd->text.data,
-                                          rd->text.len, on_reference, &r);
-        for (size_t m = 0; !rc && m < r.n; m++) {
-            size_t i = 0, j;
-            while (i < rd->n && rd->w[i].end <= r.s[m])
-                i++;
-            for (j = i; j < rd->n && rd->w[j].start < r.e[m]; j++)
-                ;
-            if (j - i < 2)
-                continue;
-            size_t had = rd->nrefs;
-            rc = resolve_reference(a, &a->sents[n], i, j, r.type[m]);
-            if (!rc && rd->nrefs > had)
-                tell_reference(rd, &rd->refs[had]);
-        }
+        size_t had = rd->nrefs, len = 0;
+        const char *memo = vz_xcache_memo(a->xc, a->sents[n].sid, &len);
+        rc = memo ? recall_references(a, &a->sents[n], memo, len)
+                  : find_references(a, &a->sents[n]);
+        for (size_t k = had; !rc && k < rd->nrefs; k++)
+            tell_reference(rd, &rd->refs[k]);
     }
     return rc;
 }

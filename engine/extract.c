@@ -177,6 +177,11 @@ static uint64_t cache_hash(const void *p, size_t n, uint64_t seed)
 #define WSLOTS 32768             /* a power of 2, twice WENTRIES */
 #define WENTRIES 16384
 #define WBYTES ((size_t)1 << 20)
+/* Memos: a few bytes to a few hundred per sentence (what its references
+ * stand for), kept for every sentence a run reads again. */
+#define MSLOTS 65536             /* a power of 2, twice MENTRIES */
+#define MENTRIES 32768
+#define MBYTES ((size_t)8 << 20)
 
 typedef struct {
     size_t s, e;
@@ -215,6 +220,13 @@ typedef struct {
     int kind, whole;
 } wentry;
 
+/* A block of bytes a caller keeps under a number of its own. */
+typedef struct {
+    void *data;                  /* NULL: an empty slot */
+    size_t len;
+    uint64_t id;
+} mentry;
+
 struct vz_xcache {
     xentry slots[XSLOTS];
     size_t nentries, bytes;
@@ -227,6 +239,8 @@ struct vz_xcache {
     size_t ntoks, captoks;
     wentry wslots[WSLOTS];       /* whole-text verdicts */
     size_t wnentries, wbytes;
+    mentry *mslots;              /* memos, MSLOTS; NULL until the first is kept */
+    size_t mnentries, mbytes;
 };
 
 vz_xcache *vz_xcache_new(void)
@@ -250,6 +264,15 @@ static void acache_clear(vz_xcache *c)
     c->anentries = c->abytes = 0;
 }
 
+static void mcache_clear(vz_xcache *c)
+{
+    for (size_t i = 0; c->mslots && i < MSLOTS; i++)
+        free(c->mslots[i].data);
+    if (c->mslots)
+        memset(c->mslots, 0, MSLOTS * sizeof *c->mslots);
+    c->mnentries = c->mbytes = 0;
+}
+
 static void wcache_clear(vz_xcache *c)
 {
     for (size_t i = 0; i < WSLOTS; i++)
@@ -269,6 +292,8 @@ void vz_xcache_free(void *p)
     acache_clear(c);
     vz_buf_free(&c->strings);
     free(c->toks);
+    mcache_clear(c);
+    free(c->mslots);
     free(c);
 }
 
@@ -583,4 +608,53 @@ int vz_analyse_cached(vz_xcache *c, vz_analyser *an, const char *text, size_t le
         rc = fn(&t, ctx);
     }
     return rc;
+}
+
+/* ---- memos ------------------------------------------------------------- */
+
+/* Ids are a caller's dense numbers (sentence ids): mixed, so that runs of
+ * them spread over the slots. */
+static mentry *mcache_slot(vz_xcache *c, uint64_t id)
+{
+    uint64_t h = (id + 1) * 0x9E3779B97F4A7C15ull;
+    for (size_t i = (size_t)(h >> 40) & (MSLOTS - 1);; i = (i + 1) & (MSLOTS - 1)) {
+        mentry *m = &c->mslots[i];
+        if (!m->data || m->id == id)
+            return m;
+    }
+}
+
+const void *vz_xcache_memo(vz_xcache *c, uint64_t id, size_t *len)
+{
+    if (!c || !c->mslots)
+        return NULL;
+    const mentry *m = mcache_slot(c, id);
+    if (!m->data)
+        return NULL;
+    *len = m->len;
+    return m->data;
+}
+
+int vz_xcache_memo_keep(vz_xcache *c, uint64_t id, const void *data, size_t len)
+{
+    if (!c)
+        return VZ_OK;
+    if (!c->mslots && !(c->mslots = calloc(MSLOTS, sizeof *c->mslots)))
+        return VZ_ENOMEM;
+    mentry *m = mcache_slot(c, id);
+    if (m->data)
+        return VZ_OK;            /* kept already: the same bytes */
+    if (c->mnentries >= MENTRIES || c->mbytes >= MBYTES) {
+        mcache_clear(c);
+        m = mcache_slot(c, id);
+    }
+    void *copy = malloc(len ? len : 1);
+    if (!copy)
+        return VZ_ENOMEM;
+    if (len)
+        memcpy(copy, data, len);
+    *m = (mentry){copy, len, id};
+    c->mnentries++;
+    c->mbytes += len + sizeof *m;
+    return VZ_OK;
 }

@@ -7,6 +7,7 @@
 #define VZ_EXTRACT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "analyse.h"
 
@@ -70,6 +71,16 @@ int vz_extract_in_class_cached(const vz_extractor *x, vz_xcache *c, const char *
  * it.  c must serve one analyser's stop list (the reader's). */
 int vz_analyse_cached(vz_xcache *c, vz_analyser *an, const char *text, size_t len,
                       vz_token_fn fn, void *ctx);
+
+/* Memos: what a caller derives once from a text it names by a number of
+ * its own (a sentence's id) and that depends on nothing that changes
+ * between its calls, kept as a block of bytes in its own layout.
+ * vz_xcache_memo gives the block kept under id (NULL: none, or c NULL),
+ * valid until the next vz_xcache_memo_keep; vz_xcache_memo_keep copies
+ * len bytes under id (a no-op when c is NULL or id holds a block
+ * already): VZ_OK or VZ_ENOMEM (then nothing is kept). */
+const void *vz_xcache_memo(vz_xcache *c, uint64_t id, size_t *len);
+int vz_xcache_memo_keep(vz_xcache *c, uint64_t id, const void *data, size_t len);
 
 /* Is text[0, len), whole, a weak answer (a "weak" rule of templates.rules
  * matches all of it)?  VZ_OK, VZ_ENOMEM or VZ_EINTERNAL. */
