@@ -817,9 +817,22 @@ static void apply_phrases(reading *rd)
     }
 }
 
+/* Room for n more words in a reading, so that plain_token never grows it. */
+static int reserve_words(reading *rd, size_t n)
+{
+    void *p = rd->w;
+    int rc = vz_grow(&p, &rd->cap, rd->n + n, sizeof *rd->w);
+    rd->w = p;
+    p = rd->forms;
+    if (!rc)
+        rc = vz_grow(&p, &rd->fcap, rd->n + n, sizeof *rd->forms);
+    rd->forms = p;
+    return rc;
+}
+
 /* Read a span's text and its tokens, each through fn (read_token or
  * plain_token).  The same sentences and articles are read for question
- * after question: their tokens come from the reader's cache. */
+ * after question: their tokens come from the reader's cache, all at once. */
 static int read_with(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd,
                      vz_token_fn fn)
 {
@@ -829,10 +842,20 @@ static int read_with(asking *a, uint32_t doc, uint32_t start, uint32_t end, read
     rd->content = 0;
     rd->text.len = 0;
     set_stem_filter(a);
+    vz_analyser *an = vz_reader_analyser(a->r);
+    vz_analysed v;
     int rc = vz_reader_text(a->r, doc, start, end, &rd->text);
-    if (!rc)
-        rc = vz_analyse_cached(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len, fn,
-                               rd);
+    if (rc)
+        return rc;
+    if (vz_analysed_of(a->xc, an, rd->text.data, rd->text.len, &v) != VZ_OK)
+        return vz_analyse_cached(a->xc, an, rd->text.data, rd->text.len, fn, rd);
+    if (reserve_words(rd, v.n))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < v.n; i++) {
+        vz_token t;
+        vz_analysed_token(&v, i, &t);
+        rc = fn(&t, rd);
+    }
     return rc;
 }
 
@@ -2578,13 +2601,17 @@ static void apply_hops(asking *a)
  * quotation runs on into the next sentence. */
 static int quote_runs_on(const reading *rd)
 {
-    static const char open[] = "\xe2\x80\x9c", close[] = "\xe2\x80\x9d";
-    size_t straight = 0, opened = 0, closed = 0;
-    for (size_t b = 0; b < rd->text.len; b++) {
-        const char *t = rd->text.data + b;
-        straight += *t == '"';
-        opened += b + 3 <= rd->text.len && !memcmp(t, open, 3);
-        closed += b + 3 <= rd->text.len && !memcmp(t, close, 3);
+    /* Byte by byte, the three bytes of a curly quote compared only after
+     * their first (the sentences of every question pass here). */
+    const unsigned char *t = (const unsigned char *)rd->text.data;
+    size_t straight = 0, opened = 0, closed = 0, len = rd->text.len;
+    for (size_t b = 0; b < len; b++) {
+        if (t[b] == '"')
+            straight++;
+        else if (t[b] == 0xe2 && b + 3 <= len && t[b + 1] == 0x80) {
+            opened += t[b + 2] == 0x9c;    /* U+201C */
+            closed += t[b + 2] == 0x9d;    /* U+201D */
+        }
     }
     return straight % 2 || opened > closed;
 }

@@ -195,12 +195,7 @@ typedef struct {
     int kind;
 } xentry;
 
-/* A token of an analysed text; norm and stem are offsets into the
- * entry's block (NUL-terminated there). */
-typedef struct {
-    uint32_t start, end, norm, norm_len, stem, stem_len;
-    unsigned flags;
-} atoken;
+typedef vz_atoken atoken;
 
 /* An analysed text: one block holding the text, then its tokens' norm and
  * stem strings, then the tokens. */
@@ -583,11 +578,10 @@ static int acache_add(vz_xcache *c, aentry *e, vz_analyser *an, uint64_t h, cons
     return VZ_OK;
 }
 
-int vz_analyse_cached(vz_xcache *c, vz_analyser *an, const char *text, size_t len,
-                      vz_token_fn fn, void *ctx)
+/* The entry of text in c, analysed now when it is not there yet: NULL
+ * when it cannot be kept (invalid UTF-8, or no memory). */
+static const aentry *analysed(vz_xcache *c, vz_analyser *an, const char *text, size_t len)
 {
-    if (!c || !text)
-        return vz_analyse(an, text, len, fn, ctx);
     uint64_t h = cache_hash(text, len, VZ_FNV_SEED);
     aentry *e = acache_slot(c, h, text, len);
     if (!e->block) {
@@ -595,19 +589,35 @@ int vz_analyse_cached(vz_xcache *c, vz_analyser *an, const char *text, size_t le
             acache_clear(c);
             e = acache_slot(c, h, text, len);
         }
-        /* Invalid UTF-8, or no memory: as vz_analyse does it, uncached. */
         if (acache_add(c, e, an, h, text, len) != VZ_OK)
-            return vz_analyse(an, text, len, fn, ctx);
+            return NULL;
     }
-    const char *strings = e->block + e->len;
+    return e;
+}
+
+int vz_analyse_cached(vz_xcache *c, vz_analyser *an, const char *text, size_t len,
+                      vz_token_fn fn, void *ctx)
+{
+    vz_analysed v;
+    /* Invalid UTF-8, or no memory: as vz_analyse does it, uncached. */
+    if (vz_analysed_of(c, an, text, len, &v) != VZ_OK)
+        return vz_analyse(an, text, len, fn, ctx);
     int rc = 0;
-    for (size_t i = 0; !rc && i < e->ntok; i++) {
-        const atoken *a = &e->tok[i];
-        vz_token t = {a->start, a->end, strings + a->norm, a->norm_len, strings + a->stem,
-                      a->stem_len, a->flags, i};
+    for (size_t i = 0; !rc && i < v.n; i++) {
+        vz_token t;
+        vz_analysed_token(&v, i, &t);
         rc = fn(&t, ctx);
     }
     return rc;
+}
+
+int vz_analysed_of(vz_xcache *c, vz_analyser *an, const char *text, size_t len, vz_analysed *out)
+{
+    const aentry *e = c && text ? analysed(c, an, text, len) : NULL;
+    if (!e)
+        return VZ_ENOMEM;
+    *out = (vz_analysed){e->tok, e->ntok, e->block + e->len};
+    return VZ_OK;
 }
 
 /* ---- memos ------------------------------------------------------------- */

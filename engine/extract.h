@@ -72,6 +72,33 @@ int vz_extract_in_class_cached(const vz_extractor *x, vz_xcache *c, const char *
 int vz_analyse_cached(vz_xcache *c, vz_analyser *an, const char *text, size_t len,
                       vz_token_fn fn, void *ctx);
 
+/* The tokens of a text as c keeps them, for a caller that reads them all
+ * at once (vz_analyse_cached calls a function for each): norm and stem
+ * are offsets into strings, NUL-terminated there.  vz_analysed_of gives
+ * them in *out, valid until the next call on c: VZ_OK, or non-zero when
+ * c is NULL or cannot keep them (invalid UTF-8, no memory; then
+ * vz_analyse_cached reports as vz_analyse does). */
+typedef struct {
+    uint32_t start, end, norm, norm_len, stem, stem_len;
+    unsigned flags;
+} vz_atoken;
+
+typedef struct {
+    const vz_atoken *tok;
+    size_t n;
+    const char *strings;
+} vz_analysed;
+
+int vz_analysed_of(vz_xcache *c, vz_analyser *an, const char *text, size_t len, vz_analysed *out);
+
+/* Token i of v as vz_analyse gives it. */
+static inline void vz_analysed_token(const vz_analysed *v, size_t i, vz_token *t)
+{
+    const vz_atoken *a = &v->tok[i];
+    *t = (vz_token){a->start, a->end, v->strings + a->norm, a->norm_len, v->strings + a->stem,
+                    a->stem_len, a->flags, i};
+}
+
 /* Memos: what a caller derives once from a text it names by a number of
  * its own (a sentence's id) and that depends on nothing that changes
  * between its calls, kept as a block of bytes in its own layout.
