@@ -159,24 +159,30 @@ static uint64_t cache_hash(const void *p, size_t n, uint64_t seed)
     return h * k;
 }
 
-/* Sentences are a few hundred bytes; 8,192 of them with their candidates
- * hold a few articles' worth, under XBYTES of memory per reader. */
-#define XSLOTS 16384             /* a power of 2, twice XENTRIES */
-#define XENTRIES 8192
-#define XBYTES ((size_t)4 << 20)
+/* Each cache empties itself when full.  SQuAD --open over its 2,430
+ * paragraphs (11,877 questions, some 10,000 sentences read) filled the
+ * entry counts of 8,192 texts and 16,384 verdicts first, with a few MB,
+ * and emptied them 15 to 30 times a run, each time to match and analyse
+ * the same sentences again: the counts are now sized so that the byte
+ * limits bind, and those hold such a collection's sentences for the
+ * kinds its questions ask.
+ * Sentences are a few hundred bytes with their candidates, one entry per
+ * sentence and kind of rule (some 230 bytes). */
+#define XSLOTS 262144            /* a power of 2, twice XENTRIES */
+#define XENTRIES 131072
+#define XBYTES ((size_t)32 << 20)
 /* Analysed texts: sentences, and the whole articles and their parts that
- * references and names are looked up in; about seven bytes a text byte.
- * Questions over a whole corpus (SQuAD --open) filled 2,048 entries with
- * some 3 MB and emptied the cache every few questions: the entry counts
- * are sized so that the byte limits are what binds. */
-#define ASLOTS 16384             /* a power of 2, twice AENTRIES */
-#define AENTRIES 8192
-#define ABYTES ((size_t)16 << 20)
+ * references and names are looked up in; about seven bytes a text byte,
+ * some 1,300 bytes a sentence. */
+#define ASLOTS 65536             /* a power of 2, twice AENTRIES */
+#define AENTRIES 32768
+#define ABYTES ((size_t)48 << 20)
 /* Whole-text verdicts (weak, keep, class): words and short spans, asked
- * of again for every candidate an answer is built from. */
-#define WSLOTS 32768             /* a power of 2, twice WENTRIES */
-#define WENTRIES 16384
-#define WBYTES ((size_t)1 << 20)
+ * of again for every candidate an answer is built from; some 50 bytes
+ * each. */
+#define WSLOTS 262144            /* a power of 2, twice WENTRIES */
+#define WENTRIES 131072
+#define WBYTES ((size_t)8 << 20)
 /* Memos: a few bytes to a few hundred per sentence (what its references
  * stand for), kept for every sentence a run reads again. */
 #define MSLOTS 65536             /* a power of 2, twice MENTRIES */
