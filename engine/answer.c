@@ -180,7 +180,8 @@ typedef struct {
 
 static int same_stem(const char *s, const char *stem, size_t len)
 {
-    return strlen(s) == len && !memcmp(s, stem, len);
+    /* The first bytes first: most stems compared differ there. */
+    return s[0] == (len ? stem[0] : '\0') && strlen(s) == len && !memcmp(s, stem, len);
 }
 
 static int add_word(asking *a, const char *stem, size_t len, int key, const char *norm)
@@ -737,19 +738,27 @@ static int inflected(const char *s, size_t n, const char *q)
     return 0;
 }
 
+/* Room for n more words in a reading: read_with makes it for a whole text
+ * at once, so that plain_token does not grow the arrays word by word. */
+static int reserve_words(reading *rd, size_t n)
+{
+    void *p = rd->w;
+    int rc = vz_grow(&p, &rd->cap, rd->n + n, sizeof *rd->w);
+    rd->w = p;
+    p = rd->forms;
+    if (!rc)
+        rc = vz_grow(&p, &rd->fcap, rd->n + n, sizeof *rd->forms);
+    rd->forms = p;
+    return rc;
+}
+
 /* A token of a text read only for its words (read_plain), and the
  * start of every token read_token keeps: without what the question makes of it. */
 static int plain_token(const vz_token *tok, void *ctx)
 {
     reading *rd = ctx;
-    void *p = rd->w;
-    if (vz_grow(&p, &rd->cap, rd->n + 1, sizeof *rd->w))
+    if ((rd->n >= rd->cap || rd->n >= rd->fcap) && reserve_words(rd, 1))
         return VZ_ENOMEM;
-    rd->w = p;
-    p = rd->forms;
-    if (vz_grow(&p, &rd->fcap, rd->n + 1, sizeof *rd->forms))
-        return VZ_ENOMEM;
-    rd->forms = p;
     vz_phrase_form(tok, rd->forms[rd->n]);
     word *w = &rd->w[rd->n++];
     *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0, 0, 0, rd->content, ""};
@@ -761,33 +770,40 @@ static int plain_token(const vz_token *tok, void *ctx)
     return 0;
 }
 
-static int read_token(const vz_token *tok, void *ctx)
+/* What the question makes of word w of a reading, the n-th read (from 1),
+ * no stop word, of stem and norm: the key term it stands for, whether it
+ * is asked or the focus. */
+static void ask_word(reading *rd, word *w, size_t n, const char *stem, size_t stem_len,
+                     const char *norm, size_t norm_len)
 {
-    reading *rd = ctx;
-    int rc = plain_token(tok, ctx);
-    if (rc || (tok->flags & VZ_TOK_STOP))
-        return rc;
-    word *w = &rd->w[rd->n - 1];
-    if (!filter_has(rd->a->stem_filter, tok->stem, tok->stem_len))
-        return 0;   /* none of the question's: key -1, neither asked nor focus */
+    if (!filter_has(rd->a->stem_filter, stem, stem_len))
+        return;     /* none of the question's: key -1, neither asked nor focus */
     for (size_t i = 0; i < rd->a->nwords && w->key < 0; i++) {
         const qword *q = &rd->a->words[i];
-        if (same_stem(q->stem, tok->stem, tok->stem_len)) {
+        if (same_stem(q->stem, stem, stem_len)) {
             w->key = q->key;
             w->synonym = i >= rd->a->nkeys;
             /* A synonym of a common noun, capitalised inside a sentence,
              * is a name's word: "Nations" of "United Nations" is not the
              * "countries" asked about. */
             int common = q->key < MAX_KEYS && !(rd->a->capitalised >> q->key & 1);
-            w->other_form = (tok->flags & VZ_TOK_CAPITAL) &&
-                            (q->norm ? !inflected(tok->norm, tok->norm_len, q->norm)
-                                     : common && rd->n > 1);
+            w->other_form = (w->flags & VZ_TOK_CAPITAL) &&
+                            (q->norm ? !inflected(norm, norm_len, q->norm) : common && n > 1);
             if (q->key < MAX_KEYS)
                 rd->covered |= (uint64_t)1 << q->key;
         }
     }
-    w->asked = w->key >= 0 || has_stem(rd->a->cue, rd->a->ncue, tok->stem, tok->stem_len);
-    w->focus = has_stem(rd->a->focus, rd->a->nfocus, tok->stem, tok->stem_len);
+    w->asked = w->key >= 0 || has_stem(rd->a->cue, rd->a->ncue, stem, stem_len);
+    w->focus = has_stem(rd->a->focus, rd->a->nfocus, stem, stem_len);
+}
+
+static int read_token(const vz_token *tok, void *ctx)
+{
+    reading *rd = ctx;
+    int rc = plain_token(tok, ctx);
+    if (rc || (tok->flags & VZ_TOK_STOP))
+        return rc;
+    ask_word(rd, &rd->w[rd->n - 1], rd->n, tok->stem, tok->stem_len, tok->norm, tok->norm_len);
     return 0;
 }
 
@@ -815,19 +831,6 @@ static void apply_phrases(reading *rd)
             }
         }
     }
-}
-
-/* Room for n more words in a reading, so that plain_token never grows it. */
-static int reserve_words(reading *rd, size_t n)
-{
-    void *p = rd->w;
-    int rc = vz_grow(&p, &rd->cap, rd->n + n, sizeof *rd->w);
-    rd->w = p;
-    p = rd->forms;
-    if (!rc)
-        rc = vz_grow(&p, &rd->fcap, rd->n + n, sizeof *rd->forms);
-    rd->forms = p;
-    return rc;
 }
 
 /* Read a span's text and its tokens, each through fn (read_token or
@@ -874,9 +877,111 @@ static int read_plain(asking *a, uint32_t doc, uint32_t start, uint32_t end, rea
     return read_with(a, doc, start, end, rd, plain_token);
 }
 
+/* Memos of the reader's cache (vz_xcache_memo) are kept under a kind and
+ * a sentence id. */
+enum { MEMO_REFERENCES, MEMO_SENTENCE };
+
+static uint64_t memo_id(int kind, uint32_t sid)
+{
+    return (uint64_t)kind << 32 | sid;
+}
+
+/* A sentence read for its words alone is the same for every question:
+ * its memo keeps the text, the words and forms plain_token made, and
+ * each word's stem and norm, so that a question reads it again with
+ * ask_word over its words, as read_token would: in order, a sent_memo,
+ * the text, padding to a multiple of 8, the words, the forms, a
+ * memo_strings per word, and the strings. */
+typedef struct {
+    uint32_t n, content, text_len, strings_len;
+} sent_memo;
+
+typedef struct {
+    uint32_t stem, stem_len, norm, norm_len;
+} memo_strings;
+
+static size_t padded(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+/* Keep the memo of sentence sid, read plain in rd.  When it cannot (its
+ * analysis not in the cache, no memory), the next question tries again. */
+static void keep_sentence(asking *a, uint32_t sid, const reading *rd)
+{
+    vz_analysed v;
+    if (vz_analysed_of(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len, &v) ||
+        v.n != rd->n)
+        return;
+    size_t strings = 0;
+    for (size_t k = 0; k < v.n; k++)
+        strings += v.tok[k].stem_len + 1 + v.tok[k].norm_len + 1;
+    size_t words = sizeof(sent_memo) + padded(rd->text.len), forms = words + rd->n * sizeof *rd->w,
+           refs = forms + rd->n * sizeof *rd->forms, str = refs + rd->n * sizeof(memo_strings);
+    char *m = str + strings <= UINT32_MAX ? calloc(1, str + strings) : NULL;
+    if (!m)
+        return;
+    sent_memo h = {(uint32_t)rd->n, (uint32_t)rd->content, (uint32_t)rd->text.len,
+                   (uint32_t)strings};
+    memcpy(m, &h, sizeof h);
+    memcpy(m + sizeof h, rd->text.data, rd->text.len);
+    memcpy(m + words, rd->w, rd->n * sizeof *rd->w);
+    memcpy(m + forms, rd->forms, rd->n * sizeof *rd->forms);
+    size_t at = 0;
+    for (size_t k = 0; k < v.n; k++) {
+        const vz_atoken *t = &v.tok[k];
+        memo_strings ms = {(uint32_t)at, t->stem_len, (uint32_t)at + t->stem_len + 1,
+                           t->norm_len};
+        memcpy(m + refs + k * sizeof ms, &ms, sizeof ms);
+        memcpy(m + str + ms.stem, v.strings + t->stem, t->stem_len);
+        memcpy(m + str + ms.norm, v.strings + t->norm, t->norm_len);
+        at += t->stem_len + 1 + t->norm_len + 1;
+    }
+    (void)vz_xcache_memo_keep(a->xc, memo_id(MEMO_SENTENCE, sid), m, str + strings);
+    free(m);
+}
+
+/* Read a sentence from its memo m, as read_span reads it. */
+static int recall_sentence(asking *a, const char *m, reading *rd)
+{
+    sent_memo h;
+    memcpy(&h, m, sizeof h);
+    size_t words = sizeof h + padded(h.text_len), forms = words + h.n * sizeof *rd->w,
+           refs = forms + h.n * sizeof *rd->forms, str = refs + h.n * sizeof(memo_strings);
+    rd->a = a;
+    rd->n = 0;
+    rd->covered = 0;
+    rd->text.len = 0;
+    set_stem_filter(a);
+    if (vz_buf_append(&rd->text, m + sizeof h, h.text_len) || reserve_words(rd, h.n))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    memcpy(rd->w, m + words, h.n * sizeof *rd->w);
+    memcpy(rd->forms, m + forms, h.n * sizeof *rd->forms);
+    rd->n = h.n;
+    rd->content = h.content;
+    for (size_t k = 0; k < rd->n; k++) {
+        if (rd->w[k].flags & VZ_TOK_STOP)
+            continue;
+        memo_strings ms;
+        memcpy(&ms, m + refs + k * sizeof ms, sizeof ms);
+        ask_word(rd, &rd->w[k], k + 1, m + str + ms.stem, ms.stem_len, m + str + ms.norm,
+                 ms.norm_len);
+    }
+    apply_phrases(rd);
+    return VZ_OK;
+}
+
+/* Sentences are read for question after question: the first reading of
+ * one, plain, makes its memo, from which the others read it. */
 static int read_sentence(asking *a, uint32_t sid, reading *rd)
 {
     const vz_sentence_info *si = &a->e->idx->sentences[sid];
+    size_t len;
+    const char *m = vz_xcache_memo(a->xc, memo_id(MEMO_SENTENCE, sid), &len);
+    if (m)
+        return recall_sentence(a, m, rd);
+    if (a->xc && read_plain(a, si->doc, si->start, si->end, rd) == VZ_OK)
+        keep_sentence(a, sid, rd);
     return read_span(a, si->doc, si->start, si->end, rd);
 }
 
@@ -2203,7 +2308,7 @@ static int find_references(asking *a, const ranked *r)
     }
     /* Without memory for the memo, the next question finds them again. */
     if (!rc)
-        (void)vz_xcache_memo_keep(a->xc, r->sid, memo.data, memo.len);
+        (void)vz_xcache_memo_keep(a->xc, memo_id(MEMO_REFERENCES, r->sid), memo.data, memo.len);
     vz_buf_free(&memo);
     return rc;
 }
@@ -2217,7 +2322,7 @@ static int resolve_references(asking *a)
             continue;
         rd->resolved = 1;
         size_t had = rd->nrefs, len = 0;
-        const char *memo = vz_xcache_memo(a->xc, a->sents[n].sid, &len);
+        const char *memo = vz_xcache_memo(a->xc, memo_id(MEMO_REFERENCES, a->sents[n].sid), &len);
         rc = memo ? recall_references(a, &a->sents[n], memo, len)
                   : find_references(a, &a->sents[n]);
         for (size_t k = had; !rc && k < rd->nrefs; k++)
