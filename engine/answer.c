@@ -180,7 +180,8 @@ typedef struct {
 
 static int same_stem(const char *s, const char *stem, size_t len)
 {
-    return strlen(s) == len && !memcmp(s, stem, len);
+    /* The first bytes first: most stems compared differ there. */
+    return s[0] == (len ? stem[0] : '\0') && strlen(s) == len && !memcmp(s, stem, len);
 }
 
 static int add_word(asking *a, const char *stem, size_t len, int key, const char *norm)
@@ -737,19 +738,27 @@ static int inflected(const char *s, size_t n, const char *q)
     return 0;
 }
 
+/* Room for n more words in a reading: read_with makes it for a whole text
+ * at once, so that plain_token does not grow the arrays word by word. */
+static int reserve_words(reading *rd, size_t n)
+{
+    void *p = rd->w;
+    int rc = vz_grow(&p, &rd->cap, rd->n + n, sizeof *rd->w);
+    rd->w = p;
+    p = rd->forms;
+    if (!rc)
+        rc = vz_grow(&p, &rd->fcap, rd->n + n, sizeof *rd->forms);
+    rd->forms = p;
+    return rc;
+}
+
 /* A token of a text read only for its words (read_plain), and the
  * start of every token read_token keeps: without what the question makes of it. */
 static int plain_token(const vz_token *tok, void *ctx)
 {
     reading *rd = ctx;
-    void *p = rd->w;
-    if (vz_grow(&p, &rd->cap, rd->n + 1, sizeof *rd->w))
+    if ((rd->n >= rd->cap || rd->n >= rd->fcap) && reserve_words(rd, 1))
         return VZ_ENOMEM;
-    rd->w = p;
-    p = rd->forms;
-    if (vz_grow(&p, &rd->fcap, rd->n + 1, sizeof *rd->forms))
-        return VZ_ENOMEM;
-    rd->forms = p;
     vz_phrase_form(tok, rd->forms[rd->n]);
     word *w = &rd->w[rd->n++];
     *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0, 0, 0, rd->content, ""};
@@ -761,33 +770,40 @@ static int plain_token(const vz_token *tok, void *ctx)
     return 0;
 }
 
-static int read_token(const vz_token *tok, void *ctx)
+/* What the question makes of word w of a reading, the n-th read (from 1),
+ * no stop word, of stem and norm: the key term it stands for, whether it
+ * is asked or the focus. */
+static void ask_word(reading *rd, word *w, size_t n, const char *stem, size_t stem_len,
+                     const char *norm, size_t norm_len)
 {
-    reading *rd = ctx;
-    int rc = plain_token(tok, ctx);
-    if (rc || (tok->flags & VZ_TOK_STOP))
-        return rc;
-    word *w = &rd->w[rd->n - 1];
-    if (!filter_has(rd->a->stem_filter, tok->stem, tok->stem_len))
-        return 0;   /* none of the question's: key -1, neither asked nor focus */
+    if (!filter_has(rd->a->stem_filter, stem, stem_len))
+        return;     /* none of the question's: key -1, neither asked nor focus */
     for (size_t i = 0; i < rd->a->nwords && w->key < 0; i++) {
         const qword *q = &rd->a->words[i];
-        if (same_stem(q->stem, tok->stem, tok->stem_len)) {
+        if (same_stem(q->stem, stem, stem_len)) {
             w->key = q->key;
             w->synonym = i >= rd->a->nkeys;
             /* A synonym of a common noun, capitalised inside a sentence,
              * is a name's word: "Nations" of "United Nations" is not the
              * "countries" asked about. */
             int common = q->key < MAX_KEYS && !(rd->a->capitalised >> q->key & 1);
-            w->other_form = (tok->flags & VZ_TOK_CAPITAL) &&
-                            (q->norm ? !inflected(tok->norm, tok->norm_len, q->norm)
-                                     : common && rd->n > 1);
+            w->other_form = (w->flags & VZ_TOK_CAPITAL) &&
+                            (q->norm ? !inflected(norm, norm_len, q->norm) : common && n > 1);
             if (q->key < MAX_KEYS)
                 rd->covered |= (uint64_t)1 << q->key;
         }
     }
-    w->asked = w->key >= 0 || has_stem(rd->a->cue, rd->a->ncue, tok->stem, tok->stem_len);
-    w->focus = has_stem(rd->a->focus, rd->a->nfocus, tok->stem, tok->stem_len);
+    w->asked = w->key >= 0 || has_stem(rd->a->cue, rd->a->ncue, stem, stem_len);
+    w->focus = has_stem(rd->a->focus, rd->a->nfocus, stem, stem_len);
+}
+
+static int read_token(const vz_token *tok, void *ctx)
+{
+    reading *rd = ctx;
+    int rc = plain_token(tok, ctx);
+    if (rc || (tok->flags & VZ_TOK_STOP))
+        return rc;
+    ask_word(rd, &rd->w[rd->n - 1], rd->n, tok->stem, tok->stem_len, tok->norm, tok->norm_len);
     return 0;
 }
 
@@ -819,7 +835,7 @@ static void apply_phrases(reading *rd)
 
 /* Read a span's text and its tokens, each through fn (read_token or
  * plain_token).  The same sentences and articles are read for question
- * after question: their tokens come from the reader's cache. */
+ * after question: their tokens come from the reader's cache, all at once. */
 static int read_with(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd,
                      vz_token_fn fn)
 {
@@ -829,10 +845,20 @@ static int read_with(asking *a, uint32_t doc, uint32_t start, uint32_t end, read
     rd->content = 0;
     rd->text.len = 0;
     set_stem_filter(a);
+    vz_analyser *an = vz_reader_analyser(a->r);
+    vz_analysed v;
     int rc = vz_reader_text(a->r, doc, start, end, &rd->text);
-    if (!rc)
-        rc = vz_analyse_cached(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len, fn,
-                               rd);
+    if (rc)
+        return rc;
+    if (vz_analysed_of(a->xc, an, rd->text.data, rd->text.len, &v) != VZ_OK)
+        return vz_analyse_cached(a->xc, an, rd->text.data, rd->text.len, fn, rd);
+    if (reserve_words(rd, v.n))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < v.n; i++) {
+        vz_token t;
+        vz_analysed_token(&v, i, &t);
+        rc = fn(&t, rd);
+    }
     return rc;
 }
 
@@ -851,9 +877,111 @@ static int read_plain(asking *a, uint32_t doc, uint32_t start, uint32_t end, rea
     return read_with(a, doc, start, end, rd, plain_token);
 }
 
+/* Memos of the reader's cache (vz_xcache_memo) are kept under a kind and
+ * a sentence id. */
+enum { MEMO_REFERENCES, MEMO_SENTENCE };
+
+static uint64_t memo_id(int kind, uint32_t sid)
+{
+    return (uint64_t)kind << 32 | sid;
+}
+
+/* A sentence read for its words alone is the same for every question:
+ * its memo keeps the text, the words and forms plain_token made, and
+ * each word's stem and norm, so that a question reads it again with
+ * ask_word over its words, as read_token would: in order, a sent_memo,
+ * the text, padding to a multiple of 8, the words, the forms, a
+ * memo_strings per word, and the strings. */
+typedef struct {
+    uint32_t n, content, text_len, strings_len;
+} sent_memo;
+
+typedef struct {
+    uint32_t stem, stem_len, norm, norm_len;
+} memo_strings;
+
+static size_t padded(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+/* Keep the memo of sentence sid, read plain in rd.  When it cannot (its
+ * analysis not in the cache, no memory), the next question tries again. */
+static void keep_sentence(asking *a, uint32_t sid, const reading *rd)
+{
+    vz_analysed v;
+    if (vz_analysed_of(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len, &v) ||
+        v.n != rd->n)
+        return;
+    size_t strings = 0;
+    for (size_t k = 0; k < v.n; k++)
+        strings += v.tok[k].stem_len + 1 + v.tok[k].norm_len + 1;
+    size_t words = sizeof(sent_memo) + padded(rd->text.len), forms = words + rd->n * sizeof *rd->w,
+           refs = forms + rd->n * sizeof *rd->forms, str = refs + rd->n * sizeof(memo_strings);
+    char *m = str + strings <= UINT32_MAX ? calloc(1, str + strings) : NULL;
+    if (!m)
+        return;
+    sent_memo h = {(uint32_t)rd->n, (uint32_t)rd->content, (uint32_t)rd->text.len,
+                   (uint32_t)strings};
+    memcpy(m, &h, sizeof h);
+    memcpy(m + sizeof h, rd->text.data, rd->text.len);
+    memcpy(m + words, rd->w, rd->n * sizeof *rd->w);
+    memcpy(m + forms, rd->forms, rd->n * sizeof *rd->forms);
+    size_t at = 0;
+    for (size_t k = 0; k < v.n; k++) {
+        const vz_atoken *t = &v.tok[k];
+        memo_strings ms = {(uint32_t)at, t->stem_len, (uint32_t)at + t->stem_len + 1,
+                           t->norm_len};
+        memcpy(m + refs + k * sizeof ms, &ms, sizeof ms);
+        memcpy(m + str + ms.stem, v.strings + t->stem, t->stem_len);
+        memcpy(m + str + ms.norm, v.strings + t->norm, t->norm_len);
+        at += t->stem_len + 1 + t->norm_len + 1;
+    }
+    (void)vz_xcache_memo_keep(a->xc, memo_id(MEMO_SENTENCE, sid), m, str + strings);
+    free(m);
+}
+
+/* Read a sentence from its memo m, as read_span reads it. */
+static int recall_sentence(asking *a, const char *m, reading *rd)
+{
+    sent_memo h;
+    memcpy(&h, m, sizeof h);
+    size_t words = sizeof h + padded(h.text_len), forms = words + h.n * sizeof *rd->w,
+           refs = forms + h.n * sizeof *rd->forms, str = refs + h.n * sizeof(memo_strings);
+    rd->a = a;
+    rd->n = 0;
+    rd->covered = 0;
+    rd->text.len = 0;
+    set_stem_filter(a);
+    if (vz_buf_append(&rd->text, m + sizeof h, h.text_len) || reserve_words(rd, h.n))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    memcpy(rd->w, m + words, h.n * sizeof *rd->w);
+    memcpy(rd->forms, m + forms, h.n * sizeof *rd->forms);
+    rd->n = h.n;
+    rd->content = h.content;
+    for (size_t k = 0; k < rd->n; k++) {
+        if (rd->w[k].flags & VZ_TOK_STOP)
+            continue;
+        memo_strings ms;
+        memcpy(&ms, m + refs + k * sizeof ms, sizeof ms);
+        ask_word(rd, &rd->w[k], k + 1, m + str + ms.stem, ms.stem_len, m + str + ms.norm,
+                 ms.norm_len);
+    }
+    apply_phrases(rd);
+    return VZ_OK;
+}
+
+/* Sentences are read for question after question: the first reading of
+ * one, plain, makes its memo, from which the others read it. */
 static int read_sentence(asking *a, uint32_t sid, reading *rd)
 {
     const vz_sentence_info *si = &a->e->idx->sentences[sid];
+    size_t len;
+    const char *m = vz_xcache_memo(a->xc, memo_id(MEMO_SENTENCE, sid), &len);
+    if (m)
+        return recall_sentence(a, m, rd);
+    if (a->xc && read_plain(a, si->doc, si->start, si->end, rd) == VZ_OK)
+        keep_sentence(a, sid, rd);
     return read_span(a, si->doc, si->start, si->end, rd);
 }
 
@@ -1946,13 +2074,90 @@ static int on_reference(size_t s, size_t e, const char *label, void *ctx)
     return 0;
 }
 
+/* What resolve_reference finds depends on the article alone, not on the
+ * question, but for the key terms the name holds: each sentence's
+ * references are found once and kept in the reader's cache as memos (a
+ * ref_memo per reference resolved, in the order found), each with the
+ * tokens of the name and of REF_WINDOW words either side of it, from
+ * which a later question reads its key terms as read_span would: a
+ * phrase of the question over the name's words lies inside that window
+ * when it has at most REF_WINDOW + 1 words (a longer one reads the
+ * article's span again).  The memo of a sentence is kept only when all
+ * of its references were resolved without error. */
+#define REF_WINDOW 8
+
+typedef struct {
+    uint32_t i, j;           /* the description's words in its sentence */
+    int32_t type;
+    uint32_t from, to;       /* the article's span the name was found in */
+    uint32_t w0;             /* the window's first word in that span */
+    uint32_t ns, ne;         /* the name's words, from the window's first */
+    uint32_t ntok;           /* window tokens after it (memo_token, norm, stem) */
+    uint32_t name_len;       /* the name's bytes after those */
+} ref_memo;
+
+typedef struct {
+    uint32_t start, end, flags, norm_len, stem_len;
+} memo_token;
+
+/* read_token, recording the tokens of words [w0, w1) into out. */
+typedef struct {
+    reading rd;              /* first: read_token's context */
+    vz_buf *out;
+    size_t w0, w1;
+    uint32_t ntok;
+    int rc;
+} recorder;
+
+static int record_token(const vz_token *tok, void *ctx)
+{
+    recorder *r = ctx;
+    size_t k = r->rd.n;
+    if (k >= r->w0 && k < r->w1 && !r->rc) {
+        memo_token t = {(uint32_t)tok->start, (uint32_t)tok->end, tok->flags,
+                        (uint32_t)tok->norm_len, (uint32_t)tok->stem_len};
+        r->rc = vz_buf_append(r->out, &t, sizeof t);
+        if (!r->rc)
+            r->rc = vz_buf_append(r->out, tok->norm, tok->norm_len + 1);
+        if (!r->rc)
+            r->rc = vz_buf_append(r->out, tok->stem, tok->stem_len + 1);
+        r->ntok++;
+    }
+    return read_token(tok, &r->rd);
+}
+
+/* The key terms words [ns, ne) of a reading stand for. */
+static uint64_t keys_of(const reading *rd, size_t ns, size_t ne)
+{
+    uint64_t keys = 0;
+    for (size_t k = ns; k < ne; k++)
+        if (rd->w[k].key >= 0 && rd->w[k].key < MAX_KEYS)
+            keys |= (uint64_t)1 << rd->w[k].key;
+    return keys;
+}
+
+/* Keep reference f of rd, its name text[0, len). */
+static int add_reference(reading *rd, const reference *f, const char *name, size_t len)
+{
+    void *p = rd->refs;
+    if (vz_grow(&p, &rd->caprefs, rd->nrefs + 1, sizeof *rd->refs))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    rd->refs = p;
+    rd->refs[rd->nrefs] = *f;
+    if (!(rd->refs[rd->nrefs].name = vz_strndup(name, len)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    rd->nrefs++;
+    return VZ_OK;
+}
+
 /* Resolve the description of words [i, j) of sentence r, when the
- * article names what it stands for, and keep it in its reading.  A
- * description stands for a name given before it; one that none before
- * fits is a headline's or a standfirst's, which describe whom the body
- * goes on to name ("the Norwegian leader was expected to pay a visit"
- * over a report on "Norwegian Prime Minister Kari Berg"). */
-static int resolve_reference(asking *a, const ranked *r, size_t i, size_t j, int type)
+ * article names what it stands for, and keep it in its reading, and its
+ * memo in memo.  A description stands for a name given before it; one
+ * that none before fits is a headline's or a standfirst's, which describe
+ * whom the body goes on to name ("the Norwegian leader was expected to
+ * pay a visit" over a report on "Norwegian Prime Minister Kari Berg"). */
+static int resolve_reference(asking *a, const ranked *r, size_t i, size_t j, int type,
+                             vz_buf *memo)
 {
     reading *rd = r->rd;
     const vz_sentence_info *si = &a->e->idx->sentences[r->sid];
@@ -1970,26 +2175,99 @@ static int resolve_reference(asking *a, const ranked *r, size_t i, size_t j, int
         rc = read_plain(a, si->doc, from, to, &pre);
         found = !rc && antecedent(a, &pre, 1, rd, i, j, type, &ns, &ne);
     }
-    if (!rc && found)
-        rc = read_span(a, si->doc, from, to, &pre);
     if (rc || !found) {
         reading_free(&pre);
         return rc;
     }
-    void *p = rd->refs;
-    rc = vz_grow(&p, &rd->caprefs, rd->nrefs + 1, sizeof *rd->refs);
+    size_t w0 = ns > REF_WINDOW ? ns - REF_WINDOW : 0;
+    size_t name_at = pre.w[ns].start, name_len = pre.w[ne - 1].end - name_at;
+    ref_memo m = {(uint32_t)i, (uint32_t)j, type, from, to, (uint32_t)w0,
+                  (uint32_t)(ns - w0), (uint32_t)(ne - w0), 0, (uint32_t)name_len};
+    size_t head = memo->len;
+    rc = vz_buf_append(memo, &m, sizeof m);
+    recorder rec = {pre, memo, w0, ne + REF_WINDOW, 0, rc};
+    if (!rc)
+        rc = read_with(a, si->doc, from, to, &rec.rd, record_token);
+    pre = rec.rd;
+    if (!rc && !(rc = rec.rc)) {
+        apply_phrases(&pre);
+        m.ntok = rec.ntok;
+        memcpy(memo->data + head, &m, sizeof m);
+        rc = vz_buf_append(memo, pre.text.data + name_at, name_len);
+    }
+    reference f = {i, j, type, 0, NULL};
     if (!rc) {
-        rd->refs = p;
-        reference *f = &rd->refs[rd->nrefs];
-        *f = (reference){i, j, type, 0, NULL};
-        for (size_t k = ns; k < ne; k++)
-            if (pre.w[k].key >= 0 && pre.w[k].key < MAX_KEYS)
-                f->keys |= (uint64_t)1 << pre.w[k].key;
-        f->name = vz_strndup(pre.text.data + pre.w[ns].start, pre.w[ne - 1].end - pre.w[ns].start);
-        rc = f->name ? VZ_OK : vz_fail(VZ_ENOMEM, "out of memory");
-        rd->nrefs += !rc;
+        f.keys = keys_of(&pre, ns, ne);
+        rc = add_reference(rd, &f, pre.text.data + name_at, name_len);
     }
     reading_free(&pre);
+    return rc;
+}
+
+/* The longest phrase among the question's words, in words. */
+static size_t longest_phrase(const asking *a)
+{
+    size_t most = 1;
+    for (size_t i = 0; i < a->nwords; i++) {
+        size_t n = 1;
+        for (const char *c = a->words[i].stem; *c; c++)
+            n += *c == ' ';
+        most = n > most ? n : most;
+    }
+    return most;
+}
+
+/* The key terms of a memo's name for this question: its window's tokens
+ * read as read_span reads them, phrases and all. */
+static int memo_keys(asking *a, const ranked *r, const ref_memo *m, const char *toks,
+                     uint64_t *keys)
+{
+    reading win = {0};
+    int rc = VZ_OK;
+    if (longest_phrase(a) > REF_WINDOW + 1) {
+        rc = read_span(a, a->e->idx->sentences[r->sid].doc, m->from, m->to, &win);
+        *keys = rc ? 0 : keys_of(&win, m->w0 + m->ns, m->w0 + m->ne);
+        reading_free(&win);
+        return rc;
+    }
+    win.a = a;
+    set_stem_filter(a);
+    for (uint32_t k = 0; !rc && k < m->ntok; k++) {
+        memo_token t;
+        memcpy(&t, toks, sizeof t);
+        const char *norm = toks + sizeof t, *stem = norm + t.norm_len + 1;
+        vz_token tok = {t.start, t.end, norm, t.norm_len, stem, t.stem_len, t.flags, k};
+        toks = stem + t.stem_len + 1;
+        rc = read_token(&tok, &win);
+    }
+    if (!rc) {
+        apply_phrases(&win);
+        *keys = keys_of(&win, m->ns, m->ne);
+    }
+    reading_free(&win);
+    return rc ? vz_fail(VZ_ENOMEM, "out of memory") : VZ_OK;
+}
+
+/* The references of sentence r as its memo keeps them. */
+static int recall_references(asking *a, const ranked *r, const char *memo, size_t len)
+{
+    const char *end = memo + len;
+    int rc = VZ_OK;
+    while (!rc && memo < end) {
+        ref_memo m;
+        memcpy(&m, memo, sizeof m);
+        const char *toks = memo + sizeof m, *name = toks;
+        for (uint32_t k = 0; k < m.ntok; k++) {
+            memo_token t;
+            memcpy(&t, name, sizeof t);
+            name += sizeof t + t.norm_len + 1 + t.stem_len + 1;
+        }
+        memo = name + m.name_len;
+        reference f = {m.i, m.j, m.type, 0, NULL};
+        rc = memo_keys(a, r, &m, toks, &f.keys);
+        if (!rc)
+            rc = add_reference(r->rd, &f, name, m.name_len);
+    }
     return rc;
 }
 
@@ -2011,6 +2289,30 @@ static void tell_reference(reading *rd, const reference *f)
         }
 }
 
+/* Find the references of sentence r and keep their memo. */
+static int find_references(asking *a, const ranked *r)
+{
+    reading *rd = r->rd;
+    vz_buf memo = {0};
+    ref_spans spans = {.n = 0};
+    int rc = vz_extract_references_cached(a->e->qa->extractor, a->xc, rd->text.data,
+                                          rd->text.len, on_reference, &spans);
+    for (size_t m = 0; !rc && m < spans.n; m++) {
+        size_t i = 0, j;
+        while (i < rd->n && rd->w[i].end <= spans.s[m])
+            i++;
+        for (j = i; j < rd->n && rd->w[j].start < spans.e[m]; j++)
+            ;
+        if (j - i >= 2)
+            rc = resolve_reference(a, r, i, j, spans.type[m], &memo);
+    }
+    /* Without memory for the memo, the next question finds them again. */
+    if (!rc)
+        (void)vz_xcache_memo_keep(a->xc, memo_id(MEMO_REFERENCES, r->sid), memo.data, memo.len);
+    vz_buf_free(&memo);
+    return rc;
+}
+
 static int resolve_references(asking *a)
 {
     int rc = VZ_OK;
@@ -2019,22 +2321,12 @@ static int resolve_references(asking *a)
         if (rd->resolved)
             continue;
         rd->resolved = 1;
-        ref_spans r = {.n = 0};
-        rc = vz_extract_references_cached(a->e->qa->extractor, a->xc, rd->text.data,
-                                          rd->text.len, on_reference, &r);
-        for (size_t m = 0; !rc && m < r.n; m++) {
-            size_t i = 0, j;
-            while (i < rd->n && rd->w[i].end <= r.s[m])
-                i++;
-            for (j = i; j < rd->n && rd->w[j].start < r.e[m]; j++)
-                ;
-            if (j - i < 2)
-                continue;
-            size_t had = rd->nrefs;
-            rc = resolve_reference(a, &a->sents[n], i, j, r.type[m]);
-            if (!rc && rd->nrefs > had)
-                tell_reference(rd, &rd->refs[had]);
-        }
+        size_t had = rd->nrefs, len = 0;
+        const char *memo = vz_xcache_memo(a->xc, memo_id(MEMO_REFERENCES, a->sents[n].sid), &len);
+        rc = memo ? recall_references(a, &a->sents[n], memo, len)
+                  : find_references(a, &a->sents[n]);
+        for (size_t k = had; !rc && k < rd->nrefs; k++)
+            tell_reference(rd, &rd->refs[k]);
     }
     return rc;
 }
@@ -2414,13 +2706,17 @@ static void apply_hops(asking *a)
  * quotation runs on into the next sentence. */
 static int quote_runs_on(const reading *rd)
 {
-    static const char open[] = "\xe2\x80\x9c", close[] = "\xe2\x80\x9d";
-    size_t straight = 0, opened = 0, closed = 0;
-    for (size_t b = 0; b < rd->text.len; b++) {
-        const char *t = rd->text.data + b;
-        straight += *t == '"';
-        opened += b + 3 <= rd->text.len && !memcmp(t, open, 3);
-        closed += b + 3 <= rd->text.len && !memcmp(t, close, 3);
+    /* Byte by byte, the three bytes of a curly quote compared only after
+     * their first (the sentences of every question pass here). */
+    const unsigned char *t = (const unsigned char *)rd->text.data;
+    size_t straight = 0, opened = 0, closed = 0, len = rd->text.len;
+    for (size_t b = 0; b < len; b++) {
+        if (t[b] == '"')
+            straight++;
+        else if (t[b] == 0xe2 && b + 3 <= len && t[b + 1] == 0x80) {
+            opened += t[b + 2] == 0x9c;    /* U+201C */
+            closed += t[b + 2] == 0x9d;    /* U+201D */
+        }
     }
     return straight % 2 || opened > closed;
 }

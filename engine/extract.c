@@ -159,24 +159,36 @@ static uint64_t cache_hash(const void *p, size_t n, uint64_t seed)
     return h * k;
 }
 
-/* Sentences are a few hundred bytes; 8,192 of them with their candidates
- * hold a few articles' worth, under XBYTES of memory per reader. */
-#define XSLOTS 16384             /* a power of 2, twice XENTRIES */
-#define XENTRIES 8192
-#define XBYTES ((size_t)4 << 20)
+/* Each cache empties itself when full.  SQuAD --open over its 2,430
+ * paragraphs (11,877 questions, some 10,000 sentences read) filled the
+ * entry counts of 8,192 texts and 16,384 verdicts first, with a few MB,
+ * and emptied them 15 to 30 times a run, each time to match and analyse
+ * the same sentences again: the counts are now sized so that the byte
+ * limits bind, and those hold such a collection's sentences for the
+ * kinds its questions ask.
+ * Sentences are a few hundred bytes with their candidates, one entry per
+ * sentence and kind of rule (some 230 bytes). */
+#define XSLOTS 262144            /* a power of 2, twice XENTRIES */
+#define XENTRIES 131072
+#define XBYTES ((size_t)32 << 20)
 /* Analysed texts: sentences, and the whole articles and their parts that
- * references and names are looked up in; about seven bytes a text byte.
- * Questions over a whole corpus (SQuAD --open) filled 2,048 entries with
- * some 3 MB and emptied the cache every few questions: the entry counts
- * are sized so that the byte limits are what binds. */
-#define ASLOTS 16384             /* a power of 2, twice AENTRIES */
-#define AENTRIES 8192
-#define ABYTES ((size_t)16 << 20)
+ * references and names are looked up in; about seven bytes a text byte,
+ * some 1,300 bytes a sentence. */
+#define ASLOTS 65536             /* a power of 2, twice AENTRIES */
+#define AENTRIES 32768
+#define ABYTES ((size_t)48 << 20)
 /* Whole-text verdicts (weak, keep, class): words and short spans, asked
- * of again for every candidate an answer is built from. */
-#define WSLOTS 32768             /* a power of 2, twice WENTRIES */
-#define WENTRIES 16384
-#define WBYTES ((size_t)1 << 20)
+ * of again for every candidate an answer is built from; some 50 bytes
+ * each. */
+#define WSLOTS 262144            /* a power of 2, twice WENTRIES */
+#define WENTRIES 131072
+#define WBYTES ((size_t)8 << 20)
+/* Memos: a few kB per sentence read (its words as a question reads them)
+ * and a few bytes more (what its references stand for); SQuAD --open
+ * reads some 10,000 sentences over its 2,430 paragraphs. */
+#define MSLOTS 131072            /* a power of 2, twice MENTRIES */
+#define MENTRIES 65536
+#define MBYTES ((size_t)64 << 20)
 
 typedef struct {
     size_t s, e;
@@ -190,12 +202,7 @@ typedef struct {
     int kind;
 } xentry;
 
-/* A token of an analysed text; norm and stem are offsets into the
- * entry's block (NUL-terminated there). */
-typedef struct {
-    uint32_t start, end, norm, norm_len, stem, stem_len;
-    unsigned flags;
-} atoken;
+typedef vz_atoken atoken;
 
 /* An analysed text: one block holding the text, then its tokens' norm and
  * stem strings, then the tokens. */
@@ -215,6 +222,13 @@ typedef struct {
     int kind, whole;
 } wentry;
 
+/* A block of bytes a caller keeps under a number of its own. */
+typedef struct {
+    void *data;                  /* NULL: an empty slot */
+    size_t len;
+    uint64_t id;
+} mentry;
+
 struct vz_xcache {
     xentry slots[XSLOTS];
     size_t nentries, bytes;
@@ -227,6 +241,8 @@ struct vz_xcache {
     size_t ntoks, captoks;
     wentry wslots[WSLOTS];       /* whole-text verdicts */
     size_t wnentries, wbytes;
+    mentry *mslots;              /* memos, MSLOTS; NULL until the first is kept */
+    size_t mnentries, mbytes;
 };
 
 vz_xcache *vz_xcache_new(void)
@@ -250,6 +266,15 @@ static void acache_clear(vz_xcache *c)
     c->anentries = c->abytes = 0;
 }
 
+static void mcache_clear(vz_xcache *c)
+{
+    for (size_t i = 0; c->mslots && i < MSLOTS; i++)
+        free(c->mslots[i].data);
+    if (c->mslots)
+        memset(c->mslots, 0, MSLOTS * sizeof *c->mslots);
+    c->mnentries = c->mbytes = 0;
+}
+
 static void wcache_clear(vz_xcache *c)
 {
     for (size_t i = 0; i < WSLOTS; i++)
@@ -269,6 +294,8 @@ void vz_xcache_free(void *p)
     acache_clear(c);
     vz_buf_free(&c->strings);
     free(c->toks);
+    mcache_clear(c);
+    free(c->mslots);
     free(c);
 }
 
@@ -558,11 +585,10 @@ static int acache_add(vz_xcache *c, aentry *e, vz_analyser *an, uint64_t h, cons
     return VZ_OK;
 }
 
-int vz_analyse_cached(vz_xcache *c, vz_analyser *an, const char *text, size_t len,
-                      vz_token_fn fn, void *ctx)
+/* The entry of text in c, analysed now when it is not there yet: NULL
+ * when it cannot be kept (invalid UTF-8, or no memory). */
+static const aentry *analysed(vz_xcache *c, vz_analyser *an, const char *text, size_t len)
 {
-    if (!c || !text)
-        return vz_analyse(an, text, len, fn, ctx);
     uint64_t h = cache_hash(text, len, VZ_FNV_SEED);
     aentry *e = acache_slot(c, h, text, len);
     if (!e->block) {
@@ -570,17 +596,82 @@ int vz_analyse_cached(vz_xcache *c, vz_analyser *an, const char *text, size_t le
             acache_clear(c);
             e = acache_slot(c, h, text, len);
         }
-        /* Invalid UTF-8, or no memory: as vz_analyse does it, uncached. */
         if (acache_add(c, e, an, h, text, len) != VZ_OK)
-            return vz_analyse(an, text, len, fn, ctx);
+            return NULL;
     }
-    const char *strings = e->block + e->len;
+    return e;
+}
+
+int vz_analyse_cached(vz_xcache *c, vz_analyser *an, const char *text, size_t len,
+                      vz_token_fn fn, void *ctx)
+{
+    vz_analysed v;
+    /* Invalid UTF-8, or no memory: as vz_analyse does it, uncached. */
+    if (vz_analysed_of(c, an, text, len, &v) != VZ_OK)
+        return vz_analyse(an, text, len, fn, ctx);
     int rc = 0;
-    for (size_t i = 0; !rc && i < e->ntok; i++) {
-        const atoken *a = &e->tok[i];
-        vz_token t = {a->start, a->end, strings + a->norm, a->norm_len, strings + a->stem,
-                      a->stem_len, a->flags, i};
+    for (size_t i = 0; !rc && i < v.n; i++) {
+        vz_token t;
+        vz_analysed_token(&v, i, &t);
         rc = fn(&t, ctx);
     }
     return rc;
+}
+
+int vz_analysed_of(vz_xcache *c, vz_analyser *an, const char *text, size_t len, vz_analysed *out)
+{
+    const aentry *e = c && text ? analysed(c, an, text, len) : NULL;
+    if (!e)
+        return VZ_ENOMEM;
+    *out = (vz_analysed){e->tok, e->ntok, e->block + e->len};
+    return VZ_OK;
+}
+
+/* ---- memos ------------------------------------------------------------- */
+
+/* Ids are a caller's dense numbers (sentence ids): mixed, so that runs of
+ * them spread over the slots. */
+static mentry *mcache_slot(vz_xcache *c, uint64_t id)
+{
+    uint64_t h = (id + 1) * 0x9E3779B97F4A7C15ull;
+    for (size_t i = (size_t)(h >> 40) & (MSLOTS - 1);; i = (i + 1) & (MSLOTS - 1)) {
+        mentry *m = &c->mslots[i];
+        if (!m->data || m->id == id)
+            return m;
+    }
+}
+
+const void *vz_xcache_memo(vz_xcache *c, uint64_t id, size_t *len)
+{
+    if (!c || !c->mslots)
+        return NULL;
+    const mentry *m = mcache_slot(c, id);
+    if (!m->data)
+        return NULL;
+    *len = m->len;
+    return m->data;
+}
+
+int vz_xcache_memo_keep(vz_xcache *c, uint64_t id, const void *data, size_t len)
+{
+    if (!c)
+        return VZ_OK;
+    if (!c->mslots && !(c->mslots = calloc(MSLOTS, sizeof *c->mslots)))
+        return VZ_ENOMEM;
+    mentry *m = mcache_slot(c, id);
+    if (m->data)
+        return VZ_OK;            /* kept already: the same bytes */
+    if (c->mnentries >= MENTRIES || c->mbytes >= MBYTES) {
+        mcache_clear(c);
+        m = mcache_slot(c, id);
+    }
+    void *copy = malloc(len ? len : 1);
+    if (!copy)
+        return VZ_ENOMEM;
+    if (len)
+        memcpy(copy, data, len);
+    *m = (mentry){copy, len, id};
+    c->mnentries++;
+    c->mbytes += len + sizeof *m;
+    return VZ_OK;
 }

@@ -7,6 +7,7 @@
 #define VZ_EXTRACT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "analyse.h"
 
@@ -70,6 +71,43 @@ int vz_extract_in_class_cached(const vz_extractor *x, vz_xcache *c, const char *
  * it.  c must serve one analyser's stop list (the reader's). */
 int vz_analyse_cached(vz_xcache *c, vz_analyser *an, const char *text, size_t len,
                       vz_token_fn fn, void *ctx);
+
+/* The tokens of a text as c keeps them, for a caller that reads them all
+ * at once (vz_analyse_cached calls a function for each): norm and stem
+ * are offsets into strings, NUL-terminated there.  vz_analysed_of gives
+ * them in *out, valid until the next call on c: VZ_OK, or non-zero when
+ * c is NULL or cannot keep them (invalid UTF-8, no memory; then
+ * vz_analyse_cached reports as vz_analyse does). */
+typedef struct {
+    uint32_t start, end, norm, norm_len, stem, stem_len;
+    unsigned flags;
+} vz_atoken;
+
+typedef struct {
+    const vz_atoken *tok;
+    size_t n;
+    const char *strings;
+} vz_analysed;
+
+int vz_analysed_of(vz_xcache *c, vz_analyser *an, const char *text, size_t len, vz_analysed *out);
+
+/* Token i of v as vz_analyse gives it. */
+static inline void vz_analysed_token(const vz_analysed *v, size_t i, vz_token *t)
+{
+    const vz_atoken *a = &v->tok[i];
+    *t = (vz_token){a->start, a->end, v->strings + a->norm, a->norm_len, v->strings + a->stem,
+                    a->stem_len, a->flags, i};
+}
+
+/* Memos: what a caller derives once from a text it names by a number of
+ * its own (a sentence's id) and that depends on nothing that changes
+ * between its calls, kept as a block of bytes in its own layout.
+ * vz_xcache_memo gives the block kept under id (NULL: none, or c NULL),
+ * valid until the next vz_xcache_memo_keep; vz_xcache_memo_keep copies
+ * len bytes under id (a no-op when c is NULL or id holds a block
+ * already): VZ_OK or VZ_ENOMEM (then nothing is kept). */
+const void *vz_xcache_memo(vz_xcache *c, uint64_t id, size_t *len);
+int vz_xcache_memo_keep(vz_xcache *c, uint64_t id, const void *data, size_t len);
 
 /* Is text[0, len), whole, a weak answer (a "weak" rule of templates.rules
  * matches all of it)?  VZ_OK, VZ_ENOMEM or VZ_EINTERNAL. */
