@@ -147,6 +147,14 @@ typedef struct {
     size_t nsents, capsents;
     candidate *cands;
     size_t ncands, capcands;
+    /* Where each candidate's key is (find_or_add): slots of index + 1 by
+     * the key's hash, 0 empty; it holds cands[0, indexed), and is made
+     * again when candidates move (indexed is then set to 0). */
+    struct cand_slot {
+        uint64_t hash;
+        size_t at;
+    } *cindex;
+    size_t cslots, indexed;
     struct alias {
         char stem[ALIAS_STEM];
         int key;             /* the key term whose name it ends */
@@ -1100,6 +1108,15 @@ static size_t leading_article(const char *k, size_t len)
     return 0;
 }
 
+/* The bytes merge_key drops: quotes and punctuation. */
+static int dropped(unsigned char c)
+{
+    static const unsigned char table[256] = {['"'] = 1, ['\''] = 1, ['.'] = 1, [','] = 1,
+                                             [';'] = 1, [':'] = 1, ['('] = 1, [')'] = 1,
+                                             ['['] = 1, [']'] = 1};
+    return table[c];
+}
+
 static char *merge_key(const char *text, size_t len)
 {
     size_t n;
@@ -1115,7 +1132,7 @@ static char *merge_key(const char *text, size_t len)
         if ((unsigned char)c == 0xe2 && i + 2 < n && (unsigned char)k[i + 1] == 0x80) {
             c = ' ';
             i += 2;
-        } else if (c && strchr("\"'.,;:()[]", c)) {
+        } else if (dropped((unsigned char)c)) {
             continue;
         }
         if (c == ' ' && (o == 0 || k[o - 1] == ' '))
@@ -1132,16 +1149,73 @@ static char *merge_key(const char *text, size_t len)
     return k;
 }
 
+/* The hash of a candidate's key, for a->cindex. */
+static uint64_t key_hash(const char *key)
+{
+    return vz_fnv1a(key, strlen(key), VZ_FNV_SEED);
+}
+
+/* The slot of a key of hash h in a->cindex: its own, or the empty one
+ * where it would go. */
+static struct cand_slot *cand_slot(const asking *a, const char *key, uint64_t h)
+{
+    size_t mask = a->cslots - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        struct cand_slot *s = &a->cindex[i];
+        if (!s->at || (s->hash == h && !strcmp(a->cands[s->at - 1].key, key)))
+            return s;
+    }
+}
+
+/* a->cindex made to hold every candidate, with room for one more: VZ_OK
+ * or VZ_ENOMEM. */
+static int index_cands(asking *a)
+{
+    if (a->indexed == a->ncands && 2 * (a->ncands + 1) <= a->cslots)
+        return VZ_OK;
+    size_t slots = a->cslots ? a->cslots : 64;
+    while (2 * (a->ncands + 1) > slots)
+        slots *= 2;
+    if (slots != a->cslots) {
+        free(a->cindex);
+        if (!(a->cindex = malloc(slots * sizeof *a->cindex))) {
+            a->cslots = a->indexed = 0;
+            return vz_fail(VZ_ENOMEM, "out of memory");
+        }
+        a->cslots = slots;
+    }
+    memset(a->cindex, 0, a->cslots * sizeof *a->cindex);
+    for (size_t i = 0; i < a->ncands; i++) {
+        uint64_t h = key_hash(a->cands[i].key);
+        *cand_slot(a, a->cands[i].key, h) = (struct cand_slot){h, i + 1};
+    }
+    a->indexed = a->ncands;
+    return VZ_OK;
+}
+
+/* The candidates moved (sorted, or the last ones dropped): the index
+ * is made again when next asked. */
+static void cands_moved(asking *a)
+{
+    a->indexed = 0;
+}
+
 /* The candidate of key (taken over); when new, text's weakness is judged,
- * once, and the caller gives it its text. */
+ * once, and the caller gives it its text.  Keys are unique among the
+ * candidates, so the index finds what a search in order would. */
 static int find_or_add(asking *a, char *key, const char *text, size_t len, candidate **out)
 {
-    for (size_t i = 0; i < a->ncands; i++)
-        if (!strcmp(a->cands[i].key, key)) {
-            free(key);
-            *out = &a->cands[i];
-            return VZ_OK;
-        }
+    if (index_cands(a)) {
+        free(key);
+        return VZ_ENOMEM;
+    }
+    uint64_t h = key_hash(key);
+    struct cand_slot *slot = cand_slot(a, key, h);
+    if (slot->at) {
+        free(key);
+        *out = &a->cands[slot->at - 1];
+        return VZ_OK;
+    }
     void *p = a->cands;
     if (vz_grow(&p, &a->capcands, a->ncands + 1, sizeof *a->cands)) {
         free(key);
@@ -1159,7 +1233,8 @@ static int find_or_add(asking *a, char *key, const char *text, size_t len, candi
         free(key);
         return rc;
     }
-    a->ncands++;
+    *slot = (struct cand_slot){h, ++a->ncands};
+    a->indexed = a->ncands;
     *out = c;
     return VZ_OK;
 }
@@ -3156,6 +3231,7 @@ static int unite_lists(asking *a)
         free(a->cands[a->ncands].key);
         free(a->cands[a->ncands].text);
     }
+    cands_moved(a);
     return VZ_OK;
 }
 
@@ -3461,6 +3537,7 @@ static int apply_ranker(asking *a, const vz_ranker *m, int templated)
         if (s && !(rc = span_candidate(a, &in, s, &c)) && c != &a->cands[0]) {
             c->score = a->cands[0].score * (1 + 1e-9) + 1e-12;
             qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
+            cands_moved(a);
         }
     } else if (!rc) {
         if (a->explaining)
@@ -3479,8 +3556,10 @@ static int apply_ranker(asking *a, const vz_ranker *m, int templated)
         free(best);
         for (size_t i = 0; !rc && i < a->ncands; i++)
             a->cands[i].score = a->cands[i].learned;
-        if (!rc && a->ncands > 1)
+        if (!rc && a->ncands > 1) {
             qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
+            cands_moved(a);
+        }
     }
     vz_rk_spans_free(&sp);
     rk_input_free(&in);
@@ -3513,8 +3592,10 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
     /* "Which member did not recognize him": what was set apart. */
     if (a->negated)
         prefer(a, is_set_apart);
-    if (a->ncands > 1)
+    if (a->ncands > 1) {
         qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
+        cands_moved(a);
+    }
     int rc = a->ncands > 1 && a->qt.type == VZ_TYPE_LIST ? unite_lists(a) : VZ_OK;
     if (rc)
         return rc;
@@ -3583,6 +3664,7 @@ static void release(asking *a)
         free(a->cands[i].text);
     }
     free(a->cands);
+    free(a->cindex);
     for (size_t i = 0; i < a->nsents; i++) {
         reading_free(a->sents[i].rd);
         free(a->sents[i].rd);

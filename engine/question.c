@@ -31,8 +31,10 @@ int vz_qrules_new(vz_qrules **out, const char *text, size_t len)
         dirs[t - 1] = (vz_directive){type_names[t], t};
     *out = NULL;
     vz_qrules *qr = calloc(1, sizeof *qr);
-    int rc = qr ? vz_ruleset_build(&qr->rs, "question.rules", text, len, dirs,
-                                   VZ_NTYPES - 1, PCRE2_CASELESS)
+    /* Every rule is tried in turn until one matches: those whose literals
+     * a question lacks ("how" of a rule for "how many") are skipped. */
+    int rc = qr ? vz_ruleset_build_req(&qr->rs, "question.rules", text, len, dirs,
+                                       VZ_NTYPES - 1, PCRE2_CASELESS, ~(uint64_t)0)
                 : vz_fail(VZ_ENOMEM, "out of memory");
     if (rc) {
         free(qr);
@@ -67,15 +69,25 @@ static void group_span(const vz_rule *r, pcre2_match_data *md, const char *name,
 
 _Static_assert(sizeof ((vz_qtype *)0)->label == VZ_LABEL_MAX, "labels fit");
 
+/* Questions up to this long are folded once for the rules' literals;
+ * longer ones are rare and run every rule. */
+#define FOLD_MAX 512
+
 int vz_question_type(const vz_qrules *qr, const char *q, size_t len, vz_qtype *out)
 {
     memset(out, 0, sizeof *out);
+    char folded[FOLD_MAX];
+    int fold = len <= FOLD_MAX;
+    for (size_t k = 0; fold && k < len; k++)
+        folded[k] = q[k] >= 'A' && q[k] <= 'Z' ? (char)(q[k] + 32) : q[k];
     pcre2_match_data *md = pcre2_match_data_create(16, NULL);
     if (!md)
         return vz_fail(VZ_ENOMEM, "out of memory");
     int rc = VZ_OK;
     for (size_t i = 0; i < qr->rs.n; i++) {
         const vz_rule *r = &qr->rs.items[i];
+        if (fold && !vz_required_in_folded(&r->req, q, folded, len))
+            continue;   /* the same as NOMATCH: it could not match */
         int m = pcre2_match(r->code, (PCRE2_SPTR)q, len, 0, PCRE2_NO_UTF_CHECK, md, qr->rs.mctx);
         if (m == PCRE2_ERROR_NOMATCH)
             continue;

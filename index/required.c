@@ -587,3 +587,16 @@ int vz_required_in(const vz_required *rq, const char *text, size_t len)
     }
     return 0;
 }
+
+int vz_required_in_folded(const vz_required *rq, const char *text, const char *folded, size_t len)
+{
+    if (!rq->n)
+        return 1;
+    /* A caseless literal holds lower case, and its other bytes match
+     * themselves: in the folded text it is found exactly (find_caseless
+     * compares byte by byte; memchr skips ahead). */
+    for (size_t i = 0; i < rq->n; i++)
+        if (find_exact(rq->v[i].caseless ? folded : text, len, &rq->v[i]))
+            return 1;
+    return 0;
+}

@@ -40,4 +40,8 @@ int vz_pattern_options(const char **p, const char *end, int *caseless);
  * when none are known)? */
 int vz_required_in(const vz_required *rq, const char *text, size_t len);
 
+/* vz_required_in, given also folded: text with its ASCII letters in
+ * lower case (a caller that asks of many rules folds it once). */
+int vz_required_in_folded(const vz_required *rq, const char *text, const char *folded, size_t len);
+
 #endif

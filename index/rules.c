@@ -33,6 +33,7 @@ typedef struct {
     const vz_directive *dirs;
     uint32_t options;
     uint64_t find, whole;   /* kinds (bit k: kind k) to compile anchored forms for */
+    uint64_t req;           /* kinds that only ask for their literals (vz_ruleset_build_req) */
     size_t ndirs;
     define *defs;
     size_t ndefs, defcap;
@@ -1193,8 +1194,9 @@ static int compile_rule(parser *p, int kind, const char *pat, size_t len, unsign
     memcpy(r->label, label, sizeof label);
     find_starts(pat, len, p->options, &r->starts);
     int rc = compile_forms(p, r, src, slen);
-    /* Only the rules searched through (find, whole) ask for their literals. */
-    if (!rc && r->kind < 64 && ((p->find | p->whole) >> r->kind & 1))
+    /* Only the rules searched through (find, whole) and those asked for
+     * (req) get their literals. */
+    if (!rc && r->kind < 64 && ((p->find | p->whole | p->req) >> r->kind & 1))
         rc = vz_required_of(pat, len, p->options, &r->req);
     vz_buf_free(&fx);
     return rc;
@@ -1264,9 +1266,9 @@ int vz_ruleset_build(vz_ruleset *rs, const char *file, const char *text, size_t 
     return vz_ruleset_build_for(rs, file, text, len, dirs, ndirs, options, 0, 0);
 }
 
-int vz_ruleset_build_for(vz_ruleset *rs, const char *file, const char *text, size_t len,
-                         const vz_directive *dirs, size_t ndirs, uint32_t options, uint64_t find,
-                         uint64_t whole)
+static int build(vz_ruleset *rs, const char *file, const char *text, size_t len,
+                 const vz_directive *dirs, size_t ndirs, uint32_t options, uint64_t find,
+                 uint64_t whole, uint64_t req)
 {
     memset(rs, 0, sizeof *rs);
     rs->file = file;
@@ -1276,7 +1278,7 @@ int vz_ruleset_build_for(vz_ruleset *rs, const char *file, const char *text, siz
     pcre2_set_match_limit(rs->mctx, VZ_MATCH_LIMIT);
     pcre2_set_depth_limit(rs->mctx, VZ_DEPTH_LIMIT);
     parser p = {.rs = rs, .dirs = dirs, .ndirs = ndirs, .options = options, .find = find,
-                .whole = whole};
+                .whole = whole, .req = req};
     int rc = text ? vz_data_lines(text, len, parse_line, &p) : VZ_OK;
     for (size_t i = 0; i < p.ndefs; i++) {
         free(p.defs[i].name);
@@ -1286,6 +1288,19 @@ int vz_ruleset_build_for(vz_ruleset *rs, const char *file, const char *text, siz
     if (rc)
         vz_ruleset_free(rs);
     return rc;
+}
+
+int vz_ruleset_build_for(vz_ruleset *rs, const char *file, const char *text, size_t len,
+                         const vz_directive *dirs, size_t ndirs, uint32_t options, uint64_t find,
+                         uint64_t whole)
+{
+    return build(rs, file, text, len, dirs, ndirs, options, find, whole, 0);
+}
+
+int vz_ruleset_build_req(vz_ruleset *rs, const char *file, const char *text, size_t len,
+                         const vz_directive *dirs, size_t ndirs, uint32_t options, uint64_t req)
+{
+    return build(rs, file, text, len, dirs, ndirs, options, 0, 0, req);
 }
 
 int vz_ruleset_match_error(const vz_ruleset *rs, const vz_rule *r, int err, size_t off)

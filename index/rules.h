@@ -73,6 +73,12 @@ int vz_ruleset_build_for(vz_ruleset *rs, const char *file, const char *text, siz
                          const vz_directive *dirs, size_t ndirs, uint32_t options, uint64_t find,
                          uint64_t whole);
 
+/* vz_ruleset_build, and for the rules of the kinds in req (bit k: kind
+ * k) their required literals (r->req), for a caller that runs the plain
+ * code itself and may skip a text vz_required_in rules out. */
+int vz_ruleset_build_req(vz_ruleset *rs, const char *file, const char *text, size_t len,
+                         const vz_directive *dirs, size_t ndirs, uint32_t options, uint64_t req);
+
 /* pcre2_match of rule r over text[0, len) from byte off (a character
  * boundary), unanchored, with PCRE2_NO_UTF_CHECK: the same result and
  * ovector, but only the start positions r's start set allows are tried,

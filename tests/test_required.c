@@ -105,6 +105,14 @@ static void check_pair(const char *pat, const char *text, int want_in)
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
     int m = pcre2_match(re, (PCRE2_SPTR)text, strlen(text), 0, 0, md, NULL);
     int in = vz_required_in(&rq, text, strlen(text));
+    /* The folded form (question typing's) says the same of every text. */
+    char folded[256];
+    size_t len = strlen(text);
+    assert_true(len < sizeof folded);
+    for (size_t k = 0; k <= len; k++)
+        folded[k] = text[k] >= 'A' && text[k] <= 'Z' ? (char)(text[k] + 32) : text[k];
+    if (vz_required_in_folded(&rq, text, folded, len) != in)
+        fail_msg("%s on \"%s\": folded filter %d, plain %d", pat, text, !in, in);
     if (m >= 0 && !in)
         fail_msg("%s matches \"%s\" but the filter turned it away", pat, text);
     if (want_in >= 0 && in != want_in)
@@ -177,12 +185,37 @@ static void rules_filter_the_same(void **state)
     vz_ruleset_free(&rs);
 }
 
+/* vz_ruleset_build_req gives the literals of the kinds asked for only,
+ * and no anchored forms: the plain code runs as it is. */
+static void rules_ask_for_literals(void **state)
+{
+    (void)state;
+    static const vz_directive dirs[] = {{"asked", 0}, {"other", 1}};
+    const char *text = "asked ^\\W*how\\s+many\\b\nother ^\\W*when\\b\n";
+    vz_ruleset rs;
+    assert_int_equal(vz_ruleset_build_req(&rs, "t.rules", text, strlen(text), dirs, 2,
+                                          PCRE2_CASELESS, 1), VZ_OK);
+    assert_int_equal(rs.n, 2);
+    assert_int_equal(rs.items[0].req.n, 1);
+    assert_int_equal(rs.items[1].req.n, 0);
+    assert_null(rs.items[0].anchored);
+    assert_null(rs.items[0].whole);
+    const char *q = "How Many died?", *f = "how many died?";
+    assert_true(vz_required_in_folded(&rs.items[0].req, q, f, strlen(q)));
+    q = "How much?";
+    f = "how much?";
+    assert_false(vz_required_in_folded(&rs.items[0].req, q, f, strlen(q)));
+    assert_true(vz_required_in_folded(&rs.items[1].req, q, f, strlen(q)));   /* nothing known */
+    vz_ruleset_free(&rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(literals_are_found),
         cmocka_unit_test(filter_keeps_every_match),
         cmocka_unit_test(rules_filter_the_same),
+        cmocka_unit_test(rules_ask_for_literals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
