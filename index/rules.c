@@ -785,7 +785,8 @@ static void find_starts(const char *pat, size_t len, uint32_t options, vz_starts
  * ("A(?:fghanistan|lbania)|B(?:...)") keeps every match and the order in
  * which they are tried, and a position fails after one comparison per
  * letter.  Only alternations whose alternatives all begin with a letter
- * or digit, hold no capturing group (their numbers follow their order)
+ * or digit (or, not caseless, any one character: "Åland Islands" among
+ * the countries), hold no capturing group (their numbers follow their order)
  * and are not in a lookbehind (whose branches must keep fixed lengths)
  * are rewritten; a pattern that does not compile rewritten is compiled as
  * written. */
@@ -879,11 +880,26 @@ static int is_alnum(char c)
 
 static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c; }
 
-/* Does alternative s[0, len) begin with a letter or digit of its own
- * (not quantified)? */
-static int literal_start(const char *s, size_t len)
+/* The bytes of the character alternative s[0, len) begins with, of its own
+ * (not quantified), when grouping by it keeps the matches: a letter or a
+ * digit, or a non-ASCII character when not caseless (caseless, Å matches
+ * å too, which another group may hold); 0 when none.  A name list that
+ * holds one non-ASCII name ("Åland Islands" among the countries) is then
+ * grouped all the same. */
+static size_t literal_start(const char *s, size_t len, int caseless)
 {
-    return len > 0 && is_alnum(s[0]) && (len == 1 || !strchr("*+?{", s[1]));
+    unsigned char b = len > 0 ? (unsigned char)s[0] : 0;
+    size_t n = is_alnum((char)b) ? 1 : caseless || b < 0xC2 ? 0 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    for (size_t i = 1; i < n; i++)
+        if (i >= len || ((unsigned char)s[i] & 0xC0) != 0x80)
+            return 0;
+    return n && (len == n || !strchr("*+?{", s[n])) ? n : 0;
+}
+
+/* Do alternatives s and t begin with the same character, of n bytes? */
+static int same_start(const char *s, const char *t, size_t n, int caseless)
+{
+    return n == 1 ? (caseless ? lower(s[0]) == lower(t[0]) : s[0] == t[0]) : memcmp(s, t, n) == 0;
 }
 
 typedef struct {
@@ -897,7 +913,7 @@ static void put_alternatives(factorer *f, const piece *alt, size_t n, int casele
 {
     int group = n >= FACTOR_MIN && depth < FACTOR_DEPTH;
     for (size_t k = 0; group && k < n; k++)
-        group = literal_start(alt[k].s, alt[k].n);
+        group = literal_start(alt[k].s, alt[k].n, caseless) > 0;
     if (!group) {
         for (size_t k = 0; k < n; k++) {
             if (k)
@@ -913,12 +929,12 @@ static void put_alternatives(factorer *f, const piece *alt, size_t n, int casele
     for (size_t k = 0; !f->bad && k < n; k++) {
         if (done[k])
             continue;
-        char key = caseless ? lower(alt[k].s[0]) : alt[k].s[0];
-        size_t m = 0;
+        size_t w = literal_start(alt[k].s, alt[k].n, caseless), m = 0;
         for (size_t q = k; q < n; q++)
-            if (!done[q] && (caseless ? lower(alt[q].s[0]) : alt[q].s[0]) == key) {
+            if (!done[q] && literal_start(alt[q].s, alt[q].n, caseless) == w &&
+                same_start(alt[q].s, alt[k].s, w, caseless)) {
                 done[q] = 1;
-                rest[m++] = (piece){alt[q].s + 1, alt[q].n - 1};
+                rest[m++] = (piece){alt[q].s + w, alt[q].n - w};
             }
         if (k)
             put(f, "|", 1);
@@ -926,7 +942,7 @@ static void put_alternatives(factorer *f, const piece *alt, size_t n, int casele
             put(f, alt[k].s, alt[k].n);
             continue;
         }
-        put(f, alt[k].s, 1);
+        put(f, alt[k].s, w);
         put(f, "(?:", 3);
         put_alternatives(f, rest, m, caseless, depth + 1);
         put(f, ")", 1);

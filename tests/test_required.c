@@ -185,6 +185,53 @@ static void rules_filter_the_same(void **state)
     vz_ruleset_free(&rs);
 }
 
+/* A name list with a non-ASCII first letter among ASCII ones is grouped
+ * by first character too (the code compiled differs from the list's as
+ * written), and finds what the list as written finds; caseless, lists
+ * with Å and å are left as they are. */
+static void names_factored_by_any_first_character(void **state)
+{
+    (void)state;
+    static const vz_directive dirs[] = {{"find", 0}};
+    const char *text = "find (?<![\\w.])(?:\u00c5land\\s+Islands|\u00c9ire|\u00c9tats|Aruba|Angola|"
+                       "Armenia|Albania|Andorra|Austria|Australia|Algeria|Zambia|\u00c5land|"
+                       "\u00c5lesund|\u00c5lborg)(?!\\w)\n"
+                       "find (?i:\u00e5bo|\u00c5land|aruba|angola|armenia)\n";
+    vz_ruleset fast, plain;
+    assert_int_equal(vz_ruleset_build_for(&fast, "t.rules", text, strlen(text), dirs, 1, 0, 1, 0),
+                     VZ_OK);
+    assert_int_equal(vz_ruleset_build(&plain, "t.rules", text, strlen(text), dirs, 1, 0), VZ_OK);
+    size_t fsize, psize;
+    pcre2_pattern_info(fast.items[0].code, PCRE2_INFO_SIZE, &fsize);
+    pcre2_pattern_info(plain.items[0].code, PCRE2_INFO_SIZE, &psize);
+    assert_true(fsize != psize);   /* rewritten, and the rewrite compiled */
+    static const char *const texts[] = {"the \u00c5land Islands and Aruba", "\u00c5land", "\u00c9ire, \u00c9tats",
+                                        "Armenian Angola", "xAruba \u00c5landers \u00c9tat", "\u00c5BO and \u00e5land",
+                                        "ARUBA \u00c5bo", ""};
+    pcre2_match_data *md = pcre2_match_data_create(8, NULL), *pd = pcre2_match_data_create(8, NULL);
+    for (size_t i = 0; i < 2; i++)
+        for (size_t j = 0; j < sizeof texts / sizeof *texts; j++) {
+            const char *s = texts[j];
+            size_t len = strlen(s);
+            for (size_t off = 0; off <= len; off++) {
+                int f = vz_rule_find(&fast, &fast.items[i], s, len, off, md);
+                int p = pcre2_match(plain.items[i].code, (PCRE2_SPTR)s, len, off, 0, pd, NULL);
+                assert_int_equal(f, p);
+                if (f > 0) {
+                    assert_int_equal(pcre2_get_ovector_pointer(md)[0], pcre2_get_ovector_pointer(pd)[0]);
+                    assert_int_equal(pcre2_get_ovector_pointer(md)[1], pcre2_get_ovector_pointer(pd)[1]);
+                }
+                while (off < len && ((unsigned char)s[off + 1] & 0xC0) == 0x80)
+                    off++;
+            }
+        }
+    assert_true(vz_rule_find(&fast, &fast.items[1], "x \u00c5BO", 6, 0, md) > 0);
+    pcre2_match_data_free(md);
+    pcre2_match_data_free(pd);
+    vz_ruleset_free(&fast);
+    vz_ruleset_free(&plain);
+}
+
 /* vz_ruleset_build_req gives the literals of the kinds asked for only,
  * and no anchored forms: the plain code runs as it is. */
 static void rules_ask_for_literals(void **state)
@@ -215,6 +262,7 @@ int main(void)
         cmocka_unit_test(literals_are_found),
         cmocka_unit_test(filter_keeps_every_match),
         cmocka_unit_test(rules_filter_the_same),
+        cmocka_unit_test(names_factored_by_any_first_character),
         cmocka_unit_test(rules_ask_for_literals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
