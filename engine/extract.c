@@ -280,7 +280,7 @@ typedef struct {
 
 /* An old generation's slot whose entry moved to the young one: probes go
  * on past it (the old generation takes no new entries). */
-static char moved_mark;
+static const char moved_mark = 0;   /* read-only: only its address is used */
 #define MOVED ((void *)&moved_mark)
 
 /* One generation of analysed texts, or of memos. */
