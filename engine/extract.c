@@ -8,6 +8,7 @@
 #include "rules.h"
 #include "util.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,9 +175,9 @@ static uint64_t cache_hash(const void *p, size_t n, uint64_t seed)
 /* Analysed texts: sentences, and the whole articles and their parts that
  * references and names are looked up in; about seven bytes a text byte,
  * some 1,300 bytes a sentence. */
-#define ASLOTS 65536             /* a power of 2, twice AENTRIES */
+#define ASLOTS 65536             /* a power of 2, twice AENTRIES; per generation */
 #define AENTRIES 32768
-#define ABYTES ((size_t)48 << 20)
+#define ABYTES ((size_t)32 << 20)   /* per generation */
 /* Whole-text verdicts (weak, keep, class): words and short spans, asked
  * of again for every candidate an answer is built from; some 50 bytes
  * each. */
@@ -185,10 +186,58 @@ static uint64_t cache_hash(const void *p, size_t n, uint64_t seed)
 #define WBYTES ((size_t)8 << 20)
 /* Memos: a few kB per sentence read (its words as a question reads them)
  * and a few bytes more (what its references stand for); SQuAD --open
- * reads some 10,000 sentences over its 2,430 paragraphs. */
-#define MSLOTS 131072            /* a power of 2, twice MENTRIES */
+ * reads some 10,000 sentences over its 2,430 paragraphs, and with 20,000
+ * distractor paragraphs beside them some 240,000 memos (400 MB). */
+#define MSLOTS 131072            /* a power of 2, twice MENTRIES; per generation */
 #define MENTRIES 65536
-#define MBYTES ((size_t)64 << 20)
+#define MBYTES ((size_t)80 << 20)   /* per generation */
+
+/* The analyses and the memos are kept in two generations each, rather
+ * than emptied whole when full: new entries go to the young one, and when
+ * it is full the old one is emptied and the young one becomes old.  An
+ * entry found in the old generation moves to the young one, so what the
+ * questions of one article read again survives; emptying everything at
+ * once made a SQuAD --open run with 20,000 distractors empty the memos 21
+ * times and read the same sentences again each time.  A generation's
+ * blocks come from its own chunks of 1 MB, freed together when it is
+ * emptied: hundreds of thousands of blocks of a few kB, each malloc'd and
+ * freed on its own, had scattered the heap that every question allocates
+ * from.  Blocks are freed only where a whole-table clear used to free them
+ * (when an entry is added), so what callers hold stays valid as long as it
+ * did before. */
+#define CHUNK ((size_t)1 << 20)
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+    max_align_t data[];
+} chunk;
+
+/* size bytes (8-aligned) from the chunks at *head; NULL when out of memory. */
+static void *chunk_alloc(chunk **head, size_t size)
+{
+    size = (size + 7) & ~(size_t)7;
+    chunk *k = *head;
+    if (!k || k->cap - k->used < size) {
+        size_t cap = size > CHUNK ? size : CHUNK;
+        if (!(k = malloc(sizeof *k + cap)))
+            return NULL;
+        *k = (chunk){*head, 0, cap};
+        *head = k;
+    }
+    void *p = (char *)k->data + k->used;
+    k->used += size;
+    return p;
+}
+
+static void chunks_free(chunk **head)
+{
+    while (*head) {
+        chunk *k = *head;
+        *head = k->next;
+        free(k);
+    }
+}
 
 typedef struct {
     size_t s, e;
@@ -229,20 +278,38 @@ typedef struct {
     uint64_t id;
 } mentry;
 
+/* An old generation's slot whose entry moved to the young one: probes go
+ * on past it (the old generation takes no new entries). */
+static const char moved_mark = 0;   /* read-only: only its address is used */
+#define MOVED ((void *)&moved_mark)
+
+/* One generation of analysed texts, or of memos. */
+typedef struct {
+    aentry slots[ASLOTS];
+    size_t n, bytes;
+    chunk *chunks;               /* the blocks of its entries */
+} agen;
+
+typedef struct {
+    mentry *slots;               /* MSLOTS; NULL until the first is kept */
+    size_t n, bytes;
+    chunk *chunks;
+} mgen;
+
 struct vz_xcache {
     xentry slots[XSLOTS];
     size_t nentries, bytes;
     xcand *cands;
     size_t ncands, capcands;
-    aentry aslots[ASLOTS];       /* analysed texts */
-    size_t anentries, abytes;
+    agen agens[2];               /* analysed texts: young agens[ayoung], old the other */
+    int ayoung;
     vz_buf strings;              /* scratch of the analysis being kept */
     atoken *toks;
     size_t ntoks, captoks;
     wentry wslots[WSLOTS];       /* whole-text verdicts */
     size_t wnentries, wbytes;
-    mentry *mslots;              /* memos, MSLOTS; NULL until the first is kept */
-    size_t mnentries, mbytes;
+    mgen mgens[2];               /* memos: young mgens[myoung], old the other */
+    int myoung;
 };
 
 vz_xcache *vz_xcache_new(void)
@@ -258,21 +325,19 @@ static void xcache_clear(vz_xcache *c)
     c->nentries = c->bytes = c->ncands = 0;
 }
 
-static void acache_clear(vz_xcache *c)
+static void agen_clear(agen *g)
 {
-    for (size_t i = 0; i < ASLOTS; i++)
-        free(c->aslots[i].block);
-    memset(c->aslots, 0, sizeof c->aslots);
-    c->anentries = c->abytes = 0;
+    chunks_free(&g->chunks);
+    memset(g->slots, 0, sizeof g->slots);
+    g->n = g->bytes = 0;
 }
 
-static void mcache_clear(vz_xcache *c)
+static void mgen_clear(mgen *g)
 {
-    for (size_t i = 0; c->mslots && i < MSLOTS; i++)
-        free(c->mslots[i].data);
-    if (c->mslots)
-        memset(c->mslots, 0, MSLOTS * sizeof *c->mslots);
-    c->mnentries = c->mbytes = 0;
+    chunks_free(&g->chunks);
+    if (g->slots)
+        memset(g->slots, 0, MSLOTS * sizeof *g->slots);
+    g->n = g->bytes = 0;
 }
 
 static void wcache_clear(vz_xcache *c)
@@ -291,11 +356,13 @@ void vz_xcache_free(void *p)
     xcache_clear(c);
     wcache_clear(c);
     free(c->cands);
-    acache_clear(c);
+    for (int g = 0; g < 2; g++) {
+        agen_clear(&c->agens[g]);
+        mgen_clear(&c->mgens[g]);
+        free(c->mgens[g].slots);
+    }
     vz_buf_free(&c->strings);
     free(c->toks);
-    mcache_clear(c);
-    free(c->mslots);
     free(c);
 }
 
@@ -528,13 +595,27 @@ int vz_extract_in_class(const vz_extractor *x, const char *label, const char *te
 
 /* ---- analysed texts ------------------------------------------------------ */
 
-static aentry *acache_slot(vz_xcache *c, uint64_t h, const char *text, size_t len)
+static aentry *acache_slot(agen *g, uint64_t h, const char *text, size_t len)
 {
     for (size_t i = (size_t)h & (ASLOTS - 1);; i = (i + 1) & (ASLOTS - 1)) {
-        aentry *x = &c->aslots[i];
-        if (!x->block || (x->hash == h && x->len == len && !memcmp(x->block, text, len)))
+        aentry *x = &g->slots[i];
+        if (!x->block || (x->block != MOVED && x->hash == h && x->len == len &&
+                          !memcmp(x->block, text, len)))
             return x;
     }
+}
+
+static int agen_full(const agen *g) { return g->n >= AENTRIES || g->bytes >= ABYTES; }
+
+/* Make room for an entry in the young generation: when it is full, empty
+ * the old one and make it the young one. */
+static agen *acache_room(vz_xcache *c)
+{
+    if (agen_full(&c->agens[c->ayoung])) {
+        c->ayoung ^= 1;
+        agen_clear(&c->agens[c->ayoung]);
+    }
+    return &c->agens[c->ayoung];
 }
 
 /* Keep a token in the scratch: its strings, then its fields. */
@@ -573,15 +654,16 @@ static int acache_add(vz_xcache *c, aentry *e, vz_analyser *an, uint64_t h, cons
         return VZ_ENOMEM;
     size_t toks = (len + c->strings.len + 7) & ~(size_t)7;   /* aligned for the tokens */
     size_t size = toks + c->ntoks * sizeof *c->toks;
-    char *block = malloc(size ? size : 1);
+    agen *young = &c->agens[c->ayoung];
+    char *block = chunk_alloc(&young->chunks, size ? size : 1);
     if (!block)
         return VZ_ENOMEM;
     memcpy(block, text, len);
     memcpy(block + len, c->strings.data, c->strings.len);
     memcpy(block + toks, c->toks, c->ntoks * sizeof *c->toks);
     *e = (aentry){block, len, c->ntoks, (const atoken *)(void *)(block + toks), h};
-    c->anentries++;
-    c->abytes += size + sizeof *e;
+    young->n++;
+    young->bytes += size + sizeof *e;
     return VZ_OK;
 }
 
@@ -590,16 +672,28 @@ static int acache_add(vz_xcache *c, aentry *e, vz_analyser *an, uint64_t h, cons
 static const aentry *analysed(vz_xcache *c, vz_analyser *an, const char *text, size_t len)
 {
     uint64_t h = cache_hash(text, len, VZ_FNV_SEED);
-    aentry *e = acache_slot(c, h, text, len);
-    if (!e->block) {
-        if (c->anentries >= AENTRIES || c->abytes >= ABYTES) {
-            acache_clear(c);
-            e = acache_slot(c, h, text, len);
-        }
-        if (acache_add(c, e, an, h, text, len) != VZ_OK)
-            return NULL;
+    agen *young = &c->agens[c->ayoung], *old = &c->agens[c->ayoung ^ 1];
+    aentry *e = acache_slot(young, h, text, len);
+    if (e->block)
+        return e;
+    aentry *o = acache_slot(old, h, text, len);
+    size_t size = o->block ? (size_t)((const char *)o->tok - o->block) + o->ntok * sizeof *o->tok
+                           : 0;
+    char *block = o->block && !agen_full(young) ? chunk_alloc(&young->chunks, size) : NULL;
+    if (block) {    /* moves up; the old block lives on until its generation is emptied */
+        memcpy(block, o->block, size);
+        *e = (aentry){block, o->len, o->ntok,
+                      (const atoken *)(void *)(block + ((const char *)o->tok - o->block)), o->hash};
+        o->block = MOVED;
+        young->n++;
+        young->bytes += size + sizeof *e;
+        return e;
     }
-    return e;
+    if (o->block)
+        return o;
+    young = acache_room(c);
+    e = acache_slot(young, h, text, len);
+    return acache_add(c, e, an, h, text, len) == VZ_OK ? e : NULL;
 }
 
 int vz_analyse_cached(vz_xcache *c, vz_analyser *an, const char *text, size_t len,
@@ -631,22 +725,45 @@ int vz_analysed_of(vz_xcache *c, vz_analyser *an, const char *text, size_t len, 
 
 /* Ids are a caller's dense numbers (sentence ids): mixed, so that runs of
  * them spread over the slots. */
-static mentry *mcache_slot(vz_xcache *c, uint64_t id)
+static mentry *mcache_slot(mentry *slots, uint64_t id)
 {
     uint64_t h = (id + 1) * 0x9E3779B97F4A7C15ull;
     for (size_t i = (size_t)(h >> 40) & (MSLOTS - 1);; i = (i + 1) & (MSLOTS - 1)) {
-        mentry *m = &c->mslots[i];
-        if (!m->data || m->id == id)
+        mentry *m = &slots[i];
+        if (!m->data || (m->data != MOVED && m->id == id))
             return m;
     }
 }
 
+static int mgen_full(const mgen *g) { return g->n >= MENTRIES || g->bytes >= MBYTES; }
+
+/* The memo kept under id, moved to the young generation when found in the
+ * old one and there is room (its block unchanged); NULL when none. */
+static const mentry *memo_find(vz_xcache *c, uint64_t id)
+{
+    mgen *young = &c->mgens[c->myoung], *old = &c->mgens[c->myoung ^ 1];
+    mentry *m = young->slots ? mcache_slot(young->slots, id) : NULL;
+    if (m && m->data)
+        return m;
+    mentry *o = old->slots ? mcache_slot(old->slots, id) : NULL;
+    if (!o || !o->data)
+        return NULL;
+    void *copy = m && !mgen_full(young) ? chunk_alloc(&young->chunks, o->len ? o->len : 1) : NULL;
+    if (copy) {     /* moves up; the old block lives on until its generation is emptied */
+        memcpy(copy, o->data, o->len);
+        *m = (mentry){copy, o->len, o->id};
+        o->data = MOVED;
+        young->n++;
+        young->bytes += o->len + sizeof *m;
+        return m;
+    }
+    return o;
+}
+
 const void *vz_xcache_memo(vz_xcache *c, uint64_t id, size_t *len)
 {
-    if (!c || !c->mslots)
-        return NULL;
-    const mentry *m = mcache_slot(c, id);
-    if (!m->data)
+    const mentry *m = c ? memo_find(c, id) : NULL;
+    if (!m)
         return NULL;
     *len = m->len;
     return m->data;
@@ -654,24 +771,24 @@ const void *vz_xcache_memo(vz_xcache *c, uint64_t id, size_t *len)
 
 int vz_xcache_memo_keep(vz_xcache *c, uint64_t id, const void *data, size_t len)
 {
-    if (!c)
-        return VZ_OK;
-    if (!c->mslots && !(c->mslots = calloc(MSLOTS, sizeof *c->mslots)))
-        return VZ_ENOMEM;
-    mentry *m = mcache_slot(c, id);
-    if (m->data)
+    if (!c || memo_find(c, id))
         return VZ_OK;            /* kept already: the same bytes */
-    if (c->mnentries >= MENTRIES || c->mbytes >= MBYTES) {
-        mcache_clear(c);
-        m = mcache_slot(c, id);
+    mgen *young = &c->mgens[c->myoung];
+    if (mgen_full(young)) {
+        c->myoung ^= 1;
+        young = &c->mgens[c->myoung];
+        mgen_clear(young);
     }
-    void *copy = malloc(len ? len : 1);
+    if (!young->slots && !(young->slots = calloc(MSLOTS, sizeof *young->slots)))
+        return VZ_ENOMEM;
+    mentry *m = mcache_slot(young->slots, id);
+    void *copy = chunk_alloc(&young->chunks, len ? len : 1);
     if (!copy)
         return VZ_ENOMEM;
     if (len)
         memcpy(copy, data, len);
     *m = (mentry){copy, len, id};
-    c->mnentries++;
-    c->mbytes += len + sizeof *m;
+    young->n++;
+    young->bytes += len + sizeof *m;
     return VZ_OK;
 }

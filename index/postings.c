@@ -26,18 +26,28 @@ const char *vz_term_text(const vz_term_table *t, const vz_term_entry *e)
     return t->arena.data + e->term_off;
 }
 
+/* A slot keeps part of its term's hash beside the entry index, so that a
+ * probe reads an entry (elsewhere in memory) only when the hashes agree:
+ * scattered reads of entries were most of an index build's look-ups. */
+static uint64_t slot_of(uint64_t hash, size_t index)
+{
+    return (hash & 0xFFFFFFFF00000000ull) | (uint64_t)(index + 1);
+}
+
 static int rehash(vz_term_table *t)
 {
     size_t n = t->nslots ? t->nslots * 2 : 1024;
-    uint32_t *slots = calloc(n, sizeof *slots);
+    uint64_t *slots = calloc(n, sizeof *slots);
     if (!slots)
         return vz_fail(VZ_ENOMEM, "out of memory");
-    for (size_t i = 0; i < t->nentries; i++) {
-        const vz_term_entry *e = &t->entries[i];
-        size_t s = vz_fnv1a(vz_term_text(t, e), e->term_len, VZ_FNV_SEED) & (n - 1);
+    for (size_t i = 0; i < t->nslots; i++) {
+        if (!t->slots[i])
+            continue;
+        const vz_term_entry *e = &t->entries[(uint32_t)t->slots[i] - 1];
+        size_t s = (size_t)vz_hash_word(vz_term_text(t, e), e->term_len) & (n - 1);
         while (slots[s])
             s = (s + 1) & (n - 1);
-        slots[s] = (uint32_t)(i + 1);
+        slots[s] = t->slots[i];
     }
     free(t->slots);
     t->slots = slots;
@@ -45,11 +55,12 @@ static int rehash(vz_term_table *t)
     return VZ_OK;
 }
 
-static int new_entry(vz_term_table *t, const char *term, size_t len, size_t slot)
+static int new_entry(vz_term_table *t, const char *term, size_t len, uint64_t hash, size_t slot)
 {
     void *p = t->entries;
     size_t off = t->arena.len;
-    if (vz_grow(&p, &t->cap_entries, t->nentries + 1, sizeof *t->entries))
+    if (t->nentries >= UINT32_MAX ||
+        vz_grow(&p, &t->cap_entries, t->nentries + 1, sizeof *t->entries))
         return VZ_ENOMEM;
     t->entries = p;
     if (vz_buf_append(&t->arena, term, len))
@@ -60,7 +71,7 @@ static int new_entry(vz_term_table *t, const char *term, size_t len, size_t slot
     e->term_len = len;
     e->last_passage = -1;
     e->flushed = -1;
-    t->slots[slot] = (uint32_t)++t->nentries;
+    t->slots[slot] = slot_of(hash, t->nentries++);
     return VZ_OK;
 }
 
@@ -69,14 +80,17 @@ static vz_term_entry *lookup(vz_term_table *t, const char *term, size_t len)
 {
     if ((t->nentries + 1) * 2 > t->nslots && rehash(t))
         return NULL;
-    size_t s = vz_fnv1a(term, len, VZ_FNV_SEED) & (t->nslots - 1);
-    while (t->slots[s]) {
-        vz_term_entry *e = &t->entries[t->slots[s] - 1];
+    uint64_t hash = vz_hash_word(term, len);
+    uint64_t tag = hash & 0xFFFFFFFF00000000ull;
+    size_t s = (size_t)hash & (t->nslots - 1);
+    for (uint64_t v; (v = t->slots[s]) != 0; s = (s + 1) & (t->nslots - 1)) {
+        if ((v & 0xFFFFFFFF00000000ull) != tag)
+            continue;
+        vz_term_entry *e = &t->entries[(uint32_t)v - 1];
         if (e->term_len == len && memcmp(vz_term_text(t, e), term, len) == 0)
             return e;
-        s = (s + 1) & (t->nslots - 1);
     }
-    return new_entry(t, term, len, s) ? NULL : &t->entries[t->nentries - 1];
+    return new_entry(t, term, len, hash, s) ? NULL : &t->entries[t->nentries - 1];
 }
 
 int vz_term_table_add(vz_term_table *t, const char *term, size_t len, uint32_t passage)

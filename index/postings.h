@@ -27,7 +27,8 @@ typedef struct {
 typedef struct {
     vz_term_entry *entries;
     size_t nentries, cap_entries;
-    uint32_t *slots;       /* open addressing: entry index + 1, 0 = empty */
+    uint64_t *slots;       /* open addressing: the term's hash in the high 32
+                              bits, entry index + 1 in the low; 0 = empty */
     size_t nslots;
     vz_buf arena;
     uint32_t *touched;     /* entries seen in the current passage */

@@ -46,6 +46,11 @@ int vz_read_file(const char *path, char **out, size_t *len);
  * VZ_FNV_SEED). */
 #define VZ_FNV_SEED 0xcbf29ce484222325ULL
 uint64_t vz_fnv1a(const void *p, size_t n, uint64_t seed);
+/* A hash for in-memory tables of words (stop words, stems, index terms):
+ * eight bytes a step where FNV-1a multiplies once a byte, and mixed so
+ * that both its low bits (a slot) and its high bits (a tag) vary.  Never
+ * stored: nothing on disk depends on it. */
+uint64_t vz_hash_word(const void *p, size_t n);
 
 /* Unsigned LEB128 varints: 7 bits a byte, low first, high bit = more. */
 size_t vz_varint_put(unsigned char *out, uint64_t v);   /* writes 1..10 bytes */
