@@ -137,29 +137,6 @@ int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
 
 /* ---- the cache ---------------------------------------------------------- */
 
-/* The hash of a text for the caches' slots: eight bytes a step, where
- * FNV-1a's multiply per byte made hashing whole articles (looked up
- * for every question) a tenth of an ask.  Only the slot depends on it:
- * a hit is always checked against the text itself. */
-static uint64_t cache_hash(const void *p, size_t n, uint64_t seed)
-{
-    const unsigned char *s = p;
-    const uint64_t k = 0x9E3779B97F4A7C15ull;
-    uint64_t h = (seed ^ n) * k;
-    for (; n >= 8; s += 8, n -= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * k;
-        h ^= h >> 29;
-    }
-    uint64_t w = 0;
-    if (n)
-        memcpy(&w, s, n);
-    h = (h ^ w) * k;
-    h ^= h >> 32;
-    return h * k;
-}
-
 /* Each cache empties itself when full.  SQuAD --open over its 2,430
  * paragraphs (11,877 questions, some 10,000 sentences read) filled the
  * entry counts of 8,192 texts and 16,384 verdicts first, with a few MB,
@@ -392,7 +369,7 @@ static int extract_cached(const vz_extractor *x, vz_xcache *c, int kind, const c
 {
     if (!c)
         return extract_kind(x, kind, text, len, fn, ctx);
-    uint64_t h = cache_hash(text, len, VZ_FNV_SEED ^ (uint64_t)kind);
+    uint64_t h = vz_hash_bytes(text, len, VZ_FNV_SEED ^ (uint64_t)kind);
     xentry *e = xcache_slot(c, kind, h, text, len);
     if (!e->text) {
         if (c->nentries >= XENTRIES || c->bytes >= XBYTES) {
@@ -502,7 +479,7 @@ static int matches_whole_cached(const vz_extractor *x, vz_xcache *c, int kind, c
         return matches_whole(x, kind, label, text, len, whole);
     const char *lb = label ? label : "";
     size_t llen = strlen(lb);
-    uint64_t h = cache_hash(text, len, cache_hash(lb, llen, VZ_FNV_SEED ^ (uint64_t)kind));
+    uint64_t h = vz_hash_bytes(text, len, vz_hash_bytes(lb, llen, VZ_FNV_SEED ^ (uint64_t)kind));
     wentry *w = wcache_slot(c, kind, h, lb, llen, text, len);
     if (w->key) {
         *whole = w->whole;
@@ -671,7 +648,7 @@ static int acache_add(vz_xcache *c, aentry *e, vz_analyser *an, uint64_t h, cons
  * when it cannot be kept (invalid UTF-8, or no memory). */
 static const aentry *analysed(vz_xcache *c, vz_analyser *an, const char *text, size_t len)
 {
-    uint64_t h = cache_hash(text, len, VZ_FNV_SEED);
+    uint64_t h = vz_hash_bytes(text, len, VZ_FNV_SEED);
     agen *young = &c->agens[c->ayoung], *old = &c->agens[c->ayoung ^ 1];
     aentry *e = acache_slot(young, h, text, len);
     if (e->block)

@@ -205,11 +205,11 @@ uint64_t vz_fnv1a(const void *p, size_t n, uint64_t seed)
     return h;
 }
 
-uint64_t vz_hash_word(const void *p, size_t n)
+uint64_t vz_hash_bytes(const void *p, size_t n, uint64_t seed)
 {
     const unsigned char *s = p;
     const uint64_t k = 0x9E3779B97F4A7C15ull;
-    uint64_t h = (VZ_FNV_SEED ^ n) * k;
+    uint64_t h = (seed ^ n) * k;
     for (; n >= 8; s += 8, n -= 8) {
         uint64_t w;
         memcpy(&w, s, 8);
@@ -222,6 +222,11 @@ uint64_t vz_hash_word(const void *p, size_t n)
     h = (h ^ w) * k;
     h ^= h >> 32;
     return h * k;
+}
+
+uint64_t vz_hash_word(const void *p, size_t n)
+{
+    return vz_hash_bytes(p, n, VZ_FNV_SEED);
 }
 
 size_t vz_varint_put(unsigned char *out, uint64_t v)

@@ -51,6 +51,8 @@ uint64_t vz_fnv1a(const void *p, size_t n, uint64_t seed);
  * that both its low bits (a slot) and its high bits (a tag) vary.  Never
  * stored: nothing on disk depends on it. */
 uint64_t vz_hash_word(const void *p, size_t n);
+/* The same, seeded (the reader caches' slots). */
+uint64_t vz_hash_bytes(const void *p, size_t n, uint64_t seed);
 
 /* Unsigned LEB128 varints: 7 bits a byte, low first, high bit = more. */
 size_t vz_varint_put(unsigned char *out, uint64_t v);   /* writes 1..10 bytes */
