@@ -31,8 +31,13 @@ struct vz_extractor {
     vz_ruleset rs;
 };
 
-int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
-                     const char *templates, size_t tlen)
+int vz_extract_searched(int kind)
+{
+    return kind >= 0 && kind < 64 && (FOUND >> kind & 1);
+}
+
+int vz_extract_ruleset(vz_ruleset *rs, const char *gazetteer, size_t glen,
+                       const char *templates, size_t tlen)
 {
     vz_directive dirs[KINDS];
     for (int t = 1; t < VZ_NTYPES; t++)
@@ -45,7 +50,6 @@ int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
     dirs[VZ_NTYPES + 4] = (vz_directive){"exclude", EXCLUDE};
     dirs[VZ_NTYPES + 5] = (vz_directive){"negation", NEGATION};
     dirs[VZ_NTYPES + 6] = (vz_directive){"refer", REFER};
-    *out = NULL;
     /* One text, so the templates see the gazetteer's defines; line numbers
      * in messages count from the gazetteer's first line. */
     vz_buf text = {0};
@@ -54,13 +58,21 @@ int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
         rc = vz_buf_append(&text, "\n", 1);
     if (!rc)
         rc = vz_buf_append(&text, templates, tlen);
-    vz_extractor *x = rc ? NULL : calloc(1, sizeof *x);
-    if (!rc && !x)
-        rc = vz_fail(VZ_ENOMEM, "out of memory");
     if (!rc)
-        rc = vz_ruleset_build_for(&x->rs, "gazetteer.rules + templates.rules", text.data,
-                                  text.len, dirs, KINDS, 0, FOUND, WHOLE);
+        rc = vz_ruleset_build_for(rs, "gazetteer.rules + templates.rules", text.data, text.len,
+                                  dirs, KINDS, 0, FOUND, WHOLE);
     vz_buf_free(&text);
+    return rc;
+}
+
+int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
+                     const char *templates, size_t tlen)
+{
+    *out = NULL;
+    vz_extractor *x = calloc(1, sizeof *x);
+    if (!x)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    int rc = vz_extract_ruleset(&x->rs, gazetteer, glen, templates, tlen);
     if (rc) {
         free(x);
         return rc;

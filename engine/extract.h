@@ -10,12 +10,19 @@
 #include <stdint.h>
 
 #include "analyse.h"
+#include "rules.h"
 
 /* Compiled templates: read-only once built, shareable by threads. */
 typedef struct vz_extractor vz_extractor;
 
 /* gazetteer and templates are rules texts; the templates may use the
  * gazetteer's defines.  VZ_EINVAL names the file and line of a bad rule. */
+/* The answer templates compiled as an extractor compiles them (the
+ * gazetteer's defines first), for tools that run the rules themselves. */
+int  vz_extract_ruleset(vz_ruleset *rs, const char *gazetteer, size_t glen,
+                        const char *templates, size_t tlen);
+/* Is a rule of this kind searched for in a text (not matched against all of one)? */
+int  vz_extract_searched(int kind);
 int  vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
                       const char *templates, size_t tlen);
 void vz_extractor_free(vz_extractor *x);

@@ -25,20 +25,6 @@
 #include <string.h>
 #include <x86intrin.h>
 
-#define WEAK VZ_NTYPES
-#define HEDGE (VZ_NTYPES + 1)
-#define KEEP (VZ_NTYPES + 2)
-#define DATELINE (VZ_NTYPES + 3)
-#define CLASS (VZ_NTYPES + 4)
-#define EXCLUDE (VZ_NTYPES + 5)
-#define NEGATION (VZ_NTYPES + 6)
-#define REFER (VZ_NTYPES + 7)
-#define KINDS (VZ_NTYPES + 7)
-#define BIT(k) ((uint64_t)1 << (k))
-#define FOUND ((BIT(VZ_NTYPES) - 2) | BIT(HEDGE) | BIT(DATELINE) | BIT(EXCLUDE) | BIT(NEGATION) | \
-               BIT(REFER))
-#define WHOLE (BIT(WEAK) | BIT(KEEP) | BIT(CLASS))
-
 static char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -85,24 +71,8 @@ int main(int argc, char **argv)
     size_t glen, tlen, flen, slen;
     char *gaz = slurp(argv[2], &glen), *tpl = slurp(argv[3], &tlen);
     char *fur = slurp(argv[4], &flen), *seg = slurp(argv[5], &slen);
-    vz_buf text = {0};
-    vz_buf_append(&text, gaz, glen);
-    if (glen && gaz[glen - 1] != '\n')
-        vz_buf_append(&text, "\n", 1);
-    vz_buf_append(&text, tpl, tlen);
-    vz_directive dirs[KINDS];
-    for (int t = 1; t < VZ_NTYPES; t++)
-        dirs[t - 1] = (vz_directive){vz_type_name(t), t};
-    dirs[VZ_NTYPES - 1] = (vz_directive){"weak", WEAK};
-    dirs[VZ_NTYPES] = (vz_directive){"hedge", HEDGE};
-    dirs[VZ_NTYPES + 1] = (vz_directive){"keep", KEEP};
-    dirs[VZ_NTYPES + 2] = (vz_directive){"dateline", DATELINE};
-    dirs[VZ_NTYPES + 3] = (vz_directive){"class", CLASS};
-    dirs[VZ_NTYPES + 4] = (vz_directive){"exclude", EXCLUDE};
-    dirs[VZ_NTYPES + 5] = (vz_directive){"negation", NEGATION};
-    dirs[VZ_NTYPES + 6] = (vz_directive){"refer", REFER};
     vz_ruleset rs;
-    if (vz_ruleset_build_for(&rs, "rules", text.data, text.len, dirs, KINDS, 0, FOUND, WHOLE))
+    if (vz_extract_ruleset(&rs, gaz, glen, tpl, tlen))
         return fprintf(stderr, "build: %s\n", vz_last_error()), 1;
     vz_cleaner *cl;
     vz_segmenter *sg;
@@ -130,7 +100,7 @@ int main(int argc, char **argv)
     for (int rep = 0; rep < reps; rep++)
         for (size_t i = 0; i < rs.n; i++) {
             const vz_rule *r = &rs.items[i];
-            if (r->kind >= 64 || !(FOUND >> r->kind & 1))
+            if (!vz_extract_searched(r->kind))
                 continue;
             char key[16];
             snprintf(key, sizeof key, ",%u,", r->line);

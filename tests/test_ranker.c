@@ -146,6 +146,16 @@ static void rare_features_are_not_learned(void **state)
     vz_rk_names_free(names);
 }
 
+/* A new model, its features counted and trained on the 1990 question;
+ * what train_on_1990 says of its best spans. */
+static double new_trained(vz_ranker **m, vz_rk_names **names)
+{
+    assert_int_equal(vz_ranker_new(m), VZ_OK);
+    assert_int_equal(vz_rk_names_new(names), VZ_OK);
+    count_features(*m, *names, 10);
+    return train_on_1990(*m, *names);
+}
+
 /* Scoring sums a sentence's and a word's parts once (no names kept):
  * the same scores as every span's features summed. */
 static void scoring_by_parts_is_scoring_by_spans(void **state)
@@ -154,10 +164,8 @@ static void scoring_by_parts_is_scoring_by_spans(void **state)
     vz_ranker *m;
     vz_rk_names *names;
     vz_rk_spans whole, parts;
-    assert_int_equal(vz_ranker_new(&m), VZ_OK);
-    assert_int_equal(vz_rk_names_new(&names), VZ_OK);
-    count_features(m, names, 10);
-    train_on_1990(m, names);
+    double best = new_trained(&m, &names);
+    assert_true(best > 0);
     score(m, names, &whole);
     score(m, NULL, &parts);
     assert_int_equal(whole.n, parts.n);
@@ -227,10 +235,8 @@ static void loaded_scores_are_the_features_summed(void **state)
     vz_ranker *m, *back;
     vz_rk_names *names;
     vz_rk_spans whole, parts;
-    assert_int_equal(vz_ranker_new(&m), VZ_OK);
-    assert_int_equal(vz_rk_names_new(&names), VZ_OK);
-    count_features(m, names, 10);
-    train_on_1990(m, names);
+    double best = new_trained(&m, &names);
+    assert_true(best > 0);
     char path[4096];
     snprintf(path, sizeof path, "%s/ranker.weights", tmp);
     assert_int_equal(vz_ranker_save(m, names, "# test\n", 0, path), VZ_OK);
@@ -265,10 +271,7 @@ static void training_moves_it_and_the_file_keeps_it(void **state)
     vz_ranker *m, *back;
     vz_rk_names *names;
     vz_rk_spans sp;
-    assert_int_equal(vz_ranker_new(&m), VZ_OK);
-    assert_int_equal(vz_rk_names_new(&names), VZ_OK);
-    count_features(m, names, 10);
-    double best = train_on_1990(m, names);
+    double best = new_trained(&m, &names);
     assert_true(best > 0);
     score(m, NULL, &sp);
     assert_int_equal(find_span(&sp, "1990"), 0);
