@@ -29,6 +29,7 @@
 #define MIN_SEEN 10          /* questions a feature must be seen in to be learned */
 #define SHAPE_MAX 4          /* letters of a span's collapsed shape */
 #define SUFFIX 3             /* letters of a word's ending */
+#define KEY_SEED 0x51ed270b27a3f8c5ULL   /* key_of's state before a feature's parts */
 #define PLACES 4             /* places of a question word told apart: 0, 1, 2, 3 and on */
 
 typedef struct {
@@ -50,7 +51,10 @@ struct vz_ranker {
         double w;
     } *packed;
     size_t pcap;             /* a power of 2, at most half full */
+    struct rk_consts *k;     /* what every question's scoring reads alike (consts_new) */
 };
+
+static struct rk_consts *consts_new(void);
 
 struct vz_rk_names {
     struct name_slot {
@@ -79,7 +83,7 @@ static uint64_t part_hash(const char *s, size_t n)
 /* The key of a feature from its parts' hashes; never 0 (an empty slot). */
 static uint64_t key_of(const uint64_t *parts, size_t n)
 {
-    uint64_t h = 0x51ed270b27a3f8c5ULL;
+    uint64_t h = KEY_SEED;
     for (size_t i = 0; i < n; i++)
         h = mix64(h ^ parts[i]);
     return h ? h : 1;
@@ -174,10 +178,12 @@ int vz_ranker_new(vz_ranker **out)
     (*out)->sentences = DEFAULT_SENTENCES;
     (*out)->max_words = DEFAULT_MAX_WORDS;
     (*out)->sure = DEFAULT_SURE;
-    if (grow(*out)) {
+    int rc = ((*out)->k = consts_new()) ? grow(*out) : vz_fail(VZ_ENOMEM, "out of memory");
+    if (rc) {
+        free((*out)->k);
         free(*out);
         *out = NULL;
-        return VZ_ENOMEM;
+        return rc;
     }
     return VZ_OK;
 }
@@ -188,6 +194,7 @@ void vz_ranker_free(vz_ranker *m)
         return;
     free(m->slots);
     free(m->packed);
+    free(m->k);
     free(m);
 }
 
@@ -386,29 +393,42 @@ static const char gap_letters[] = " ,-()\".o";
 #define SHAPE_MEMO 256       /* a power of 2: span shapes memoised a question */
 #define SUFFIX_MEMO 256      /* a power of 2: word endings memoised a question */
 
-/* A feature's weight, once looked up (memo_of). */
-struct memo {
-    double w;
-    int known;
-};
-
 /* Scoring only: the weights of features whose values are few in a
  * question, each looked up once: w[t][v] for feature t with the v-th of
- * its values (see few); span shapes and word endings by their hashes. */
+ * its values (memo_w); span shapes and word endings by their hashes.
+ * Which are known is kept in bits, so that a question clears a few
+ * hundred bytes of it rather than all of it. */
 typedef struct {
-    struct memo w[NFEATURES][NMEMO];
+    uint64_t known[NFEATURES];   /* bit v of known[t]: w[t][v] is looked up */
+    uint64_t shape_used[SHAPE_MEMO / 64], suffix_used[SUFFIX_MEMO / 64];
+    size_t nshapes, nsuffixes;
+    double w[NFEATURES][NMEMO];
     struct shape_memo {
-        uint64_t code;       /* the shape's letters packed; 0 an empty slot */
+        uint64_t code;       /* the shape's letters packed */
         double sh, sh_q, sh_w;
     } shapes[SHAPE_MEMO];
-    size_t nshapes;
     struct suffix_memo {
         uint64_t h;          /* the ending's hash (value) */
-        int used;
-        struct memo w[4];    /* F_FSUF_W, F_LSUF_W, F_HSUF_W, F_RSUF_W */
+        double w[4];         /* F_FSUF_W, F_LSUF_W, F_HSUF_W, F_RSUF_W */
     } suffixes[SUFFIX_MEMO];
-    size_t nsuffixes;
 } memos;
+
+static memos *memos_new(void)
+{
+    memos *mm = malloc(sizeof *mm);
+    if (mm) {
+        memset(mm->known, 0, sizeof mm->known);
+        memset(mm->shape_used, 0, sizeof mm->shape_used);
+        memset(mm->suffix_used, 0, sizeof mm->suffix_used);
+        mm->nshapes = mm->nsuffixes = 0;
+    }
+    return mm;
+}
+
+static int bit_of(const uint64_t *bits, size_t k)
+{
+    return (int)(bits[k / 64] >> (k % 64) & 1);
+}
 
 /* An alphabet's letters as values, and each byte's place in it (NMEMO
  * none): a word's shape or the punctuation before it, read once a word. */
@@ -433,13 +453,40 @@ static value letter_value(const letters *l, const char *s, size_t *ix)
     return *ix < NMEMO ? l->v[*ix] : value_of(s);
 }
 
+/* What scoring reads alike for every question, hashed once with the
+ * model: the templates' keys so far (key_for), small numbers, alphabets. */
+struct rk_consts {
+    uint64_t tmpl[NFEATURES];    /* key_of's state after a template's name */
+    value num[NSMALL], inq[NINQ];
+    letters shapel, gapl;        /* shape_letters, gap_letters */
+};
+
+static struct rk_consts *consts_new(void)
+{
+    struct rk_consts *k = calloc(1, sizeof *k);
+    if (!k)
+        return NULL;
+    for (int t = 0; t < NFEATURES; t++) {
+        uint64_t part = part_hash(template_name[t], strlen(template_name[t]));
+        k->tmpl[t] = mix64(KEY_SEED ^ part);
+    }
+    for (size_t v = 0; v < NSMALL; v++)
+        k->num[v] = value_of(small[v]);
+    for (size_t v = 0; v < NINQ; v++)
+        k->inq[v] = value_of(inq_name[v]);
+    letters_init(&k->shapel, shape_letters);
+    letters_init(&k->gapl, gap_letters);
+    return k;
+}
+
 typedef struct {
     const vz_ranker *m;
     vz_rk_names *names;
     vz_rk_spans *out;
-    uint64_t tmpl[NFEATURES];
-    value q, w, w2, pre, num[NSMALL], inq[NINQ];
-    letters shapel, gapl;    /* shape_letters, gap_letters */
+    const uint64_t *tmpl;    /* rk_consts' */
+    const value *num, *inq;
+    const letters *shapel, *gapl;
+    value q, w, w2, pre;
     /* The sentence being read. */
     const vz_rk_sentence *s;
     size_t sent;
@@ -447,6 +494,7 @@ typedef struct {
     char *gap;               /* the punctuation before each word; [ntok]: after the last */
     value *suffix;           /* each word's last letters, lower case: a part of speech's trace */
     char *sufbuf;
+    const struct suffix_memo **sufm;   /* each word's ending's weights (scoring); NULL none */
     /* Of the words before word k: the question's, its own, its focus'
      * (a span's count is a difference of two). */
     size_t *asked_before, *own_before, *focus_before;
@@ -465,6 +513,7 @@ typedef struct {
     } *reach;
     double *acc;             /* the score features add to */
     memos *memo;             /* scoring only; NULL training */
+    void *room;              /* the block of the arrays above (room_for) */
 } scoring;
 
 static int grow_keys(vz_rk_spans *o)
@@ -495,26 +544,27 @@ static int remember(scoring *x, uint64_t key, int t, const value *a, const value
     return VZ_OK;
 }
 
-/* The key of feature t with values a and b (either may be NULL). */
+/* The key of feature t with values a and b (either may be NULL): key_of
+ * of its parts, the template's step taken once with the model. */
 static uint64_t key_for(const scoring *x, int t, const value *a, const value *b)
 {
-    uint64_t parts[MAX_PARTS] = {x->tmpl[t]};
-    size_t n = 1;
+    uint64_t h = x->tmpl[t];
     if (a)
-        parts[n++] = a->h;
+        h = mix64(h ^ a->h);
     if (b)
-        parts[n++] = b->h;
-    return key_of(parts, n);
+        h = mix64(h ^ b->h);
+    return h ? h : 1;
 }
 
-/* Add feature t with values a and b (either may be NULL) to the last span. */
+/* Add feature t with values a and b (either may be NULL) to the last
+ * span, and keep it (training). */
 static int feature(scoring *x, int t, const value *a, const value *b)
 {
     uint64_t key = key_for(x, t, a, b);
     vz_rk_spans *o = x->out;
     *x->acc += weight_of(x->m, key);
     if (!x->names)
-        return VZ_OK;   /* the features are kept for training only */
+        return VZ_OK;
     if (grow_keys(o))
         return VZ_ENOMEM;
     o->keys[o->nkeys++] = key;
@@ -522,66 +572,54 @@ static int feature(scoring *x, int t, const value *a, const value *b)
     return remember(x, key, t, a, b);
 }
 
-/* The weight of feature t with values a and b, looked up the first time
- * memo is asked only: a question's spans and words share most of their
- * values, and each look-up in the large weight table is a cache miss. */
-static double memo_of(const scoring *x, struct memo *memo, int t, const value *a,
-                      const value *b)
-{
-    if (!memo->known) {
-        memo->w = weight_of(x->m, key_for(x, t, a, b));
-        memo->known = 1;
-    }
-    return memo->w;
-}
-
-/* The memo of feature t with its v-th value; NULL training, or when v is
- * out of the memo's range. */
-static struct memo *few(const scoring *x, int t, size_t v)
-{
-    return x->memo && v < NMEMO ? &x->memo->w[t][v] : NULL;
-}
-
-/* feature, its weight from memo when scoring (memo may be NULL): the
- * same sum, to the last bit. */
-static int feature_memo(scoring *x, struct memo *memo, int t, const value *a, const value *b)
-{
-    if (!memo || x->names)
-        return feature(x, t, a, b);
-    *x->acc += memo_of(x, memo, t, a, b);
-    return VZ_OK;
-}
-
-/* The memo of word ending suf's features; NULL training or when the
- * question's table is half full. */
-static struct suffix_memo *suffix_slot(const scoring *x, const value *suf)
+/* The weight of feature t with its v-th value (v < NMEMO), a and b,
+ * looked up the first time a question asks for it only: its spans and
+ * words share most of their values, and each look-up in the large weight
+ * table is a cache miss. */
+static double memo_w(const scoring *x, int t, size_t v, const value *a, const value *b)
 {
     memos *mm = x->memo;
-    if (!mm)
-        return NULL;
+    uint64_t bit = (uint64_t)1 << v;
+    if (!(mm->known[t] & bit)) {
+        mm->w[t][v] = weight_of(x->m, key_for(x, t, a, b));
+        mm->known[t] |= bit;
+    }
+    return mm->w[t][v];
+}
+
+/* memo_w of feature t whose first value is letter c of alphabet l. */
+static double letter_w(const scoring *x, int t, const letters *l, char c, const value *b)
+{
+    size_t ix = l->ix[(unsigned char)c];
+    if (ix < NMEMO)
+        return memo_w(x, t, ix, &l->v[ix], b);
+    char one[2] = {c, 0};
+    value v = value_of(one);
+    return weight_of(x->m, key_for(x, t, &v, b));
+}
+
+/* The memo of word ending suf's features, made when new (*made); NULL
+ * when the question's table is half full. */
+static struct suffix_memo *suffix_slot(const scoring *x, const value *suf, int *made)
+{
+    memos *mm = x->memo;
     size_t mask = SUFFIX_MEMO - 1, i = (size_t)suf->h & mask;
-    while (mm->suffixes[i].used && mm->suffixes[i].h != suf->h)
+    while (bit_of(mm->suffix_used, i) && mm->suffixes[i].h != suf->h)
         i = (i + 1) & mask;
-    if (!mm->suffixes[i].used) {
+    *made = !bit_of(mm->suffix_used, i);
+    if (*made) {
         if (2 * (mm->nsuffixes + 1) > SUFFIX_MEMO)
             return NULL;
-        mm->suffixes[i].used = 1;
+        mm->suffix_used[i / 64] |= (uint64_t)1 << (i % 64);
         mm->suffixes[i].h = suf->h;
         mm->nsuffixes++;
     }
     return &mm->suffixes[i];
 }
 
-/* The memo of word ending suf's feature k (of struct suffix_memo's four);
- * NULL when there is none. */
-static struct memo *suffix_memo(const scoring *x, const value *suf, size_t k)
-{
-    struct suffix_memo *sm = suffix_slot(x, suf);
-    return sm ? &sm->w[k] : NULL;
-}
-
-/* The sentence's word endings' weights, the new ones looked up together
- * (weights_of): an ending is more often new to a question than not. */
+/* Each word's ending's weights (x->sufm), the new ones looked up
+ * together (weights_of): an ending is more often new to a question than
+ * not. */
 static void suffix_weights(scoring *x)
 {
     static const int tmpl[] = {F_FSUF_W, F_LSUF_W, F_HSUF_W, F_RSUF_W};
@@ -591,21 +629,31 @@ static void suffix_weights(scoring *x)
     double w[BATCH * PER];
     size_t n = 0;
     for (size_t k = 0; k <= x->s->ntok; k++) {
-        struct suffix_memo *sm = k < x->s->ntok ? suffix_slot(x, &x->suffix[k]) : NULL;
-        if (sm && !sm->w[0].known) {
+        int made = 0;
+        struct suffix_memo *sm = k < x->s->ntok ? suffix_slot(x, &x->suffix[k], &made) : NULL;
+        if (k < x->s->ntok)
+            x->sufm[k] = sm;
+        if (sm && made) {   /* an ending met twice in the batch is looked up once */
             for (size_t f = 0; f < PER; f++)
                 keys[n * PER + f] = key_for(x, tmpl[f], &x->suffix[k], &x->w);
-            sm->w[0].known = 1;     /* an ending met twice in the batch is looked up once */
             at[n++] = sm;
         }
         if (n == BATCH || (k == x->s->ntok && n)) {
             weights_of(x->m, keys, n * PER, w);
             for (size_t b = 0; b < n; b++)
                 for (size_t f = 0; f < PER; f++)
-                    at[b]->w[f] = (struct memo){w[b * PER + f], 1};
+                    at[b]->w[f] = w[b * PER + f];
             n = 0;
         }
     }
+}
+
+/* The weight of word k's ending's feature f (of struct suffix_memo's
+ * four, template t). */
+static double suffix_w(const scoring *x, size_t k, size_t f, int t)
+{
+    const struct suffix_memo *sm = x->sufm[k];
+    return sm ? sm->w[f] : weight_of(x->m, key_for(x, t, &x->suffix[k], &x->w));
 }
 
 static int year_like(const char *text, const vz_rk_token *t)
@@ -709,32 +757,44 @@ static double cover_of(const vz_rk_sentence *s)
 }
 
 /* The arrays of a sentence, made once for the longest of a question's
- * (n words) and of its marks (free_room frees them, made or not). */
+ * (n words) and of its marks, in one block (free_room frees it, made or
+ * not). */
 static int room_for(scoring *x, size_t n, size_t nmk)
 {
     size_t room = n + 1;
-#define ROOM(a) ((a) = malloc(room * sizeof *(a))) != NULL
-    int ok = ROOM(x->shape) && ROOM(x->gap) && ROOM(x->suffix) && ROOM(x->reach) &&
-             ROOM(x->left) && ROOM(x->right) && ROOM(x->asked_before) && ROOM(x->own_before) &&
-             ROOM(x->focus_before) && (x->sufbuf = malloc(room * (SUFFIX + 1))) &&
-             (x->mk = malloc((nmk + 1) * sizeof *x->mk));
-#undef ROOM
-    return ok ? VZ_OK : vz_fail(VZ_ENOMEM, "out of memory");
+    char *block = NULL;
+    for (size_t at = 0, pass = 0; pass < 2; pass++, at = 0) {
+        /* The first pass measures, the second places each array. */
+#define CARVE(a, count)                                                                      \
+    do {                                                                                     \
+        at = (at + 15) & ~(size_t)15;                                                        \
+        if (block)                                                                           \
+            (a) = (void *)(block + at);                                                      \
+        at += (count) * sizeof *(a);                                                         \
+    } while (0)
+        CARVE(x->shape, room);
+        CARVE(x->gap, room);
+        CARVE(x->suffix, room);
+        CARVE(x->sufm, room);
+        CARVE(x->reach, room);
+        CARVE(x->left, room);
+        CARVE(x->right, room);
+        CARVE(x->asked_before, room);
+        CARVE(x->own_before, room);
+        CARVE(x->focus_before, room);
+        CARVE(x->sufbuf, room * (SUFFIX + 1));
+        CARVE(x->mk, nmk + 1);
+#undef CARVE
+        if (!pass && !(block = malloc(at)))
+            return vz_fail(VZ_ENOMEM, "out of memory");
+    }
+    x->room = block;
+    return VZ_OK;
 }
 
 static void free_room(scoring *x)
 {
-    free(x->shape);
-    free(x->gap);
-    free(x->suffix);
-    free(x->sufbuf);
-    free(x->left);
-    free(x->right);
-    free(x->reach);
-    free(x->asked_before);
-    free(x->own_before);
-    free(x->focus_before);
-    free(x->mk);
+    free(x->room);
 }
 
 static void prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent,
@@ -767,60 +827,52 @@ static void prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent,
     x->cover = cover_of(s);
 }
 
-/* The collapsed shape of words [i, j): "CsC" for "Bank of England";
- * its length. */
-static size_t span_shape(const scoring *x, size_t i, size_t j, char buf[SHAPE_MAX + 2])
+/* The IDF of the question's words among words from + step, from + 2
+ * step, ... (WINDOW of them, within the sentence's n), nearest first,
+ * over the question's. */
+static double window_share(const vz_rk_sentence *s, size_t from, int step)
 {
-    size_t n = 0;
-    for (size_t k = i; k < j; k++) {
-        if (n && buf[n - 1] == x->shape[k])
-            continue;
-        if (n == SHAPE_MAX) {
-            buf[n++] = '+';
-            break;
-        }
-        buf[n++] = x->shape[k];
-    }
-    buf[n] = '\0';
-    return n;
-}
-
-/* The IDF of the question's words within WINDOW words of [i, j) on one
- * side, over the question's, and the distance to the nearest of them. */
-static void context_of(const scoring *x, size_t i, size_t j, int left, double *share,
-                       size_t *nearest, int *place)
-{
-    const vz_rk_sentence *s = x->s;
     double idf = 0;
-    *nearest = 0;
-    *place = 0;
-    for (size_t d = 1; d <= WINDOW * 3; d++) {
-        if (left ? d > i : j - 1 + d >= s->ntok)
+    for (size_t d = 1; d <= WINDOW; d++) {
+        size_t k = from + (size_t)step * d;   /* wraps past 0 to a large k */
+        if (k >= s->ntok)
             break;
-        const vz_rk_token *t = &s->tok[left ? i - d : j - 1 + d];
-        if (!t->asked)
-            continue;
-        if (!*nearest) {
-            *nearest = d;
-            *place = t->place < PLACES ? t->place : PLACES - 1;
-        }
-        if (d <= WINDOW)
-            idf += t->idf;
+        if (s->tok[k].asked)
+            idf += s->tok[k].idf;
     }
-    *share = s->total_idf > 0 ? fmin(1.0, idf / s->total_idf) : 0;
+    return s->total_idf > 0 ? fmin(1.0, idf / s->total_idf) : 0;
 }
 
-/* Each word's reach (scoring's), and the sentence's parts zeroed. */
+/* The distance of word near, a question word (none: SIZE_MAX), from word
+ * k, counted when within WINDOW * 3 words; and its place in the question. */
+static void nearest(const vz_rk_token *t, size_t near, size_t k, size_t *d, int *place)
+{
+    size_t far = near == SIZE_MAX ? 0 : near > k ? near - k : k - near;
+    *d = far && far <= WINDOW * 3 ? far : 0;
+    *place = *d ? (t[near].place < PLACES ? t[near].place : PLACES - 1) : 0;
+}
+
+/* Each word's reach: the question's words before word k (for a span
+ * opening on k) and from word k on (for one closing before k), the
+ * nearest found by one pass each way. */
 static void reach_of(scoring *x)
 {
-    size_t n = x->s->ntok;
+    const vz_rk_sentence *s = x->s;
+    const vz_rk_token *t = s->tok;
+    size_t n = s->ntok, near = SIZE_MAX;
     memset(x->reach, 0, (n + 1) * sizeof *x->reach);
-    memset(x->left, 0, (n + 1) * sizeof *x->left);
-    memset(x->right, 0, (n + 1) * sizeof *x->right);
     for (size_t k = 0; k < n; k++) {
-        context_of(x, k, k + 1, 1, &x->reach[k].wl, &x->reach[k].dl, &x->reach[k].pl);
-        context_of(x, k, k + 1, 0, &x->reach[k + 1].wr, &x->reach[k + 1].dr,
-                   &x->reach[k + 1].pr);
+        struct reach *r = &x->reach[k];
+        r->wl = window_share(s, k, -1);
+        nearest(t, near, k, &r->dl, &r->pl);
+        near = t[k].asked ? k : near;
+    }
+    near = SIZE_MAX;
+    for (size_t k = n; k-- > 0;) {
+        struct reach *r = &x->reach[k + 1];
+        r->wr = window_share(s, k, 1);
+        nearest(t, near, k, &r->dr, &r->pr);
+        near = t[k].asked ? k : near;
     }
 }
 
@@ -854,71 +906,144 @@ static int sentence_features(scoring *x, size_t srank)
     return rc;
 }
 
-/* The features of a span that opens on word i, whatever its end. */
+/* The features of a span that opens on word i, whatever its end; kept
+ * (training).  left_part adds the same, in the same order. */
 static int left_features(scoring *x, size_t i)
 {
     const vz_rk_token *t = x->s->tok;
     const value *w = &x->w, *w2 = &x->w2;
     char lp[2] = {x->gap[i], 0}, ls[2] = {i ? x->shape[i - 1] : '^', 0};
     size_t ilp, ils;
-    value vlp = letter_value(&x->gapl, lp, &ilp), vls = letter_value(&x->shapel, ls, &ils);
+    value vlp = letter_value(x->gapl, lp, &ilp), vls = letter_value(x->shapel, ls, &ils);
     size_t wl = bucket_share(x->reach[i].wl), dl = x->reach[i].dl, bl = bucket_distance(dl);
     size_t pl = (size_t)x->reach[i].pl;
-    int rc = feature_memo(x, few(x, F_LPUNCT_W, ilp), F_LPUNCT_W, &vlp, w);
-    if (!rc) rc = feature_memo(x, few(x, F_LSHAPE_W, ils), F_LSHAPE_W, &vls, w);
-    if (!rc && i && t[i - 1].focus)
-        rc = feature_memo(x, few(x, F_FOCUS_PREV, 0), F_FOCUS_PREV, w2, NULL);
-    if (!rc) rc = feature_memo(x, few(x, F_WINL, wl), F_WINL, &x->num[wl], NULL);
-    if (!rc) rc = feature_memo(x, few(x, F_WINL_W, wl), F_WINL_W, &x->num[wl], w);
-    if (!rc) rc = feature_memo(x, few(x, F_DISTL_W, bl), F_DISTL_W, &x->num[bl], w);
-    if (!rc) rc = feature_memo(x, suffix_memo(x, &x->suffix[i], 0), F_FSUF_W, &x->suffix[i], w);
-    if (!rc && i)
-        rc = feature_memo(x, suffix_memo(x, &x->suffix[i - 1], 1), F_LSUF_W, &x->suffix[i - 1], w);
-    if (!rc && i && t[i - 1].asked)
-        rc = feature_memo(x, few(x, F_QLEFT_W, 0), F_QLEFT_W, w2, NULL);
+    int rc = feature(x, F_LPUNCT_W, &vlp, w);
+    if (!rc) rc = feature(x, F_LSHAPE_W, &vls, w);
+    if (!rc && i && t[i - 1].focus) rc = feature(x, F_FOCUS_PREV, w2, NULL);
+    if (!rc) rc = feature(x, F_WINL, &x->num[wl], NULL);
+    if (!rc) rc = feature(x, F_WINL_W, &x->num[wl], w);
+    if (!rc) rc = feature(x, F_DISTL_W, &x->num[bl], w);
+    if (!rc) rc = feature(x, F_FSUF_W, &x->suffix[i], w);
+    if (!rc && i) rc = feature(x, F_LSUF_W, &x->suffix[i - 1], w);
+    if (!rc && i && t[i - 1].asked) rc = feature(x, F_QLEFT_W, w2, NULL);
     if (!rc && i && x->pre.n && same_word(x->s->text, &t[i - 1], x->pre.s))
-        rc = feature_memo(x, few(x, F_PRE_W, 0), F_PRE_W, &x->pre, w);
-    if (!rc && dl)
-        rc = feature_memo(x, few(x, F_PLACEL_W, pl * NDIST + bl), F_PLACEL_W, &x->num[pl],
-                          &x->num[bl]);
+        rc = feature(x, F_PRE_W, &x->pre, w);
+    if (!rc && dl) rc = feature(x, F_PLACEL_W, &x->num[pl], &x->num[bl]);
     return rc;
 }
 
-/* The features of a span that closes before word j, wherever it opens. */
+/* The features of a span that closes before word j, wherever it opens;
+ * kept (training).  right_part adds the same, in the same order. */
 static int right_features(scoring *x, size_t j)
 {
     const vz_rk_token *t = x->s->tok;
     const value *w = &x->w, *w2 = &x->w2;
     char rp[2] = {x->gap[j], 0}, rs[2] = {j < x->s->ntok ? x->shape[j] : '$', 0};
     size_t irp, irs;
-    value vrp = letter_value(&x->gapl, rp, &irp), vrs = letter_value(&x->shapel, rs, &irs);
+    value vrp = letter_value(x->gapl, rp, &irp), vrs = letter_value(x->shapel, rs, &irs);
     size_t wr = bucket_share(x->reach[j].wr), dr = x->reach[j].dr, br = bucket_distance(dr);
     size_t pr = (size_t)x->reach[j].pr;
-    int rc = feature_memo(x, few(x, F_RPUNCT_W, irp), F_RPUNCT_W, &vrp, w);
-    if (!rc) rc = feature_memo(x, few(x, F_RSHAPE_W, irs), F_RSHAPE_W, &vrs, w);
-    if (!rc && j < x->s->ntok && t[j].focus)
-        rc = feature_memo(x, few(x, F_FOCUS_NEXT, 0), F_FOCUS_NEXT, w2, NULL);
-    if (!rc) rc = feature_memo(x, few(x, F_WINR, wr), F_WINR, &x->num[wr], NULL);
-    if (!rc) rc = feature_memo(x, few(x, F_WINR_W, wr), F_WINR_W, &x->num[wr], w);
-    if (!rc) rc = feature_memo(x, few(x, F_DISTR_W, br), F_DISTR_W, &x->num[br], w);
-    if (!rc)
-        rc = feature_memo(x, suffix_memo(x, &x->suffix[j - 1], 2), F_HSUF_W, &x->suffix[j - 1], w);
-    if (!rc && j < x->s->ntok)
-        rc = feature_memo(x, suffix_memo(x, &x->suffix[j], 3), F_RSUF_W, &x->suffix[j], w);
-    if (!rc && j < x->s->ntok && t[j].asked)
-        rc = feature_memo(x, few(x, F_QRIGHT_W, 0), F_QRIGHT_W, w2, NULL);
-    if (!rc && dr)
-        rc = feature_memo(x, few(x, F_PLACER_W, pr * NDIST + br), F_PLACER_W, &x->num[pr],
-                          &x->num[br]);
+    int rc = feature(x, F_RPUNCT_W, &vrp, w);
+    if (!rc) rc = feature(x, F_RSHAPE_W, &vrs, w);
+    if (!rc && j < x->s->ntok && t[j].focus) rc = feature(x, F_FOCUS_NEXT, w2, NULL);
+    if (!rc) rc = feature(x, F_WINR, &x->num[wr], NULL);
+    if (!rc) rc = feature(x, F_WINR_W, &x->num[wr], w);
+    if (!rc) rc = feature(x, F_DISTR_W, &x->num[br], w);
+    if (!rc) rc = feature(x, F_HSUF_W, &x->suffix[j - 1], w);
+    if (!rc && j < x->s->ntok) rc = feature(x, F_RSUF_W, &x->suffix[j], w);
+    if (!rc && j < x->s->ntok && t[j].asked) rc = feature(x, F_QRIGHT_W, w2, NULL);
+    if (!rc && dr) rc = feature(x, F_PLACER_W, &x->num[pr], &x->num[br]);
     return rc;
 }
 
-/* What the features of words [i, j) together say of them. */
+/* left_features' weights summed (scoring), from the question's memos. */
+static double left_part(const scoring *x, size_t i)
+{
+    const vz_rk_token *t = x->s->tok;
+    const value *w = &x->w, *w2 = &x->w2;
+    const struct reach *r = &x->reach[i];
+    /* Every memo index below is under NMEMO: wl <= 5, bl < NDIST, pl < PLACES. */
+    size_t wl = bucket_share(r->wl), bl = bucket_distance(r->dl), pl = (size_t)r->pl;
+    double acc = 0;
+    acc += letter_w(x, F_LPUNCT_W, x->gapl, x->gap[i], w);
+    acc += letter_w(x, F_LSHAPE_W, x->shapel, i ? x->shape[i - 1] : '^', w);
+    if (i && t[i - 1].focus)
+        acc += memo_w(x, F_FOCUS_PREV, 0, w2, NULL);
+    acc += memo_w(x, F_WINL, wl, &x->num[wl], NULL);
+    acc += memo_w(x, F_WINL_W, wl, &x->num[wl], w);
+    acc += memo_w(x, F_DISTL_W, bl, &x->num[bl], w);
+    acc += suffix_w(x, i, 0, F_FSUF_W);
+    if (i)
+        acc += suffix_w(x, i - 1, 1, F_LSUF_W);
+    if (i && t[i - 1].asked)
+        acc += memo_w(x, F_QLEFT_W, 0, w2, NULL);
+    if (i && x->pre.n && same_word(x->s->text, &t[i - 1], x->pre.s))
+        acc += memo_w(x, F_PRE_W, 0, &x->pre, w);
+    if (r->dl)
+        acc += memo_w(x, F_PLACEL_W, pl * NDIST + bl, &x->num[pl], &x->num[bl]);
+    return acc;
+}
+
+/* right_features' weights summed (scoring), from the question's memos. */
+static double right_part(const scoring *x, size_t j)
+{
+    const vz_rk_token *t = x->s->tok;
+    const value *w = &x->w, *w2 = &x->w2;
+    const struct reach *r = &x->reach[j];
+    size_t wr = bucket_share(r->wr), br = bucket_distance(r->dr), pr = (size_t)r->pr;
+    int inside = j < x->s->ntok;
+    double acc = 0;
+    acc += letter_w(x, F_RPUNCT_W, x->gapl, x->gap[j], w);
+    acc += letter_w(x, F_RSHAPE_W, x->shapel, inside ? x->shape[j] : '$', w);
+    if (inside && t[j].focus)
+        acc += memo_w(x, F_FOCUS_NEXT, 0, w2, NULL);
+    acc += memo_w(x, F_WINR, wr, &x->num[wr], NULL);
+    acc += memo_w(x, F_WINR_W, wr, &x->num[wr], w);
+    acc += memo_w(x, F_DISTR_W, br, &x->num[br], w);
+    acc += suffix_w(x, j - 1, 2, F_HSUF_W);
+    if (inside)
+        acc += suffix_w(x, j, 3, F_RSUF_W);
+    if (inside && t[j].asked)
+        acc += memo_w(x, F_QRIGHT_W, 0, w2, NULL);
+    if (r->dr)
+        acc += memo_w(x, F_PLACER_W, pr * NDIST + br, &x->num[pr], &x->num[br]);
+    return acc;
+}
+
+/* The collapsed shape of a span's words, read word by word: "CsC" for
+ * "Bank of England", at most SHAPE_MAX letters and then '+'; its letters
+ * packed in a number too (shape_weights' memo). */
+typedef struct {
+    char buf[SHAPE_MAX + 2];
+    size_t n;
+    uint64_t code;
+} shape_run;
+
+/* The shape with one more word of shape letter c; whether it changed. */
+static int shape_grow(shape_run *r, char c)
+{
+    if ((r->n && r->buf[r->n - 1] == c) || (r->n && r->buf[r->n - 1] == '+'))
+        return 0;
+    if (r->n == SHAPE_MAX)
+        c = '+';
+    r->buf[r->n++] = c;
+    r->buf[r->n] = '\0';
+    r->code = r->code << 8 | (unsigned char)c;
+    return 1;
+}
+
+static shape_run span_shape(const scoring *x, size_t i, size_t j)
+{
+    shape_run r = {{0}, 0, 0};
+    for (size_t k = i; k < j; k++)
+        shape_grow(&r, x->shape[k]);
+    return r;
+}
+
+/* What the features of words [i, j) together say of them, but their
+ * shape. */
 typedef struct {
     size_t len;              /* words, NSMALL - 1 and more alike */
-    char shape[SHAPE_MAX + 2];   /* span_shape */
-    size_t nshape;
-    char ends[3];            /* the first word's shape and the last's */
     size_t inq;              /* of inq_name */
     size_t focus;            /* words of the question's focus in it */
     size_t dist;             /* bucket_distance of the nearest question word */
@@ -928,10 +1053,6 @@ typedef struct {
 static void span_facts_of(const scoring *x, size_t i, size_t j, span_facts *f)
 {
     const vz_rk_token *t = x->s->tok;
-    f->nshape = span_shape(x, i, j, f->shape);
-    f->ends[0] = x->shape[i];
-    f->ends[1] = x->shape[j - 1];
-    f->ends[2] = '\0';
     f->len = j - i < NSMALL ? j - i : NSMALL - 1;
     size_t asked = x->asked_before[j] - x->asked_before[i];
     f->focus = x->focus_before[j] - x->focus_before[i];
@@ -943,13 +1064,15 @@ static void span_facts_of(const scoring *x, size_t i, size_t j, span_facts *f)
 }
 
 /* The features of words [i, j) together, each kept (training).  The same
- * features, in the same order, as span_score adds. */
+ * features, in the same order, as span_part adds. */
 static int span_features(scoring *x, size_t i, size_t j)
 {
     const value *w = &x->w, *w2 = &x->w2, *q = &x->q;
     span_facts f;
     span_facts_of(x, i, j, &f);
-    value sh = value_of(f.shape), edges = value_of(f.ends);
+    shape_run r = span_shape(x, i, j);
+    char ends[3] = {x->shape[i], x->shape[j - 1], 0};
+    value sh = value_of(r.buf), edges = value_of(ends);
     int rc = feature(x, F_LEN, &x->num[f.len], NULL);
     if (!rc) rc = feature(x, F_LEN_W, &x->num[f.len], w2);
     if (!rc) rc = feature(x, F_SHAPE, &sh, NULL);
@@ -965,64 +1088,69 @@ static int span_features(scoring *x, size_t i, size_t j)
     return rc;
 }
 
-/* The weights of a span shape's three features, memoised by the shape's
- * letters (at most SHAPE_MAX + 1 of them, packed in a number). */
-static struct shape_memo shape_weights(scoring *x, const char *shape, size_t n)
+/* The weights of a span shape's three features, memoised by its code. */
+static struct shape_memo shape_weights(const scoring *x, const shape_run *r)
 {
-    uint64_t code = 0;
-    for (size_t k = 0; k < n; k++)
-        code = code << 8 | (unsigned char)shape[k];
     memos *mm = x->memo;
-    size_t mask = SHAPE_MEMO - 1, k = (size_t)mix64(code) & mask;
-    while (mm->shapes[k].code && mm->shapes[k].code != code)
+    size_t mask = SHAPE_MEMO - 1, k = (size_t)mix64(r->code) & mask;
+    while (bit_of(mm->shape_used, k) && mm->shapes[k].code != r->code)
         k = (k + 1) & mask;
-    if (mm->shapes[k].code)
+    if (bit_of(mm->shape_used, k))
         return mm->shapes[k];
-    value sh = {shape, n, part_hash(shape, n)};
+    value sh = {r->buf, r->n, part_hash(r->buf, r->n)};
     uint64_t keys[3] = {key_for(x, F_SHAPE, &sh, NULL), key_for(x, F_SHAPE_Q, &sh, &x->q),
                         key_for(x, F_SHAPE_W, &sh, &x->w)};
     double w[3];
     weights_of(x->m, keys, 3, w);
-    struct shape_memo m = {code, w[0], w[1], w[2]};
+    struct shape_memo m = {r->code, w[0], w[1], w[2]};
     if (2 * (mm->nshapes + 1) <= SHAPE_MEMO) {   /* else not kept: the table stays half empty */
+        mm->shape_used[k / 64] |= (uint64_t)1 << (k % 64);
         mm->shapes[k] = m;
         mm->nshapes++;
     }
     return m;
 }
 
-/* span_features without keeping them (scoring): the weights come from
- * the question's memos and are added one by one in span_features' order,
- * so that the sum is the same to the last bit. */
-static void span_score(scoring *x, size_t i, size_t j)
+/* The weight of the feature of a span's first and last words' shapes. */
+static double edge_w(const scoring *x, size_t i, size_t j)
+{
+    char ends[3] = {x->shape[i], x->shape[j - 1], 0};
+    size_t e0 = x->shapel->ix[(unsigned char)ends[0]], e1 = x->shapel->ix[(unsigned char)ends[1]];
+    int few = e0 < NLETTERS && e1 < NLETTERS;
+    if (few && bit_of(&x->memo->known[F_EDGE_W], e0 * NLETTERS + e1))
+        return x->memo->w[F_EDGE_W][e0 * NLETTERS + e1];
+    value v = value_of(ends);
+    return few ? memo_w(x, F_EDGE_W, e0 * NLETTERS + e1, &v, &x->w2)
+               : weight_of(x->m, key_for(x, F_EDGE_W, &v, &x->w2));
+}
+
+/* score plus span_features' weights (scoring), added one by one in
+ * their order, so that the sum is the same to the last bit; the span's
+ * shape's weights are sh. */
+static double span_part(const scoring *x, size_t i, size_t j, const struct shape_memo *sh,
+                        double score)
 {
     const value *w = &x->w, *w2 = &x->w2, *q = &x->q;
     span_facts f;
     span_facts_of(x, i, j, &f);
-    struct shape_memo sh = shape_weights(x, f.shape, f.nshape);
-    size_t e0 = x->shapel.ix[(unsigned char)f.ends[0]], e1 = x->shapel.ix[(unsigned char)f.ends[1]];
-    struct memo *edge = e0 < NLETTERS && e1 < NLETTERS ? few(x, F_EDGE_W, e0 * NLETTERS + e1) : NULL;
-    value edges = {f.ends, 2, 0};
-    if (!edge || !edge->known)
-        edges = value_of(f.ends);
-    double *acc = x->acc;
-    *acc += memo_of(x, few(x, F_LEN, f.len), F_LEN, &x->num[f.len], NULL);
-    *acc += memo_of(x, few(x, F_LEN_W, f.len), F_LEN_W, &x->num[f.len], w2);
-    *acc += sh.sh;
-    *acc += sh.sh_q;
-    *acc += sh.sh_w;
-    *acc += edge ? memo_of(x, edge, F_EDGE_W, &edges, w2)
-                 : weight_of(x->m, key_for(x, F_EDGE_W, &edges, w2));
-    *acc += memo_of(x, few(x, F_INQ_W, f.inq), F_INQ_W, &x->inq[f.inq], w);
+    size_t mark = (size_t)f.mark;
+    score += memo_w(x, F_LEN, f.len, &x->num[f.len], NULL);
+    score += memo_w(x, F_LEN_W, f.len, &x->num[f.len], w2);
+    score += sh->sh;
+    score += sh->sh_q;
+    score += sh->sh_w;
+    score += edge_w(x, i, j);
+    score += memo_w(x, F_INQ_W, f.inq, &x->inq[f.inq], w);
     if (f.focus)
-        *acc += memo_of(x, few(x, F_FOCUS_IN, 0), F_FOCUS_IN, w2, NULL);
-    *acc += memo_of(x, few(x, F_DIST, f.dist), F_DIST, &x->num[f.dist], NULL);
-    if (f.mark)
-        *acc += memo_of(x, few(x, F_MARK, (size_t)f.mark), F_MARK, &x->num[f.mark], NULL);
-    if (f.mark)
-        *acc += memo_of(x, few(x, F_MARK_Q, (size_t)f.mark), F_MARK_Q, &x->num[f.mark], q);
+        score += memo_w(x, F_FOCUS_IN, 0, w2, NULL);
+    score += memo_w(x, F_DIST, f.dist, &x->num[f.dist], NULL);
+    if (mark)
+        score += memo_w(x, F_MARK, mark, &x->num[mark], NULL);
+    if (mark)
+        score += memo_w(x, F_MARK_Q, mark, &x->num[mark], q);
     if (f.part)
-        *acc += memo_of(x, few(x, F_MARK_PART, 0), F_MARK_PART, NULL, NULL);
+        score += memo_w(x, F_MARK_PART, 0, NULL, NULL);
+    return score;
 }
 
 /* Scoring reads the parts of a span's score that hang on its sentence,
@@ -1036,31 +1164,43 @@ static int sentence_parts(scoring *x, size_t srank)
     x->sentence = 0;
     suffix_weights(x);
     int rc = sentence_features(x, srank);
-    for (size_t i = 0; !rc && i < n; i++) {
-        x->acc = &x->left[i];
-        rc = left_features(x, i);
-    }
-    for (size_t j = 1; !rc && j <= n; j++) {
-        x->acc = &x->right[j];
-        rc = right_features(x, j);
-    }
+    for (size_t i = 0; i < n; i++)
+        x->left[i] = left_part(x, i);
+    for (size_t j = 1; j <= n; j++)
+        x->right[j] = right_part(x, j);
     return rc;
+}
+
+/* Room for n more spans. */
+static int spans_room(vz_rk_spans *o, size_t n)
+{
+    void *p = o->span;
+    if (vz_grow(&p, &o->cap, o->n + n, sizeof *o->span))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    o->span = p;
+    return VZ_OK;
+}
+
+/* A new span, words [i, j), the room for it made. */
+static vz_rk_span *new_span(scoring *x, size_t i, size_t j)
+{
+    vz_rk_spans *o = x->out;
+    const vz_rk_token *t = x->s->tok;
+    vz_rk_span *sp = &o->span[o->n++];
+    *sp = (vz_rk_span){x->sent, i, j, t[i].start, t[j - 1].end, 0, 0, o->nkeys, 0};
+    return sp;
 }
 
 static int add_span(scoring *x, size_t i, size_t j, size_t srank)
 {
-    vz_rk_spans *o = x->out;
-    void *p = o->span;
-    if (vz_grow(&p, &o->cap, o->n + 1, sizeof *o->span))
-        return vz_fail(VZ_ENOMEM, "out of memory");
-    o->span = p;
-    const vz_rk_token *t = x->s->tok;
-    vz_rk_span *sp = &o->span[o->n++];
-    *sp = (vz_rk_span){x->sent, i, j, t[i].start, t[j - 1].end, 0, 0, o->nkeys, 0};
+    if (spans_room(x->out, 1))
+        return VZ_ENOMEM;
+    vz_rk_span *sp = new_span(x, i, j);
     x->acc = &sp->score;
     if (!x->names) {
-        sp->score = x->sentence + x->left[i] + x->right[j];
-        span_score(x, i, j);
+        shape_run r = span_shape(x, i, j);
+        struct shape_memo sh = shape_weights(x, &r);
+        sp->score = span_part(x, i, j, &sh, x->sentence + x->left[i] + x->right[j]);
         return VZ_OK;
     }
     int rc = sentence_features(x, srank);
@@ -1111,28 +1251,40 @@ static int marked_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t s
     return VZ_OK;
 }
 
+/* The chunks of the sentence, then its marks that are none.  Scoring
+ * reads each chunk's shape on from the one before, which opens on the
+ * same word. */
 static int sentence_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t srank)
 {
     const vz_rk_sentence *s = x->s;
-    if (!x->names) {
-        int rc = sentence_parts(x, srank);
-        if (rc)
-            return rc;
-    }
-    for (size_t i = 0; i < s->ntok; i++) {
+    size_t most = x->m->max_words;
+    int rc = x->names ? VZ_OK : sentence_parts(x, srank);
+    if (!rc && !x->names)
+        rc = spans_room(x->out, s->ntok * most);   /* at most most chunks open on a word */
+    for (size_t i = 0; !rc && i < s->ntok; i++) {
         if (!edge(&s->tok[i]))
             continue;
-        for (size_t j = i + 1; j <= s->ntok && j - i <= x->m->max_words; j++) {
+        shape_run r = {{0}, 0, 0};
+        struct shape_memo sh = {0, 0, 0, 0};
+        int stale = 1;       /* sh is not r's */
+        double base = x->names ? 0 : x->sentence + x->left[i];
+        for (size_t j = i + 1; !rc && j <= s->ntok && j - i <= most; j++) {
+            stale |= shape_grow(&r, x->shape[j - 1]);
             if (j > i + 1 && breaks(x->gap[j - 1]))
                 break;
             if (!edge(&s->tok[j - 1]) || all_asked(x, i, j))
                 continue;
-            int rc = add_span(x, i, j, srank);
-            if (rc)
-                return rc;
+            if (x->names) {
+                rc = add_span(x, i, j, srank);
+                continue;
+            }
+            if (stale)
+                sh = shape_weights(x, &r);
+            stale = 0;
+            new_span(x, i, j)->score = span_part(x, i, j, &sh, base + x->right[j]);
         }
     }
-    return marked_spans(x, mk, nmk, srank);
+    return rc ? rc : marked_spans(x, mk, nmk, srank);
 }
 
 static int by_span_score(const void *a, const void *b)
@@ -1269,22 +1421,16 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
                 size_t nsent, const vz_rk_marked *marked, size_t nmarked, vz_rk_names *names,
                 vz_rk_spans *out)
 {
-    scoring x = {.m = m, .names = names, .out = out};
-    for (int t = 0; t < NFEATURES; t++)
-        x.tmpl[t] = part_hash(template_name[t], strlen(template_name[t]));
+    const struct rk_consts *c = m->k;
+    scoring x = {.m = m, .names = names, .out = out, .tmpl = c->tmpl, .num = c->num,
+                 .inq = c->inq, .shapel = &c->shapel, .gapl = &c->gapl};
     char qname[64];
     snprintf(qname, sizeof qname, "%s%s%s", q->type, q->label[0] ? ":" : "", q->label);
     x.q = value_of(qname);
     x.w = value_of(q->wh);
     x.w2 = value_of(q->wh2);
     x.pre = value_of(q->pre);
-    for (size_t k = 0; k < NSMALL; k++)
-        x.num[k] = value_of(small[k]);
-    for (size_t k = 0; k < NINQ; k++)
-        x.inq[k] = value_of(inq_name[k]);
-    letters_init(&x.shapel, shape_letters);
-    letters_init(&x.gapl, gap_letters);
-    if (!names && !(x.memo = calloc(1, sizeof *x.memo)))
+    if (!names && !(x.memo = memos_new()))
         return vz_fail(VZ_ENOMEM, "out of memory");
     size_t most = 0;
     for (size_t k = 0; k < nsent; k++)
