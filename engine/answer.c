@@ -3351,8 +3351,12 @@ static int add_marks(const asking *a, rk_input *in, size_t at, size_t i)
             const occurrence *o = &a->cands[c].occ[k];
             if (o->doc != si->doc || o->sent_start != si->start)
                 continue;
+            /* in->mark grows here only, by vz_grow from none: its room
+             * is the power of 2 from 16 that holds nmark. */
             void *p = in->mark;
-            size_t cap = in->nmark;
+            size_t cap = in->nmark ? 16 : 0;
+            while (cap < in->nmark)
+                cap *= 2;
             if (vz_grow(&p, &cap, in->nmark + 1, sizeof *in->mark))
                 return vz_fail(VZ_ENOMEM, "out of memory");
             in->mark = p;

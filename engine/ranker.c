@@ -30,6 +30,11 @@
 #define SHAPE_MAX 4          /* letters of a span's collapsed shape */
 #define SUFFIX 3             /* letters of a word's ending */
 #define KEY_SEED 0x51ed270b27a3f8c5ULL   /* key_of's state before a feature's parts */
+#if defined(__GNUC__)
+#define COLD __attribute__((noinline))   /* kept out of the hot loops that call it */
+#else
+#define COLD
+#endif
 #define PLACES 4             /* places of a question word told apart: 0, 1, 2, 3 and on */
 
 typedef struct {
@@ -498,8 +503,9 @@ typedef struct {
     /* Of the words before word k: the question's, its own, its focus'
      * (a span's count is a difference of two). */
     size_t *asked_before, *own_before, *focus_before;
-    vz_rk_marked *mk;        /* the template marks in the sentence */
+    vz_rk_marked *mk;        /* the template marks in the sentence, by their start */
     size_t nmk;
+    vz_rk_marked *live;      /* of them, those that may overlap a chunk (sentence_spans) */
     double cover;            /* the question's IDF the sentence holds, over all of it */
     double best_cover;       /* the most any sentence read holds */
     size_t words, pairs;     /* the question's words it holds; of them, side by side */
@@ -572,23 +578,28 @@ static int feature(scoring *x, int t, const value *a, const value *b)
     return remember(x, key, t, a, b);
 }
 
+/* The weight of feature t with its v-th value (v < NMEMO), a and b, the
+ * first time a question asks for it (memo_w). */
+static COLD double memo_look(const scoring *x, int t, size_t v, const value *a, const value *b)
+{
+    memos *mm = x->memo;
+    mm->w[t][v] = weight_of(x->m, key_for(x, t, a, b));
+    mm->known[t] |= (uint64_t)1 << v;
+    return mm->w[t][v];
+}
+
 /* The weight of feature t with its v-th value (v < NMEMO), a and b,
  * looked up the first time a question asks for it only: its spans and
  * words share most of their values, and each look-up in the large weight
  * table is a cache miss. */
-static double memo_w(const scoring *x, int t, size_t v, const value *a, const value *b)
+static inline double memo_w(const scoring *x, int t, size_t v, const value *a, const value *b)
 {
-    memos *mm = x->memo;
-    uint64_t bit = (uint64_t)1 << v;
-    if (!(mm->known[t] & bit)) {
-        mm->w[t][v] = weight_of(x->m, key_for(x, t, a, b));
-        mm->known[t] |= bit;
-    }
-    return mm->w[t][v];
+    const memos *mm = x->memo;
+    return mm->known[t] >> v & 1 ? mm->w[t][v] : memo_look(x, t, v, a, b);
 }
 
 /* memo_w of feature t whose first value is letter c of alphabet l. */
-static double letter_w(const scoring *x, int t, const letters *l, char c, const value *b)
+static inline double letter_w(const scoring *x, int t, const letters *l, char c, const value *b)
 {
     size_t ix = l->ix[(unsigned char)c];
     if (ix < NMEMO)
@@ -784,6 +795,7 @@ static int room_for(scoring *x, size_t n, size_t nmk)
         CARVE(x->focus_before, room);
         CARVE(x->sufbuf, room * (SUFFIX + 1));
         CARVE(x->mk, nmk + 1);
+        CARVE(x->live, nmk + 1);
 #undef CARVE
         if (!pass && !(block = malloc(at)))
             return vz_fail(VZ_ENOMEM, "out of memory");
@@ -819,9 +831,14 @@ static void prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent,
         x->focus_before[k + 1] = x->focus_before[k] + (t->focus != 0);
     }
     x->nmk = 0;
-    for (size_t k = 0; k < nmk; k++)
-        if (mk[k].sent == sent)
-            x->mk[x->nmk++] = mk[k];
+    for (size_t k = 0; k < nmk; k++) {
+        if (mk[k].sent != sent)
+            continue;
+        size_t at = x->nmk++;   /* kept by their start: mark_of stops at the span's end */
+        for (; at && x->mk[at - 1].start > mk[k].start; at--)
+            x->mk[at] = x->mk[at - 1];
+        x->mk[at] = mk[k];
+    }
     size_t last = s->ntok ? s->tok[s->ntok - 1].end : 0;
     x->gap[s->ntok] = gap_of(s->text + last, s->len - last);
     x->cover = cover_of(s);
@@ -863,28 +880,32 @@ static void reach_of(scoring *x)
     memset(x->reach, 0, (n + 1) * sizeof *x->reach);
     for (size_t k = 0; k < n; k++) {
         struct reach *r = &x->reach[k];
-        r->wl = window_share(s, k, -1);
+        /* Most windows hold no question word: their share is 0. */
+        if (x->asked_before[k] != x->asked_before[k > WINDOW ? k - WINDOW : 0])
+            r->wl = window_share(s, k, -1);
         nearest(t, near, k, &r->dl, &r->pl);
         near = t[k].asked ? k : near;
     }
     near = SIZE_MAX;
     for (size_t k = n; k-- > 0;) {
         struct reach *r = &x->reach[k + 1];
-        r->wr = window_share(s, k, 1);
+        size_t end = k + 1 + WINDOW < n ? k + 1 + WINDOW : n;
+        if (x->asked_before[end] != x->asked_before[k + 1])
+            r->wr = window_share(s, k, 1);
         nearest(t, near, k, &r->dr, &r->pr);
         near = t[k].asked ? k : near;
     }
 }
 
 /* The template mark of [start, end): 1.. its rank, 0 none; *part when a
- * mark overlaps it without being it. */
-static int mark_of(const vz_rk_marked *mk, size_t nmk, size_t sent, size_t start, size_t end,
-                   int *part)
+ * mark overlaps it without being it.  The marks are the sentence's, by
+ * their start (prepare_sentence). */
+static int mark_of(const vz_rk_marked *mk, size_t nmk, size_t start, size_t end, int *part)
 {
     int rank = 0;
     *part = 0;
-    for (size_t k = 0; k < nmk; k++) {
-        if (mk[k].sent != sent || mk[k].end <= start || mk[k].start >= end)
+    for (size_t k = 0; k < nmk && mk[k].start < end; k++) {
+        if (mk[k].end <= start)
             continue;
         if (mk[k].start == start && mk[k].end == end)
             rank = rank && rank < mk[k].rank ? rank : mk[k].rank;
@@ -1050,7 +1071,10 @@ typedef struct {
     int mark, part;          /* mark_of; mark at most NMARK - 1 */
 } span_facts;
 
-static void span_facts_of(const scoring *x, size_t i, size_t j, span_facts *f)
+/* The facts of words [i, j); mk[0, nmk) holds every mark of the
+ * sentence that may overlap them, by their start. */
+static void span_facts_of(const scoring *x, size_t i, size_t j, const vz_rk_marked *mk,
+                          size_t nmk, span_facts *f)
 {
     const vz_rk_token *t = x->s->tok;
     f->len = j - i < NSMALL ? j - i : NSMALL - 1;
@@ -1059,7 +1083,7 @@ static void span_facts_of(const scoring *x, size_t i, size_t j, span_facts *f)
     f->inq = !asked ? 0 : asked == j - i ? 2 : 1;
     size_t dl = x->reach[i].dl, dr = x->reach[j].dr;
     f->dist = bucket_distance(!dl ? dr : !dr ? dl : dl < dr ? dl : dr);
-    int mark = mark_of(x->mk, x->nmk, x->sent, t[i].start, t[j - 1].end, &f->part);
+    int mark = mark_of(mk, nmk, t[i].start, t[j - 1].end, &f->part);
     f->mark = mark < NMARK - 1 ? mark : NMARK - 1;
 }
 
@@ -1069,7 +1093,7 @@ static int span_features(scoring *x, size_t i, size_t j)
 {
     const value *w = &x->w, *w2 = &x->w2, *q = &x->q;
     span_facts f;
-    span_facts_of(x, i, j, &f);
+    span_facts_of(x, i, j, x->mk, x->nmk, &f);
     shape_run r = span_shape(x, i, j);
     char ends[3] = {x->shape[i], x->shape[j - 1], 0};
     value sh = value_of(r.buf), edges = value_of(ends);
@@ -1092,7 +1116,9 @@ static int span_features(scoring *x, size_t i, size_t j)
 static struct shape_memo shape_weights(const scoring *x, const shape_run *r)
 {
     memos *mm = x->memo;
-    size_t mask = SHAPE_MEMO - 1, k = (size_t)mix64(r->code) & mask;
+    /* The code's top bits after a multiplication by 2^64 over the golden
+     * ratio (Fibonacci hashing): a shape's letters vary in its low bytes. */
+    size_t mask = SHAPE_MEMO - 1, k = (size_t)((r->code * 0x9e3779b97f4a7c15ULL) >> 56) & mask;
     while (bit_of(mm->shape_used, k) && mm->shapes[k].code != r->code)
         k = (k + 1) & mask;
     if (bit_of(mm->shape_used, k))
@@ -1127,12 +1153,12 @@ static double edge_w(const scoring *x, size_t i, size_t j)
 /* score plus span_features' weights (scoring), added one by one in
  * their order, so that the sum is the same to the last bit; the span's
  * shape's weights are sh. */
-static double span_part(const scoring *x, size_t i, size_t j, const struct shape_memo *sh,
-                        double score)
+static inline double span_part(const scoring *x, size_t i, size_t j, const vz_rk_marked *mk,
+                               size_t nmk, const struct shape_memo *sh, double score)
 {
     const value *w = &x->w, *w2 = &x->w2, *q = &x->q;
     span_facts f;
-    span_facts_of(x, i, j, &f);
+    span_facts_of(x, i, j, mk, nmk, &f);
     size_t mark = (size_t)f.mark;
     score += memo_w(x, F_LEN, f.len, &x->num[f.len], NULL);
     score += memo_w(x, F_LEN_W, f.len, &x->num[f.len], w2);
@@ -1182,7 +1208,7 @@ static int spans_room(vz_rk_spans *o, size_t n)
 }
 
 /* A new span, words [i, j), the room for it made. */
-static vz_rk_span *new_span(scoring *x, size_t i, size_t j)
+static inline vz_rk_span *new_span(scoring *x, size_t i, size_t j)
 {
     vz_rk_spans *o = x->out;
     const vz_rk_token *t = x->s->tok;
@@ -1200,7 +1226,7 @@ static int add_span(scoring *x, size_t i, size_t j, size_t srank)
     if (!x->names) {
         shape_run r = span_shape(x, i, j);
         struct shape_memo sh = shape_weights(x, &r);
-        sp->score = span_part(x, i, j, &sh, x->sentence + x->left[i] + x->right[j]);
+        sp->score = span_part(x, i, j, x->mk, x->nmk, &sh, x->sentence + x->left[i] + x->right[j]);
         return VZ_OK;
     }
     int rc = sentence_features(x, srank);
@@ -1268,6 +1294,10 @@ static int sentence_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t
         struct shape_memo sh = {0, 0, 0, 0};
         int stale = 1;       /* sh is not r's */
         double base = x->names ? 0 : x->sentence + x->left[i];
+        size_t nlive = 0;    /* the marks that do not end before word i */
+        for (size_t k = 0; k < x->nmk; k++)
+            if (x->mk[k].end > s->tok[i].start)
+                x->live[nlive++] = x->mk[k];
         for (size_t j = i + 1; !rc && j <= s->ntok && j - i <= most; j++) {
             stale |= shape_grow(&r, x->shape[j - 1]);
             if (j > i + 1 && breaks(x->gap[j - 1]))
@@ -1281,7 +1311,7 @@ static int sentence_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t
             if (stale)
                 sh = shape_weights(x, &r);
             stale = 0;
-            new_span(x, i, j)->score = span_part(x, i, j, &sh, base + x->right[j]);
+            new_span(x, i, j)->score = span_part(x, i, j, x->live, nlive, &sh, base + x->right[j]);
         }
     }
     return rc ? rc : marked_spans(x, mk, nmk, srank);
@@ -1299,32 +1329,24 @@ static int by_span_score(const void *a, const void *b)
     return (x->j > y->j) - (x->j < y->j);
 }
 
-/* A span's place in by_span_score's order, for sort_spans. */
-typedef struct {
-    double score;
-    uint64_t place;          /* sent, i and j, PLACE_BITS each */
-    size_t at;               /* its index before sorting */
-} span_order;
-
-#define PLACE_BITS 21
-
-/* Does a come before b in by_span_score's order? */
-static int before(const span_order *a, const span_order *b)
+/* A number that orders like score, best first. */
+static uint64_t order_key(double score)
 {
-    if (a->score != b->score)
-        return !(a->score < b->score);
-    return a->place < b->place;
+    uint64_t u;
+    score = score == 0 ? 0 : score;   /* -0 ties with 0, as it compares */
+    memcpy(&u, &score, sizeof u);
+    u = u >> 63 ? ~u : u | (uint64_t)1 << 63;   /* a double's bits, ordered as it */
+    return ~u;
 }
 
-/* Merge sort, stable like the C library's: runs of width w in a merged
- * into b. */
-static void merge_pass(const span_order *a, span_order *b, size_t n, size_t w)
+/* Merge sort: runs of width w in a merged into b. */
+static void merge_pass(const uint64_t *a, uint64_t *b, size_t n, size_t w)
 {
     for (size_t lo = 0; lo < n; lo += 2 * w) {
         size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
         size_t i = lo, j = mid, k = lo;
         while (i < mid && j < hi)
-            b[k++] = before(&a[j], &a[i]) ? a[j++] : a[i++];
+            b[k++] = a[j] < a[i] ? a[j++] : a[i++];
         while (i < mid)
             b[k++] = a[i++];
         while (j < hi)
@@ -1333,38 +1355,45 @@ static void merge_pass(const span_order *a, span_order *b, size_t n, size_t w)
 }
 
 /* The spans in by_span_score's order, as qsort would leave them (glibc's
- * is a stable merge sort): sorting 24-byte keys with the comparison
- * inlined, then moving each span once, costs a third of qsort. */
+ * is a stable merge sort).  Sorting whole numbers costs a third of qsort:
+ * each span's order_key with its index in its low bits (unique numbers,
+ * and the index of a span among near ties); then spans whose keys differ
+ * in those bits alone, in index order, put in by_span_score's by a
+ * stable insertion. */
 static int sort_spans(vz_rk_spans *o)
 {
-    size_t n = o->n;
-    for (size_t k = 0; k < n; k++)
-        if ((o->span[k].sent | o->span[k].i | o->span[k].j) >> PLACE_BITS) {
-            qsort(o->span, n, sizeof *o->span, by_span_score);
-            return VZ_OK;
-        }
-    span_order *a = malloc((2 * n + 1) * sizeof *a), *b = a + n;
+    size_t n = o->n, bits = 1;
+    while (bits < 63 && (size_t)1 << bits < n)
+        bits++;
+    uint64_t low = ((uint64_t)1 << bits) - 1;
+    uint64_t *a = malloc((2 * n + 1) * sizeof *a), *b = a + n;
     vz_rk_span *sorted = malloc((n + 1) * sizeof *sorted);
     if (!a || !sorted) {
         free(a);
         free(sorted);
         return vz_fail(VZ_ENOMEM, "out of memory");
     }
-    for (size_t k = 0; k < n; k++) {
-        const vz_rk_span *sp = &o->span[k];
-        a[k] = (span_order){sp->score,
-                            (uint64_t)sp->sent << 2 * PLACE_BITS | (uint64_t)sp->i << PLACE_BITS |
-                                sp->j,
-                            k};
-    }
+    for (size_t k = 0; k < n; k++)
+        a[k] = (order_key(o->span[k].score) & ~low) | k;
     for (size_t w = 1; w < n; w *= 2) {
         merge_pass(a, b, n, w);
-        span_order *t = a;
+        uint64_t *t = a;
         a = b;
         b = t;
     }
     for (size_t k = 0; k < n; k++)
-        sorted[k] = o->span[a[k].at];
+        sorted[k] = o->span[a[k] & low];
+    for (size_t k = 1, first = 0; k < n; k++) {
+        if ((a[k] & ~low) != (a[k - 1] & ~low)) {
+            first = k;
+            continue;
+        }
+        vz_rk_span t = sorted[k];
+        size_t at = k;
+        for (; at > first && by_span_score(&sorted[at - 1], &t) > 0; at--)
+            sorted[at] = sorted[at - 1];
+        sorted[at] = t;
+    }
     free(a < b ? a : b);
     free(o->span);
     o->span = sorted;
@@ -1376,7 +1405,7 @@ static void softmax(vz_rk_spans *o)
 {
     double top = -INFINITY, sum = 0;
     for (size_t k = 0; k < o->n; k++)
-        top = fmax(top, o->span[k].score);
+        top = o->span[k].score > top ? o->span[k].score : top;
     for (size_t k = 0; k < o->n; k++)
         sum += (o->span[k].prob = exp(o->span[k].score - top));
     for (size_t k = 0; k < o->n; k++)
@@ -1462,9 +1491,13 @@ static double overlap_f1(const vz_rk_span *a, const vz_rk_span *b)
 
 double vz_rk_expected_f1(const vz_rk_spans *sp, const vz_rk_span *s)
 {
+    /* A span apart from s adds nothing to the sum, not even a rounding. */
     double gain = 0;
-    for (size_t t = 0; t < sp->n; t++)
-        gain += sp->span[t].prob * overlap_f1(s, &sp->span[t]);
+    for (size_t k = 0; k < sp->n; k++) {
+        const vz_rk_span *t = &sp->span[k];
+        if (t->sent == s->sent && t->i < s->j && s->i < t->j)
+            gain += t->prob * overlap_f1(s, t);
+    }
     return gain;
 }
 
