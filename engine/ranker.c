@@ -30,12 +30,14 @@
 #define SHAPE_MAX 4          /* letters of a span's collapsed shape */
 #define SUFFIX 3             /* letters of a word's ending */
 #define KEY_SEED 0x51ed270b27a3f8c5ULL   /* key_of's state before a feature's parts */
+#define PLACES 4             /* places of a question word told apart: 0, 1, 2, 3 and on */
 #if defined(__GNUC__)
 #define COLD __attribute__((noinline))   /* kept out of the hot loops that call it */
+#define HOT inline __attribute__((always_inline))   /* in the loop over spans */
 #else
 #define COLD
+#define HOT inline
 #endif
-#define PLACES 4             /* places of a question word told apart: 0, 1, 2, 3 and on */
 
 typedef struct {
     uint64_t key;            /* 0: an empty slot */
@@ -1073,7 +1075,7 @@ typedef struct {
 
 /* The facts of words [i, j); mk[0, nmk) holds every mark of the
  * sentence that may overlap them, by their start. */
-static void span_facts_of(const scoring *x, size_t i, size_t j, const vz_rk_marked *mk,
+static HOT void span_facts_of(const scoring *x, size_t i, size_t j, const vz_rk_marked *mk,
                           size_t nmk, span_facts *f)
 {
     const vz_rk_token *t = x->s->tok;
@@ -1153,7 +1155,7 @@ static double edge_w(const scoring *x, size_t i, size_t j)
 /* score plus span_features' weights (scoring), added one by one in
  * their order, so that the sum is the same to the last bit; the span's
  * shape's weights are sh. */
-static inline double span_part(const scoring *x, size_t i, size_t j, const vz_rk_marked *mk,
+static HOT double span_part(const scoring *x, size_t i, size_t j, const vz_rk_marked *mk,
                                size_t nmk, const struct shape_memo *sh, double score)
 {
     const value *w = &x->w, *w2 = &x->w2, *q = &x->q;
@@ -1208,7 +1210,7 @@ static int spans_room(vz_rk_spans *o, size_t n)
 }
 
 /* A new span, words [i, j), the room for it made. */
-static inline vz_rk_span *new_span(scoring *x, size_t i, size_t j)
+static HOT vz_rk_span *new_span(scoring *x, size_t i, size_t j)
 {
     vz_rk_spans *o = x->out;
     const vz_rk_token *t = x->s->tok;
@@ -1339,6 +1341,21 @@ static uint64_t order_key(double score)
     return ~u;
 }
 
+#define RUN 8                /* sort_spans' first runs, sorted by insertion */
+
+/* Each run of RUN numbers of a[0, n) sorted, by insertion. */
+static void sort_runs(uint64_t *a, size_t n)
+{
+    for (size_t lo = 0; lo < n; lo += RUN)
+        for (size_t k = lo + 1; k < n && k < lo + RUN; k++) {
+            uint64_t v = a[k];
+            size_t at = k;
+            for (; at > lo && a[at - 1] > v; at--)
+                a[at] = a[at - 1];
+            a[at] = v;
+        }
+}
+
 /* Merge sort: runs of width w in a merged into b. */
 static void merge_pass(const uint64_t *a, uint64_t *b, size_t n, size_t w)
 {
@@ -1375,7 +1392,8 @@ static int sort_spans(vz_rk_spans *o)
     }
     for (size_t k = 0; k < n; k++)
         a[k] = (order_key(o->span[k].score) & ~low) | k;
-    for (size_t w = 1; w < n; w *= 2) {
+    sort_runs(a, n);
+    for (size_t w = RUN; w < n; w *= 2) {
         merge_pass(a, b, n, w);
         uint64_t *t = a;
         a = b;

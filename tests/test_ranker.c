@@ -227,6 +227,59 @@ static void equal_scores_keep_reading_order(void **state)
     vz_ranker_free(m);
 }
 
+/* With template marks too, scoring by parts (each chunk reading only the
+ * marks that may overlap it) gives every span's features summed, and the
+ * spans come best first, equal ones in reading order. */
+static void marked_spans_score_as_their_features(void **state)
+{
+    (void)state;
+    vz_ranker *m;
+    vz_rk_names *names;
+    vz_rk_spans whole, parts;
+    assert_int_equal(vz_ranker_new(&m), VZ_OK);
+    assert_int_equal(vz_rk_names_new(&names), VZ_OK);
+    for (int step = 0; step < 70; step++) {   /* counted 10 times, then 60 steps to the mark */
+        score_two(m, names, &whole);
+        unsigned char *gold = calloc(whole.n, 1);
+        assert_non_null(gold);
+        for (size_t k = 0; k < whole.n; k++)
+            gold[k] = whole.span[k].sent == 1 && whole.span[k].start == 21 && whole.span[k].end == 25;
+        double loss;
+        assert_int_equal(step < 10 ? vz_ranker_count(m, &whole)
+                                   : vz_ranker_train_step(m, &whole, gold, 0.1, 1e-3, &loss),
+                         VZ_OK);
+        free(gold);
+        vz_rk_spans_free(&whole);
+    }
+    score_two(m, names, &whole);
+    score_two(m, NULL, &parts);
+    assert_int_equal(whole.n, parts.n);
+    size_t marked = 0;
+    for (size_t k = 0; k < whole.n; k++) {
+        const vz_rk_span *w = &whole.span[k];
+        size_t p = 0;
+        while (p < parts.n && (parts.span[p].sent != w->sent || parts.span[p].i != w->i ||
+                               parts.span[p].j != w->j))
+            p++;
+        assert_true(p < parts.n);
+        assert_true(fabs(parts.span[p].score - w->score) < 1e-9);
+        marked += w->sent == 1 && w->start == 21 && w->end == 25;
+    }
+    assert_int_equal(marked, 1);
+    assert_true(parts.span[0].sent == 1 && parts.span[0].start == 21);   /* the mark learned */
+    for (size_t k = 1; k < parts.n; k++) {
+        const vz_rk_span *p = &parts.span[k - 1], *a = &parts.span[k];
+        assert_true(p->score > a->score ||
+                    (p->score == a->score &&
+                     (p->sent < a->sent || (p->sent == a->sent && p->i < a->i) ||
+                      (p->sent == a->sent && p->i == a->i && p->j < a->j))));
+    }
+    vz_rk_spans_free(&whole);
+    vz_rk_spans_free(&parts);
+    vz_ranker_free(m);
+    vz_rk_names_free(names);
+}
+
 /* A loaded model scores each span by its features summed: the same,
  * weights read once a question, as every feature looked up (training). */
 static void loaded_scores_are_the_features_summed(void **state)
@@ -442,6 +495,7 @@ int main(void)
         cmocka_unit_test(rare_features_are_not_learned),
         cmocka_unit_test(scoring_by_parts_is_scoring_by_spans),
         cmocka_unit_test(equal_scores_keep_reading_order),
+        cmocka_unit_test(marked_spans_score_as_their_features),
         cmocka_unit_test(loaded_scores_are_the_features_summed),
         cmocka_unit_test(training_moves_it_and_the_file_keeps_it),
         cmocka_unit_test(a_bad_weights_file_is_a_clear_error),
