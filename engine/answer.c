@@ -3296,7 +3296,7 @@ typedef struct {
     vz_rk_sentence *sent;
     const ranked **from;     /* the ranked sentence each one is */
     vz_rk_marked *mark;
-    size_t n, nmark;
+    size_t n, nmark, capmark;
 } rk_input;
 
 static void rk_input_free(rk_input *in)
@@ -3351,13 +3351,8 @@ static int add_marks(const asking *a, rk_input *in, size_t at, size_t i)
             const occurrence *o = &a->cands[c].occ[k];
             if (o->doc != si->doc || o->sent_start != si->start)
                 continue;
-            /* in->mark grows here only, by vz_grow from none: its room
-             * is the power of 2 from 16 that holds nmark. */
             void *p = in->mark;
-            size_t cap = in->nmark ? 16 : 0;
-            while (cap < in->nmark)
-                cap *= 2;
-            if (vz_grow(&p, &cap, in->nmark + 1, sizeof *in->mark))
+            if (vz_grow(&p, &in->capmark, in->nmark + 1, sizeof *in->mark))
                 return vz_fail(VZ_ENOMEM, "out of memory");
             in->mark = p;
             in->mark[in->nmark++] = (vz_rk_marked){at, o->ans_start - si->start,
