@@ -26,7 +26,9 @@
 #include <string.h>
 
 #define SET_MAX 16               /* strings a set may hold */
-#define REQ_MIN 3                /* the shortest literal worth a scan */
+/* The shortest literal worth a scan: one pass over a text looks for all
+ * the literals of a kind's rules (vz_litset), so even "," is. */
+#define REQ_MIN 1
 
 typedef struct {
     int ok;                      /* 0: nothing known */
@@ -640,12 +642,7 @@ int vz_litset_build(vz_litset *ls, const vz_required *const *rq, size_t nrules)
         goto nomem;
     for (size_t i = 0; i < nrules; i++) {
         uint64_t bit = (uint64_t)1 << (i & 63);
-        /* A literal of one byte has no pair to bucket by: its rule is
-         * never filtered, which only runs it where it would fail. */
-        int usable = rq[i] && rq[i]->n;
-        for (size_t k = 0; usable && k < rq[i]->n; k++)
-            usable = rq[i]->v[k].len >= 2;
-        if (!usable) {
+        if (!rq[i] || !rq[i]->n) {
             ls->always[i / 64] |= bit;
             continue;
         }
@@ -658,8 +655,12 @@ int vz_litset_build(vz_litset *ls, const vz_required *const *rq, size_t nrules)
     }
     if (!(ls->order = malloc((ls->n ? ls->n : 1) * sizeof *ls->order)))
         goto nomem;
+    /* Literals of one byte have no pair to bucket by: they are looked for
+     * on their own, after all others (order[start[BUCKETS], n)). */
     /* Counting sort of the literals by bucket. */
     for (size_t k = 0; k < ls->n; k++) {
+        if (ls->v[k].len < 2)
+            continue;
         unsigned p = literal_pair(&ls->v[k]);
         ls->pairs[p >> 6] |= (uint64_t)1 << (p & 63);
         ls->start[bucket_of(p) + 1]++;
@@ -668,8 +669,10 @@ int vz_litset_build(vz_litset *ls, const vz_required *const *rq, size_t nrules)
         ls->start[b + 1] += ls->start[b];
     uint32_t fill[VZ_LITSET_BUCKETS];
     memcpy(fill, ls->start, sizeof fill);
+    size_t single = ls->start[VZ_LITSET_BUCKETS];
     for (size_t k = 0; k < ls->n; k++)
-        ls->order[fill[bucket_of(literal_pair(&ls->v[k]))]++] = (uint32_t)k;
+        ls->order[ls->v[k].len < 2 ? single++ : fill[bucket_of(literal_pair(&ls->v[k]))]++] =
+            (uint32_t)k;
     return VZ_OK;
 nomem:
     vz_litset_free(ls);
@@ -685,6 +688,13 @@ void vz_litset_free(vz_litset *ls)
     free(ls->always);
     free(ls->order);
     memset(ls, 0, sizeof *ls);
+}
+
+static void add_rules(const vz_litset *ls, uint32_t k, uint64_t *maybe)
+{
+    const uint64_t *m = ls->masks + (size_t)k * ls->words;
+    for (size_t w = 0; w < ls->words; w++)
+        maybe[w] |= m[w];
 }
 
 /* Does text[0, len) hold l at i (i + l->len <= len)? */
@@ -712,9 +722,14 @@ void vz_litset_scan(const vz_litset *ls, const char *text, size_t len, uint64_t 
             const vz_literal *l = &ls->v[ls->order[j]];
             if (l->len > len - i || !literal_at(text, i, l))
                 continue;
-            const uint64_t *m = ls->masks + (size_t)ls->order[j] * ls->words;
-            for (size_t w = 0; w < ls->words; w++)
-                maybe[w] |= m[w];
+            add_rules(ls, ls->order[j], maybe);
         }
+    }
+    for (size_t j = ls->start[VZ_LITSET_BUCKETS]; j < ls->n; j++) {
+        const vz_literal *l = &ls->v[ls->order[j]];
+        unsigned char c = (unsigned char)l->s[0];
+        if (memchr(text, c, len) ||
+            (l->caseless && c >= 'a' && c <= 'z' && memchr(text, c - 32, len)))
+            add_rules(ls, ls->order[j], maybe);
     }
 }

@@ -44,8 +44,8 @@ int vz_required_in(const vz_required *rq, const char *text, size_t len);
 /* The literals of many rules in one table, so that one pass over a text
  * tells which rules it may hold a match of, rather than a pass per rule
  * and literal (vz_required_in).  Literals are bucketed by a hash of their
- * first two bytes, folded; each carries the rules (bit i: rule i) that it
- * lets through. */
+ * first two bytes, folded (those of one byte are looked for on their
+ * own); each carries the rules (bit i: rule i) that it lets through. */
 #define VZ_LITSET_BUCKETS 2048u
 
 typedef struct {

@@ -61,15 +61,17 @@ static void literals_are_found(void **state)
     expect("(?i:x)(?-i)keep", "[xkeep/i]");   /* a caseless half: a superset */
     /* what is optional or unknown is not required */
     expect("abc|", "");
-    expect("abc|de", "");
+    /* short literals count: one pass looks for all of a kind's */
+    expect("abc|de", "[abc] [de]");
+    expect("a.c", "[a]");
+    expect("(?i)[Tt]he", "[he/i]");
+    expect("[^abc]xy", "[xy]");
+    expect("(?i)ask", "[a/i]");
+    expect("a,\\s+b|\\d+,", "[a,] [,]");
     expect("(?:abc)?", "");
     expect("(?:abc){0,2}def", "[def]");
     expect("(?!foo)bar", "[bar]");
     expect("(?<!foo )bar", "[bar]");
-    expect("a.c", "");
-    expect("(?i)[Tt]he", "");
-    expect("[^abc]xy", "");
-    expect("(?i)ask", "");
     expect("(?i)éclair", "[clair/i]");
     expect("café", "[café]");
     /* constructs not followed leave the pattern unfiltered */
@@ -268,7 +270,8 @@ static void one_pass_filters_as_each_rule(void **state)
     static const char *const base[] = {"(?i)report", "[Tt]he cat", "(?:red|green|blue) car",
                                        "café", "(?i:how)\\s+many", "Mr\\. Smith", "colou?r",
                                        "a.c", "(?i)best guess", "\\bbecause\\s+of\\b",
-                                       "(?=[^,]*\\bpresident\\b)\\w+", "(?i:éclair)"};
+                                       "(?=[^,]*\\bpresident\\b)\\w+", "(?i:éclair)",
+                                       "\\w+,\\s", "(?i)n\\d", "x|(?i:y)"};
     enum { NB = sizeof base / sizeof *base, NR = 150 };
     vz_required rq[NR];
     const vz_required *ptr[NR];
@@ -288,7 +291,8 @@ static void one_pass_filters_as_each_rule(void **state)
     static const char *const texts[] = {"REPORT of the Cat", "the cat and THE CAT", "a green car",
                                         "un café", "HOW  MANY?", "Mr. Smith said", "colour",
                                         "Best Guess", "because of the President", "ÉCLAIR éclair",
-                                        "", "x", "because  of the president, Mr Smith"};
+                                        "", "x", "because  of the president, Mr Smith", "N7",
+                                        "Y", "y", "n", "a,b"};
     for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
         uint64_t maybe[3];
         vz_litset_scan(&ls, texts[t], strlen(texts[t]), maybe);
