@@ -532,7 +532,10 @@ static int matches_whole_md(const vz_extractor *x, int kind, const char *label,
         const vz_rule *r = &x->rs.items[x->byk[j]];
         if (label && strcmp(r->label, label))
             continue;
-        int m = vz_rule_whole(&x->rs, r, text, len, md);
+        /* The texts are words and short spans: the first and last bytes
+         * rule most out, and looking for a class's many literals (one
+         * per name) costs more than the anchored match it would save. */
+        int m = vz_rule_whole_search(&x->rs, r, text, len, md);
         if (m >= 0)
             *whole = 1;
         else if (m != PCRE2_ERROR_NOMATCH)

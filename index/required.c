@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SET_MAX 16               /* strings a set may hold */
+#define SET_MAX 64               /* strings a set may hold */
 /* The shortest literal worth a scan: one pass over a text looks for all
  * the literals of a kind's rules (vz_litset), so even "," is. */
 #define REQ_MIN 1

@@ -97,6 +97,11 @@ int vz_rule_search(const vz_ruleset *rs, const vz_rule *r, const char *text, siz
 int vz_rule_whole(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len,
                   pcre2_match_data *md);
 
+/* vz_rule_whole for a caller that has already ruled texts out on r's
+ * literals (a vz_litset). */
+int vz_rule_whole_search(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len,
+                         pcre2_match_data *md);
+
 /* Record a failed pcre2_match (err < 0, not NOMATCH) of rule r from byte
  * off as the last error; returns VZ_ENOMEM or VZ_EINTERNAL. */
 int vz_ruleset_match_error(const vz_ruleset *rs, const vz_rule *r, int err, size_t off);

@@ -61,7 +61,12 @@ static void literals_are_found(void **state)
     expect("(?i:x)(?-i)keep", "[xkeep/i]");   /* a caseless half: a superset */
     /* what is optional or unknown is not required */
     expect("abc|", "");
-    /* short literals count: one pass looks for all of a kind's */
+    /* long lists count: one pass looks for all of a kind's literals */
+    expect("\\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+           "fourteen|fifteen|sixteen|seventeen|eighteen)\\b",
+           "[one] [two] [three] [four] [five] [six] [seven] [eight] [nine] [ten] [eleven] "
+           "[twelve] [thirteen] [fourteen] [fifteen] [sixteen] [seventeen] [eighteen]");
+    /* short literals count too */
     expect("abc|de", "[abc] [de]");
     expect("a.c", "[a]");
     expect("(?i)[Tt]he", "[he/i]");
@@ -187,6 +192,14 @@ static void rules_filter_the_same(void **state)
     assert_int_equal(vz_rule_find(&rs, &rs.items[0], s, strlen(s), 0, md), PCRE2_ERROR_NOMATCH);
     assert_true(vz_rule_whole(&rs, &rs.items[1], "REPORT", 6, md) > 0);
     assert_int_equal(vz_rule_whole(&rs, &rs.items[1], "REPOR", 5, md), PCRE2_ERROR_NOMATCH);
+    /* Without the literals looked for (a caller that did so for many
+     * rules at once): the same results. */
+    assert_true(vz_rule_whole_search(&rs, &rs.items[1], "Report", 6, md) > 0);
+    assert_int_equal(vz_rule_whole_search(&rs, &rs.items[1], "REPOR", 5, md), PCRE2_ERROR_NOMATCH);
+    assert_int_equal(vz_rule_search(&rs, &rs.items[0], s, strlen(s), 0, md), PCRE2_ERROR_NOMATCH);
+    s = "because storms";
+    assert_true(vz_rule_search(&rs, &rs.items[0], s, strlen(s), 0, md) > 0);
+    assert_int_equal(pcre2_get_ovector_pointer(md)[0], 8);
     pcre2_match_data_free(md);
     vz_ruleset_free(&rs);
 }
