@@ -27,9 +27,55 @@
                BIT(REFER))
 #define WHOLE (BIT(WEAK) | BIT(KEEP) | BIT(CLASS))
 
+/* The rules by kind, so that a kind's are found without passing the
+ * others; each searched kind's literals in one table, looked for in one
+ * pass over a text; each rule's answer group, looked up once. */
 struct vz_extractor {
     vz_ruleset rs;
+    size_t *byk;                 /* rule numbers, by kind and then in order */
+    size_t first[KINDS + 2];     /* kind k's: byk[first[k], first[k + 1]) */
+    vz_litset lits[KINDS + 1];   /* a searched kind's rules' literals (rule j: its j-th) */
+    int *answer;                 /* per rule: its group "answer", 0 when none */
 };
+
+/* The index of x->rs by kind: byk, first, answer and lits. */
+static int index_rules(vz_extractor *x)
+{
+    size_t n = x->rs.n;
+    x->byk = malloc((n ? n : 1) * sizeof *x->byk);
+    x->answer = calloc(n ? n : 1, sizeof *x->answer);
+    if (!x->byk || !x->answer)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const vz_rule *r = &x->rs.items[i];
+        int g = pcre2_substring_number_from_name(r->code, (PCRE2_SPTR) "answer");
+        x->answer[i] = g > 0 ? g : 0;
+        if (r->kind >= 0 && r->kind <= KINDS)
+            x->first[r->kind + 1]++;
+    }
+    for (int k = 0; k <= KINDS; k++)
+        x->first[k + 1] += x->first[k];
+    size_t fill[KINDS + 1];
+    memcpy(fill, x->first, sizeof fill);
+    for (size_t i = 0; i < n; i++)
+        if (x->rs.items[i].kind >= 0 && x->rs.items[i].kind <= KINDS)
+            x->byk[fill[x->rs.items[i].kind]++] = i;
+    for (int k = 0; k <= KINDS; k++) {
+        size_t nk = x->first[k + 1] - x->first[k];
+        if (!vz_extract_searched(k) || !nk)
+            continue;
+        const vz_required **rq = malloc(nk * sizeof *rq);
+        if (!rq)
+            return vz_fail(VZ_ENOMEM, "out of memory");
+        for (size_t j = 0; j < nk; j++)
+            rq[j] = &x->rs.items[x->byk[x->first[k] + j]].req;
+        int rc = vz_litset_build(&x->lits[k], rq, nk);
+        free(rq);
+        if (rc)
+            return rc;
+    }
+    return VZ_OK;
+}
 
 int vz_extract_searched(int kind)
 {
@@ -77,6 +123,10 @@ int vz_extractor_new(vz_extractor **out, const char *gazetteer, size_t glen,
         free(x);
         return rc;
     }
+    if ((rc = index_rules(x))) {
+        vz_extractor_free(x);
+        return rc;
+    }
     *out = x;
     return VZ_OK;
 }
@@ -86,14 +136,17 @@ void vz_extractor_free(vz_extractor *x)
     if (!x)
         return;
     vz_ruleset_free(&x->rs);
+    free(x->byk);
+    free(x->answer);
+    for (int k = 0; k <= KINDS; k++)
+        vz_litset_free(&x->lits[k]);
     free(x);
 }
 
-/* The answer group's span, or the whole match's. */
-static void answer_span(const vz_rule *r, pcre2_match_data *md, size_t *s, size_t *e)
+/* The answer group's span (group n), or the whole match's. */
+static void answer_span(int n, pcre2_match_data *md, size_t *s, size_t *e)
 {
     const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-    int n = pcre2_substring_number_from_name(r->code, (PCRE2_SPTR) "answer");
     if (n > 0 && (uint32_t)n < pcre2_get_ovector_count(md) && ov[2 * n] != PCRE2_UNSET) {
         *s = ov[2 * n];
         *e = ov[2 * n + 1];
@@ -103,18 +156,23 @@ static void answer_span(const vz_rule *r, pcre2_match_data *md, size_t *s, size_
     }
 }
 
-static int run_rule(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len,
+/* Rule i's matches in text; filtered: the caller has ruled the text in on
+ * the rule's literals. */
+static int run_rule(const vz_extractor *x, size_t i, int filtered, const char *text, size_t len,
                     pcre2_match_data *md, vz_candidate_fn fn, void *ctx)
 {
+    const vz_ruleset *rs = &x->rs;
+    const vz_rule *r = &rs->items[i];
     size_t off = 0;
     while (off <= len) {
-        int m = vz_rule_find(rs, r, text, len, off, md);
+        int m = filtered ? vz_rule_search(rs, r, text, len, off, md)
+                         : vz_rule_find(rs, r, text, len, off, md);
         if (m == PCRE2_ERROR_NOMATCH)
             return VZ_OK;
         if (m < 0)
             return vz_ruleset_match_error(rs, r, m, off);
         size_t s, e;
-        answer_span(r, md, &s, &e);
+        answer_span(x->answer[i], md, &s, &e);
         int rc = e > s ? fn(s, e, r->label, ctx) : 0;
         if (rc)
             return rc;
@@ -127,24 +185,38 @@ static int run_rule(const vz_ruleset *rs, const vz_rule *r, const char *text, si
     return VZ_OK;
 }
 
+#define MD_PAIRS 32               /* match data: whole match and groups */
+#define MAYBE_WORDS 4            /* a kind of up to 256 rules is filtered in one pass */
+
+/* The rules of kind `kind` over text, in order; md: match data to use
+ * (NULL: its own). */
 static int extract_kind(const vz_extractor *x, int kind, const char *text, size_t len,
-                        vz_candidate_fn fn, void *ctx)
+                        pcre2_match_data *md, vz_candidate_fn fn, void *ctx)
 {
-    pcre2_match_data *md = pcre2_match_data_create(32, NULL);
-    if (!md)
+    if (kind < 0 || kind > KINDS || x->first[kind] == x->first[kind + 1])
+        return VZ_OK;
+    pcre2_match_data *own = md ? NULL : pcre2_match_data_create(MD_PAIRS, NULL);
+    if (!md && !(md = own))
         return vz_fail(VZ_ENOMEM, "out of memory");
+    const vz_litset *ls = &x->lits[kind];
+    uint64_t maybe[MAYBE_WORDS];
+    int filtered = ls->nrules && ls->words <= MAYBE_WORDS;
+    if (filtered)
+        vz_litset_scan(ls, text, len, maybe);
     int rc = VZ_OK;
-    for (size_t i = 0; rc == VZ_OK && i < x->rs.n; i++)
-        if (x->rs.items[i].kind == kind)
-            rc = run_rule(&x->rs, &x->rs.items[i], text, len, md, fn, ctx);
-    pcre2_match_data_free(md);
+    for (size_t j = 0; rc == VZ_OK && j < x->first[kind + 1] - x->first[kind]; j++) {
+        if (filtered && !(maybe[j / 64] >> (j & 63) & 1))
+            continue;   /* the same as no match: the text lacks its literals */
+        rc = run_rule(x, x->byk[x->first[kind] + j], filtered, text, len, md, fn, ctx);
+    }
+    pcre2_match_data_free(own);
     return rc;
 }
 
 int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
                vz_candidate_fn fn, void *ctx)
 {
-    return extract_kind(x, type, text, len, fn, ctx);
+    return extract_kind(x, type, text, len, NULL, fn, ctx);
 }
 
 /* ---- the cache ---------------------------------------------------------- */
@@ -299,6 +371,7 @@ struct vz_xcache {
     size_t wnentries, wbytes;
     mgen mgens[2];               /* memos: young mgens[myoung], old the other */
     int myoung;
+    pcre2_match_data *md;        /* the reader's, for the cached matches; NULL until one */
 };
 
 vz_xcache *vz_xcache_new(void)
@@ -352,6 +425,7 @@ void vz_xcache_free(void *p)
     }
     vz_buf_free(&c->strings);
     free(c->toks);
+    pcre2_match_data_free(c->md);
     free(c);
 }
 
@@ -380,7 +454,7 @@ static int extract_cached(const vz_extractor *x, vz_xcache *c, int kind, const c
                           size_t len, vz_candidate_fn fn, void *ctx)
 {
     if (!c)
-        return extract_kind(x, kind, text, len, fn, ctx);
+        return extract_kind(x, kind, text, len, NULL, fn, ctx);
     uint64_t h = vz_hash_bytes(text, len, VZ_FNV_SEED ^ (uint64_t)kind);
     xentry *e = xcache_slot(c, kind, h, text, len);
     if (!e->text) {
@@ -391,10 +465,12 @@ static int extract_cached(const vz_extractor *x, vz_xcache *c, int kind, const c
         size_t first = c->ncands;
         /* A failure (memory, a match limit) leaves the cache as it was and
          * reports as the plain extraction does. */
-        if (extract_kind(x, kind, text, len, collect, c) != VZ_OK ||
+        if (!c->md)
+            c->md = pcre2_match_data_create(MD_PAIRS, NULL);
+        if (!c->md || extract_kind(x, kind, text, len, c->md, collect, c) != VZ_OK ||
             !(e->text = malloc(len + 1))) {
             c->ncands = first;
-            return extract_kind(x, kind, text, len, fn, ctx);
+            return extract_kind(x, kind, text, len, NULL, fn, ctx);
         }
         memcpy(e->text, text, len);
         e->text[len] = '\0';
@@ -442,26 +518,37 @@ int vz_extract_exclusions_cached(const vz_extractor *x, vz_xcache *c, const char
 
 /* Does a rule of kind `kind` (and of label `label`, unless NULL) match
  * all of text[0, len)? */
-static int matches_whole(const vz_extractor *x, int kind, const char *label, const char *text,
-                         size_t len, int *whole)
+static int matches_whole_md(const vz_extractor *x, int kind, const char *label,
+                            const char *text, size_t len, pcre2_match_data *md, int *whole)
 {
     *whole = 0;
-    pcre2_match_data *md = pcre2_match_data_create(8, NULL);
-    if (!md)
+    if (kind < 0 || kind > KINDS)
+        return VZ_OK;
+    pcre2_match_data *own = md ? NULL : pcre2_match_data_create(MD_PAIRS, NULL);
+    if (!md && !(md = own))
         return vz_fail(VZ_ENOMEM, "out of memory");
     int rc = VZ_OK;
-    for (size_t i = 0; rc == VZ_OK && !*whole && i < x->rs.n; i++) {
-        const vz_rule *r = &x->rs.items[i];
-        if (r->kind != kind || (label && strcmp(r->label, label)))
+    for (size_t j = x->first[kind]; rc == VZ_OK && !*whole && j < x->first[kind + 1]; j++) {
+        const vz_rule *r = &x->rs.items[x->byk[j]];
+        if (label && strcmp(r->label, label))
             continue;
-        int m = vz_rule_whole(&x->rs, r, text, len, md);
+        /* The texts are words and short spans: the first and last bytes
+         * rule most out, and looking for a class's many literals (one
+         * per name) costs more than the anchored match it would save. */
+        int m = vz_rule_whole_search(&x->rs, r, text, len, md);
         if (m >= 0)
             *whole = 1;
         else if (m != PCRE2_ERROR_NOMATCH)
             rc = vz_ruleset_match_error(&x->rs, r, m, 0);
     }
-    pcre2_match_data_free(md);
+    pcre2_match_data_free(own);
     return rc;
+}
+
+static int matches_whole(const vz_extractor *x, int kind, const char *label, const char *text,
+                         size_t len, int *whole)
+{
+    return matches_whole_md(x, kind, label, text, len, NULL, whole);
 }
 
 int vz_extract_weak(const vz_extractor *x, const char *text, size_t len, int *weak)
@@ -497,7 +584,9 @@ static int matches_whole_cached(const vz_extractor *x, vz_xcache *c, int kind, c
         *whole = w->whole;
         return VZ_OK;
     }
-    int rc = matches_whole(x, kind, label, text, len, whole);
+    if (!c->md)
+        c->md = pcre2_match_data_create(MD_PAIRS, NULL);
+    int rc = matches_whole_md(x, kind, label, text, len, c->md, whole);
     if (rc)
         return rc;
     if (c->wnentries >= WENTRIES || c->wbytes >= WBYTES) {
@@ -541,37 +630,37 @@ int vz_extract_kept(const vz_extractor *x, const char *text, size_t len, int *ke
 int vz_extract_hedges(const vz_extractor *x, const char *text, size_t len,
                       vz_candidate_fn fn, void *ctx)
 {
-    return extract_kind(x, HEDGE, text, len, fn, ctx);
+    return extract_kind(x, HEDGE, text, len, NULL, fn, ctx);
 }
 
 int vz_extract_datelines(const vz_extractor *x, const char *text, size_t len,
                          vz_candidate_fn fn, void *ctx)
 {
-    return extract_kind(x, DATELINE, text, len, fn, ctx);
+    return extract_kind(x, DATELINE, text, len, NULL, fn, ctx);
 }
 
 int vz_extract_exclusions(const vz_extractor *x, const char *text, size_t len,
                           vz_candidate_fn fn, void *ctx)
 {
-    return extract_kind(x, EXCLUDE, text, len, fn, ctx);
+    return extract_kind(x, EXCLUDE, text, len, NULL, fn, ctx);
 }
 
 int vz_extract_negations(const vz_extractor *x, const char *text, size_t len,
                          vz_candidate_fn fn, void *ctx)
 {
-    return extract_kind(x, NEGATION, text, len, fn, ctx);
+    return extract_kind(x, NEGATION, text, len, NULL, fn, ctx);
 }
 
 int vz_extract_references(const vz_extractor *x, const char *text, size_t len,
                           vz_candidate_fn fn, void *ctx)
 {
-    return extract_kind(x, REFER, text, len, fn, ctx);
+    return extract_kind(x, REFER, text, len, NULL, fn, ctx);
 }
 
 int vz_extract_is_class(const vz_extractor *x, const char *label)
 {
-    for (size_t i = 0; i < x->rs.n; i++)
-        if (x->rs.items[i].kind == CLASS && !strcmp(x->rs.items[i].label, label))
+    for (size_t j = x->first[CLASS]; j < x->first[CLASS + 1]; j++)
+        if (!strcmp(x->rs.items[x->byk[j]].label, label))
             return 1;
     return 0;
 }

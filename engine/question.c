@@ -22,6 +22,7 @@ const char *vz_type_name(int type)
 
 struct vz_qrules {
     vz_ruleset rs;
+    vz_litset lits;              /* every rule's literals, looked for in one pass */
 };
 
 int vz_qrules_new(vz_qrules **out, const char *text, size_t len)
@@ -40,6 +41,15 @@ int vz_qrules_new(vz_qrules **out, const char *text, size_t len)
         free(qr);
         return rc;
     }
+    const vz_required **rq = malloc((qr->rs.n ? qr->rs.n : 1) * sizeof *rq);
+    for (size_t i = 0; rq && i < qr->rs.n; i++)
+        rq[i] = &qr->rs.items[i].req;
+    rc = rq ? vz_litset_build(&qr->lits, rq, qr->rs.n) : vz_fail(VZ_ENOMEM, "out of memory");
+    free(rq);
+    if (rc) {
+        vz_qrules_free(qr);
+        return rc;
+    }
     *out = qr;
     return VZ_OK;
 }
@@ -49,6 +59,7 @@ void vz_qrules_free(vz_qrules *qr)
     if (!qr)
         return;
     vz_ruleset_free(&qr->rs);
+    vz_litset_free(&qr->lits);
     free(qr);
 }
 
@@ -69,24 +80,24 @@ static void group_span(const vz_rule *r, pcre2_match_data *md, const char *name,
 
 _Static_assert(sizeof ((vz_qtype *)0)->label == VZ_LABEL_MAX, "labels fit");
 
-/* Questions up to this long are folded once for the rules' literals;
- * longer ones are rare and run every rule. */
-#define FOLD_MAX 512
+/* Rule sets of up to this many 64 rules have their literals looked for
+ * in one pass; larger ones, rule by rule. */
+#define MAYBE_WORDS 8
 
 int vz_question_type(const vz_qrules *qr, const char *q, size_t len, vz_qtype *out)
 {
     memset(out, 0, sizeof *out);
-    char folded[FOLD_MAX];
-    int fold = len <= FOLD_MAX;
-    for (size_t k = 0; fold && k < len; k++)
-        folded[k] = q[k] >= 'A' && q[k] <= 'Z' ? (char)(q[k] + 32) : q[k];
+    uint64_t maybe[MAYBE_WORDS];
+    int filtered = qr->lits.words <= MAYBE_WORDS;
+    if (filtered)
+        vz_litset_scan(&qr->lits, q, len, maybe);
     pcre2_match_data *md = pcre2_match_data_create(16, NULL);
     if (!md)
         return vz_fail(VZ_ENOMEM, "out of memory");
     int rc = VZ_OK;
     for (size_t i = 0; i < qr->rs.n; i++) {
         const vz_rule *r = &qr->rs.items[i];
-        if (fold && !vz_required_in_folded(&r->req, q, folded, len))
+        if (filtered ? !(maybe[i / 64] >> (i & 63) & 1) : !vz_required_in(&r->req, q, len))
             continue;   /* the same as NOMATCH: it could not match */
         int m = pcre2_match(r->code, (PCRE2_SPTR)q, len, 0, PCRE2_NO_UTF_CHECK, md, qr->rs.mctx);
         if (m == PCRE2_ERROR_NOMATCH)

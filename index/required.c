@@ -25,8 +25,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SET_MAX 16               /* strings a set may hold */
-#define REQ_MIN 3                /* the shortest literal worth a scan */
+#define SET_MAX 64               /* strings a set may hold */
+/* The shortest literal worth a scan: one pass over a text looks for all
+ * the literals of a kind's rules (vz_litset), so even "," is. */
+#define REQ_MIN 1
 
 typedef struct {
     int ok;                      /* 0: nothing known */
@@ -588,15 +590,146 @@ int vz_required_in(const vz_required *rq, const char *text, size_t len)
     return 0;
 }
 
-int vz_required_in_folded(const vz_required *rq, const char *text, const char *folded, size_t len)
+/* ---- many rules' literals in one table ---------------------------------- */
+
+/* ASCII letters in lower case, without a branch: this runs per byte. */
+static unsigned fold_byte(unsigned char c) { return c + ((unsigned)(c - 'A') < 26u) * 32u; }
+
+static unsigned pair_of(unsigned char a, unsigned char b) { return fold_byte(a) << 8 | fold_byte(b); }
+
+static unsigned bucket_of(unsigned pair) { return (pair * 0x9E3779B1u) >> 21 & (VZ_LITSET_BUCKETS - 1); }
+
+static unsigned literal_pair(const vz_literal *l)
 {
-    if (!rq->n)
-        return 1;
-    /* A caseless literal holds lower case, and its other bytes match
-     * themselves: in the folded text it is found exactly (find_caseless
-     * compares byte by byte; memchr skips ahead). */
-    for (size_t i = 0; i < rq->n; i++)
-        if (find_exact(rq->v[i].caseless ? folded : text, len, &rq->v[i]))
-            return 1;
-    return 0;
+    return pair_of((unsigned char)l->s[0], (unsigned char)l->s[1]);
+}
+
+static int same_literal(const vz_literal *a, const vz_literal *b)
+{
+    return a->len == b->len && a->caseless == b->caseless && !memcmp(a->s, b->s, a->len);
+}
+
+/* The number of literal l in ls, added when new (its masks cleared);
+ * (size_t)-1 when out of memory. */
+static size_t litset_add(vz_litset *ls, size_t *cap, const vz_literal *l)
+{
+    for (size_t k = 0; k < ls->n; k++)
+        if (same_literal(&ls->v[k], l))
+            return k;
+    if (ls->n == *cap) {
+        size_t ncap = *cap ? 2 * *cap : 64;
+        vz_literal *v = realloc(ls->v, ncap * sizeof *v);
+        if (v)
+            ls->v = v;
+        uint64_t *m = v ? realloc(ls->masks, ncap * ls->words * sizeof *m) : NULL;
+        if (!m)
+            return (size_t)-1;
+        ls->masks = m;
+        *cap = ncap;
+    }
+    ls->v[ls->n] = *l;
+    memset(ls->masks + ls->n * ls->words, 0, ls->words * sizeof *ls->masks);
+    return ls->n++;
+}
+
+int vz_litset_build(vz_litset *ls, const vz_required *const *rq, size_t nrules)
+{
+    memset(ls, 0, sizeof *ls);
+    ls->nrules = nrules;
+    ls->words = (nrules + 63) / 64;
+    size_t cap = 0;
+    if (!(ls->always = calloc(ls->words ? ls->words : 1, sizeof *ls->always)))
+        goto nomem;
+    for (size_t i = 0; i < nrules; i++) {
+        uint64_t bit = (uint64_t)1 << (i & 63);
+        if (!rq[i] || !rq[i]->n) {
+            ls->always[i / 64] |= bit;
+            continue;
+        }
+        for (size_t k = 0; k < rq[i]->n; k++) {
+            size_t id = litset_add(ls, &cap, &rq[i]->v[k]);
+            if (id == (size_t)-1)
+                goto nomem;
+            ls->masks[id * ls->words + i / 64] |= bit;
+        }
+    }
+    if (!(ls->order = malloc((ls->n ? ls->n : 1) * sizeof *ls->order)))
+        goto nomem;
+    /* Literals of one byte have no pair to bucket by: they are looked for
+     * on their own, after all others (order[start[BUCKETS], n)). */
+    /* Counting sort of the literals by bucket. */
+    for (size_t k = 0; k < ls->n; k++) {
+        if (ls->v[k].len < 2)
+            continue;
+        unsigned p = literal_pair(&ls->v[k]);
+        ls->pairs[p >> 6] |= (uint64_t)1 << (p & 63);
+        ls->start[bucket_of(p) + 1]++;
+    }
+    for (unsigned b = 0; b < VZ_LITSET_BUCKETS; b++)
+        ls->start[b + 1] += ls->start[b];
+    uint32_t fill[VZ_LITSET_BUCKETS];
+    memcpy(fill, ls->start, sizeof fill);
+    size_t single = ls->start[VZ_LITSET_BUCKETS];
+    for (size_t k = 0; k < ls->n; k++)
+        ls->order[ls->v[k].len < 2 ? single++ : fill[bucket_of(literal_pair(&ls->v[k]))]++] =
+            (uint32_t)k;
+    return VZ_OK;
+nomem:
+    vz_litset_free(ls);
+    return vz_fail(VZ_ENOMEM, "out of memory");
+}
+
+void vz_litset_free(vz_litset *ls)
+{
+    if (!ls)
+        return;
+    free(ls->v);
+    free(ls->masks);
+    free(ls->always);
+    free(ls->order);
+    memset(ls, 0, sizeof *ls);
+}
+
+static void add_rules(const vz_litset *ls, uint32_t k, uint64_t *maybe)
+{
+    const uint64_t *m = ls->masks + (size_t)k * ls->words;
+    for (size_t w = 0; w < ls->words; w++)
+        maybe[w] |= m[w];
+}
+
+/* Does text[0, len) hold l at i (i + l->len <= len)? */
+static int literal_at(const char *text, size_t i, const vz_literal *l)
+{
+    if (!l->caseless)
+        return !memcmp(text + i, l->s, l->len);
+    for (size_t k = 0; k < l->len; k++)
+        if ((char)fold_byte((unsigned char)text[i + k]) != l->s[k])
+            return 0;
+    return 1;
+}
+
+void vz_litset_scan(const vz_litset *ls, const char *text, size_t len, uint64_t *maybe)
+{
+    memcpy(maybe, ls->always, ls->words * sizeof *maybe);
+    unsigned prev = len ? fold_byte((unsigned char)text[0]) : 0;
+    for (size_t i = 0; i + 1 < len; i++) {
+        unsigned cur = fold_byte((unsigned char)text[i + 1]), p = prev << 8 | cur;
+        prev = cur;
+        if (!(ls->pairs[p >> 6] >> (p & 63) & 1))
+            continue;
+        unsigned b = bucket_of(p);
+        for (uint32_t j = ls->start[b]; j < ls->start[b + 1]; j++) {
+            const vz_literal *l = &ls->v[ls->order[j]];
+            if (l->len > len - i || !literal_at(text, i, l))
+                continue;
+            add_rules(ls, ls->order[j], maybe);
+        }
+    }
+    for (size_t j = ls->start[VZ_LITSET_BUCKETS]; j < ls->n; j++) {
+        const vz_literal *l = &ls->v[ls->order[j]];
+        unsigned char c = (unsigned char)l->s[0];
+        if (memchr(text, c, len) ||
+            (l->caseless && c >= 'a' && c <= 'z' && memchr(text, c - 32, len)))
+            add_rules(ls, ls->order[j], maybe);
+    }
 }

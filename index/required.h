@@ -40,8 +40,32 @@ int vz_pattern_options(const char **p, const char *end, int *caseless);
  * when none are known)? */
 int vz_required_in(const vz_required *rq, const char *text, size_t len);
 
-/* vz_required_in, given also folded: text with its ASCII letters in
- * lower case (a caller that asks of many rules folds it once). */
-int vz_required_in_folded(const vz_required *rq, const char *text, const char *folded, size_t len);
+
+/* The literals of many rules in one table, so that one pass over a text
+ * tells which rules it may hold a match of, rather than a pass per rule
+ * and literal (vz_required_in).  Literals are bucketed by a hash of their
+ * first two bytes, folded (those of one byte are looked for on their
+ * own); each carries the rules (bit i: rule i) that it lets through. */
+#define VZ_LITSET_BUCKETS 2048u
+
+typedef struct {
+    size_t nrules, words;     /* rules, and the 64-bit words of a set of them */
+    size_t n;                 /* distinct literals */
+    vz_literal *v;
+    uint64_t *masks;          /* n * words: the rules each literal lets through */
+    uint64_t *always;         /* words: the rules no literal filters */
+    uint64_t pairs[1024];     /* bit p: a literal begins with the folded bytes p >> 8, p & 255 */
+    uint32_t *order;          /* literal numbers by bucket */
+    uint32_t start[VZ_LITSET_BUCKETS + 1];   /* bucket b: order[start[b], start[b + 1]) */
+} vz_litset;
+
+/* The set of rq[0, nrules)'s literals (rq[i] of rule i; NULL or n == 0:
+ * the rule is never filtered).  VZ_OK or VZ_ENOMEM. */
+int vz_litset_build(vz_litset *ls, const vz_required *const *rq, size_t nrules);
+void vz_litset_free(vz_litset *ls);
+
+/* Set maybe[0, ls->words) to the rules whose every match text[0, len)
+ * may hold: rule i is in it unless vz_required_in(rq[i], text, len) is 0. */
+void vz_litset_scan(const vz_litset *ls, const char *text, size_t len, uint64_t *maybe);
 
 #endif

@@ -1349,6 +1349,12 @@ int vz_rule_find(const vz_ruleset *rs, const vz_rule *r, const char *text, size_
      * the match): only a search of all of it can skip on them. */
     if (off == 0 && !vz_required_in(&r->req, text, len))
         return PCRE2_ERROR_NOMATCH;
+    return vz_rule_search(rs, r, text, len, off, md);
+}
+
+int vz_rule_search(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len,
+                   size_t off, pcre2_match_data *md)
+{
     if (!r->anchored)
         return pcre2_match(r->code, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, rs->mctx);
     /* An unanchored search tries each start in turn with an anchored
@@ -1367,11 +1373,17 @@ int vz_rule_find(const vz_ruleset *rs, const vz_rule *r, const char *text, size_
 int vz_rule_whole(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len,
                   pcre2_match_data *md)
 {
+    if (!vz_required_in(&r->req, text, len))
+        return PCRE2_ERROR_NOMATCH;
+    return vz_rule_whole_search(rs, r, text, len, md);
+}
+
+int vz_rule_whole_search(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len,
+                         pcre2_match_data *md)
+{
     const vz_starts *st = &r->starts;
     if (st->known && (len == 0 || !may_start(st, text, 0) ||
                       !in_set(st->last, (unsigned char)text[len - 1])))
-        return PCRE2_ERROR_NOMATCH;
-    if (!vz_required_in(&r->req, text, len))
         return PCRE2_ERROR_NOMATCH;
     if (r->whole)
         return pcre2_match(r->whole, (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK, md, rs->mctx);

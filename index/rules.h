@@ -86,11 +86,21 @@ int vz_ruleset_build_req(vz_ruleset *rs, const char *file, const char *text, siz
 int vz_rule_find(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len, size_t off,
                  pcre2_match_data *md);
 
+/* vz_rule_find for a caller that has already ruled texts out on r's
+ * literals (a vz_litset): the same, without looking for them. */
+int vz_rule_search(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len,
+                   size_t off, pcre2_match_data *md);
+
 /* pcre2_match of rule r anchored at both ends of text[0, len) (all of it),
  * with PCRE2_NO_UTF_CHECK; returns as pcre2_match (no match without
  * running it when text lacks every literal r needs). */
 int vz_rule_whole(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len,
                   pcre2_match_data *md);
+
+/* vz_rule_whole for a caller that has already ruled texts out on r's
+ * literals (a vz_litset). */
+int vz_rule_whole_search(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len,
+                         pcre2_match_data *md);
 
 /* Record a failed pcre2_match (err < 0, not NOMATCH) of rule r from byte
  * off as the last error; returns VZ_ENOMEM or VZ_EINTERNAL. */

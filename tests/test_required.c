@@ -61,15 +61,22 @@ static void literals_are_found(void **state)
     expect("(?i:x)(?-i)keep", "[xkeep/i]");   /* a caseless half: a superset */
     /* what is optional or unknown is not required */
     expect("abc|", "");
-    expect("abc|de", "");
+    /* long lists count: one pass looks for all of a kind's literals */
+    expect("\\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+           "fourteen|fifteen|sixteen|seventeen|eighteen)\\b",
+           "[one] [two] [three] [four] [five] [six] [seven] [eight] [nine] [ten] [eleven] "
+           "[twelve] [thirteen] [fourteen] [fifteen] [sixteen] [seventeen] [eighteen]");
+    /* short literals count too */
+    expect("abc|de", "[abc] [de]");
+    expect("a.c", "[a]");
+    expect("(?i)[Tt]he", "[he/i]");
+    expect("[^abc]xy", "[xy]");
+    expect("(?i)ask", "[a/i]");
+    expect("a,\\s+b|\\d+,", "[a,] [,]");
     expect("(?:abc)?", "");
     expect("(?:abc){0,2}def", "[def]");
     expect("(?!foo)bar", "[bar]");
     expect("(?<!foo )bar", "[bar]");
-    expect("a.c", "");
-    expect("(?i)[Tt]he", "");
-    expect("[^abc]xy", "");
-    expect("(?i)ask", "");
     expect("(?i)éclair", "[clair/i]");
     expect("café", "[café]");
     /* constructs not followed leave the pattern unfiltered */
@@ -105,14 +112,18 @@ static void check_pair(const char *pat, const char *text, int want_in)
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
     int m = pcre2_match(re, (PCRE2_SPTR)text, strlen(text), 0, 0, md, NULL);
     int in = vz_required_in(&rq, text, strlen(text));
-    /* The folded form (question typing's) says the same of every text. */
-    char folded[256];
-    size_t len = strlen(text);
-    assert_true(len < sizeof folded);
-    for (size_t k = 0; k <= len; k++)
-        folded[k] = text[k] >= 'A' && text[k] <= 'Z' ? (char)(text[k] + 32) : text[k];
-    if (vz_required_in_folded(&rq, text, folded, len) != in)
-        fail_msg("%s on \"%s\": folded filter %d, plain %d", pat, text, !in, in);
+    /* One pass over the text for many rules' literals (extraction's and
+     * question typing's) says the same of every text: rule 1 here. */
+    vz_required none = {0};
+    const vz_required *both[] = {&none, &rq};
+    vz_litset ls;
+    assert_int_equal(vz_litset_build(&ls, both, 2), VZ_OK);
+    uint64_t maybe = 0;
+    vz_litset_scan(&ls, text, strlen(text), &maybe);
+    assert_true(maybe & 1);   /* nothing known: never filtered */
+    if ((int)(maybe >> 1 & 1) != in)
+        fail_msg("%s on \"%s\": one-pass filter %d, plain %d", pat, text, !in, in);
+    vz_litset_free(&ls);
     if (m >= 0 && !in)
         fail_msg("%s matches \"%s\" but the filter turned it away", pat, text);
     if (want_in >= 0 && in != want_in)
@@ -181,6 +192,14 @@ static void rules_filter_the_same(void **state)
     assert_int_equal(vz_rule_find(&rs, &rs.items[0], s, strlen(s), 0, md), PCRE2_ERROR_NOMATCH);
     assert_true(vz_rule_whole(&rs, &rs.items[1], "REPORT", 6, md) > 0);
     assert_int_equal(vz_rule_whole(&rs, &rs.items[1], "REPOR", 5, md), PCRE2_ERROR_NOMATCH);
+    /* Without the literals looked for (a caller that did so for many
+     * rules at once): the same results. */
+    assert_true(vz_rule_whole_search(&rs, &rs.items[1], "Report", 6, md) > 0);
+    assert_int_equal(vz_rule_whole_search(&rs, &rs.items[1], "REPOR", 5, md), PCRE2_ERROR_NOMATCH);
+    assert_int_equal(vz_rule_search(&rs, &rs.items[0], s, strlen(s), 0, md), PCRE2_ERROR_NOMATCH);
+    s = "because storms";
+    assert_true(vz_rule_search(&rs, &rs.items[0], s, strlen(s), 0, md) > 0);
+    assert_int_equal(pcre2_get_ovector_pointer(md)[0], 8);
     pcre2_match_data_free(md);
     vz_ruleset_free(&rs);
 }
@@ -247,13 +266,58 @@ static void rules_ask_for_literals(void **state)
     assert_int_equal(rs.items[1].req.n, 0);
     assert_null(rs.items[0].anchored);
     assert_null(rs.items[0].whole);
-    const char *q = "How Many died?", *f = "how many died?";
-    assert_true(vz_required_in_folded(&rs.items[0].req, q, f, strlen(q)));
+    const char *q = "How Many died?";
+    assert_true(vz_required_in(&rs.items[0].req, q, strlen(q)));
     q = "How much?";
-    f = "how much?";
-    assert_false(vz_required_in_folded(&rs.items[0].req, q, f, strlen(q)));
-    assert_true(vz_required_in_folded(&rs.items[1].req, q, f, strlen(q)));   /* nothing known */
+    assert_false(vz_required_in(&rs.items[0].req, q, strlen(q)));
+    assert_true(vz_required_in(&rs.items[1].req, q, strlen(q)));   /* nothing known */
     vz_ruleset_free(&rs);
+}
+
+/* Many rules' literals in one table (more than 64 rules, literals shared
+ * between rules, caseless and exact, bytes that share a bucket) let
+ * through exactly the rules vz_required_in lets through, on every text. */
+static void one_pass_filters_as_each_rule(void **state)
+{
+    (void)state;
+    static const char *const base[] = {"(?i)report", "[Tt]he cat", "(?:red|green|blue) car",
+                                       "café", "(?i:how)\\s+many", "Mr\\. Smith", "colou?r",
+                                       "a.c", "(?i)best guess", "\\bbecause\\s+of\\b",
+                                       "(?=[^,]*\\bpresident\\b)\\w+", "(?i:éclair)",
+                                       "\\w+,\\s", "(?i)n\\d", "x|(?i:y)"};
+    enum { NB = sizeof base / sizeof *base, NR = 150 };
+    vz_required rq[NR];
+    const vz_required *ptr[NR];
+    for (size_t i = 0; i < NR; i++) {
+        /* Rule i: a base pattern, or two in alternation. */
+        char pat[256];
+        if (i < NB)
+            snprintf(pat, sizeof pat, "%s", base[i]);
+        else
+            snprintf(pat, sizeof pat, "(?:%s|%s)", base[i % NB], base[(i / NB + i) % NB]);
+        assert_int_equal(vz_required_of(pat, strlen(pat), 0, &rq[i]), VZ_OK);
+        ptr[i] = &rq[i];
+    }
+    vz_litset ls;
+    assert_int_equal(vz_litset_build(&ls, ptr, NR), VZ_OK);
+    assert_int_equal(ls.words, 3);
+    static const char *const texts[] = {"REPORT of the Cat", "the cat and THE CAT", "a green car",
+                                        "un café", "HOW  MANY?", "Mr. Smith said", "colour",
+                                        "Best Guess", "because of the President", "ÉCLAIR éclair",
+                                        "", "x", "because  of the president, Mr Smith", "N7",
+                                        "Y", "y", "n", "a,b"};
+    for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+        uint64_t maybe[3];
+        vz_litset_scan(&ls, texts[t], strlen(texts[t]), maybe);
+        for (size_t i = 0; i < NR; i++) {
+            int in = vz_required_in(&rq[i], texts[t], strlen(texts[t]));
+            if ((int)(maybe[i / 64] >> (i & 63) & 1) != in)
+                fail_msg("rule %zu on \"%s\": one pass %d, plain %d", i, texts[t], !in, in);
+        }
+    }
+    vz_litset_free(&ls);
+    for (size_t i = 0; i < NR; i++)
+        vz_required_free(&rq[i]);
 }
 
 int main(void)
@@ -264,6 +328,7 @@ int main(void)
         cmocka_unit_test(rules_filter_the_same),
         cmocka_unit_test(names_factored_by_any_first_character),
         cmocka_unit_test(rules_ask_for_literals),
+        cmocka_unit_test(one_pass_filters_as_each_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
