@@ -644,20 +644,23 @@ const char *vz_analyser_stem(vz_analyser *a, const char *word, size_t len, size_
     return stem_hashed(a, word, len, vz_hash_word(word, len), stem_len);
 }
 
-/* Normalise, flag and stem one scanned span, then hand it to fn.  A token
- * whose norm is empty (a lone combining mark) is not reported. */
-static int emit(vz_analyser *a, const char *t, const tok_span *s, int joined,
-                size_t *index, vz_token_fn fn, void *ctx)
+/* Flag and stem a token whose norm is known, then hand it to fn.  A token
+ * whose norm is empty (a lone combining mark) is not reported, nor a stop
+ * word when skip_stop (it still takes its index). */
+static int emit_norm(vz_analyser *a, vz_token tok, const shape *sh, int acronym, int joined,
+                     int skip_stop, size_t *index, vz_token_fn fn, void *ctx)
 {
-    vz_token tok = {.start = s->start, .end = s->end};
-    shape sh = {0};
-    int rc = normalise_span(&a->sc, t, s, &sh, &tok.norm, &tok.norm_len);
-    if (rc || tok.norm_len == 0)
-        return rc;
-    tok.flags = flags_of(&sh, s->acronym, joined);
+    if (tok.norm_len == 0)
+        return VZ_OK;
+    tok.flags = flags_of(sh, acronym, joined);
     uint64_t hash = vz_hash_word(tok.norm, tok.norm_len);
-    if (stoplist_has_hashed(a->stop, tok.norm, tok.norm_len, hash))
+    if (stoplist_has_hashed(a->stop, tok.norm, tok.norm_len, hash)) {
         tok.flags |= VZ_TOK_STOP;
+        if (skip_stop) {
+            (*index)++;
+            return VZ_OK;
+        }
+    }
     if (tok.flags & VZ_TOK_NUMBER) {
         tok.stem = tok.norm;   /* "1990" must not lose anything to a suffix rule */
         tok.stem_len = tok.norm_len;
@@ -668,7 +671,51 @@ static int emit(vz_analyser *a, const char *t, const tok_span *s, int joined,
     return fn(&tok, ctx);
 }
 
-int vz_analyse(vz_analyser *a, const char *text, size_t len, vz_token_fn fn, void *ctx)
+static int emit(vz_analyser *a, const char *t, const tok_span *s, int joined, int skip_stop,
+                size_t *index, vz_token_fn fn, void *ctx)
+{
+    vz_token tok = {.start = s->start, .end = s->end};
+    shape sh = {0};
+    int rc = normalise_span(&a->sc, t, s, &sh, &tok.norm, &tok.norm_len);
+    return rc ? rc : emit_norm(a, tok, &sh, s->acronym, joined, skip_stop, index, fn, ctx);
+}
+
+/* Most tokens are plain ASCII words: letters and digits followed by a byte
+ * that can neither join nor extend them (ASCII, of class C_SEP).  Such a
+ * word is no acronym (its second character is no dot), scan_word would end
+ * it at that byte, and copy_surface would only lower-case it: so one pass
+ * scans, lower-cases and counts it.  Returns 0 when the word at t[i] is
+ * not one, and the general path must take it. */
+static size_t plain_word(scratch *sc, const char *t, size_t n, size_t i, shape *sh)
+{
+    /* Room for the longest word the rest of the text can hold. */
+    sc->pre.len = 0;
+    if (vz_buf_reserve(&sc->pre, n - i))
+        return SIZE_MAX;
+    char *o = sc->pre.data;
+    unsigned count[C_NUM + 1] = {0};
+    size_t e = i;
+    int cls = C_SEP;
+    for (; e < n && (unsigned char)t[e] < 0x80; e++) {
+        cls = ascii_class[(unsigned char)t[e]];
+        if (!is_alnum(cls))
+            break;
+        count[cls]++;
+        o[e - i] = lower_ascii(t[e]);
+    }
+    if (e == i || (e < n && cls != C_SEP))
+        return 0;   /* a joiner, or a non-ASCII byte, follows */
+    o[e - i] = '\0';
+    sh->first_upper = ascii_class[(unsigned char)t[i]] == C_UPPER;
+    sh->upper = count[C_UPPER];
+    sh->lower = count[C_LOWER];
+    sh->digits = count[C_DIGIT];
+    sc->pre.len = e - i;
+    return e;
+}
+
+static int analyse(vz_analyser *a, const char *text, size_t len, int skip_stop, vz_token_fn fn,
+                   void *ctx)
 {
     if (!a || !fn || (!text && len))
         return vz_fail(VZ_EINVAL, "vz_analyse: NULL argument");
@@ -680,11 +727,35 @@ int vz_analyse(vz_analyser *a, const char *text, size_t len, vz_token_fn fn, voi
             i += u.len;
             continue;
         }
+        shape sh = {0};
+        size_t e = plain_word(&a->sc, text, len, i, &sh);
+        if (e == SIZE_MAX)
+            return vz_fail(VZ_ENOMEM, "out of memory");
+        if (e) {
+            vz_token tok = {.start = i, .end = e, .norm = a->sc.pre.data, .norm_len = e - i};
+            rc = emit_norm(a, tok, &sh, 0, after_hyphen(text, prev_end, i), skip_stop, &index,
+                           fn, ctx);
+            prev_end = i = e;
+            continue;
+        }
         tok_span s = scan_token(text, len, i);
-        rc = emit(a, text, &s, after_hyphen(text, prev_end, s.start), &index, fn, ctx);
+        rc = emit(a, text, &s, after_hyphen(text, prev_end, s.start), skip_stop, &index, fn,
+                  ctx);
         prev_end = i = s.end;
     }
     return rc;
+}
+
+int vz_analyse(vz_analyser *a, const char *text, size_t len, vz_token_fn fn, void *ctx)
+{
+    return analyse(a, text, len, 0, fn, ctx);
+}
+
+/* Stop words are nearly half of a text's tokens, and an index has no use
+ * for their stems. */
+int vz_analyse_terms(vz_analyser *a, const char *text, size_t len, vz_token_fn fn, void *ctx)
+{
+    return analyse(a, text, len, 1, fn, ctx);
 }
 
 /* ----------------------------------------------------------- whole text */
