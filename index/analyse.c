@@ -562,33 +562,47 @@ unsigned long long vz_stoplist_hash(const vz_stoplist *s)
  * than half of the analyser's time without it.  An index build of SQuAD's
  * 22,000 paragraphs and distractors (22,500 distinct words) still spent a
  * tenth of its instructions in Snowball with 8,192 slots, on words that
- * had pushed each other out: 65,536 hold such a vocabulary. */
-#define STEM_SLOTS 65536  /* a power of two; 47 bytes each, 3 MB an analyser */
-#define STEM_WORD 22      /* longer words are stemmed every time */
+ * had pushed each other out: 65,536 hold such a vocabulary.  A look-up
+ * is a cache miss more often than not (the build's other tables push the
+ * slots out), so a slot is 32 bytes on a 32-byte boundary: one line, where
+ * 47-byte slots straddled two three times in four. */
+#define STEM_SLOTS 65536  /* a power of two; 2 MB an analyser */
+#define STEM_WORD 16      /* longer words are stemmed every time */
+#define STEM_STEM 14      /* and longer stems too */
 
 typedef struct {
-    unsigned char wlen, slen;   /* wlen 0: empty */
-    char word[STEM_WORD];
-    char stem[STEM_WORD + 1];   /* NUL-terminated, as Snowball's own result */
+    char word[STEM_WORD];       /* NUL-padded (a norm holds no NUL); all NUL: empty */
+    unsigned char slen;
+    char stem[STEM_STEM + 1];   /* NUL-terminated, as Snowball's own result */
 } stem_slot;
+
+_Static_assert(sizeof(stem_slot) == 32, "a stem slot is half a cache line");
 
 struct vz_analyser {
     const vz_stoplist *stop;       /* borrowed, shared read-only */
     struct sb_stemmer *stemmer;    /* not thread-safe: hence one analyser per thread */
     scratch sc;
-    stem_slot cache[STEM_SLOTS];
+    void *cache_block;             /* calloc'd: pages are zero until used */
+    stem_slot *cache;              /* STEM_SLOTS slots, aligned in cache_block */
 };
 
 int vz_analyser_new(vz_analyser **out, const vz_stoplist *stop)
 {
     *out = NULL;
     vz_analyser *a = calloc(1, sizeof *a);
-    if (!a)
+    if (a)
+        a->cache_block = calloc(STEM_SLOTS + 1, sizeof *a->cache);
+    if (!a || !a->cache_block) {
+        free(a);
         return vz_fail(VZ_ENOMEM, "out of memory");
+    }
+    uintptr_t p = (uintptr_t)a->cache_block;
+    a->cache = (stem_slot *)(p + (sizeof(stem_slot) - p % sizeof(stem_slot)) % sizeof(stem_slot));
     a->stop = stop;
     /* "english" is always compiled into libstemmer, so NULL means no memory. */
     a->stemmer = sb_stemmer_new("english", "UTF_8");
     if (!a->stemmer) {
+        free(a->cache_block);
         free(a);
         return vz_fail(VZ_ENOMEM, "cannot create the Snowball English stemmer: out of memory");
     }
@@ -602,6 +616,7 @@ void vz_analyser_free(vz_analyser *a)
         return;
     sb_stemmer_delete(a->stemmer);
     scratch_free(&a->sc);
+    free(a->cache_block);
     free(a);
 }
 
@@ -623,16 +638,20 @@ static const char *snowball(vz_analyser *a, const char *word, size_t len, size_t
 static const char *stem_hashed(vz_analyser *a, const char *word, size_t len, uint64_t hash,
                                size_t *stem_len)
 {
-    stem_slot *e = len && len <= STEM_WORD ? &a->cache[hash & (STEM_SLOTS - 1)] : NULL;
-    if (e && e->wlen == len && memcmp(e->word, word, len) == 0) {
-        *stem_len = e->slen;
-        return e->stem;
+    char key[STEM_WORD] = {0};
+    stem_slot *e = NULL;
+    if (len && len <= STEM_WORD) {
+        memcpy(key, word, len);
+        e = &a->cache[hash & (STEM_SLOTS - 1)];
+        if (memcmp(e->word, key, STEM_WORD) == 0) {
+            *stem_len = e->slen;
+            return e->stem;
+        }
     }
     const char *s = snowball(a, word, len, stem_len);
-    if (s && e && *stem_len <= STEM_WORD) {
-        e->wlen = (unsigned char)len;
+    if (s && e && *stem_len <= STEM_STEM) {
+        memcpy(e->word, key, STEM_WORD);
         e->slen = (unsigned char)*stem_len;
-        memcpy(e->word, word, len);
         memcpy(e->stem, s, *stem_len);
         e->stem[*stem_len] = '\0';
     }
