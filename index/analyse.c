@@ -714,7 +714,7 @@ static size_t plain_word(scratch *sc, const char *t, size_t n, size_t i, shape *
 {
     /* Room for the longest word the rest of the text can hold. */
     sc->pre.len = 0;
-    if (vz_buf_reserve(&sc->pre, n - i))
+    if (sc->pre.cap <= n - i && vz_buf_reserve(&sc->pre, n - i))
         return SIZE_MAX;
     char *o = sc->pre.data;
     unsigned count[C_NUM + 1] = {0};
