@@ -557,38 +557,55 @@ unsigned long long vz_stoplist_hash(const vz_stoplist *s)
 
 /* ------------------------------------------------------------ analyser */
 
-/* A direct-mapped cache of recent stems.  Word frequencies follow Zipf's
- * law, so a few thousand slots catch most tokens, and Snowball was more
- * than half of the analyser's time without it.  An index build of SQuAD's
- * 22,000 paragraphs and distractors (22,500 distinct words) still spent a
- * tenth of its instructions in Snowball with 8,192 slots, on words that
- * had pushed each other out: 65,536 hold such a vocabulary. */
-#define STEM_SLOTS 65536  /* a power of two; 47 bytes each, 3 MB an analyser */
-#define STEM_WORD 22      /* longer words are stemmed every time */
+/* A cache of recent stems.  Word frequencies follow Zipf's law, so a few
+ * thousand slots catch most tokens, and Snowball was more than half of the
+ * analyser's time without it.  An index build of SQuAD's 22,000 paragraphs
+ * and distractors (22,500 distinct words) still spent a tenth of its
+ * instructions in Snowball with 8,192 direct-mapped slots, on words that
+ * had pushed each other out, and 127,000 calls for 1.7 million look-ups
+ * with 65,536: so the slots go in pairs, a word in either slot of the pair
+ * its hash picks (the newer first).  A look-up is a cache miss more often
+ * than not (the build's other tables push the slots out), so a slot is 32
+ * bytes and a pair one 64-byte line. */
+#define STEM_SLOTS 65536  /* a power of two; 2 MB an analyser */
+#define STEM_WAYS 2
+#define STEM_WORD 16      /* longer words are stemmed every time */
+#define STEM_STEM 14      /* and longer stems too */
 
 typedef struct {
-    unsigned char wlen, slen;   /* wlen 0: empty */
-    char word[STEM_WORD];
-    char stem[STEM_WORD + 1];   /* NUL-terminated, as Snowball's own result */
+    char word[STEM_WORD];       /* NUL-padded (a norm holds no NUL); all NUL: empty */
+    unsigned char slen;
+    char stem[STEM_STEM + 1];   /* NUL-terminated, as Snowball's own result */
 } stem_slot;
+
+_Static_assert(sizeof(stem_slot) == 32, "a stem slot is half a cache line");
 
 struct vz_analyser {
     const vz_stoplist *stop;       /* borrowed, shared read-only */
     struct sb_stemmer *stemmer;    /* not thread-safe: hence one analyser per thread */
     scratch sc;
-    stem_slot cache[STEM_SLOTS];
+    void *cache_block;             /* calloc'd: pages are zero until used */
+    stem_slot *cache;              /* STEM_SLOTS slots, aligned in cache_block */
 };
 
 int vz_analyser_new(vz_analyser **out, const vz_stoplist *stop)
 {
     *out = NULL;
     vz_analyser *a = calloc(1, sizeof *a);
-    if (!a)
+    if (a)
+        a->cache_block = calloc(STEM_SLOTS + STEM_WAYS, sizeof *a->cache);
+    if (!a || !a->cache_block) {
+        free(a);
         return vz_fail(VZ_ENOMEM, "out of memory");
+    }
+    uintptr_t p = (uintptr_t)a->cache_block;
+    size_t line = STEM_WAYS * sizeof(stem_slot);
+    a->cache = (stem_slot *)(p + (line - p % line) % line);
     a->stop = stop;
     /* "english" is always compiled into libstemmer, so NULL means no memory. */
     a->stemmer = sb_stemmer_new("english", "UTF_8");
     if (!a->stemmer) {
+        free(a->cache_block);
         free(a);
         return vz_fail(VZ_ENOMEM, "cannot create the Snowball English stemmer: out of memory");
     }
@@ -602,6 +619,7 @@ void vz_analyser_free(vz_analyser *a)
         return;
     sb_stemmer_delete(a->stemmer);
     scratch_free(&a->sc);
+    free(a->cache_block);
     free(a);
 }
 
@@ -623,16 +641,22 @@ static const char *snowball(vz_analyser *a, const char *word, size_t len, size_t
 static const char *stem_hashed(vz_analyser *a, const char *word, size_t len, uint64_t hash,
                                size_t *stem_len)
 {
-    stem_slot *e = len && len <= STEM_WORD ? &a->cache[hash & (STEM_SLOTS - 1)] : NULL;
-    if (e && e->wlen == len && memcmp(e->word, word, len) == 0) {
-        *stem_len = e->slen;
-        return e->stem;
+    char key[STEM_WORD] = {0};
+    stem_slot *e = NULL;
+    if (len && len <= STEM_WORD) {
+        memcpy(key, word, len);
+        e = &a->cache[(hash & (STEM_SLOTS / STEM_WAYS - 1)) * STEM_WAYS];
+        for (int w = 0; w < STEM_WAYS; w++)
+            if (memcmp(e[w].word, key, STEM_WORD) == 0) {
+                *stem_len = e[w].slen;
+                return e[w].stem;
+            }
     }
     const char *s = snowball(a, word, len, stem_len);
-    if (s && e && *stem_len <= STEM_WORD) {
-        e->wlen = (unsigned char)len;
+    if (s && e && *stem_len <= STEM_STEM) {
+        memmove(e + 1, e, (STEM_WAYS - 1) * sizeof *e);
+        memcpy(e->word, key, STEM_WORD);
         e->slen = (unsigned char)*stem_len;
-        memcpy(e->word, word, len);
         memcpy(e->stem, s, *stem_len);
         e->stem[*stem_len] = '\0';
     }
@@ -644,20 +668,23 @@ const char *vz_analyser_stem(vz_analyser *a, const char *word, size_t len, size_
     return stem_hashed(a, word, len, vz_hash_word(word, len), stem_len);
 }
 
-/* Normalise, flag and stem one scanned span, then hand it to fn.  A token
- * whose norm is empty (a lone combining mark) is not reported. */
-static int emit(vz_analyser *a, const char *t, const tok_span *s, int joined,
-                size_t *index, vz_token_fn fn, void *ctx)
+/* Flag and stem a token whose norm is known, then hand it to fn.  A token
+ * whose norm is empty (a lone combining mark) is not reported, nor a stop
+ * word when skip_stop (it still takes its index). */
+static int emit_norm(vz_analyser *a, vz_token tok, const shape *sh, int acronym, int joined,
+                     int skip_stop, size_t *index, vz_token_fn fn, void *ctx)
 {
-    vz_token tok = {.start = s->start, .end = s->end};
-    shape sh = {0};
-    int rc = normalise_span(&a->sc, t, s, &sh, &tok.norm, &tok.norm_len);
-    if (rc || tok.norm_len == 0)
-        return rc;
-    tok.flags = flags_of(&sh, s->acronym, joined);
+    if (tok.norm_len == 0)
+        return VZ_OK;
+    tok.flags = flags_of(sh, acronym, joined);
     uint64_t hash = vz_hash_word(tok.norm, tok.norm_len);
-    if (stoplist_has_hashed(a->stop, tok.norm, tok.norm_len, hash))
+    if (stoplist_has_hashed(a->stop, tok.norm, tok.norm_len, hash)) {
         tok.flags |= VZ_TOK_STOP;
+        if (skip_stop) {
+            (*index)++;
+            return VZ_OK;
+        }
+    }
     if (tok.flags & VZ_TOK_NUMBER) {
         tok.stem = tok.norm;   /* "1990" must not lose anything to a suffix rule */
         tok.stem_len = tok.norm_len;
@@ -668,7 +695,51 @@ static int emit(vz_analyser *a, const char *t, const tok_span *s, int joined,
     return fn(&tok, ctx);
 }
 
-int vz_analyse(vz_analyser *a, const char *text, size_t len, vz_token_fn fn, void *ctx)
+static int emit(vz_analyser *a, const char *t, const tok_span *s, int joined, int skip_stop,
+                size_t *index, vz_token_fn fn, void *ctx)
+{
+    vz_token tok = {.start = s->start, .end = s->end};
+    shape sh = {0};
+    int rc = normalise_span(&a->sc, t, s, &sh, &tok.norm, &tok.norm_len);
+    return rc ? rc : emit_norm(a, tok, &sh, s->acronym, joined, skip_stop, index, fn, ctx);
+}
+
+/* Most tokens are plain ASCII words: letters and digits followed by a byte
+ * that can neither join nor extend them (ASCII, of class C_SEP).  Such a
+ * word is no acronym (its second character is no dot), scan_word would end
+ * it at that byte, and copy_surface would only lower-case it: so one pass
+ * scans, lower-cases and counts it.  Returns 0 when the word at t[i] is
+ * not one, and the general path must take it. */
+static size_t plain_word(scratch *sc, const char *t, size_t n, size_t i, shape *sh)
+{
+    /* Room for the longest word the rest of the text can hold. */
+    sc->pre.len = 0;
+    if (sc->pre.cap <= n - i && vz_buf_reserve(&sc->pre, n - i))
+        return SIZE_MAX;
+    char *o = sc->pre.data;
+    unsigned count[C_NUM + 1] = {0};
+    size_t e = i;
+    int cls = C_SEP;
+    for (; e < n && (unsigned char)t[e] < 0x80; e++) {
+        cls = ascii_class[(unsigned char)t[e]];
+        if (!is_alnum(cls))
+            break;
+        count[cls]++;
+        o[e - i] = lower_ascii(t[e]);
+    }
+    if (e == i || (e < n && cls != C_SEP))
+        return 0;   /* a joiner, or a non-ASCII byte, follows */
+    o[e - i] = '\0';
+    sh->first_upper = ascii_class[(unsigned char)t[i]] == C_UPPER;
+    sh->upper = count[C_UPPER];
+    sh->lower = count[C_LOWER];
+    sh->digits = count[C_DIGIT];
+    sc->pre.len = e - i;
+    return e;
+}
+
+static int analyse(vz_analyser *a, const char *text, size_t len, int skip_stop, vz_token_fn fn,
+                   void *ctx)
 {
     if (!a || !fn || (!text && len))
         return vz_fail(VZ_EINVAL, "vz_analyse: NULL argument");
@@ -680,11 +751,35 @@ int vz_analyse(vz_analyser *a, const char *text, size_t len, vz_token_fn fn, voi
             i += u.len;
             continue;
         }
+        shape sh = {0};
+        size_t e = plain_word(&a->sc, text, len, i, &sh);
+        if (e == SIZE_MAX)
+            return vz_fail(VZ_ENOMEM, "out of memory");
+        if (e) {
+            vz_token tok = {.start = i, .end = e, .norm = a->sc.pre.data, .norm_len = e - i};
+            rc = emit_norm(a, tok, &sh, 0, after_hyphen(text, prev_end, i), skip_stop, &index,
+                           fn, ctx);
+            prev_end = i = e;
+            continue;
+        }
         tok_span s = scan_token(text, len, i);
-        rc = emit(a, text, &s, after_hyphen(text, prev_end, s.start), &index, fn, ctx);
+        rc = emit(a, text, &s, after_hyphen(text, prev_end, s.start), skip_stop, &index, fn,
+                  ctx);
         prev_end = i = s.end;
     }
     return rc;
+}
+
+int vz_analyse(vz_analyser *a, const char *text, size_t len, vz_token_fn fn, void *ctx)
+{
+    return analyse(a, text, len, 0, fn, ctx);
+}
+
+/* Stop words are nearly half of a text's tokens, and an index has no use
+ * for their stems. */
+int vz_analyse_terms(vz_analyser *a, const char *text, size_t len, vz_token_fn fn, void *ctx)
+{
+    return analyse(a, text, len, 1, fn, ctx);
 }
 
 /* ----------------------------------------------------------- whole text */

@@ -60,6 +60,9 @@ void vz_analyser_free(vz_analyser *a);
  * included, flagged).  Returns VZ_OK, fn's non-zero value, VZ_ENOMEM, or
  * VZ_EINVAL for invalid UTF-8 (the message gives the byte offset). */
 int vz_analyse(vz_analyser *a, const char *text, size_t len, vz_token_fn fn, void *ctx);
+/* vz_analyse for an index: fn sees only the tokens that are not stop
+ * words (each with the index it has among all the tokens). */
+int vz_analyse_terms(vz_analyser *a, const char *text, size_t len, vz_token_fn fn, void *ctx);
 
 /* The stemming step alone: Snowball English stem of an already normalised
  * word.  Returns a pointer valid until the next call on a, or NULL on

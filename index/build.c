@@ -20,12 +20,28 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Rows of integers inserted BATCH_ROWS to a statement: SQLite keeps its
+ * cursor at the end of the table from one row to the next, where a
+ * statement per row sought the place from the root each time and paid its
+ * set-up and reset; most of the build's rows are such (sentences,
+ * paragraphs, passages). */
+#define BATCH_ROWS 64
+#define BATCH_COLS 7
+
+typedef struct {
+    sqlite3_stmt *full;     /* BATCH_ROWS rows */
+    sqlite3_stmt *one;      /* one row, for the rest at the end */
+    int ncols, nrows;
+    int64_t v[BATCH_ROWS * BATCH_COLS];
+} batch;
+
 typedef struct {
     const vz_index_config *cfg;
     const vz_textkit *kit;
     vz_analyser *analyser;
     sqlite3 *db;
-    sqlite3_stmt *ins_doc, *ins_para, *ins_sent, *ins_pass, *ins_term, *ins_meta;
+    sqlite3_stmt *ins_doc, *ins_term, *ins_meta;
+    batch paras, sents, passes;
     vz_term_table terms;
     vz_build_stats stats;
     uint64_t total_length;
@@ -44,10 +60,33 @@ static double now_seconds(void)
 static int count_term(const vz_token *tok, void *ctx)
 {
     builder *b = ctx;
-    if (tok->flags & VZ_TOK_STOP)
-        return 0;
     b->length++;
     return vz_term_table_add(&b->terms, tok->stem, tok->stem_len, b->passage);
+}
+
+/* "INSERT INTO table(cols) VALUES(?,...)" with rows rows of placeholders. */
+static int prepare_rows(builder *b, const char *table, int ncols, int rows, sqlite3_stmt **out)
+{
+    vz_buf sql = {0};
+    int rc = vz_buf_printf(&sql, "INSERT INTO %s VALUES", table);
+    for (int r = 0; rc == VZ_OK && r < rows; r++)
+        for (int c = 0; rc == VZ_OK && c < ncols; c++)
+            rc = vz_buf_printf(&sql, "%s?", c ? "," : r ? "),(" : "(");
+    if (rc == VZ_OK)
+        rc = vz_buf_printf(&sql, ")");
+    if (rc == VZ_OK &&
+        sqlite3_prepare_v3(b->db, sql.data, -1, SQLITE_PREPARE_PERSISTENT, out, NULL))
+        rc = vz_store_error(b->db, "prepare");
+    vz_buf_free(&sql);
+    return rc;
+}
+
+static int prepare_batch(builder *b, batch *t, const char *table, int ncols)
+{
+    t->ncols = ncols;
+    t->nrows = 0;
+    int rc = prepare_rows(b, table, ncols, BATCH_ROWS, &t->full);
+    return rc ? rc : prepare_rows(b, table, ncols, 1, &t->one);
 }
 
 static int prepare_all(builder *b)
@@ -55,29 +94,32 @@ static int prepare_all(builder *b)
     static const char *const sql[] = {
         "INSERT INTO documents(id,name,path,title,date,outlet,size,mtime_ns,hash,content)"
         " VALUES(?,?,?,?,?,?,?,?,?,?)",
-        "INSERT INTO paragraphs(id,doc,start,end) VALUES(?,?,?,?)",
-        "INSERT INTO sentences(id,doc,paragraph,start,end) VALUES(?,?,?,?,?)",
-        "INSERT INTO passages(id,doc,start,end,first_sentence,last_sentence,length)"
-        " VALUES(?,?,?,?,?,?,?)",
         "INSERT INTO terms(term,df,cf,postings) VALUES(?,?,?,?)",
         "INSERT OR REPLACE INTO meta(key,value) VALUES(?,?)",
     };
-    sqlite3_stmt **out[] = {&b->ins_doc, &b->ins_para, &b->ins_sent,
-                            &b->ins_pass, &b->ins_term, &b->ins_meta};
+    sqlite3_stmt **out[] = {&b->ins_doc, &b->ins_term, &b->ins_meta};
     for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++)
         if (sqlite3_prepare_v3(b->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, out[i], NULL))
             return vz_store_error(b->db, "prepare");
-    return VZ_OK;
+    int rc = prepare_batch(b, &b->paras, "paragraphs(id,doc,start,end)", 4);
+    if (rc == VZ_OK)
+        rc = prepare_batch(b, &b->sents, "sentences(id,doc,paragraph,start,end)", 5);
+    if (rc == VZ_OK)
+        rc = prepare_batch(b, &b->passes, "passages(id,doc,start,end,first_sentence,"
+                           "last_sentence,length)", 7);
+    return rc;
 }
 
 static void finalize_all(builder *b)
 {
     sqlite3_finalize(b->ins_doc);
-    sqlite3_finalize(b->ins_para);
-    sqlite3_finalize(b->ins_sent);
-    sqlite3_finalize(b->ins_pass);
     sqlite3_finalize(b->ins_term);
     sqlite3_finalize(b->ins_meta);
+    batch *t[] = {&b->paras, &b->sents, &b->passes};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        sqlite3_finalize(t[i]->full);
+        sqlite3_finalize(t[i]->one);
+    }
 }
 
 /* Bind the int64 values and run stmt once. */
@@ -88,6 +130,26 @@ static int run_ints(builder *b, sqlite3_stmt *stmt, const int64_t *v, int n)
     int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
     return rc == SQLITE_DONE ? VZ_OK : vz_store_error(b->db, "write");
+}
+
+/* Queue one row of t (t->ncols values); a full batch is written. */
+static int batch_add(builder *b, batch *t, const int64_t *v)
+{
+    memcpy(t->v + t->nrows * t->ncols, v, (size_t)t->ncols * sizeof *v);
+    if (++t->nrows < BATCH_ROWS)
+        return VZ_OK;
+    t->nrows = 0;
+    return run_ints(b, t->full, t->v, BATCH_ROWS * t->ncols);
+}
+
+/* Write the rows still queued, one by one. */
+static int batch_flush(builder *b, batch *t)
+{
+    int rc = VZ_OK;
+    for (int r = 0; rc == VZ_OK && r < t->nrows; r++)
+        rc = run_ints(b, t->one, t->v + r * t->ncols, t->ncols);
+    t->nrows = 0;
+    return rc;
 }
 
 /* A title for a document without one in the manifest: its first line,
@@ -143,7 +205,7 @@ static int add_passage(builder *b, int64_t doc, const char *work, size_t start, 
                        size_t first_sent, size_t last_sent)
 {
     b->length = 0;
-    int rc = vz_analyse(b->analyser, work + start, end - start, count_term, b);
+    int rc = vz_analyse_terms(b->analyser, work + start, end - start, count_term, b);
     if (rc == VZ_OK)
         rc = vz_term_table_end_passage(&b->terms);
     if (rc)
@@ -152,7 +214,7 @@ static int add_passage(builder *b, int64_t doc, const char *work, size_t start, 
                    (int64_t)first_sent, (int64_t)last_sent, b->length};
     b->total_length += b->length;
     b->passage++;
-    return run_ints(b, b->ins_pass, v, 7);
+    return batch_add(b, &b->passes, v);
 }
 
 static int add_structure(builder *b, int64_t doc, const vz_segments *seg)
@@ -162,13 +224,13 @@ static int add_structure(builder *b, int64_t doc, const vz_segments *seg)
     for (size_t i = 0; rc == VZ_OK && i < seg->nparagraphs; i++) {
         int64_t v[] = {(int64_t)(p0 + i), doc, (int64_t)seg->paragraphs[i].start,
                        (int64_t)seg->paragraphs[i].end};
-        rc = run_ints(b, b->ins_para, v, 4);
+        rc = batch_add(b, &b->paras, v);
     }
     for (size_t i = 0; rc == VZ_OK && i < seg->nsentences; i++) {
         const vz_sentence_span *s = &seg->sentences[i];
         int64_t v[] = {(int64_t)(s0 + i), doc, (int64_t)(p0 + s->paragraph),
                        (int64_t)s->start, (int64_t)s->end};
-        rc = run_ints(b, b->ins_sent, v, 5);
+        rc = batch_add(b, &b->sents, v);
     }
     return rc;
 }
@@ -254,22 +316,48 @@ static int add_document(builder *b, vz_doc_info *d)
     return rc;
 }
 
+typedef struct {
+    const char *text;
+    size_t len;
+    const vz_term_entry *e;
+} term_ref;
+
+/* SQLite's BINARY order of TEXT: bytes, then the shorter first. */
+static int cmp_term(const void *x, const void *y)
+{
+    const term_ref *a = x, *b = y;
+    int c = memcmp(a->text, b->text, a->len < b->len ? a->len : b->len);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* In key order, so that each row goes at the end of the table's B-tree
+ * instead of into a page anywhere in it. */
 static int write_terms(builder *b)
 {
-    sqlite3_stmt *st = b->ins_term;
-    for (size_t i = 0; i < b->terms.nentries; i++) {
+    size_t n = b->terms.nentries;
+    term_ref *refs = malloc((n ? n : 1) * sizeof *refs);
+    if (!refs)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
         const vz_term_entry *e = &b->terms.entries[i];
-        sqlite3_bind_text(st, 1, vz_term_text(&b->terms, e), (int)e->term_len, SQLITE_STATIC);
+        refs[i] = (term_ref){vz_term_text(&b->terms, e), e->term_len, e};
+    }
+    qsort(refs, n, sizeof *refs, cmp_term);
+    sqlite3_stmt *st = b->ins_term;
+    int rc = VZ_OK;
+    for (size_t i = 0; rc == VZ_OK && i < n; i++) {
+        const vz_term_entry *e = refs[i].e;
+        sqlite3_bind_text(st, 1, refs[i].text, (int)e->term_len, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, e->df);
         sqlite3_bind_int64(st, 3, (int64_t)e->cf);
         sqlite3_bind_blob(st, 4, e->postings.data, (int)e->postings.len, SQLITE_STATIC);
-        int rc = sqlite3_step(st);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = vz_store_error(b->db, "write");
         sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
-            return vz_store_error(b->db, "write");
     }
-    b->stats.terms = b->terms.nentries;
-    return VZ_OK;
+    free(refs);
+    b->stats.terms = n;
+    return rc;
 }
 
 static int put_meta(builder *b, const char *key, const char *fmt, ...) VZ_PRINTF(3, 4);
@@ -318,6 +406,9 @@ static int build_into(builder *b, vz_corpus *c)
     for (size_t i = 0; rc == VZ_OK && i < c->ndocs; i++)
         rc = add_document(b, &c->docs[i]);
     b->stats.passages = b->passage;
+    batch *t[] = {&b->paras, &b->sents, &b->passes};
+    for (size_t i = 0; rc == VZ_OK && i < sizeof t / sizeof t[0]; i++)
+        rc = batch_flush(b, t[i]);
     if (rc == VZ_OK)
         rc = write_terms(b);
     if (rc == VZ_OK)

@@ -242,9 +242,16 @@ int vz_clean(const vz_cleaner *c, const char *raw, size_t len, char **work)
         blank_bom_cr(w, len);
         rc = mark_all(&c->rs, w, len, mask);
     }
-    for (size_t i = 0; rc == VZ_OK && i < len; i++)
-        if (mask[i] && w[i] != '\n')
+    /* Matches are rare: the mask is read eight zero bytes at a time. */
+    for (size_t i = 0; rc == VZ_OK && i < len; i++) {
+        uint64_t eight = 1;
+        if (i + 8 <= len)
+            memcpy(&eight, mask + i, 8);
+        if (eight == 0)
+            i += 7;
+        else if (mask[i] && w[i] != '\n')
             w[i] = ' ';
+    }
     free(mask);
     if (rc) {
         free(w);
@@ -346,6 +353,20 @@ static size_t skip_run(const char *t, size_t i, size_t pe, int (*pred)(int32_t))
     return i;
 }
 
+/* The first byte from i on that may begin a terminator (. ? ! or the lead
+ * byte 0xE2 of …), or pe: a byte scan, since the characters between them
+ * matter only until the sentence has its first word. */
+static size_t to_terminator(const char *t, size_t i, size_t pe)
+{
+    while (i < pe) {
+        unsigned char c = (unsigned char)t[i];
+        if (c == '.' || c == '?' || c == '!' || c == 0xE2)
+            return i;
+        i++;
+    }
+    return pe;
+}
+
 /* Sentences of the paragraph [ps, pe).  A break needs a word before it
  * (so a leading "..." is no sentence of its own) and no veto on the last
  * byte of its terminator run. */
@@ -355,6 +376,10 @@ static int split_sentences(seg_state *st, size_t ps, size_t pe)
     size_t s = ps, i = ps;
     int word = 0;
     while (i < pe) {
+        if (word)
+            i = to_terminator(t, i, pe);
+        if (i >= pe)
+            break;
         int32_t cp;
         size_t n = decode(t, i, pe, &cp);
         if (!is_terminator(cp)) {

@@ -628,6 +628,68 @@ static void test_threads(void **state)
     }
 }
 
+/* ------------------------------------------------- index terms only */
+
+typedef struct {
+    uint64_t digest;
+    size_t n;
+    int terms;   /* 1: counting vz_analyse_terms's tokens, which are never stop words */
+} terms_digest;
+
+static int terms_fn(const vz_token *t, void *ctx)
+{
+    terms_digest *d = ctx;
+    if (d->terms)
+        assert_int_equal(t->flags & VZ_TOK_STOP, 0);
+    else if (t->flags & VZ_TOK_STOP)
+        return 0;
+    d->n++;
+    d->digest = vz_fnv1a(&t->index, sizeof t->index, d->digest);
+    return digest_fn(t, &d->digest);
+}
+
+/* vz_analyse_terms reports exactly vz_analyse's tokens that are not stop
+ * words, with the same offsets, index, flags, norm and stem. */
+static void expect_terms(fixture *f, const char *text, size_t len)
+{
+    terms_digest all = {VZ_FNV_SEED, 0, 0}, terms = {VZ_FNV_SEED, 0, 1};
+    assert_int_equal(vz_analyse(f->a, text, len, terms_fn, &all), VZ_OK);
+    assert_int_equal(vz_analyse_terms(f->a, text, len, terms_fn, &terms), VZ_OK);
+    assert_int_equal(terms.n, all.n);
+    assert_true(terms.digest == all.digest);
+}
+
+static void test_terms_only(void **state)
+{
+    fixture *f = *state;
+    static const char *const texts[] = {
+        "The president of Venezuela IS here, but THE army",
+        "The U.S.-backed Guaid\xC3\xB3\xE2\x80\x99s 4,054 supporters marched in Caracas",
+        "it is what it is", "", "a", "The", "x.y. and 3.5 of 1,2 A&E rock'n'roll end",
+        "caf\xC3\xA9 Apollo-11 (of) \xE2\x80\x9Cthe\xE2\x80\x9D co\xC2\xADoperate",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        expect_terms(f, texts[i], strlen(texts[i]));
+    const char *text = "The army of the people";
+    terms_digest d = {VZ_FNV_SEED, 0, 1};
+    assert_int_equal(vz_analyse_terms(f->a, text, strlen(text), terms_fn, &d), VZ_OK);
+    assert_int_equal(d.n, 2);   /* army, people */
+    char path[4096];
+    ts_shared_file(path, sizeof path, "data/squad/train-v1.1-articles-000-043.json");
+    json_error_t err;
+    json_t *root = json_load_file(path, 0, &err);
+    if (!root)
+        fail_msg("%s: %s", path, err.text);
+    size_t k, j;
+    json_t *article, *para;
+    json_array_foreach(json_object_get(root, "data"), k, article)
+        json_array_foreach(json_object_get(article, "paragraphs"), j, para) {
+            json_t *ctx = json_object_get(para, "context");
+            expect_terms(f, json_string_value(ctx), json_string_length(ctx));
+        }
+    json_decref(root);
+}
+
 /* ------------------------------------------------------ throughput */
 
 typedef struct {
@@ -688,6 +750,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases_file),
+        cmocka_unit_test(test_terms_only),
         cmocka_unit_test(test_accents_and_case),
         cmocka_unit_test(test_nfkc),
         cmocka_unit_test(test_numbers),

@@ -240,6 +240,49 @@ static void round_trip_offsets_cut_the_raw_file(void **state)
     assert_string_equal(f->idx->docs[0].title, "Cats chase mice.");
 }
 
+/* A document of 150 two-sentence paragraphs and one of one: more rows than
+ * the build writes in one statement, and a remainder.  Every row is read
+ * back in order with its own offsets. */
+static void many_rows_round_trip(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    paths_init(&f);
+    enum { PARAS = 150 };
+    vz_buf text = {0};
+    size_t starts[2 * PARAS];
+    for (int k = 0; k < PARAS; k++) {
+        starts[2 * k] = text.len;
+        assert_int_equal(vz_buf_printf(&text, "Word%d one. ", k), VZ_OK);
+        starts[2 * k + 1] = text.len;
+        assert_int_equal(vz_buf_printf(&text, "Word%d two.\n\n", k), VZ_OK);
+    }
+    ts_write(f.corpus, "a.txt", text.data, text.len);
+    ts_write(f.corpus, "b.txt", "Birds sing.\n", 12);
+    open_index(&f);
+    assert_int_equal(f.idx->nparagraphs, PARAS + 1);
+    assert_int_equal(f.idx->nsentences, 2 * PARAS + 1);
+    assert_int_equal(f.idx->npassages, PARAS + 1);
+    for (uint32_t k = 0; k < PARAS; k++) {
+        const vz_passage_info *p = &f.idx->passages[k];
+        assert_int_equal(p->doc, 0);
+        assert_int_equal(p->first_sentence, 2 * k);
+        assert_int_equal(p->last_sentence, 2 * k + 1);
+        assert_int_equal(p->start, starts[2 * k]);
+        assert_int_equal(p->length, 4);   /* wordK, one, wordK, two */
+        for (uint32_t j = 2 * k; j <= 2 * k + 1; j++) {
+            const vz_sentence_info *si = &f.idx->sentences[j];
+            assert_int_equal(si->doc, 0);
+            assert_int_equal(si->start, starts[j]);
+            assert_int_equal(text.data[si->end - 1], '.');
+        }
+    }
+    assert_int_equal(f.idx->passages[PARAS].doc, 1);
+    assert_int_equal(f.idx->sentences[2 * PARAS].doc, 1);
+    vz_buf_free(&text);
+    fixture_release(&f);
+}
+
 static vz_index_state check(fixture *f, char *why, size_t n)
 {
     vz_index_state st;
@@ -553,6 +596,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(bm25_matches_hand_computed_scores, setup_tiny, teardown),
+        cmocka_unit_test(many_rows_round_trip),
         cmocka_unit_test_setup_teardown(query_terms_are_weighted_and_summed, setup_tiny, teardown),
         cmocka_unit_test_setup_teardown(top_k_keeps_the_best, setup_tiny, teardown),
         cmocka_unit_test_setup_teardown(hostile_queries_match_nothing_and_harm_nothing, setup_tiny, teardown),
