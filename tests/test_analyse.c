@@ -659,6 +659,30 @@ static void expect_terms(fixture *f, const char *text, size_t len)
     assert_true(terms.digest == all.digest);
 }
 
+/* Calls fn on every context of the SQuAD development file; their number. */
+static size_t each_squad_context(void (*fn)(const char *text, size_t len, void *ctx), void *ctx)
+{
+    char path[4096];
+    ts_shared_file(path, sizeof path, "data/squad/train-v1.1-articles-000-043.json");
+    json_error_t err;
+    json_t *root = json_load_file(path, 0, &err);
+    if (!root)
+        fail_msg("%s: %s", path, err.text);
+    size_t k, j, n = 0;
+    json_t *article, *para;
+    json_array_foreach(json_object_get(root, "data"), k, article)
+        json_array_foreach(json_object_get(article, "paragraphs"), j, para) {
+            json_t *ctx_text = json_object_get(para, "context");
+            fn(json_string_value(ctx_text), json_string_length(ctx_text), ctx);
+            n++;
+        }
+    json_decref(root);
+    return n;
+}
+
+static void expect_terms_of(const char *text, size_t len, void *ctx) { expect_terms(ctx, text, len); }
+
+
 static void test_terms_only(void **state)
 {
     fixture *f = *state;
@@ -674,26 +698,14 @@ static void test_terms_only(void **state)
     terms_digest d = {VZ_FNV_SEED, 0, 1};
     assert_int_equal(vz_analyse_terms(f->a, text, strlen(text), terms_fn, &d), VZ_OK);
     assert_int_equal(d.n, 2);   /* army, people */
-    char path[4096];
-    ts_shared_file(path, sizeof path, "data/squad/train-v1.1-articles-000-043.json");
-    json_error_t err;
-    json_t *root = json_load_file(path, 0, &err);
-    if (!root)
-        fail_msg("%s: %s", path, err.text);
-    size_t k, j;
-    json_t *article, *para;
-    json_array_foreach(json_object_get(root, "data"), k, article)
-        json_array_foreach(json_object_get(article, "paragraphs"), j, para) {
-            json_t *ctx = json_object_get(para, "context");
-            expect_terms(f, json_string_value(ctx), json_string_length(ctx));
-        }
-    json_decref(root);
+    each_squad_context(expect_terms_of, f);
 }
 
 /* ------------------------------------------------------ throughput */
 
 typedef struct {
-    size_t tokens, stops, len;
+    vz_analyser *a;
+    size_t tokens, stops, len, bytes;
     const char *text;
 } squad_count;
 
@@ -707,6 +719,15 @@ static int squad_fn(const vz_token *t, void *ctx)
     return 0;
 }
 
+static void count_tokens(const char *text, size_t len, void *ctx)
+{
+    squad_count *c = ctx;
+    c->text = text;
+    c->len = len;
+    assert_int_equal(vz_analyse(c->a, text, len, squad_fn, c), VZ_OK);
+    c->bytes += len;
+}
+
 static double now(void)
 {
     struct timespec ts;
@@ -718,28 +739,11 @@ static double now(void)
 static void test_squad_throughput(void **state)
 {
     fixture *f = *state;
-    char path[4096];
-    ts_shared_file(path, sizeof path, "data/squad/train-v1.1-articles-000-043.json");
-    json_error_t err;
-    json_t *root = json_load_file(path, 0, &err);
-    if (!root)
-        fail_msg("%s: %s", path, err.text);
-    squad_count c = {0};
-    size_t bytes = 0, contexts = 0, i, j;
-    json_t *article, *para;
+    squad_count c = {.a = f->a};
     double t0 = now();
-    json_array_foreach(json_object_get(root, "data"), i, article) {
-        json_array_foreach(json_object_get(article, "paragraphs"), j, para) {
-            json_t *ctx = json_object_get(para, "context");
-            c.text = json_string_value(ctx);
-            c.len = json_string_length(ctx);
-            assert_int_equal(vz_analyse(f->a, c.text, c.len, squad_fn, &c), VZ_OK);
-            bytes += c.len;
-            contexts++;
-        }
-    }
+    size_t contexts = each_squad_context(count_tokens, &c);
     double secs = now() - t0;
-    json_decref(root);
+    size_t bytes = c.bytes;
     print_message("squad: %zu contexts, %zu bytes, %zu tokens (%zu stop) in %.3f s: %.1f MB/s\n",
                   contexts, bytes, c.tokens, c.stops, secs, (double)bytes / 1e6 / secs);
     assert_true(contexts > 1000);

@@ -199,6 +199,16 @@ static void score_two(const vz_ranker *m, vz_rk_names *names, vz_rk_spans *out)
     assert_int_equal(vz_rk_score(m, &q, s, 2, marks, 2, names, out), VZ_OK);
 }
 
+/* The span of `in` over the same words as w (the test fails when none is). */
+static const vz_rk_span *same_span(const vz_rk_spans *in, const vz_rk_span *w)
+{
+    for (size_t p = 0; p < in->n; p++)
+        if (in->span[p].sent == w->sent && in->span[p].i == w->i && in->span[p].j == w->j)
+            return &in->span[p];
+    fail_msg("no span over words %zu-%zu of sentence %zu", (size_t)w->i, (size_t)w->j, (size_t)w->sent);
+    return NULL;
+}
+
 /* Spans of equal scores come in reading order (sentence, first word, last
  * word), a template's span among the others of its sentence. */
 static void equal_scores_keep_reading_order(void **state)
@@ -257,12 +267,7 @@ static void marked_spans_score_as_their_features(void **state)
     size_t marked = 0;
     for (size_t k = 0; k < whole.n; k++) {
         const vz_rk_span *w = &whole.span[k];
-        size_t p = 0;
-        while (p < parts.n && (parts.span[p].sent != w->sent || parts.span[p].i != w->i ||
-                               parts.span[p].j != w->j))
-            p++;
-        assert_true(p < parts.n);
-        assert_true(fabs(parts.span[p].score - w->score) < 1e-9);
+        assert_true(fabs(same_span(&parts, w)->score - w->score) < 1e-9);
         marked += w->sent == 1 && w->start == 21 && w->end == 25;
     }
     assert_int_equal(marked, 1);
@@ -300,12 +305,7 @@ static void loaded_scores_are_the_features_summed(void **state)
     size_t moved = 0;
     for (size_t k = 0; k < whole.n; k++) {
         const vz_rk_span *w = &whole.span[k];
-        size_t p = 0;
-        while (p < parts.n && (parts.span[p].sent != w->sent || parts.span[p].i != w->i ||
-                               parts.span[p].j != w->j))
-            p++;
-        assert_true(p < parts.n);
-        assert_true(fabs(parts.span[p].score - w->score) < 1e-9);
+        assert_true(fabs(same_span(&parts, w)->score - w->score) < 1e-9);
         moved += w->score != 0;
     }
     assert_true(moved > whole.n / 2);
