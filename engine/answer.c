@@ -760,13 +760,9 @@ static int reserve_words(reading *rd, size_t n)
     return rc;
 }
 
-/* A token of a text read only for its words (read_plain), and the
- * start of every token read_token keeps: without what the question makes of it. */
-static int plain_token(const vz_token *tok, void *ctx)
+/* Append the word of tok to rd, which has room for it. */
+static inline void put_word(reading *rd, const vz_token *tok)
 {
-    reading *rd = ctx;
-    if ((rd->n >= rd->cap || rd->n >= rd->fcap) && reserve_words(rd, 1))
-        return VZ_ENOMEM;
     vz_phrase_form(tok, rd->forms[rd->n]);
     word *w = &rd->w[rd->n++];
     *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0, 0, 0, rd->content, ""};
@@ -775,6 +771,16 @@ static int plain_token(const vz_token *tok, void *ctx)
         w->stem[tok->stem_len] = '\0';
     }
     rd->content += !(tok->flags & VZ_TOK_STOP);
+}
+
+/* A token of a text read only for its words (read_plain), and the
+ * start of every token read_token keeps: without what the question makes of it. */
+static int plain_token(const vz_token *tok, void *ctx)
+{
+    reading *rd = ctx;
+    if ((rd->n >= rd->cap || rd->n >= rd->fcap) && reserve_words(rd, 1))
+        return VZ_ENOMEM;
+    put_word(rd, tok);
     return 0;
 }
 
@@ -894,59 +900,110 @@ static uint64_t memo_id(int kind, uint32_t sid)
     return (uint64_t)kind << 32 | sid;
 }
 
-/* A sentence read for its words alone is the same for every question:
- * its memo keeps the text, the words and forms plain_token made, and
- * each word's stem and norm, so that a question reads it again with
- * ask_word over its words, as read_token would: in order, a sent_memo,
- * the text, padding to a multiple of 8, the words, the forms, a
- * memo_strings per word, and the strings. */
+/* A token as memos keep it, followed by its norm and stem, each with its
+ * NUL. */
 typedef struct {
-    uint32_t n, content, text_len, strings_len;
-} sent_memo;
+    uint32_t start, end, flags, norm_len, stem_len;
+} memo_token;
 
-typedef struct {
-    uint32_t stem, stem_len, norm, norm_len;
-} memo_strings;
-
-static size_t padded(size_t n)
+/* Append token t to a memo. */
+static int memo_add_token(vz_buf *memo, const vz_token *t)
 {
-    return (n + 7) & ~(size_t)7;
+    memo_token m = {(uint32_t)t->start, (uint32_t)t->end, t->flags, (uint32_t)t->norm_len,
+                    (uint32_t)t->stem_len};
+    int rc = vz_buf_append(memo, &m, sizeof m);
+    if (!rc)
+        rc = vz_buf_append(memo, t->norm, t->norm_len + 1);
+    if (!rc)
+        rc = vz_buf_append(memo, t->stem, t->stem_len + 1);
+    return rc;
 }
 
-/* Keep the memo of sentence sid, read plain in rd.  When it cannot (its
+/* The token a memo keeps at *at, the k-th of its text; *at moves past it. */
+static void memo_next_token(const char **at, size_t k, vz_token *tok)
+{
+    memo_token t;
+    memcpy(&t, *at, sizeof t);
+    const char *norm = *at + sizeof t, *stem = norm + t.norm_len + 1;
+    *tok = (vz_token){t.start, t.end, norm, t.norm_len, stem, t.stem_len, t.flags, k};
+    *at = stem + t.stem_len + 1;
+}
+
+/* A sentence's tokens are the same for every question: its memo keeps
+ * its text and tokens, from which a question reads it as read_span would,
+ * without fetching and looking up its text.  Tokens rather than the
+ * words read_token makes of them, and packed (a sent_token's bytes, the
+ * norm, and the stem unless it is the norm, each with its NUL): a fifth
+ * of the bytes of the words, so that the sentences of SQuAD --open with
+ * 20,000 distractors stay kept (the words' memos did not, and their
+ * sentences and references were read again, each reference search
+ * analysing its article anew).  A sentence with a token too long for the
+ * packing is read from its text each time. */
+typedef struct {
+    uint32_t n, text_len;
+} sent_memo;
+
+#define SENT_TOKEN 10              /* bytes of a packed token */
+
+/* Append token t, packed, to a sentence's memo: VZ_OK, VZ_EINVAL when it
+ * does not fit the packing, or VZ_ENOMEM. */
+static int sent_token_add(vz_buf *memo, const vz_token *t)
+{
+    int same = t->stem_len == t->norm_len && !memcmp(t->stem, t->norm, t->norm_len);
+    if (t->start > UINT32_MAX || t->end - t->start > UINT16_MAX || t->flags > UINT8_MAX ||
+        t->norm_len > UINT8_MAX || t->stem_len > UINT8_MAX)
+        return VZ_EINVAL;
+    uint32_t start = (uint32_t)t->start;
+    uint16_t len = (uint16_t)(t->end - t->start);
+    unsigned char packed[SENT_TOKEN];
+    memcpy(packed, &start, 4);
+    memcpy(packed + 4, &len, 2);
+    packed[6] = (unsigned char)t->flags;
+    packed[7] = (unsigned char)t->norm_len;
+    packed[8] = (unsigned char)t->stem_len;
+    packed[9] = (unsigned char)same;
+    int rc = vz_buf_append(memo, packed, sizeof packed);
+    if (!rc)
+        rc = vz_buf_append(memo, t->norm, t->norm_len + 1);
+    if (!rc && !same)
+        rc = vz_buf_append(memo, t->stem, t->stem_len + 1);
+    return rc;
+}
+
+/* The packed token at *at, the k-th of its sentence; *at moves past it. */
+static void sent_token_next(const char **at, size_t k, vz_token *tok)
+{
+    const unsigned char *p = (const unsigned char *)*at;
+    uint32_t start;
+    uint16_t len;
+    memcpy(&start, p, 4);
+    memcpy(&len, p + 4, 2);
+    const char *norm = *at + SENT_TOKEN, *stem = p[9] ? norm : norm + p[7] + 1;
+    *tok = (vz_token){start, (size_t)start + len, norm, p[7], stem, p[8], p[6], k};
+    *at = p[9] ? norm + p[7] + 1 : stem + p[8] + 1;
+}
+
+/* Keep the memo of sentence sid, read in rd.  When it cannot (its
  * analysis not in the cache, no memory), the next question tries again. */
 static void keep_sentence(asking *a, uint32_t sid, const reading *rd)
 {
     vz_analysed v;
     if (vz_analysed_of(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len, &v) ||
-        v.n != rd->n)
+        v.n != rd->n || rd->text.len > UINT32_MAX)
         return;
-    size_t strings = 0;
-    for (size_t k = 0; k < v.n; k++)
-        strings += v.tok[k].stem_len + 1 + v.tok[k].norm_len + 1;
-    size_t words = sizeof(sent_memo) + padded(rd->text.len), forms = words + rd->n * sizeof *rd->w,
-           refs = forms + rd->n * sizeof *rd->forms, str = refs + rd->n * sizeof(memo_strings);
-    char *m = str + strings <= UINT32_MAX ? calloc(1, str + strings) : NULL;
-    if (!m)
-        return;
-    sent_memo h = {(uint32_t)rd->n, (uint32_t)rd->content, (uint32_t)rd->text.len,
-                   (uint32_t)strings};
-    memcpy(m, &h, sizeof h);
-    memcpy(m + sizeof h, rd->text.data, rd->text.len);
-    memcpy(m + words, rd->w, rd->n * sizeof *rd->w);
-    memcpy(m + forms, rd->forms, rd->n * sizeof *rd->forms);
-    size_t at = 0;
-    for (size_t k = 0; k < v.n; k++) {
-        const vz_atoken *t = &v.tok[k];
-        memo_strings ms = {(uint32_t)at, t->stem_len, (uint32_t)at + t->stem_len + 1,
-                           t->norm_len};
-        memcpy(m + refs + k * sizeof ms, &ms, sizeof ms);
-        memcpy(m + str + ms.stem, v.strings + t->stem, t->stem_len);
-        memcpy(m + str + ms.norm, v.strings + t->norm, t->norm_len);
-        at += t->stem_len + 1 + t->norm_len + 1;
+    vz_buf memo = {0};
+    sent_memo h = {(uint32_t)v.n, (uint32_t)rd->text.len};
+    int rc = vz_buf_append(&memo, &h, sizeof h);
+    if (!rc)
+        rc = vz_buf_append(&memo, rd->text.data, rd->text.len);
+    for (size_t k = 0; !rc && k < v.n; k++) {
+        vz_token t;
+        vz_analysed_token(&v, k, &t);
+        rc = sent_token_add(&memo, &t);
     }
-    (void)vz_xcache_memo_keep(a->xc, memo_id(MEMO_SENTENCE, sid), m, str + strings);
-    free(m);
+    if (!rc)
+        (void)vz_xcache_memo_keep(a->xc, memo_id(MEMO_SENTENCE, sid), memo.data, memo.len);
+    vz_buf_free(&memo);
 }
 
 /* Read a sentence from its memo m, as read_span reads it. */
@@ -954,33 +1011,29 @@ static int recall_sentence(asking *a, const char *m, reading *rd)
 {
     sent_memo h;
     memcpy(&h, m, sizeof h);
-    size_t words = sizeof h + padded(h.text_len), forms = words + h.n * sizeof *rd->w,
-           refs = forms + h.n * sizeof *rd->forms, str = refs + h.n * sizeof(memo_strings);
     rd->a = a;
     rd->n = 0;
     rd->covered = 0;
+    rd->content = 0;
     rd->text.len = 0;
     set_stem_filter(a);
     if (vz_buf_append(&rd->text, m + sizeof h, h.text_len) || reserve_words(rd, h.n))
         return vz_fail(VZ_ENOMEM, "out of memory");
-    memcpy(rd->w, m + words, h.n * sizeof *rd->w);
-    memcpy(rd->forms, m + forms, h.n * sizeof *rd->forms);
-    rd->n = h.n;
-    rd->content = h.content;
-    for (size_t k = 0; k < rd->n; k++) {
-        if (rd->w[k].flags & VZ_TOK_STOP)
-            continue;
-        memo_strings ms;
-        memcpy(&ms, m + refs + k * sizeof ms, sizeof ms);
-        ask_word(rd, &rd->w[k], k + 1, m + str + ms.stem, ms.stem_len, m + str + ms.norm,
-                 ms.norm_len);
+    const char *at = m + sizeof h + h.text_len;
+    /* read_token's work, with the room made once. */
+    for (uint32_t k = 0; k < h.n; k++) {
+        vz_token tok;
+        sent_token_next(&at, k, &tok);
+        put_word(rd, &tok);
+        if (!(tok.flags & VZ_TOK_STOP))
+            ask_word(rd, &rd->w[k], k + 1, tok.stem, tok.stem_len, tok.norm, tok.norm_len);
     }
     apply_phrases(rd);
     return VZ_OK;
 }
 
 /* Sentences are read for question after question: the first reading of
- * one, plain, makes its memo, from which the others read it. */
+ * one makes its memo, from which the others read it. */
 static int read_sentence(asking *a, uint32_t sid, reading *rd)
 {
     const vz_sentence_info *si = &a->e->idx->sentences[sid];
@@ -988,9 +1041,10 @@ static int read_sentence(asking *a, uint32_t sid, reading *rd)
     const char *m = vz_xcache_memo(a->xc, memo_id(MEMO_SENTENCE, sid), &len);
     if (m)
         return recall_sentence(a, m, rd);
-    if (a->xc && read_plain(a, si->doc, si->start, si->end, rd) == VZ_OK)
+    int rc = read_span(a, si->doc, si->start, si->end, rd);
+    if (!rc && a->xc)
         keep_sentence(a, sid, rd);
-    return read_span(a, si->doc, si->start, si->end, rd);
+    return rc;
 }
 
 static void reading_free(reading *rd)
@@ -2171,10 +2225,6 @@ typedef struct {
     uint32_t name_len;       /* the name's bytes after those */
 } ref_memo;
 
-typedef struct {
-    uint32_t start, end, flags, norm_len, stem_len;
-} memo_token;
-
 /* read_token, recording the tokens of words [w0, w1) into out. */
 typedef struct {
     reading rd;              /* first: read_token's context */
@@ -2189,13 +2239,7 @@ static int record_token(const vz_token *tok, void *ctx)
     recorder *r = ctx;
     size_t k = r->rd.n;
     if (k >= r->w0 && k < r->w1 && !r->rc) {
-        memo_token t = {(uint32_t)tok->start, (uint32_t)tok->end, tok->flags,
-                        (uint32_t)tok->norm_len, (uint32_t)tok->stem_len};
-        r->rc = vz_buf_append(r->out, &t, sizeof t);
-        if (!r->rc)
-            r->rc = vz_buf_append(r->out, tok->norm, tok->norm_len + 1);
-        if (!r->rc)
-            r->rc = vz_buf_append(r->out, tok->stem, tok->stem_len + 1);
+        r->rc = memo_add_token(r->out, tok);
         r->ntok++;
     }
     return read_token(tok, &r->rd);
@@ -2308,11 +2352,8 @@ static int memo_keys(asking *a, const ranked *r, const ref_memo *m, const char *
     win.a = a;
     set_stem_filter(a);
     for (uint32_t k = 0; !rc && k < m->ntok; k++) {
-        memo_token t;
-        memcpy(&t, toks, sizeof t);
-        const char *norm = toks + sizeof t, *stem = norm + t.norm_len + 1;
-        vz_token tok = {t.start, t.end, norm, t.norm_len, stem, t.stem_len, t.flags, k};
-        toks = stem + t.stem_len + 1;
+        vz_token tok;
+        memo_next_token(&toks, k, &tok);
         rc = read_token(&tok, &win);
     }
     if (!rc) {
@@ -2333,9 +2374,8 @@ static int recall_references(asking *a, const ranked *r, const char *memo, size_
         memcpy(&m, memo, sizeof m);
         const char *toks = memo + sizeof m, *name = toks;
         for (uint32_t k = 0; k < m.ntok; k++) {
-            memo_token t;
-            memcpy(&t, name, sizeof t);
-            name += sizeof t + t.norm_len + 1 + t.stem_len + 1;
+            vz_token skipped;
+            memo_next_token(&name, k, &skipped);
         }
         memo = name + m.name_len;
         reference f = {m.i, m.j, m.type, 0, NULL};

@@ -245,12 +245,13 @@ int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
 #define WSLOTS 262144            /* a power of 2, twice WENTRIES */
 #define WENTRIES 131072
 #define WBYTES ((size_t)8 << 20)
-/* Memos: a few kB per sentence read (its words as a question reads them)
+/* Memos: some 500 bytes per sentence read (its text and packed tokens)
  * and a few bytes more (what its references stand for); SQuAD --open
  * reads some 10,000 sentences over its 2,430 paragraphs, and with 20,000
- * distractor paragraphs beside them some 240,000 memos (400 MB). */
-#define MSLOTS 131072            /* a power of 2, twice MENTRIES; per generation */
-#define MENTRIES 65536
+ * distractor paragraphs beside them some 120,000 (two memos each, some
+ * 70 MB): a generation holds them all, so that none is read twice. */
+#define MSLOTS 524288            /* a power of 2, twice MENTRIES; per generation */
+#define MENTRIES 262144
 #define MBYTES ((size_t)80 << 20)   /* per generation */
 
 /* The analyses and the memos are kept in two generations each, rather

@@ -18,18 +18,24 @@
  * reader is open, so what is kept stays true. */
 #define TERM_SLOTS 4096           /* a power of 2, twice TERM_ENTRIES */
 #define TERM_ENTRIES 2048
-#define TERM_BYTES ((size_t)8 << 20)
+#define TERM_BYTES ((size_t)16 << 20)   /* decoded postings: 8 bytes each */
 #define DOC_SLOTS 256             /* a power of 2 */
 #define DOC_MAX ((size_t)256 << 10)   /* larger documents are read piece by piece */
 #define DOC_BYTES ((size_t)8 << 20)
+
+/* A posting decoded: questions about one article ask for the same terms
+ * again, and decoding the varints each time cost more than the sums. */
+typedef struct {
+    uint32_t passage, tf;
+} vz_posting;
 
 typedef struct {
     char *term;               /* NULL: an empty slot */
     uint64_t hash;
     int64_t df;               /* -1: not looked up yet */
-    int postings;             /* 1: the postings below are known (absent when len is 0 and none) */
-    unsigned char *blob;      /* malloc'd; NULL when the term has no postings row */
-    size_t len;
+    int postings;             /* 1: the postings below are known */
+    vz_posting *list;         /* decoded, malloc'd; NULL when n is 0 */
+    size_t n;
 } term_entry;
 
 typedef struct {
@@ -45,8 +51,10 @@ struct vz_reader {
     vz_analyser *analyser;
     float *scores;            /* 0 = not matched (every contribution is > 0) */
     float *scratch;           /* for selecting the k-th score */
-    uint32_t *touched;
+    uint32_t *touched;        /* the passages with a score, in the order first scored */
     size_t ntouched;
+    vz_posting *decoded;      /* scratch of postings not kept (no cache, no memory) */
+    size_t capdecoded;
     void *aux;
     void (*free_aux)(void *);
     term_entry *terms;        /* TERM_SLOTS, or NULL: no caching (no memory) */
@@ -268,7 +276,7 @@ static void terms_clear(vz_reader *r)
 {
     for (size_t i = 0; r->terms && i < TERM_SLOTS; i++) {
         free(r->terms[i].term);
-        free(r->terms[i].blob);
+        free(r->terms[i].list);
         memset(&r->terms[i], 0, sizeof r->terms[i]);
     }
     r->nterms = r->term_bytes = 0;
@@ -386,6 +394,7 @@ void vz_reader_free(vz_reader *r)
     free(r->scores);
     free(r->touched);
     free(r->scratch);
+    free(r->decoded);
     if (r->free_aux)
         r->free_aux(r->aux);
     terms_clear(r);
@@ -493,69 +502,147 @@ static double upper_bound(const vz_index *idx, const vz_qterm *t)
     return t->weight * t->idf * (idx->k1 + 1);
 }
 
-/* Add one term's BM25 contributions, from its postings blob[0, len), to
- * the score array; with only_touched, to the passages that already have a
- * score (MaxScore's pruning). */
-static int add_postings(vz_reader *r, const vz_qterm *t, const void *blob, size_t len,
-                        const unsigned char *doc_mask, int only_touched)
+/* Decode a postings BLOB[0, len) into the reader's scratch, *n postings
+ * (each takes 2 bytes or more); VZ_EINDEX when malformed or naming a
+ * passage the index lacks. */
+static int decode_postings(vz_reader *r, const void *blob, size_t len, size_t *n)
 {
-    const vz_index *idx = r->idx;
-    float wk = (float)upper_bound(idx, t);
     vz_postings_iter it;
     uint32_t p, tf;
     int more;
+    void *items = r->decoded;
+    *n = 0;
+    if (vz_grow(&items, &r->capdecoded, len / 2 + 1, sizeof *r->decoded))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    r->decoded = items;
     vz_postings_begin(&it, blob, len);
-    while ((more = vz_postings_next(&it, &p, &tf)) == 1 && p < idx->npassages) {
-        float add = tf == 1 ? wk * idx->tf1[p] : wk * (float)tf / ((float)tf + idx->norm[p]);
+    while ((more = vz_postings_next(&it, &p, &tf)) == 1 && p < r->idx->npassages)
+        r->decoded[(*n)++] = (vz_posting){p, tf};
+    return more != 0 ? corrupt(r->idx->path, "postings") : VZ_OK;
+}
+
+/* Term t's BM25 contribution to passage p, tf occurrences there. */
+static inline float contribution(const vz_index *idx, float wk, uint32_t p, uint32_t tf)
+{
+    return tf == 1 ? wk * idx->tf1[p] : wk * (float)tf / ((float)tf + idx->norm[p]);
+}
+
+/* Add one term's BM25 contributions, from its postings list[0, n), to
+ * the score array. */
+static void add_postings(vz_reader *r, const vz_qterm *t, const vz_posting *list, size_t n,
+                         const unsigned char *doc_mask)
+{
+    const vz_index *idx = r->idx;
+    float wk = (float)upper_bound(idx, t);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t p = list[i].passage;
+        float add = contribution(idx, wk, p, list[i].tf);
         /* A score of 0 marks a passage not touched yet, so a contribution
          * that rounds to 0 must not touch it (nor list it twice). */
         if (add == 0)
             continue;
         if (r->scores[p] == 0) {
-            if (only_touched || (doc_mask && !doc_mask[idx->passages[p].doc]))
+            if (doc_mask && !doc_mask[idx->passages[p].doc])
                 continue;
             r->touched[r->ntouched++] = p;
         }
         r->scores[p] += add;
     }
-    return more != 0 ? corrupt(idx->path, "postings") : VZ_OK;
 }
 
-/* Keep a term's postings in its entry e (a copy of blob, or none). */
-static void keep_postings(vz_reader *r, term_entry *e, const void *blob, size_t len)
+/* The posting of passage p in list[0, n) (increasing passages), or NULL. */
+static const vz_posting *find_posting(const vz_posting *list, size_t n, uint32_t p)
 {
-    if (!e || len > TERM_BYTES / 8)
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (list[mid].passage < p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && list[lo].passage == p ? &list[lo] : NULL;
+}
+
+/* Add one term's contributions to the passages that have a score only
+ * (MaxScore's second phase): the same sums as add_postings would make
+ * there, each passage's in the same term order, found by looking each
+ * candidate up when they are few beside the postings. */
+static void add_to_touched(vz_reader *r, const vz_qterm *t, const vz_posting *list, size_t n)
+{
+    const vz_index *idx = r->idx;
+    float wk = (float)upper_bound(idx, t);
+    size_t steps = 1;
+    for (size_t m = n; m > 1; m >>= 1)
+        steps++;
+    if (r->ntouched * steps >= n) {
+        for (size_t i = 0; i < n; i++) {
+            uint32_t p = list[i].passage;
+            if (r->scores[p] != 0)
+                r->scores[p] += contribution(idx, wk, p, list[i].tf);
+        }
         return;
-    if (blob && !(e->blob = malloc(len ? len : 1)))
+    }
+    for (size_t i = 0; i < r->ntouched; i++) {
+        uint32_t p = r->touched[i];
+        const vz_posting *at = find_posting(list, n, p);
+        if (at)
+            r->scores[p] += contribution(idx, wk, p, at->tf);
+    }
+}
+
+/* Keep a term's decoded postings list[0, n) in its entry e (a copy), or
+ * that it has none. */
+static void keep_postings(vz_reader *r, term_entry *e, const vz_posting *list, size_t n)
+{
+    if (!e || n * sizeof *list > TERM_BYTES / 8)
         return;
-    if (blob)
-        memcpy(e->blob, blob, len);
-    e->len = blob ? len : 0;
+    if (n && !(e->list = malloc(n * sizeof *list)))
+        return;
+    if (n)
+        memcpy(e->list, list, n * sizeof *list);
+    e->n = n;
     e->postings = 1;
-    r->term_bytes += e->len;
+    r->term_bytes += n * sizeof *list;
+}
+
+/* Term t's decoded postings, list[0, n): kept in the reader's cache, or
+ * fetched and decoded now (valid until the next term's). */
+static int postings_of(vz_reader *r, const vz_qterm *t, const vz_posting **list, size_t *n)
+{
+    term_entry *e = term_slot(r, t->term);
+    *list = NULL;
+    *n = 0;
+    if (e && e->postings) {
+        *list = e->list;
+        *n = e->n;
+        return VZ_OK;
+    }
+    sqlite3_stmt *st = r->term_stmt;
+    sqlite3_bind_text(st, 1, t->term, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st), rc = VZ_OK;
+    if (step == SQLITE_ROW)
+        rc = decode_postings(r, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), n);
+    else if (step != SQLITE_DONE)
+        rc = vz_store_error(r->db, r->idx->path);
+    sqlite3_reset(st);
+    if (rc == VZ_OK) {
+        *list = r->decoded;
+        keep_postings(r, e, r->decoded, *n);
+    }
+    return rc;
 }
 
 static int accumulate(vz_reader *r, const vz_qterm *t, const unsigned char *doc_mask,
                       int only_touched)
 {
-    term_entry *e = term_slot(r, t->term);
-    if (e && e->postings)
-        return e->blob ? add_postings(r, t, e->blob, e->len, doc_mask, only_touched) : VZ_OK;
-    sqlite3_stmt *st = r->term_stmt;
-    sqlite3_bind_text(st, 1, t->term, -1, SQLITE_STATIC);
-    int step = sqlite3_step(st), rc = VZ_OK;
-    if (step == SQLITE_ROW) {
-        const void *blob = sqlite3_column_blob(st, 0);
-        size_t len = (size_t)sqlite3_column_bytes(st, 0);
-        rc = add_postings(r, t, blob, len, doc_mask, only_touched);
-        if (!rc)
-            keep_postings(r, e, blob ? blob : "", len);
-    } else if (step != SQLITE_DONE) {
-        rc = vz_store_error(r->db, r->idx->path);
-    } else {
-        keep_postings(r, e, NULL, 0);
-    }
-    sqlite3_reset(st);
+    const vz_posting *list;
+    size_t n;
+    int rc = postings_of(r, t, &list, &n);
+    if (rc == VZ_OK && only_touched)
+        add_to_touched(r, t, list, n);
+    else if (rc == VZ_OK)
+        add_postings(r, t, list, n, doc_mask);
     return rc;
 }
 
@@ -592,6 +679,27 @@ static float kth_score(vz_reader *r, size_t k)
     return h[0];
 }
 
+/* Once only passages with a score can reach the top k, one that could not
+ * reach the k-th best score even with every remaining term added is
+ * dropped (its score reset), so that the remaining terms look up fewer;
+ * kth is the k-th best score now.
+ * The k-th best score only grows, so a dropped passage ends below it:
+ * the top k and their scores are those of the exhaustive sums.  The
+ * margin covers float rounding of the sums, a few ulps of the total. */
+static void drop_hopeless(vz_reader *r, double kth, double remaining)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < r->ntouched; i++) {
+        uint32_t p = r->touched[i];
+        double best = ((double)r->scores[p] + remaining) * (1 + 1e-4) + 1e-6;
+        if (best < kth)
+            r->scores[p] = 0;
+        else
+            r->touched[kept++] = p;
+    }
+    r->ntouched = kept;
+}
+
 static int by_upper_bound(const void *a, const void *b)
 {
     double x = ((const vz_qterm *)a)->idf * ((const vz_qterm *)a)->weight;
@@ -619,9 +727,12 @@ static int accumulate_all(vz_reader *r, vz_query *q, const unsigned char *doc_ma
         if (t->weight <= 0 || t->df == 0)
             continue;
         /* Float sums may round up a little: keep a margin. */
+        double kth = -1;    /* not known yet */
         if (!only_touched && k && r->ntouched >= k && remaining < done &&
-            (double)kth_score(r, k) > remaining * (1 + 1e-5) + 1e-6)
+            (kth = (double)kth_score(r, k)) > remaining * (1 + 1e-5) + 1e-6)
             only_touched = 1;
+        if (only_touched)
+            drop_hopeless(r, kth >= 0 ? kth : (double)kth_score(r, k), remaining);
         rc = accumulate(r, t, doc_mask, only_touched);
         remaining -= upper_bound(r->idx, t);
         done += upper_bound(r->idx, t);

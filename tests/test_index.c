@@ -579,14 +579,25 @@ static void pruned_top_k_equals_exhaustive_ranking(void **state)
     open_index(&f);
     for (int qn = 0; qn < 60; qn++) {
         char q[256];
-        snprintf(q, sizeof q, "%s %s %s", words[qn % 14], words[(qn * 5 + 1) % 14],
-                 words[(qn * 3 + 2) % 3]);
-        vz_hit few[5], all[300];
-        size_t nf = search(&f, q, few, 5), na = search(&f, q, all, 300);
-        assert_int_equal(nf, na < 5 ? na : 5);
-        for (size_t i = 0; i < nf; i++) {
-            assert_int_equal(few[i].passage, all[i].passage);
-            assert_true(few[i].score == all[i].score);
+        /* Up to six terms, repeated ones weighing more: the rare terms
+         * first leave many passages behind the k-th best, which the
+         * common ones then must not add to wrongly. */
+        snprintf(q, sizeof q, "%s %s %s %s %s %s", words[qn % 14], words[(qn * 5 + 1) % 14],
+                 words[(qn * 3 + 2) % 3], words[7 + qn % 7], words[qn % 3],
+                 qn % 2 ? words[7 + (qn * 3) % 7] : "");
+        vz_hit all[300];
+        size_t na = search(&f, q, all, 300);
+        for (size_t k = 1; k <= 5; k++) {
+            vz_hit few[5];
+            /* Twice: fetched and decoded, then from the reader's cache. */
+            for (int again = 0; again < 2; again++) {
+                size_t nf = search(&f, q, few, k);
+                assert_int_equal(nf, na < k ? na : k);
+                for (size_t i = 0; i < nf; i++) {
+                    assert_int_equal(few[i].passage, all[i].passage);
+                    assert_true(few[i].score == all[i].score);
+                }
+            }
         }
     }
     fixture_release(&f);
