@@ -11,6 +11,8 @@
 typedef struct {
     char *name;        /* file name without ".txt": the document id */
     char *path;        /* folder + "/" + file name */
+    const char *file;  /* the file name, inside path */
+    int dirfd;         /* the corpus's open folder, which file is opened at */
     char *title;       /* from the manifest, or NULL (then the first line) */
     char *date;        /* from the manifest, or NULL */
     char *outlet;      /* from the manifest, or NULL */
@@ -25,6 +27,7 @@ typedef struct {
     vz_doc_info *docs;     /* sorted by name */
     size_t ndocs;
     size_t skipped;        /* *.txt names that are no regular file (folders, FIFOs) */
+    int dirfd;             /* the folder, open from listing to vz_corpus_free; -1 */
     uint64_t manifest_hash; /* 0 without a manifest */
 } vz_corpus;
 
@@ -34,8 +37,9 @@ typedef struct {
 int  vz_corpus_list(const char *dir, vz_corpus *out);
 void vz_corpus_free(vz_corpus *c);
 
-/* Read document d's bytes (malloc'd, NUL-terminated) and set its hash.
- * VZ_ECORPUS naming the file when it cannot be read or changed size. */
+/* Read document d's bytes (malloc'd, NUL-terminated) and set its hash and
+ * size; its corpus must not be freed yet.  VZ_ECORPUS naming the file when
+ * it cannot be read or is no regular file any more; VZ_ENOMEM. */
 int  vz_corpus_read(vz_doc_info *d, char **content, size_t *len);
 
 /* A fingerprint of the corpus (names, sizes, hashes, manifest) mixed with

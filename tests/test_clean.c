@@ -232,6 +232,30 @@ static void test_general_shapes(void **state)
     expect_lines(*state, text, sizeof text - 1, furniture);
 }
 
+/* A closing call to subscribe is furniture only when it begins within 200
+ * characters (not bytes) of the line start, after a word boundary, and
+ * ends the line. */
+static void test_subscribe_bound(void **state)
+{
+    vz_buf text = {0}, at200 = {0}, at201 = {0};
+    for (int i = 0; i < 200; i++)
+        assert_int_equal(vz_buf_append(i < 199 ? &at200 : &at201, "\xC3\xA9", 2), VZ_OK);
+    assert_int_equal(vz_buf_append(&at201, at200.data, at200.len), VZ_OK);
+    assert_int_equal(vz_buf_printf(&at200, " subscribe now."), VZ_OK);
+    assert_int_equal(vz_buf_printf(&at201, " subscribe now."), VZ_OK);
+    assert_int_equal(vz_buf_printf(&text, "%s\n%s\n", at200.data, at201.data), VZ_OK);
+    assert_int_equal(vz_buf_printf(&text, "Subscribe here to follow us today!  \n"
+                                   "Please follow us here for more.\n"
+                                   "Readers may resubscribe now\n"
+                                   "Sign up\there\n"), VZ_OK);
+    const char *const furniture[] = {at200.data, "Subscribe here to follow us today!  ",
+                                     "Sign up\there", NULL};
+    expect_lines(*state, text.data, text.len, furniture);
+    vz_buf_free(&text);
+    vz_buf_free(&at200);
+    vz_buf_free(&at201);
+}
+
 static void test_appeal_generic(void **state)
 {
     static const char text[] =
@@ -425,6 +449,7 @@ int main(void)
         cmocka_unit_test(test_corpus_004_reuters_caption),
         cmocka_unit_test(test_corpus_sentences_kept),
         cmocka_unit_test(test_general_shapes),
+        cmocka_unit_test(test_subscribe_bound),
         cmocka_unit_test(test_appeal_generic),
         cmocka_unit_test(test_squad_untouched),
         cmocka_unit_test(test_crlf),

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "corpus.h"
 #include "index.h"
 #include "postings.h"
 #include "search.h"
@@ -603,6 +604,46 @@ static void pruned_top_k_equals_exhaustive_ranking(void **state)
     fixture_release(&f);
 }
 
+/* A document read is taken whole at the size the listing saw only when the
+ * file still ends there: one that grew or shrank since is read to its end,
+ * and one replaced by a FIFO is an error, not a wait or an empty text. */
+static void documents_changed_after_listing_are_read_as_they_are(void **state)
+{
+    (void)state;
+    char *dir = ts_tmpdir();
+    ts_write(dir, "grow.txt", "Cats.\n", 6);
+    ts_write(dir, "shrink.txt", "Dogs chase cats.\n", 17);
+    ts_write(dir, "fifo.txt", "Birds.\n", 7);
+    vz_corpus c;
+    assert_int_equal(vz_corpus_list(dir, &c), VZ_OK);
+    assert_int_equal(c.ndocs, 3);
+    ts_write(dir, "grow.txt", "Cats chase mice all day long.\n", 30);
+    ts_write(dir, "shrink.txt", "Dogs.\n", 6);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/fifo.txt", dir);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    char *text;
+    size_t len;
+    vz_doc_info *d = c.docs;   /* sorted: fifo, grow, shrink */
+    assert_int_equal(vz_corpus_read(&d[0], &text, &len), VZ_ECORPUS);
+    assert_null(text);
+    ts_assert_error("not a regular file");
+    assert_int_equal(vz_corpus_read(&d[1], &text, &len), VZ_OK);
+    assert_int_equal(len, 30);
+    assert_string_equal(text, "Cats chase mice all day long.\n");
+    assert_int_equal(d[1].size, 30);
+    free(text);
+    assert_int_equal(vz_corpus_read(&d[2], &text, &len), VZ_OK);
+    assert_string_equal(text, "Dogs.\n");
+    assert_int_equal(d[2].size, 6);
+    free(text);
+    vz_corpus_free(&c);
+    vz_corpus_free(&c);   /* twice is harmless (a failed listing is freed by both) */
+    ts_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -624,6 +665,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(corrupt_postings_are_an_error_not_a_crash, setup_tiny, teardown),
         cmocka_unit_test(postings_round_trip),
         cmocka_unit_test(bad_corpora_are_clear_errors),
+        cmocka_unit_test(documents_changed_after_listing_are_read_as_they_are),
         cmocka_unit_test(bom_and_crlf_keep_exact_offsets),
         cmocka_unit_test(long_titles_are_cut_between_characters),
         cmocka_unit_test(headings_join_the_paragraph_below),
