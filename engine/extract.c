@@ -35,29 +35,10 @@ struct vz_extractor {
     size_t *byk;                 /* rule numbers, by kind and then in order */
     size_t first[KINDS + 2];     /* kind k's: byk[first[k], first[k + 1]) */
     vz_litset lits[KINDS + 1];   /* a searched kind's rules' literals (rule j: its j-th) */
-    vz_litset all;               /* every searched kind's, rule byk[g]: its g-th */
     int *answer;                 /* per rule: its group "answer", 0 when none */
 };
 
-/* x->all: the literals of every searched kind's rules in one table, so
- * that a sentence read for several kinds (a question's type, hedges,
- * exclusions, datelines) is scanned once for them all. */
-static int index_all(vz_extractor *x)
-{
-    size_t n = x->first[KINDS + 1];
-    const vz_required **rq = malloc((n ? n : 1) * sizeof *rq);
-    if (!rq)
-        return vz_fail(VZ_ENOMEM, "out of memory");
-    for (size_t g = 0; g < n; g++) {
-        const vz_rule *r = &x->rs.items[x->byk[g]];
-        rq[g] = vz_extract_searched(r->kind) ? &r->req : NULL;
-    }
-    int rc = vz_litset_build(&x->all, rq, n);
-    free(rq);
-    return rc;
-}
-
-/* The index of x->rs by kind: byk, first, answer, lits and all. */
+/* The index of x->rs by kind: byk, first, answer and lits. */
 static int index_rules(vz_extractor *x)
 {
     size_t n = x->rs.n;
@@ -93,7 +74,7 @@ static int index_rules(vz_extractor *x)
         if (rc)
             return rc;
     }
-    return index_all(x);
+    return VZ_OK;
 }
 
 int vz_extract_searched(int kind)
@@ -159,7 +140,6 @@ void vz_extractor_free(vz_extractor *x)
     free(x->answer);
     for (int k = 0; k <= KINDS; k++)
         vz_litset_free(&x->lits[k]);
-    vz_litset_free(&x->all);
     free(x);
 }
 
@@ -207,14 +187,11 @@ static int run_rule(const vz_extractor *x, size_t i, int filtered, const char *t
 
 #define MD_PAIRS 32               /* match data: whole match and groups */
 #define MAYBE_WORDS 4            /* a kind of up to 256 rules is filtered in one pass */
-#define ALL_WORDS 16             /* ... and up to 1,024 rules of all kinds in one for all */
 
 /* The rules of kind `kind` over text, in order; md: match data to use
- * (NULL: its own); all: x->all's scan of text, or NULL to scan the kind's
- * literals alone (the rules let through are the same). */
-static int extract_kind_scanned(const vz_extractor *x, int kind, const char *text, size_t len,
-                                pcre2_match_data *md, const uint64_t *all, vz_candidate_fn fn,
-                                void *ctx)
+ * (NULL: its own). */
+static int extract_kind(const vz_extractor *x, int kind, const char *text, size_t len,
+                        pcre2_match_data *md, vz_candidate_fn fn, void *ctx)
 {
     if (kind < 0 || kind > KINDS || x->first[kind] == x->first[kind + 1])
         return VZ_OK;
@@ -224,23 +201,16 @@ static int extract_kind_scanned(const vz_extractor *x, int kind, const char *tex
     const vz_litset *ls = &x->lits[kind];
     uint64_t maybe[MAYBE_WORDS];
     int filtered = ls->nrules && ls->words <= MAYBE_WORDS;
-    if (filtered && !all)
+    if (filtered)
         vz_litset_scan(ls, text, len, maybe);
     int rc = VZ_OK;
     for (size_t j = 0; rc == VZ_OK && j < x->first[kind + 1] - x->first[kind]; j++) {
-        size_t g = x->first[kind] + j;
-        if (filtered && !((all ? all[g / 64] >> (g & 63) : maybe[j / 64] >> (j & 63)) & 1))
+        if (filtered && !(maybe[j / 64] >> (j & 63) & 1))
             continue;   /* the same as no match: the text lacks its literals */
         rc = run_rule(x, x->byk[x->first[kind] + j], filtered, text, len, md, fn, ctx);
     }
     pcre2_match_data_free(own);
     return rc;
-}
-
-static int extract_kind(const vz_extractor *x, int kind, const char *text, size_t len,
-                        pcre2_match_data *md, vz_candidate_fn fn, void *ctx)
-{
-    return extract_kind_scanned(x, kind, text, len, md, NULL, fn, ctx);
 }
 
 int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
@@ -416,9 +386,6 @@ struct vz_xcache {
     mgen mgens[2];               /* memos: young mgens[myoung], old the other */
     int myoung;
     pcre2_match_data *md;        /* the reader's, for the cached matches; NULL until one */
-    vz_buf scanned;              /* the text last scanned for x->all's literals ... */
-    int has_scan;
-    uint64_t scan[ALL_WORDS];    /* ... and the rules it let through */
 };
 
 vz_xcache *vz_xcache_new(void)
@@ -470,7 +437,6 @@ void vz_xcache_free(void *p)
         free(c->mgens[g].slots);
     }
     vz_buf_free(&c->strings);
-    vz_buf_free(&c->scanned);
     free(c->toks);
     pcre2_match_data_free(c->md);
     free(c);
@@ -484,24 +450,6 @@ static xentry *xcache_slot(vz_xcache *c, int kind, uint64_t h, const char *text,
                          !memcmp(x->text, text, len)))
             return x;
     }
-}
-
-/* x->all's scan of text, kept for the next kind asked of the same text;
- * NULL when the rules are too many or the text cannot be kept. */
-static const uint64_t *scan_all(const vz_extractor *x, vz_xcache *c, const char *text, size_t len)
-{
-    if (!x->all.nrules || x->all.words > ALL_WORDS)
-        return NULL;
-    if (c->has_scan && c->scanned.data && c->scanned.len == len &&
-        !memcmp(c->scanned.data, text, len))
-        return c->scan;
-    c->has_scan = 0;
-    c->scanned.len = 0;
-    if (vz_buf_append(&c->scanned, text, len))
-        return NULL;
-    vz_litset_scan(&x->all, text, len, c->scan);
-    c->has_scan = 1;
-    return c->scan;
 }
 
 static int collect(size_t s, size_t e, const char *label, void *ctx)
@@ -532,9 +480,7 @@ static int extract_cached(const vz_extractor *x, vz_xcache *c, int kind, const c
          * reports as the plain extraction does. */
         if (!c->md)
             c->md = pcre2_match_data_create(MD_PAIRS, NULL);
-        if (!c->md ||
-            extract_kind_scanned(x, kind, text, len, c->md, scan_all(x, c, text, len), collect,
-                                 c) != VZ_OK ||
+        if (!c->md || extract_kind(x, kind, text, len, c->md, collect, c) != VZ_OK ||
             !(e->text = malloc(len + 1))) {
             c->ncands = first;
             return extract_kind(x, kind, text, len, NULL, fn, ctx);
