@@ -42,6 +42,9 @@ typedef struct {
 } lits;
 
 #define SETS_MAX 16              /* requirements gathered, the best VZ_REQUIRED_SETS kept */
+/* ... of strings of two bytes or more: a one-byte string ("a", "i") is in
+ * nearly every text and costs the one-pass scan a memchr of its own. */
+#define ALL_MIN 2
 
 typedef struct {
     const char *p, *end;
@@ -485,7 +488,7 @@ static int plain_char(const rscan *sc)
 static void consider_in(rscan *sc, lset *best, const lset *c)
 {
     consider(best, c);
-    if (!sc->sets || !sc->need || set_min(c) < REQ_MIN || sc->nsets == SETS_MAX)
+    if (!sc->sets || !sc->need || set_min(c) < ALL_MIN || sc->nsets == SETS_MAX)
         return;
     for (size_t i = 0; i < sc->nsets; i++)
         if (same_set(&sc->sets[i], c))
