@@ -240,8 +240,8 @@ int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
 #define AENTRIES 32768
 #define ABYTES ((size_t)32 << 20)   /* per generation */
 /* Whole-text verdicts (weak, keep, class): words and short spans, asked
- * of again for every candidate an answer is built from; some 50 bytes
- * each. */
+ * of again for every candidate an answer is built from; 32 bytes each,
+ * and a text longer than WINLINE beside. */
 #define WSLOTS 262144            /* a power of 2, twice WENTRIES */
 #define WENTRIES 131072
 #define WBYTES ((size_t)8 << 20)
@@ -324,14 +324,26 @@ typedef struct {
     uint64_t hash;
 } aentry;
 
-/* Whether a rule of a kind (and label) matches all of a text; key holds
- * the label, a NUL, then the text. */
+/* Whether a rule of a kind (and label) matches all of a text.  A lookup
+ * touches one 32-byte slot: the label is kept as the number of the kind's
+ * first rule of that label, and texts of up to WINLINE bytes (most: they
+ * are words) inside the slot, longer ones in the cache's chunks.  Keys
+ * malloc'd one by one, beside 40-byte slots, had cost two cache misses a
+ * lookup. */
+#define WINLINE 16
+
 typedef struct {
-    char *key;                   /* NULL: an empty slot */
-    size_t len;                  /* of key */
     uint64_t hash;
-    int kind, whole;
+    uint32_t len;                /* of the text */
+    uint16_t sel;                /* 0: any label; j + 1: that of the kind's j-th rule */
+    uint8_t kind;                /* the kind + 1; 0: an empty slot */
+    uint8_t whole;
+    union {
+        char in[WINLINE];        /* len <= WINLINE */
+        const char *out;         /* longer: in the cache's wchunks */
+    } text;
 } wentry;
+_Static_assert(KINDS < UINT8_MAX, "a kind + 1 fits a wentry's kind");
 
 /* A block of bytes a caller keeps under a number of its own. */
 typedef struct {
@@ -370,6 +382,8 @@ struct vz_xcache {
     size_t ntoks, captoks;
     wentry wslots[WSLOTS];       /* whole-text verdicts */
     size_t wnentries, wbytes;
+    chunk *wchunks;              /* their texts longer than WINLINE */
+    uint16_t wsel[KINDS + 1];    /* per kind: the label number last asked for */
     mgen mgens[2];               /* memos: young mgens[myoung], old the other */
     int myoung;
     pcre2_match_data *md;        /* the reader's, for the cached matches; NULL until one */
@@ -405,8 +419,7 @@ static void mgen_clear(mgen *g)
 
 static void wcache_clear(vz_xcache *c)
 {
-    for (size_t i = 0; i < WSLOTS; i++)
-        free(c->wslots[i].key);
+    chunks_free(&c->wchunks);
     memset(c->wslots, 0, sizeof c->wslots);
     c->wnentries = c->wbytes = 0;
 }
@@ -557,14 +570,43 @@ int vz_extract_weak(const vz_extractor *x, const char *text, size_t len, int *we
     return matches_whole(x, WEAK, NULL, text, len, weak);
 }
 
-static wentry *wcache_slot(vz_xcache *c, int kind, uint64_t h, const char *label, size_t llen,
-                           const char *text, size_t len)
+/* The label's number among kind's rules (label_sel: j + 1 for the first
+ * rule j of that label; 0 for NULL, any label), in *sel; 0 when no rule of
+ * the kind has it (nothing can match) or the number does not fit.  The
+ * number last asked for is tried first: callers ask for a few labels many
+ * times over. */
+static int label_sel(const vz_extractor *x, vz_xcache *c, int kind, const char *label,
+                     uint16_t *sel)
+{
+    *sel = 0;
+    if (!label)
+        return 1;
+    size_t first = x->first[kind], n = x->first[kind + 1] - first;
+    size_t last = c->wsel[kind];
+    if (last && last <= n && !strcmp(x->rs.items[x->byk[first + last - 1]].label, label)) {
+        *sel = (uint16_t)last;
+        return 1;
+    }
+    for (size_t j = 0; j < n && j < UINT16_MAX; j++)
+        if (!strcmp(x->rs.items[x->byk[first + j]].label, label)) {
+            *sel = c->wsel[kind] = (uint16_t)(j + 1);
+            return 1;
+        }
+    return 0;
+}
+
+static const char *wentry_text(const wentry *w)
+{
+    return w->len <= WINLINE ? w->text.in : w->text.out;
+}
+
+static wentry *wcache_slot(vz_xcache *c, int kind, uint64_t h, uint16_t sel, const char *text,
+                           uint32_t len)
 {
     for (size_t i = (size_t)h & (WSLOTS - 1);; i = (i + 1) & (WSLOTS - 1)) {
         wentry *w = &c->wslots[i];
-        if (!w->key || (w->hash == h && w->kind == kind && w->len == llen + 1 + len &&
-                        !memcmp(w->key, label, llen) && !w->key[llen] &&
-                        !memcmp(w->key + llen + 1, text, len)))
+        if (!w->kind || (w->hash == h && w->kind == kind + 1 && w->sel == sel && w->len == len &&
+                         !memcmp(wentry_text(w), text, len)))
             return w;
     }
 }
@@ -575,13 +617,16 @@ static wentry *wcache_slot(vz_xcache *c, int kind, uint64_t h, const char *label
 static int matches_whole_cached(const vz_extractor *x, vz_xcache *c, int kind, const char *label,
                                 const char *text, size_t len, int *whole)
 {
-    if (!c)
+    if (!c || kind < 0 || kind > KINDS || len > UINT32_MAX)
         return matches_whole(x, kind, label, text, len, whole);
-    const char *lb = label ? label : "";
-    size_t llen = strlen(lb);
-    uint64_t h = vz_hash_bytes(text, len, vz_hash_bytes(lb, llen, VZ_FNV_SEED ^ (uint64_t)kind));
-    wentry *w = wcache_slot(c, kind, h, lb, llen, text, len);
-    if (w->key) {
+    uint16_t sel;
+    if (!label_sel(x, c, kind, label, &sel)) {
+        *whole = 0;              /* no rule of the kind has the label */
+        return VZ_OK;
+    }
+    uint64_t h = vz_hash_bytes(text, len, VZ_FNV_SEED ^ ((uint64_t)sel << 8 | (uint64_t)kind));
+    wentry *w = wcache_slot(c, kind, h, sel, text, (uint32_t)len);
+    if (w->kind) {
         *whole = w->whole;
         return VZ_OK;
     }
@@ -592,16 +637,22 @@ static int matches_whole_cached(const vz_extractor *x, vz_xcache *c, int kind, c
         return rc;
     if (c->wnentries >= WENTRIES || c->wbytes >= WBYTES) {
         wcache_clear(c);
-        w = wcache_slot(c, kind, h, lb, llen, text, len);
+        w = wcache_slot(c, kind, h, sel, text, (uint32_t)len);
     }
-    char *key = malloc(llen + 1 + len);
-    if (!key)
-        return VZ_OK;            /* the verdict stands; it is only not kept */
-    memcpy(key, lb, llen + 1);
-    memcpy(key + llen + 1, text, len);
-    *w = (wentry){key, llen + 1 + len, h, kind, *whole};
+    wentry e = {h, (uint32_t)len, sel, (uint8_t)(kind + 1), (uint8_t)*whole, {{0}}};
+    if (len <= WINLINE) {
+        memcpy(e.text.in, text, len);
+    } else {
+        char *out = chunk_alloc(&c->wchunks, len);
+        if (!out)
+            return VZ_OK;        /* the verdict stands; it is only not kept */
+        memcpy(out, text, len);
+        e.text.out = out;
+        c->wbytes += len;
+    }
+    *w = e;
     c->wnentries++;
-    c->wbytes += llen + 1 + len + sizeof *w;
+    c->wbytes += sizeof *w;
     return VZ_OK;
 }
 

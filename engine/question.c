@@ -20,9 +20,13 @@ const char *vz_type_name(int type)
     return type >= 0 && type < VZ_NTYPES ? type_names[type] : "unknown";
 }
 
+/* Most rules need "what" or "which" and then words of their own ("city",
+ * "town"): each requirement of a rule is a member of lits, and a rule may
+ * match only when the question holds a string of every one of them. */
 struct vz_qrules {
     vz_ruleset rs;
-    vz_litset lits;              /* every rule's literals, looked for in one pass */
+    vz_litset lits;              /* every rule's requirements, looked for in one pass */
+    size_t *first;               /* rule i's: members [first[i], first[i + 1]) of lits */
 };
 
 int vz_qrules_new(vz_qrules **out, const char *text, size_t len)
@@ -41,10 +45,23 @@ int vz_qrules_new(vz_qrules **out, const char *text, size_t len)
         free(qr);
         return rc;
     }
-    const vz_required **rq = malloc((qr->rs.n ? qr->rs.n : 1) * sizeof *rq);
-    for (size_t i = 0; rq && i < qr->rs.n; i++)
-        rq[i] = &qr->rs.items[i].req;
-    rc = rq ? vz_litset_build(&qr->lits, rq, qr->rs.n) : vz_fail(VZ_ENOMEM, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < qr->rs.n; i++)
+        n += qr->rs.items[i].nall ? qr->rs.items[i].nall : 1;
+    const vz_required **rq = malloc((n ? n : 1) * sizeof *rq);
+    qr->first = malloc((qr->rs.n + 1) * sizeof *qr->first);
+    n = 0;
+    for (size_t i = 0; rq && qr->first && i < qr->rs.n; i++) {
+        const vz_rule *r = &qr->rs.items[i];
+        qr->first[i] = n;
+        if (!r->nall)
+            rq[n++] = &r->req;
+        for (size_t k = 0; k < r->nall; k++)
+            rq[n++] = &r->all[k];
+    }
+    if (qr->first)
+        qr->first[qr->rs.n] = n;
+    rc = rq && qr->first ? vz_litset_build(&qr->lits, rq, n) : vz_fail(VZ_ENOMEM, "out of memory");
     free(rq);
     if (rc) {
         vz_qrules_free(qr);
@@ -60,6 +77,7 @@ void vz_qrules_free(vz_qrules *qr)
         return;
     vz_ruleset_free(&qr->rs);
     vz_litset_free(&qr->lits);
+    free(qr->first);
     free(qr);
 }
 
@@ -80,9 +98,19 @@ static void group_span(const vz_rule *r, pcre2_match_data *md, const char *name,
 
 _Static_assert(sizeof ((vz_qtype *)0)->label == VZ_LABEL_MAX, "labels fit");
 
-/* Rule sets of up to this many 64 rules have their literals looked for
- * in one pass; larger ones, rule by rule. */
+/* Rule sets of up to this many 64 requirements have their literals
+ * looked for in one pass; larger ones, rule by rule. */
 #define MAYBE_WORDS 8
+
+/* May rule i match: does the question hold a string of each of its
+ * requirements (maybe: lits' scan of it)? */
+static int may_match(const vz_qrules *qr, const uint64_t *maybe, size_t i)
+{
+    for (size_t k = qr->first[i]; k < qr->first[i + 1]; k++)
+        if (!(maybe[k / 64] >> (k & 63) & 1))
+            return 0;
+    return 1;
+}
 
 int vz_question_type(const vz_qrules *qr, const char *q, size_t len, vz_qtype *out)
 {
@@ -97,7 +125,7 @@ int vz_question_type(const vz_qrules *qr, const char *q, size_t len, vz_qtype *o
     int rc = VZ_OK;
     for (size_t i = 0; i < qr->rs.n; i++) {
         const vz_rule *r = &qr->rs.items[i];
-        if (filtered ? !(maybe[i / 64] >> (i & 63) & 1) : !vz_required_in(&r->req, q, len))
+        if (filtered ? !may_match(qr, maybe, i) : !vz_required_in(&r->req, q, len))
             continue;   /* the same as NOMATCH: it could not match */
         int m = pcre2_match(r->code, (PCRE2_SPTR)q, len, 0, PCRE2_NO_UTF_CHECK, md, qr->rs.mctx);
         if (m == PCRE2_ERROR_NOMATCH)

@@ -41,10 +41,18 @@ typedef struct {
     lset exact, req;
 } lits;
 
+#define SETS_MAX 16              /* requirements gathered, the best VZ_REQUIRED_SETS kept */
+/* ... of strings of two bytes or more: a one-byte string ("a", "i") is in
+ * nearly every text and costs the one-pass scan a memchr of its own. */
+#define ALL_MIN 2
+
 typedef struct {
     const char *p, *end;
     int caseless;
     int bad;
+    int need;                    /* every match passes through sc->p */
+    lset *sets;                  /* NULL, or requirements every match needs ... */
+    size_t nsets;                /* ... (up to SETS_MAX) */
 } rscan;
 
 static void set_none(lset *s) { s->ok = 0; s->n = 0; }
@@ -84,13 +92,30 @@ static size_t set_min(const lset *s)
     return m;
 }
 
-/* Keep the better of *best and c as a requirement: longer shortest
- * string, then fewer strings. */
+/* Is c a better requirement than b: longer shortest string, then fewer
+ * strings? */
+static int better(const lset *c, const lset *b)
+{
+    size_t mc = set_min(c), mb = set_min(b);
+    return mc > mb || (mc && mc == mb && c->n < b->n);
+}
+
+/* Keep the better of *best and c as a requirement. */
 static void consider(lset *best, const lset *c)
 {
-    size_t mc = set_min(c), mb = set_min(best);
-    if (mc > mb || (mc && mc == mb && c->n < best->n))
+    if (better(c, best))
         *best = *c;
+}
+
+static int same_set(const lset *a, const lset *b)
+{
+    if (a->ok != b->ok || a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i].len != b->v[i].len || a->v[i].caseless != b->v[i].caseless ||
+            memcmp(a->v[i].s, b->v[i].s, a->v[i].len))
+            return 0;
+    return 1;
 }
 
 /* Append the bytes b[0, n) to every string of s; 0 when one would grow
@@ -322,17 +347,26 @@ static void group(rscan *sc, lits *it)
             sc->p++;
     } else if (left >= 2 && p[0] == '?' && (p[1] == '=' || p[1] == '!')) {
         sc->p += 2;
+        int need = sc->need;
+        sc->need &= p[1] == '=';
         alternation(sc, &in);
+        sc->need = need;
         if (p[1] == '=')
             it->req = req_of(&in);
     } else if (left >= 3 && p[0] == '?' && p[1] == '<' && (p[2] == '=' || p[2] == '!')) {
         sc->p += 3;
+        int need = sc->need;
+        sc->need &= p[2] == '=';
         alternation(sc, &in);
+        sc->need = need;
         if (p[2] == '=')
             it->req = req_of(&in);
     } else if (left >= 9 && !memcmp(p, "?(DEFINE)", 9)) {
         sc->p += 9;
+        int need = sc->need;
+        sc->need = 0;
         alternation(sc, &in);     /* definitions match nothing here */
+        sc->need = need;
     } else if (left >= 2 && p[0] == '?' && strchr(":|>", p[1])) {
         sc->p += 2;
         alternation(sc, it);
@@ -447,6 +481,21 @@ static int plain_char(const rscan *sc)
     return sc->p + 1 >= sc->end || !strchr("*+?{", sc->p[1]);
 }
 
+/* consider(), and where every match passes also keep c among the
+ * requirements a match needs every one of: each set a sequence considers
+ * is one its every match holds a string of.  What an item turns out not
+ * to need (an optional one, an alternative) is dropped again. */
+static void consider_in(rscan *sc, lset *best, const lset *c)
+{
+    consider(best, c);
+    if (!sc->sets || !sc->need || set_min(c) < ALL_MIN || sc->nsets == SETS_MAX)
+        return;
+    for (size_t i = 0; i < sc->nsets; i++)
+        if (same_set(&sc->sets[i], c))
+            return;
+    sc->sets[sc->nsets++] = *c;
+}
+
 /* A sequence of items, up to '|', ')' or the end. */
 static void sequence(rscan *sc, lits *out)
 {
@@ -460,13 +509,14 @@ static void sequence(rscan *sc, lits *out)
             /* most of a pattern: one letter onto the run */
             char c = *sc->p++;
             if (!set_append(&run, &c, 1, sc->caseless && is_alpha(c))) {
-                consider(&best, &run);
+                consider_in(sc, &best, &run);
                 exact = 0;
                 set_empty(&run);
                 (void)set_append(&run, &c, 1, sc->caseless && is_alpha(c));
             }
             continue;
         }
+        size_t kept = sc->nsets;
         atom(sc, &it);
         if (sc->bad)
             break;
@@ -476,23 +526,25 @@ static void sequence(rscan *sc, lits *out)
             sc->bad = 1;
             break;
         }
+        if (min == 0)
+            sc->nsets = kept;   /* an optional item needs nothing */
         if (quantified) {
             if (min == 0)
                 lits_none(&it);
             else
                 it.req = req_of(&it), set_none(&it.exact);
         }
-        consider(&best, &it.req);   /* a lookaround's, or a repeated item's */
+        consider_in(sc, &best, &it.req);   /* a lookaround's, or a repeated item's */
         if (it.exact.ok && set_cat(&run, &it.exact))
             continue;
-        consider(&best, &run);
+        consider_in(sc, &best, &run);
         exact = 0;
         if (it.exact.ok)
             run = it.exact;
         else
             set_empty(&run);
     }
-    consider(&best, &run);
+    consider_in(sc, &best, &run);
     if (exact)
         out->exact = run;
     else
@@ -503,9 +555,13 @@ static void sequence(rscan *sc, lits *out)
 /* Alternatives, up to ')' or the end. */
 static void alternation(rscan *sc, lits *out)
 {
+    size_t kept = sc->nsets;
+    int need = sc->need;
     sequence(sc, out);
     lset req = req_of(out);
     while (!sc->bad && sc->p < sc->end && *sc->p == '|') {
+        sc->nsets = kept;       /* no branch is needed on its own */
+        sc->need = 0;
         sc->p++;
         lits b;
         sequence(sc, &b);
@@ -513,6 +569,7 @@ static void alternation(rscan *sc, lits *out)
         lset r = req_of(&b);
         set_union(&req, &r);
     }
+    sc->need = need;
     out->req = req;
 }
 
@@ -522,7 +579,7 @@ int vz_required_of(const char *pat, size_t len, uint32_t options, vz_required *o
     out->v = NULL;
     if (options & ~(uint32_t)0x00000008u)   /* PCRE2_CASELESS */
         return VZ_OK;
-    rscan sc = {pat, pat + len, (options & 0x00000008u) != 0, 0};
+    rscan sc = {pat, pat + len, (options & 0x00000008u) != 0, 0, 0, NULL, 0};
     lits *all = malloc(sizeof *all);
     if (!all)
         return vz_fail(VZ_ENOMEM, "out of memory");
@@ -536,6 +593,50 @@ int vz_required_of(const char *pat, size_t len, uint32_t options, vz_required *o
         return vz_fail(VZ_ENOMEM, "out of memory");
     memcpy(out->v, r.v, r.n * sizeof *out->v);
     out->n = r.n;
+    return VZ_OK;
+}
+
+int vz_required_all(const char *pat, size_t len, uint32_t options, vz_required *sets,
+                    size_t *n)
+{
+    *n = 0;
+    if (options & ~(uint32_t)0x00000008u)   /* PCRE2_CASELESS */
+        return VZ_OK;
+    rscan sc = {pat, pat + len, (options & 0x00000008u) != 0, 0, 1, NULL, 0};
+    lits *all = malloc(sizeof *all);
+    sc.sets = malloc(SETS_MAX * sizeof *sc.sets);
+    if (!all || !sc.sets) {
+        free(all);
+        free(sc.sets);
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    }
+    alternation(&sc, all);
+    free(all);
+    int rc = VZ_OK;
+    size_t k = 0;
+    if (!sc.bad && sc.p == sc.end)
+        for (; k < sc.nsets && k < VZ_REQUIRED_SETS; k++) {
+            size_t b = k;   /* the best of those left */
+            for (size_t i = k + 1; i < sc.nsets; i++)
+                if (better(&sc.sets[i], &sc.sets[b]))
+                    b = i;
+            lset t = sc.sets[b];
+            sc.sets[b] = sc.sets[k];
+            sc.sets[k] = t;
+            sets[k].n = t.n;
+            if (!(sets[k].v = malloc(t.n * sizeof *sets[k].v))) {
+                rc = vz_fail(VZ_ENOMEM, "out of memory");
+                break;
+            }
+            memcpy(sets[k].v, t.v, t.n * sizeof *sets[k].v);
+        }
+    free(sc.sets);
+    if (rc) {
+        for (size_t i = 0; i < k; i++)
+            vz_required_free(&sets[i]);
+        return rc;
+    }
+    *n = k;
     return VZ_OK;
 }
 

@@ -31,6 +31,14 @@ typedef struct {
  * is {0} when nothing useful is known. */
 int vz_required_of(const char *pat, size_t len, uint32_t options, vz_required *out);
 void vz_required_free(vz_required *rq);
+/* Requirements a match needs every one of (a string of each somewhere in
+ * the subject), from the pattern's outer sequence: "(?:what|which)\s+
+ * (?:city|town)" needs one of what/which and one of city/town.  Up to
+ * VZ_REQUIRED_SETS in sets[0, *n); *n == 0 when none are known or the
+ * pattern is an alternation.  VZ_OK or VZ_ENOMEM. */
+#define VZ_REQUIRED_SETS 4
+int vz_required_all(const char *pat, size_t len, uint32_t options, vz_required *sets,
+                    size_t *n);
 /* Option letters of a group "(?i-m:" or "(?i)", *p just after "(?": 1 a
  * group follows, 0 they hold for the rest of the enclosing one, -1 not
  * understood; *caseless follows 'i'. */

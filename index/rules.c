@@ -46,6 +46,8 @@ void vz_ruleset_free(vz_ruleset *rs)
         pcre2_code_free(rs->items[i].anchored);
         pcre2_code_free(rs->items[i].whole);
         vz_required_free(&rs->items[i].req);
+        for (size_t k = 0; k < rs->items[i].nall; k++)
+            vz_required_free(&rs->items[i].all[k]);
     }
     free(rs->items);
     pcre2_match_context_free(rs->mctx);
@@ -1206,7 +1208,7 @@ static int compile_rule(parser *p, int kind, const char *pat, size_t len, unsign
     }
     rs->items = items;
     vz_rule *r = &rs->items[rs->n++];   /* freed with the set from here on */
-    *r = (vz_rule){kind, lineno, code, {0}, {{0}, {0}, {0}, {0}, 0, 0}, NULL, NULL, {0, NULL}};
+    *r = (vz_rule){kind, lineno, code, {0}, {{0}, {0}, {0}, {0}, 0, 0}, NULL, NULL, {0, NULL}, {{0, NULL}}, 0};
     memcpy(r->label, label, sizeof label);
     find_starts(pat, len, p->options, &r->starts);
     int rc = compile_forms(p, r, src, slen);
@@ -1214,6 +1216,8 @@ static int compile_rule(parser *p, int kind, const char *pat, size_t len, unsign
      * (req) get their literals. */
     if (!rc && r->kind < 64 && ((p->find | p->whole | p->req) >> r->kind & 1))
         rc = vz_required_of(pat, len, p->options, &r->req);
+    if (!rc && r->kind < 64 && (p->req >> r->kind & 1))
+        rc = vz_required_all(pat, len, p->options, r->all, &r->nall);
     vz_buf_free(&fx);
     return rc;
 }

@@ -44,6 +44,8 @@ typedef struct {
     pcre2_code *anchored;   /* code compiled anchored (vz_ruleset_prepare), or NULL */
     pcre2_code *whole;      /* ... anchored at both ends, or NULL */
     vz_required req;        /* literals a match needs, for vz_rule_find and vz_rule_whole */
+    vz_required all[VZ_REQUIRED_SETS];  /* rules asked for (req): requirements ... */
+    size_t nall;            /* ... a match needs every one of (vz_required_all) */
 } vz_rule;
 
 typedef struct {

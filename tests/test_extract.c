@@ -234,6 +234,58 @@ static void exclusions_and_negations_are_found(void **state)
     vz_extractor_free(x);
 }
 
+/* The cache answers as the plain calls do: verdicts for labels asked in
+ * turn (and one no rule has), for words and for texts longer than a slot
+ * holds, and each kind's candidates when one sentence is asked for several
+ * kinds, then another of the same length. */
+static int note_span(size_t s, size_t e, const char *label, void *ctx)
+{
+    vz_buf_printf(ctx, "%zu-%zu:%s ", s, e, label);
+    return 0;
+}
+
+static void cached_answers_as_plain(void **state)
+{
+    (void)state;
+    vz_extractor *x = load();
+    vz_xcache *c = vz_xcache_new();
+    assert_non_null(c);
+    const char *labels[] = {"titleword", "perfect", "no such label", "titleword", "rank"};
+    const char *texts[] = {"minister", "has", "prime", "vice", "foreign ministers and envoys",
+                           "Minister", "has been", "deputy"};
+    for (int round = 0; round < 2; round++)
+        for (size_t l = 0; l < sizeof labels / sizeof *labels; l++)
+            for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+                int plain = -1, cached = -1;
+                size_t n = strlen(texts[t]);
+                assert_int_equal(vz_extract_in_class(x, labels[l], texts[t], n, &plain), VZ_OK);
+                assert_int_equal(vz_extract_in_class_cached(x, c, labels[l], texts[t], n, &cached),
+                                 VZ_OK);
+                if (plain != cached)
+                    fail_msg("'%s' in %s: %d cached, %d plain", texts[t], labels[l], cached, plain);
+            }
+    int in = 0;
+    assert_int_equal(vz_extract_in_class_cached(x, c, "titleword", "minister", 8, &in), VZ_OK);
+    assert_int_equal(in, 1);
+    assert_int_equal(vz_extract_in_class_cached(x, c, "perfect", "minister", 8, &in), VZ_OK);
+    assert_int_equal(in, 0);
+    const char *sentences[] = {"On March 3, 2011, President Obama said 40 people were killed in Paris.",
+                               "On April 9, 2012, Minister Dupont said 12 people were hurt in Lyon!!",
+                               "On March 3, 2011, President Obama said 40 people were killed in Paris."};
+    for (size_t i = 0; i < sizeof sentences / sizeof *sentences; i++)
+        for (int t = 1; t < VZ_NTYPES; t++) {
+            vz_buf plain = {0}, cached = {0};
+            size_t n = strlen(sentences[i]);
+            assert_int_equal(vz_extract(x, t, sentences[i], n, note_span, &plain), VZ_OK);
+            assert_int_equal(vz_extract_cached(x, c, t, sentences[i], n, note_span, &cached), VZ_OK);
+            assert_string_equal(cached.data ? cached.data : "", plain.data ? plain.data : "");
+            vz_buf_free(&plain);
+            vz_buf_free(&cached);
+        }
+    vz_xcache_free(c);
+    vz_extractor_free(x);
+}
+
 static void bad_templates_are_clear_errors(void **state)
 {
     (void)state;
@@ -256,6 +308,7 @@ int main(void)
         cmocka_unit_test(hedges_are_found),
         cmocka_unit_test(datelines_are_found),
         cmocka_unit_test(exclusions_and_negations_are_found),
+        cmocka_unit_test(cached_answers_as_plain),
         cmocka_unit_test(bad_templates_are_clear_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -169,6 +169,72 @@ static void filter_keeps_every_match(void **state)
             check_pair(pats[i], texts[j], -1);
 }
 
+/* Requirements every match needs all of: each set's strings as
+ * "[a|b]", sets joined by " & "; "" when none. */
+static void all_sets(const char *pat, uint32_t options, char *out, size_t size)
+{
+    vz_required sets[VZ_REQUIRED_SETS];
+    size_t n, k = 0;
+    assert_int_equal(vz_required_all(pat, strlen(pat), options, sets, &n), VZ_OK);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        k += (size_t)snprintf(out + k, size - k, "%s[", i ? " & " : "");
+        for (size_t j = 0; j < sets[i].n; j++)
+            k += (size_t)snprintf(out + k, size - k, "%s%.*s", j ? "|" : "", sets[i].v[j].len,
+                                  sets[i].v[j].s);
+        k += (size_t)snprintf(out + k, size - k, "]");
+        vz_required_free(&sets[i]);
+    }
+}
+
+static void expect_all(const char *pat, const char *want)
+{
+    char got[1024];
+    all_sets(pat, 0, got, sizeof got);
+    if (strcmp(got, want))
+        fail_msg("%s: requirements \"%s\", want \"%s\"", pat, got, want);
+}
+
+/* A text lacking one of the requirements is one PCRE2 finds no match in. */
+static void check_all(const char *pat, const char *text)
+{
+    vz_required sets[VZ_REQUIRED_SETS];
+    size_t n;
+    assert_int_equal(vz_required_all(pat, strlen(pat), 0, sets, &n), VZ_OK);
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, strlen(pat), PCRE2_UTF | PCRE2_UCP, &err, &off,
+                                   NULL);
+    assert_non_null(re);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    int m = pcre2_match(re, (PCRE2_SPTR)text, strlen(text), 0, 0, md, NULL);
+    for (size_t i = 0; i < n; i++) {
+        if (m >= 0 && !vz_required_in(&sets[i], text, strlen(text)))
+            fail_msg("%s matches \"%s\" but requirement %zu turned it away", pat, text, i);
+        vz_required_free(&sets[i]);
+    }
+    pcre2_match_data_free(md);
+    pcre2_code_free(re);
+}
+
+static void every_requirement_is_needed(void **state)
+{
+    (void)state;
+    expect_all("^\\W*(?<cue>(?:what|which)\\s+(?<focus>city|towns?))\\b", "[what|which] & [city|town]");
+    expect_all("x(?:abc)?yz(?!zzz)", "[yz]");
+    expect_all("(?:red|green) car|bus", "");
+    expect_all("(?:how\\s+many|count)\\s+people(?=.*\\bdied\\b)",
+               "[people] & [died] & [many|count]");
+    expect_all("a(?:bc|de){1,2}f(?:ghi){0,3}", "[bc|de]");
+    static const char *const pats[] = {"(?:what|which)\\s+(?:city|town)", "x(?:abc)?y(?!zzz)",
+                                       "a(?:bc|de){1,2}f(?:ghi){0,3}", "(?<=because )rain\\b"};
+    static const char *const texts[] = {"which town", "what city is it", "xy", "xabcy", "xyzzz",
+                                        "adef", "abcdef", "abcfghi", "because rain", "rain", ""};
+    for (size_t i = 0; i < sizeof pats / sizeof *pats; i++)
+        for (size_t j = 0; j < sizeof texts / sizeof *texts; j++)
+            check_all(pats[i], texts[j]);
+}
+
 /* A rule set filters through vz_rule_find and vz_rule_whole with the
  * same results. */
 static void rules_filter_the_same(void **state)
@@ -325,6 +391,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(literals_are_found),
         cmocka_unit_test(filter_keeps_every_match),
+        cmocka_unit_test(every_requirement_is_needed),
         cmocka_unit_test(rules_filter_the_same),
         cmocka_unit_test(names_factored_by_any_first_character),
         cmocka_unit_test(rules_ask_for_literals),
