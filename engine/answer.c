@@ -177,6 +177,7 @@ typedef struct {
     double ceiling;          /* no answer is surer than this (see build_result) */
     uint64_t stem_filter[4]; /* a bit per hash of each stem of words, cue, focus (read_with) */
     size_t filtered[3];      /* nwords, ncue, nfocus + 1 when stem_filter was made; 0: never */
+    struct chunk *pool;      /* the sentences' readings (pool_take), freed with the question */
     struct named {           /* the key terms an article holds (judge_names), read with */
         uint32_t doc;        /* ... nwords question words */
         size_t nwords;
@@ -184,6 +185,45 @@ typedef struct {
     } named[NAMED_MEMO];
     size_t nnamed;
 } asking;
+
+/* ---- the question's pool ------------------------------------------------ */
+
+/* The sentences a question reads live as long as it does: their readings
+ * come from a few large chunks instead of four allocations each. */
+#define POOL_CHUNK 32768
+
+struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+    max_align_t data[];
+};
+
+/* n bytes from a's pool, aligned for any type; NULL when out of memory. */
+static void *pool_take(asking *a, size_t n)
+{
+    size_t align = sizeof(max_align_t);
+    n = (n + align - 1) / align * align;
+    struct chunk *c = a->pool;
+    if (!c || c->cap - c->used < n) {
+        size_t cap = n > POOL_CHUNK ? n : POOL_CHUNK;
+        if (!(c = malloc(sizeof *c + cap)))
+            return NULL;
+        *c = (struct chunk){a->pool, 0, cap};
+        a->pool = c;
+    }
+    void *p = (char *)c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+static void pool_free(asking *a)
+{
+    while (a->pool) {
+        struct chunk *next = a->pool->next;
+        free(a->pool);
+        a->pool = next;
+    }
+}
 
 /* ---- question words ---------------------------------------------------- */
 
@@ -734,6 +774,8 @@ typedef struct reading {
     reference *refs;           /* resolved (resolve_references) */
     size_t nrefs, caprefs;
     int resolved;              /* its references are (read again after a hop) */
+    int pooled;                /* it is in its question's pool (pool_take), */
+    int pooled_words;          /* ... and so are w, forms and text.data */
 } reading;
 
 /* Are two spellings one word, one of them with a plural or possessive
@@ -757,6 +799,8 @@ static int inflected(const char *s, size_t n, const char *q)
  * at once, so that plain_token does not grow the arrays word by word. */
 static int reserve_words(reading *rd, size_t n)
 {
+    if (rd->pooled_words && rd->n + n > rd->cap)
+        return vz_fail(VZ_EINTERNAL, "a pooled reading cannot grow");
     void *p = rd->w;
     int rc = vz_grow(&p, &rd->cap, rd->n + n, sizeof *rd->w);
     rd->w = p;
@@ -1068,7 +1112,19 @@ static int recall_sentence(asking *a, const char *m, reading *rd)
     rd->content = 0;
     rd->text.len = 0;
     set_stem_filter(a);
-    if (vz_buf_append(&rd->text, m + sizeof h, h.text_len) || reserve_words(rd, h.n))
+    if (rd->pooled && !rd->cap && !rd->fcap && !rd->text.cap) {
+        rd->w = pool_take(a, h.n * sizeof *rd->w);
+        rd->forms = pool_take(a, h.n * sizeof *rd->forms);
+        rd->text.data = pool_take(a, (size_t)h.text_len + 1);
+        if (!rd->w || !rd->forms || !rd->text.data)
+            return vz_fail(VZ_ENOMEM, "out of memory");
+        rd->pooled_words = 1;
+        rd->cap = rd->fcap = h.n;
+        rd->text.cap = (size_t)h.text_len + 1;
+        memcpy(rd->text.data, m + sizeof h, h.text_len);
+        rd->text.data[h.text_len] = '\0';
+        rd->text.len = h.text_len;
+    } else if (vz_buf_append(&rd->text, m + sizeof h, h.text_len) || reserve_words(rd, h.n))
         return vz_fail(VZ_ENOMEM, "out of memory");
     const char *at = m + sizeof h + h.text_len;
     /* read_token's work, with the room made once. */
@@ -1103,9 +1159,11 @@ static void reading_free(reading *rd)
 {
     if (!rd)
         return;
-    vz_buf_free(&rd->text);
-    free(rd->w);
-    free(rd->forms);
+    if (!rd->pooled_words) {
+        vz_buf_free(&rd->text);
+        free(rd->w);
+        free(rd->forms);
+    }
     for (size_t i = 0; i < rd->nrefs; i++)
         free(rd->refs[i].name);
     free(rd->refs);
@@ -2591,18 +2649,17 @@ static int rank_passage(asking *a, const vz_passage_info *p, double passage)
         reading_free(&before);
     }
     for (uint32_t s = p->first_sentence; !rc && s <= p->last_sentence; s++) {
-        reading *rd = calloc(1, sizeof *rd);
+        reading *rd = pool_take(a, sizeof *rd);
         if (!rd)
             return vz_fail(VZ_ENOMEM, "out of memory");
+        *rd = (reading){.pooled = 1};
         rc = read_sentence(a, s, rd);
         ranked r = {s, passage, 0, 0, prev, 0, rd};
         prev = rd->covered;
         if (!rc)
             rc = add_ranked(a, &r);
-        if (rc) {
+        if (rc)
             reading_free(rd);
-            free(rd);
-        }
     }
     return rc;
 }
@@ -3756,11 +3813,10 @@ static void release(asking *a)
     }
     free(a->cands);
     free(a->cindex);
-    for (size_t i = 0; i < a->nsents; i++) {
+    for (size_t i = 0; i < a->nsents; i++)
         reading_free(a->sents[i].rd);
-        free(a->sents[i].rd);
-    }
     free(a->sents);
+    pool_free(a);
     vz_buf_free(&a->explain);
 }
 
