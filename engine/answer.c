@@ -774,8 +774,8 @@ typedef struct reading {
     reference *refs;           /* resolved (resolve_references) */
     size_t nrefs, caprefs;
     int resolved;              /* its references are (read again after a hop) */
-    int pooled;                /* its words may come from its question's pool (pool_take), */
-    int pooled_words;          /* ... and do: w, forms and text.data are not freed */
+    int pooled;                /* it is in its question's pool (pool_take), */
+    int pooled_words;          /* ... and so are w, forms and text.data */
 } reading;
 
 /* Are two spellings one word, one of them with a plural or possessive
@@ -2643,7 +2643,7 @@ static int rank_passage(asking *a, const vz_passage_info *p, double passage)
     uint64_t prev = 0;
     int rc = VZ_OK;
     if (p->first_sentence > 0 && a->e->idx->sentences[p->first_sentence - 1].doc == p->doc) {
-        reading before = {.pooled = 1};
+        reading before = {0};
         rc = read_sentence(a, p->first_sentence - 1, &before);
         prev = before.covered;
         reading_free(&before);
