@@ -176,6 +176,8 @@ typedef struct {
     const vz_span_hook *hook; /* training: spans go to it, no answers are made */
     double ceiling;          /* no answer is surer than this (see build_result) */
     uint64_t stem_filter[4]; /* a bit per hash of each stem of words, cue, focus (read_with) */
+    size_t filtered[3];      /* nwords, ncue, nfocus + 1 when stem_filter was made; 0: never */
+    struct chunk *pool;      /* the sentences' readings (pool_take), freed with the question */
     struct named {           /* the key terms an article holds (judge_names), read with */
         uint32_t doc;        /* ... nwords question words */
         size_t nwords;
@@ -183,6 +185,45 @@ typedef struct {
     } named[NAMED_MEMO];
     size_t nnamed;
 } asking;
+
+/* ---- the question's pool ------------------------------------------------ */
+
+/* The sentences a question reads live as long as it does: their readings
+ * come from a few large chunks instead of four allocations each. */
+#define POOL_CHUNK 32768
+
+struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+    max_align_t data[];
+};
+
+/* n bytes from a's pool, aligned for any type; NULL when out of memory. */
+static void *pool_take(asking *a, size_t n)
+{
+    size_t align = sizeof(max_align_t);
+    n = (n + align - 1) / align * align;
+    struct chunk *c = a->pool;
+    if (!c || c->cap - c->used < n) {
+        size_t cap = n > POOL_CHUNK ? n : POOL_CHUNK;
+        if (!(c = malloc(sizeof *c + cap)))
+            return NULL;
+        *c = (struct chunk){a->pool, 0, cap};
+        a->pool = c;
+    }
+    void *p = (char *)c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+static void pool_free(asking *a)
+{
+    while (a->pool) {
+        struct chunk *next = a->pool->next;
+        free(a->pool);
+        a->pool = next;
+    }
+}
 
 /* ---- question words ---------------------------------------------------- */
 
@@ -247,6 +288,12 @@ static int filter_has(const uint64_t *filter, const char *stem, size_t len)
 /* The filter of the question's words as they are now (they only grow). */
 static void set_stem_filter(asking *a)
 {
+    /* Words, cue and focus only grow: the same counts, the same filter,
+     * which every sentence read would otherwise hash anew. */
+    size_t now[3] = {a->nwords + 1, a->ncue + 1, a->nfocus + 1};
+    if (!memcmp(now, a->filtered, sizeof now))
+        return;
+    memcpy(a->filtered, now, sizeof now);
     memset(a->stem_filter, 0, sizeof a->stem_filter);
     for (size_t i = 0; i < a->nwords; i++)
         filter_add(a->stem_filter, a->words[i].stem);
@@ -727,6 +774,8 @@ typedef struct reading {
     reference *refs;           /* resolved (resolve_references) */
     size_t nrefs, caprefs;
     int resolved;              /* its references are (read again after a hop) */
+    int pooled;                /* it is in its question's pool (pool_take), */
+    int pooled_words;          /* ... and so are w, forms and text.data */
 } reading;
 
 /* Are two spellings one word, one of them with a plural or possessive
@@ -750,6 +799,8 @@ static int inflected(const char *s, size_t n, const char *q)
  * at once, so that plain_token does not grow the arrays word by word. */
 static int reserve_words(reading *rd, size_t n)
 {
+    if (rd->pooled_words && rd->n + n > rd->cap)
+        return vz_fail(VZ_EINTERNAL, "a pooled reading cannot grow");
     void *p = rd->w;
     int rc = vz_grow(&p, &rd->cap, rd->n + n, sizeof *rd->w);
     rd->w = p;
@@ -760,10 +811,9 @@ static int reserve_words(reading *rd, size_t n)
     return rc;
 }
 
-/* Append the word of tok to rd, which has room for it. */
-static inline void put_word(reading *rd, const vz_token *tok)
+/* Append the word of tok to rd, which has room for it, but not its form. */
+static inline void put_word_only(reading *rd, const vz_token *tok)
 {
-    vz_phrase_form(tok, rd->forms[rd->n]);
     word *w = &rd->w[rd->n++];
     *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0, 0, 0, rd->content, ""};
     if ((tok->flags & VZ_TOK_CAPITAL) && tok->stem_len < ALIAS_STEM) {
@@ -771,6 +821,13 @@ static inline void put_word(reading *rd, const vz_token *tok)
         w->stem[tok->stem_len] = '\0';
     }
     rd->content += !(tok->flags & VZ_TOK_STOP);
+}
+
+/* Append the word of tok to rd, which has room for it. */
+static inline void put_word(reading *rd, const vz_token *tok)
+{
+    vz_phrase_form(tok, rd->forms[rd->n]);
+    put_word_only(rd, tok);
 }
 
 /* A token of a text read only for its words (read_plain), and the
@@ -832,6 +889,10 @@ static void apply_phrases(reading *rd)
         if (!vz_is_phrase(q->stem))
             continue;
         for (size_t k = 0; k < rd->n; k++) {
+            /* A phrase starts with its first form's first byte: most words
+             * differ there, without a call. */
+            if (rd->forms[k][0] != q->stem[0])
+                continue;
             size_t m = vz_phrase_at(q->stem, rd->forms + k, rd->n - k);
             for (size_t j = k; j < k + m; j++) {
                 word *w = &rd->w[j];
@@ -938,36 +999,43 @@ static void memo_next_token(const char **at, size_t k, vz_token *tok)
  * 20,000 distractors stay kept (the words' memos did not, and their
  * sentences and references were read again, each reference search
  * analysing its article anew).  A sentence with a token too long for the
- * packing is read from its text each time. */
+ * packing is read from its text each time.  VZ_FORM bytes of padding
+ * end the memo (recall_form). */
 typedef struct {
     uint32_t n, text_len;
 } sent_memo;
 
 #define SENT_TOKEN 10              /* bytes of a packed token */
 
-/* Append token t, packed, to a sentence's memo: VZ_OK, VZ_EINVAL when it
- * does not fit the packing, or VZ_ENOMEM. */
-static int sent_token_add(vz_buf *memo, const vz_token *t)
+/* Write token t, packed, at *at, which has room for SENT_TOKEN bytes, its
+ * norm and its stem, each with its NUL; *at moves past it.  0 when it does
+ * not fit the packing. */
+static int sent_token_put(char **at, const vz_token *t)
 {
     int same = t->stem_len == t->norm_len && !memcmp(t->stem, t->norm, t->norm_len);
     if (t->start > UINT32_MAX || t->end - t->start > UINT16_MAX || t->flags > UINT8_MAX ||
         t->norm_len > UINT8_MAX || t->stem_len > UINT8_MAX)
-        return VZ_EINVAL;
+        return 0;
     uint32_t start = (uint32_t)t->start;
     uint16_t len = (uint16_t)(t->end - t->start);
-    unsigned char packed[SENT_TOKEN];
-    memcpy(packed, &start, 4);
-    memcpy(packed + 4, &len, 2);
-    packed[6] = (unsigned char)t->flags;
-    packed[7] = (unsigned char)t->norm_len;
-    packed[8] = (unsigned char)t->stem_len;
-    packed[9] = (unsigned char)same;
-    int rc = vz_buf_append(memo, packed, sizeof packed);
-    if (!rc)
-        rc = vz_buf_append(memo, t->norm, t->norm_len + 1);
-    if (!rc && !same)
-        rc = vz_buf_append(memo, t->stem, t->stem_len + 1);
-    return rc;
+    unsigned char *p = (unsigned char *)*at;
+    memcpy(p, &start, 4);
+    memcpy(p + 4, &len, 2);
+    p[6] = (unsigned char)t->flags;
+    p[7] = (unsigned char)t->norm_len;
+    p[8] = (unsigned char)t->stem_len;
+    p[9] = (unsigned char)same;
+    char *q = *at + SENT_TOKEN;
+    memcpy(q, t->norm, t->norm_len);
+    q[t->norm_len] = '\0';
+    q += t->norm_len + 1;
+    if (!same) {
+        memcpy(q, t->stem, t->stem_len);
+        q[t->stem_len] = '\0';
+        q += t->stem_len + 1;
+    }
+    *at = q;
+    return 1;
 }
 
 /* The packed token at *at, the k-th of its sentence; *at moves past it. */
@@ -991,19 +1059,46 @@ static void keep_sentence(asking *a, uint32_t sid, const reading *rd)
     if (vz_analysed_of(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len, &v) ||
         v.n != rd->n || rd->text.len > UINT32_MAX)
         return;
+    /* Room for the most the packing takes, made once: a memo per
+     * sentence read first, token by token. */
+    size_t room = sizeof(sent_memo) + rd->text.len + VZ_FORM;
+    for (size_t k = 0; k < v.n; k++)
+        room += SENT_TOKEN + (size_t)v.tok[k].norm_len + v.tok[k].stem_len + 2;
     vz_buf memo = {0};
+    if (vz_buf_reserve(&memo, room))
+        return;
     sent_memo h = {(uint32_t)v.n, (uint32_t)rd->text.len};
-    int rc = vz_buf_append(&memo, &h, sizeof h);
-    if (!rc)
-        rc = vz_buf_append(&memo, rd->text.data, rd->text.len);
-    for (size_t k = 0; !rc && k < v.n; k++) {
+    char *at = memo.data;
+    memcpy(at, &h, sizeof h);
+    memcpy(at + sizeof h, rd->text.data, rd->text.len);
+    at += sizeof h + rd->text.len;
+    int fits = 1;
+    for (size_t k = 0; fits && k < v.n; k++) {
         vz_token t;
         vz_analysed_token(&v, k, &t);
-        rc = sent_token_add(&memo, &t);
+        fits = sent_token_put(&at, &t);
     }
-    if (!rc)
-        (void)vz_xcache_memo_keep(a->xc, memo_id(MEMO_SENTENCE, sid), memo.data, memo.len);
+    if (fits) {
+        memset(at, 0, VZ_FORM);   /* the padding recall_form reads past the last stem */
+        (void)vz_xcache_memo_keep(a->xc, memo_id(MEMO_SENTENCE, sid), memo.data,
+                                  (size_t)(at - memo.data) + VZ_FORM);
+    }
     vz_buf_free(&memo);
+}
+
+/* vz_phrase_form of tok, whose stem is followed by VZ_FORM readable
+ * bytes (a sentence memo's padding): a copy of fixed length, which the
+ * compiler makes without a call, for the millions of words recalled. */
+static inline void recall_form(const vz_token *tok, char form[VZ_FORM])
+{
+    size_t stop = (tok->flags & VZ_TOK_STOP) != 0;
+    if (tok->stem_len + stop >= VZ_FORM) {
+        form[0] = '\0';
+        return;
+    }
+    form[0] = VZ_STOP_MARK;
+    memcpy(form + stop, tok->stem, VZ_FORM - 1);
+    form[stop + tok->stem_len] = '\0';
 }
 
 /* Read a sentence from its memo m, as read_span reads it. */
@@ -1017,14 +1112,27 @@ static int recall_sentence(asking *a, const char *m, reading *rd)
     rd->content = 0;
     rd->text.len = 0;
     set_stem_filter(a);
-    if (vz_buf_append(&rd->text, m + sizeof h, h.text_len) || reserve_words(rd, h.n))
+    if (rd->pooled && !rd->cap && !rd->fcap && !rd->text.cap) {
+        rd->w = pool_take(a, h.n * sizeof *rd->w);
+        rd->forms = pool_take(a, h.n * sizeof *rd->forms);
+        rd->text.data = pool_take(a, (size_t)h.text_len + 1);
+        if (!rd->w || !rd->forms || !rd->text.data)
+            return vz_fail(VZ_ENOMEM, "out of memory");
+        rd->pooled_words = 1;
+        rd->cap = rd->fcap = h.n;
+        rd->text.cap = (size_t)h.text_len + 1;
+        memcpy(rd->text.data, m + sizeof h, h.text_len);
+        rd->text.data[h.text_len] = '\0';
+        rd->text.len = h.text_len;
+    } else if (vz_buf_append(&rd->text, m + sizeof h, h.text_len) || reserve_words(rd, h.n))
         return vz_fail(VZ_ENOMEM, "out of memory");
     const char *at = m + sizeof h + h.text_len;
     /* read_token's work, with the room made once. */
     for (uint32_t k = 0; k < h.n; k++) {
         vz_token tok;
         sent_token_next(&at, k, &tok);
-        put_word(rd, &tok);
+        recall_form(&tok, rd->forms[k]);
+        put_word_only(rd, &tok);
         if (!(tok.flags & VZ_TOK_STOP))
             ask_word(rd, &rd->w[k], k + 1, tok.stem, tok.stem_len, tok.norm, tok.norm_len);
     }
@@ -1051,9 +1159,11 @@ static void reading_free(reading *rd)
 {
     if (!rd)
         return;
-    vz_buf_free(&rd->text);
-    free(rd->w);
-    free(rd->forms);
+    if (!rd->pooled_words) {
+        vz_buf_free(&rd->text);
+        free(rd->w);
+        free(rd->forms);
+    }
     for (size_t i = 0; i < rd->nrefs; i++)
         free(rd->refs[i].name);
     free(rd->refs);
@@ -2539,18 +2649,17 @@ static int rank_passage(asking *a, const vz_passage_info *p, double passage)
         reading_free(&before);
     }
     for (uint32_t s = p->first_sentence; !rc && s <= p->last_sentence; s++) {
-        reading *rd = calloc(1, sizeof *rd);
+        reading *rd = pool_take(a, sizeof *rd);
         if (!rd)
             return vz_fail(VZ_ENOMEM, "out of memory");
+        *rd = (reading){.pooled = 1};
         rc = read_sentence(a, s, rd);
         ranked r = {s, passage, 0, 0, prev, 0, rd};
         prev = rd->covered;
         if (!rc)
             rc = add_ranked(a, &r);
-        if (rc) {
+        if (rc)
             reading_free(rd);
-            free(rd);
-        }
     }
     return rc;
 }
@@ -3704,11 +3813,10 @@ static void release(asking *a)
     }
     free(a->cands);
     free(a->cindex);
-    for (size_t i = 0; i < a->nsents; i++) {
+    for (size_t i = 0; i < a->nsents; i++)
         reading_free(a->sents[i].rd);
-        free(a->sents[i].rd);
-    }
     free(a->sents);
+    pool_free(a);
     vz_buf_free(&a->explain);
 }
 
