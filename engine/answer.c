@@ -908,11 +908,8 @@ static void apply_phrases(reading *rd)
     }
 }
 
-/* Read a span's text and its tokens, each through fn (read_token or
- * plain_token).  The same sentences and articles are read for question
- * after question: their tokens come from the reader's cache, all at once. */
-static int read_with(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd,
-                     vz_token_fn fn)
+/* rd emptied for a new sentence of question a (its buffers kept). */
+static void reading_start(asking *a, reading *rd)
 {
     rd->a = a;
     rd->n = 0;
@@ -920,6 +917,15 @@ static int read_with(asking *a, uint32_t doc, uint32_t start, uint32_t end, read
     rd->content = 0;
     rd->text.len = 0;
     set_stem_filter(a);
+}
+
+/* Read a span's text and its tokens, each through fn (read_token or
+ * plain_token).  The same sentences and articles are read for question
+ * after question: their tokens come from the reader's cache, all at once. */
+static int read_with(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd,
+                     vz_token_fn fn)
+{
+    reading_start(a, rd);
     vz_analyser *an = vz_reader_analyser(a->r);
     vz_analysed v;
     int rc = vz_reader_text(a->r, doc, start, end, &rd->text);
@@ -1106,12 +1112,7 @@ static int recall_sentence(asking *a, const char *m, reading *rd)
 {
     sent_memo h;
     memcpy(&h, m, sizeof h);
-    rd->a = a;
-    rd->n = 0;
-    rd->covered = 0;
-    rd->content = 0;
-    rd->text.len = 0;
-    set_stem_filter(a);
+    reading_start(a, rd);
     if (rd->pooled && !rd->cap && !rd->fcap && !rd->text.cap) {
         rd->w = pool_take(a, h.n * sizeof *rd->w);
         rd->forms = pool_take(a, h.n * sizeof *rd->forms);
