@@ -498,9 +498,10 @@ static int score(const run *r, const squad_q *q, asked *a)
     a->rank = 0;
     for (size_t k = 0; rc == VZ_OK && has && !a->rank && k < vz_result_answer_count(a->res);
          k++) {
-        double aem, af1;
-        rc = vz_squad_score(vz_answer_text(vz_result_answer(a->res, k)), golds, ngold, r->v2,
-                            &aem, &af1);
+        double aem = a->em, af1;   /* the first answer is top, scored above */
+        if (k > 0)
+            rc = vz_squad_score(vz_answer_text(vz_result_answer(a->res, k)), golds, ngold,
+                                r->v2, &aem, &af1);
         a->rank = rc == VZ_OK && aem == 1 ? (int)k + 1 : 0;
     }
     free(golds);

@@ -94,10 +94,10 @@ static size_t decode(const char *s, size_t len, int32_t *out)
 char *vz_squad_normalize(const char *s, size_t len)
 {
     /* U+0130 is the one code point Python lowers to two (i + U+0307). */
-    int32_t *a = malloc((len + 1) * sizeof *a), *b = malloc((2 * len + 1) * sizeof *b);
     char *out = malloc(8 * len + 1);
-    if (!a || !b || !out) {
-        free(a), free(b), free(out);
+    int32_t *a = malloc((3 * len + 2) * sizeof *a), *b = a + len + 1;
+    if (!a || !out) {
+        free(a), free(out);
         return NULL;
     }
     size_t n = decode(s, len, a), m = 0;
@@ -137,8 +137,65 @@ char *vz_squad_normalize(const char *s, size_t len)
     }
     out[o] = '\0';
     free(a);
-    free(b);
     return out;
+}
+
+/* The tokens of a normalised string: the runs between its single spaces. */
+typedef struct {
+    const char *s;
+    size_t len;
+} token;
+
+static size_t count_tokens(const char *s)
+{
+    size_t n = *s != '\0';
+    for (const char *p = s; *p; p++)
+        n += *p == ' ';
+    return n;
+}
+
+static void split(const char *s, token *tok)
+{
+    for (size_t k = 0; *s; k++) {
+        const char *e = strchr(s, ' ');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        tok[k] = (token){s, len};
+        s += len + (e != NULL);
+    }
+}
+
+/* Token F1 of two normalised answers, or -1 when out of memory. */
+static double f1_normalised(const char *p, const char *g, int v2)
+{
+    size_t np = count_tokens(p), ng = count_tokens(g);
+    if (v2 && (np == 0 || ng == 0))
+        return np == ng;
+    token *tok = malloc((np + ng + 1) * sizeof *tok);
+    unsigned char *used = calloc(ng + 1, 1);
+    if (!tok || !used) {
+        free(tok);
+        free(used);
+        return -1;
+    }
+    token *pt = tok, *gt = tok + np;
+    split(p, pt);
+    split(g, gt);
+    /* The size of the multiset intersection (Counter & Counter). */
+    size_t same = 0;
+    for (size_t i = 0; i < np; i++)
+        for (size_t j = 0; j < ng; j++)
+            if (!used[j] && pt[i].len == gt[j].len && !memcmp(pt[i].s, gt[j].s, pt[i].len)) {
+                used[j] = 1;
+                same++;
+                break;
+            }
+    free(tok);
+    free(used);
+    if (same == 0)
+        return 0;
+    double precision = 1.0 * (double)same / (double)np;
+    double recall = 1.0 * (double)same / (double)ng;
+    return (2 * precision * recall) / (precision + recall);
 }
 
 int vz_squad_exact(const char *pred, const char *gold)
@@ -150,67 +207,24 @@ int vz_squad_exact(const char *pred, const char *gold)
     return same;
 }
 
-/* Split a normalised string on its single spaces (in place). */
-static size_t split(char *s, char ***tok)
-{
-    size_t n = *s != '\0';
-    for (char *p = s; *p; p++)
-        n += *p == ' ';
-    *tok = malloc((n + 1) * sizeof **tok);
-    if (!*tok)
-        return (size_t)-1;
-    size_t k = 0;
-    for (char *p = s; n && p;) {
-        (*tok)[k++] = p;
-        if ((p = strchr(p, ' ')) != NULL)
-            *p++ = '\0';
-    }
-    return n;
-}
-
 double vz_squad_f1(const char *pred, const char *gold, int v2)
 {
     char *p = vz_squad_normalize(pred, strlen(pred)), *g = vz_squad_normalize(gold, strlen(gold));
-    char **pt = NULL, **gt = NULL;
-    size_t np = p ? split(p, &pt) : (size_t)-1, ng = g ? split(g, &gt) : (size_t)-1;
-    double f1 = -1;
-    unsigned char *used = np != (size_t)-1 && ng != (size_t)-1 ? calloc(ng + 1, 1) : NULL;
-    if (used && v2 && (np == 0 || ng == 0)) {
-        f1 = np == ng;
-    } else if (used) {
-        /* The size of the multiset intersection (Counter & Counter). */
-        size_t same = 0;
-        for (size_t i = 0; i < np; i++)
-            for (size_t j = 0; j < ng; j++)
-                if (!used[j] && !strcmp(pt[i], gt[j])) {
-                    used[j] = 1;
-                    same++;
-                    break;
-                }
-        if (same == 0) {
-            f1 = 0;
-        } else {
-            double precision = 1.0 * (double)same / (double)np;
-            double recall = 1.0 * (double)same / (double)ng;
-            f1 = (2 * precision * recall) / (precision + recall);
-        }
-    }
-    free(used);
-    free(pt);
-    free(gt);
+    double f1 = p && g ? f1_normalised(p, g, v2) : -1;
     free(p);
     free(g);
     return f1;
 }
 
-static int score_one(const char *pred, const char *gold, int v2, double *em, double *f1)
+/* Keep the better of em and f1 for the normalised prediction p against
+ * the normalised gold g. */
+static int score_one(const char *p, const char *g, int v2, double *em, double *f1)
 {
-    int e = vz_squad_exact(pred, gold);
-    double f = e < 0 ? -1 : vz_squad_f1(pred, gold, v2);
+    double f = f1_normalised(p, g, v2);
     if (f < 0)
         return VZ_ENOMEM;
-    if (e > *em)
-        *em = e;
+    if (strcmp(p, g) == 0)
+        *em = 1;
     if (f > *f1)
         *f1 = f;
     return VZ_OK;
@@ -219,23 +233,27 @@ static int score_one(const char *pred, const char *gold, int v2, double *em, dou
 int vz_squad_score(const char *pred, const char *const *golds, size_t ngold, int v2, double *em,
                    double *f1)
 {
-    size_t kept = 0;
     *em = *f1 = 0;
-    for (size_t i = 0; i < ngold; i++) {
-        if (v2) {
-            char *g = vz_squad_normalize(golds[i], strlen(golds[i]));
-            if (!g)
-                return VZ_ENOMEM;
-            int empty = *g == '\0';
-            free(g);
-            if (empty)
-                continue;
+    /* Each answer is normalised once, however many golds it meets. */
+    char *p = vz_squad_normalize(pred, strlen(pred));
+    if (!p)
+        return VZ_ENOMEM;
+    size_t kept = 0;
+    int rc = VZ_OK;
+    for (size_t i = 0; rc == VZ_OK && i < ngold; i++) {
+        char *g = vz_squad_normalize(golds[i], strlen(golds[i]));
+        if (!g)
+            rc = VZ_ENOMEM;
+        else if (!v2 || *g != '\0') {
+            kept++;
+            rc = score_one(p, g, v2, em, f1);
         }
-        kept++;
-        if (score_one(pred, golds[i], v2, em, f1))
-            return VZ_ENOMEM;
+        free(g);
     }
-    return v2 && kept == 0 ? score_one(pred, "", v2, em, f1) : VZ_OK;
+    if (rc == VZ_OK && v2 && kept == 0)
+        rc = score_one(p, "", v2, em, f1);
+    free(p);
+    return rc;
 }
 
 size_t vz_squad_char_to_byte(const char *s, size_t len, size_t chars)
