@@ -262,8 +262,20 @@ void vz_index_close(vz_index *idx)
     free(idx);
 }
 
+static int meta_by_name(const void *a, const void *b)
+{
+    return strcmp(((const vz_doc_meta *)a)->name, ((const vz_doc_meta *)b)->name);
+}
+
 long vz_index_find_doc(const vz_index *idx, const char *name)
 {
+    /* The build stores documents in the corpus's order, by name; an index
+     * written otherwise is still searched, one name at a time. */
+    vz_doc_meta key = {.name = (char *)name};
+    const vz_doc_meta *d = idx->ndocs ? bsearch(&key, idx->docs, idx->ndocs, sizeof *idx->docs,
+                                               meta_by_name) : NULL;
+    if (d)
+        return (long)(d - idx->docs);
     for (size_t i = 0; i < idx->ndocs; i++)
         if (strcmp(idx->docs[i].name, name) == 0)
             return (long)i;

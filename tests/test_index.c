@@ -224,6 +224,23 @@ static void doc_mask_restricts(void **state)
     assert_int_equal(vz_index_find_doc(f->idx, "nope"), -1);
 }
 
+/* Each document is found by its name, also in an index whose documents
+ * are not in name order. */
+static void every_document_found_by_name(void **state)
+{
+    fixture *f = *state;
+    vz_index *idx = f->idx;
+    assert_true(idx->ndocs >= 2);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < idx->ndocs; i++)
+            assert_int_equal(vz_index_find_doc(idx, idx->docs[i].name), (long)i);
+        assert_int_equal(vz_index_find_doc(idx, "zzz-none"), -1);
+        vz_doc_meta first = idx->docs[0];   /* out of order for the second pass, then back */
+        idx->docs[0] = idx->docs[idx->ndocs - 1];
+        idx->docs[idx->ndocs - 1] = first;
+    }
+}
+
 /* Every passage's and sentence's [start, end) cuts its text out of the raw file. */
 static void round_trip_offsets_cut_the_raw_file(void **state)
 {
@@ -652,6 +669,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(query_terms_are_weighted_and_summed, setup_tiny, teardown),
         cmocka_unit_test_setup_teardown(top_k_keeps_the_best, setup_tiny, teardown),
         cmocka_unit_test_setup_teardown(hostile_queries_match_nothing_and_harm_nothing, setup_tiny, teardown),
+        cmocka_unit_test_setup_teardown(every_document_found_by_name, setup_tiny, teardown),
         cmocka_unit_test_setup_teardown(doc_mask_restricts, setup_tiny, teardown),
         cmocka_unit_test_setup_teardown(vanishing_weights_find_nothing, setup_tiny, teardown),
         cmocka_unit_test_setup_teardown(round_trip_offsets_cut_the_raw_file, setup_tiny, teardown),
