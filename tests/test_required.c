@@ -409,6 +409,39 @@ static void rules_ask_for_literals(void **state)
 /* Many rules' literals in one table (more than 64 rules, literals shared
  * between rules, caseless and exact, bytes that share a bucket) let
  * through exactly the rules vz_required_in lets through, on every text. */
+/* The scan tests pairs of bytes as they stand (both cases of a caseless
+ * literal's letters, one of a cased one's), and stops once every rule is
+ * in: the same rules as vz_required_in either way. */
+static void one_pass_cases_and_early_end(void **state)
+{
+    (void)state;
+    static const char *const pats[] = {"(?i)ab", "cd", "(?i)efg"};
+    vz_required rq[3];
+    const vz_required *ptr[3];
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(vz_required_of(pats[i], strlen(pats[i]), 0, &rq[i]), VZ_OK);
+        assert_int_equal(rq[i].n, 1);
+        ptr[i] = &rq[i];
+    }
+    vz_litset ls;
+    assert_int_equal(vz_litset_build(&ls, ptr, 3), VZ_OK);
+    static const struct { const char *text; uint64_t rules; } cases[] = {
+        {"xAB cd eFg", 7}, {"aB", 1}, {"Ab CD", 1}, {"cd Ab EFG ab", 7}, {"EF cd", 2},
+        {"cdcd", 2}, {"efg", 4}, {"", 0},
+    };
+    for (size_t t = 0; t < sizeof cases / sizeof *cases; t++) {
+        uint64_t maybe[1];
+        const char *s = cases[t].text;
+        vz_litset_scan(&ls, s, strlen(s), maybe);
+        assert_int_equal(maybe[0], cases[t].rules);
+        for (size_t i = 0; i < 3; i++)
+            assert_int_equal((int)(maybe[0] >> i & 1), vz_required_in(&rq[i], s, strlen(s)));
+    }
+    vz_litset_free(&ls);
+    for (size_t i = 0; i < 3; i++)
+        vz_required_free(&rq[i]);
+}
+
 static void one_pass_filters_as_each_rule(void **state)
 {
     (void)state;
@@ -463,6 +496,7 @@ int main(void)
         cmocka_unit_test(rules_start_on_two_bytes),
         cmocka_unit_test(rules_ask_for_literals),
         cmocka_unit_test(one_pass_filters_as_each_rule),
+        cmocka_unit_test(one_pass_cases_and_early_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
