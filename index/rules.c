@@ -241,13 +241,16 @@ static int bs_empty(const byteset *s) { return !(s->w[0] | s->w[1] | s->w[2] | s
  * after its first byte? */
 static int pairs_live(const pairs *pr) { return pr && (pr->start || !bs_empty(&pr->one)); }
 
-/* An item that may begin with the bytes of first follows pr's context. */
-static void pairs_follow(pairs *pr, const byteset *first)
+/* Bytes of first may follow each byte of one (ASCII bytes). */
+static void pairs_add(pairs *pr, const byteset *one, const byteset *first)
 {
-    for (unsigned c = 0; c < 0x80; c++)
-        if (bs_has(&pr->one, c))
-            bs_or(&pr->next[c], first);
+    for (unsigned w = 0; w < 2; w++)
+        for (uint64_t m = one->w[w]; m; m &= m - 1)
+            bs_or(&pr->next[w * 64 + (unsigned)__builtin_ctzll(m)], first);
 }
+
+/* An item that may begin with the bytes of first follows pr's context. */
+static void pairs_follow(pairs *pr, const byteset *first) { pairs_add(pr, &pr->one, first); }
 
 /* The context after item t, from the context before it (start0, one0). */
 static void pairs_after(pairs *pr, int start0, const byteset *one0, const shape *t)
@@ -762,9 +765,7 @@ static shape scan_seq(scanner *sc)
         if (pr && !grp)
             pairs_follow(pr, &t.first);
         if (pr && again && start0)   /* a second round after a first of one byte */
-            for (unsigned c = 0; c < 0x80; c++)
-                if (bs_has(&t.one, c))
-                    bs_or(&pr->next[c], &t.first);
+            pairs_add(pr, &t.one, &t.first);
         if (min != 1) {      /* quantified: no longer one character */
             t.single = 0;
             if (min == 0) {
