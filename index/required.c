@@ -733,6 +733,34 @@ static size_t litset_add(vz_litset *ls, size_t *cap, const vz_literal *l)
     return ls->n++;
 }
 
+/* The pairs of bytes a text may hold where literal l begins: both cases
+ * of a caseless letter, so that a scan tests the bytes as they stand. */
+static void add_raw_pairs(vz_litset *ls, const vz_literal *l)
+{
+    unsigned char a[2] = {(unsigned char)l->s[0], (unsigned char)l->s[1]};
+    for (unsigned ua = 0; ua < 2; ua++)
+        for (unsigned ub = 0; ub < 2; ub++) {
+            unsigned x = a[0], y = a[1];
+            if (ua && !(l->caseless && x >= 'a' && x <= 'z'))
+                continue;
+            if (ub && !(l->caseless && y >= 'a' && y <= 'z'))
+                continue;
+            unsigned w = (ua ? x - 32 : x) | (ub ? y - 32 : y) << 8;
+            ls->pairs[w >> 6] |= (uint64_t)1 << (w & 63);
+        }
+}
+
+/* Are all of ls's rules in maybe (when it has few enough to tell)? */
+static int all_in(const vz_litset *ls, const uint64_t *maybe)
+{
+    if (ls->words > VZ_LITSET_FULL || !ls->words)
+        return 0;
+    for (size_t w = 0; w < ls->words; w++)
+        if ((maybe[w] & ls->full[w]) != ls->full[w])
+            return 0;
+    return 1;
+}
+
 int vz_litset_build(vz_litset *ls, const vz_required *const *rq, size_t nrules)
 {
     memset(ls, 0, sizeof *ls);
@@ -762,10 +790,11 @@ int vz_litset_build(vz_litset *ls, const vz_required *const *rq, size_t nrules)
     for (size_t k = 0; k < ls->n; k++) {
         if (ls->v[k].len < 2)
             continue;
-        unsigned p = literal_pair(&ls->v[k]);
-        ls->pairs[p >> 6] |= (uint64_t)1 << (p & 63);
-        ls->start[bucket_of(p) + 1]++;
+        add_raw_pairs(ls, &ls->v[k]);
+        ls->start[bucket_of(literal_pair(&ls->v[k])) + 1]++;
     }
+    for (size_t i = 0; i < nrules && ls->words <= VZ_LITSET_FULL; i++)
+        ls->full[i / 64] |= (uint64_t)1 << (i & 63);
     for (unsigned b = 0; b < VZ_LITSET_BUCKETS; b++)
         ls->start[b + 1] += ls->start[b];
     uint32_t fill[VZ_LITSET_BUCKETS];
@@ -812,19 +841,25 @@ static int literal_at(const char *text, size_t i, const vz_literal *l)
 void vz_litset_scan(const vz_litset *ls, const char *text, size_t len, uint64_t *maybe)
 {
     memcpy(maybe, ls->always, ls->words * sizeof *maybe);
-    unsigned prev = len ? fold_byte((unsigned char)text[0]) : 0;
+    if (all_in(ls, maybe))
+        return;
+    const unsigned char *t = (const unsigned char *)text;
     for (size_t i = 0; i + 1 < len; i++) {
-        unsigned cur = fold_byte((unsigned char)text[i + 1]), p = prev << 8 | cur;
-        prev = cur;
-        if (!(ls->pairs[p >> 6] >> (p & 63) & 1))
+        unsigned w = t[i] | (unsigned)t[i + 1] << 8;
+        if (!(ls->pairs[w >> 6] >> (w & 63) & 1))
             continue;
-        unsigned b = bucket_of(p);
+        unsigned b = bucket_of(pair_of(t[i], t[i + 1]));
+        int added = 0;
         for (uint32_t j = ls->start[b]; j < ls->start[b + 1]; j++) {
             const vz_literal *l = &ls->v[ls->order[j]];
             if (l->len > len - i || !literal_at(text, i, l))
                 continue;
             add_rules(ls, ls->order[j], maybe);
+            added = 1;
         }
+        /* Once every rule is in, no literal can add one. */
+        if (added && all_in(ls, maybe))
+            return;
     }
     for (size_t j = ls->start[VZ_LITSET_BUCKETS]; j < ls->n; j++) {
         const vz_literal *l = &ls->v[ls->order[j]];

@@ -55,6 +55,7 @@ int vz_required_in(const vz_required *rq, const char *text, size_t len);
  * first two bytes, folded (those of one byte are looked for on their
  * own); each carries the rules (bit i: rule i) that it lets through. */
 #define VZ_LITSET_BUCKETS 2048u
+#define VZ_LITSET_FULL 4u   /* words of rules a scan stops early for, when all are in */
 
 typedef struct {
     size_t nrules, words;     /* rules, and the 64-bit words of a set of them */
@@ -62,7 +63,9 @@ typedef struct {
     vz_literal *v;
     uint64_t *masks;          /* n * words: the rules each literal lets through */
     uint64_t *always;         /* words: the rules no literal filters */
-    uint64_t pairs[1024];     /* bit p: a literal begins with the folded bytes p >> 8, p & 255 */
+    uint64_t pairs[1024];     /* bit a | b << 8: a literal may begin with the bytes a, b as
+                                 they stand in a text (either case of a caseless letter) */
+    uint64_t full[VZ_LITSET_FULL];   /* every rule: no text can rule more in */
     uint32_t *order;          /* literal numbers by bucket */
     uint32_t start[VZ_LITSET_BUCKETS + 1];   /* bucket b: order[start[b], start[b + 1]) */
 } vz_litset;

@@ -23,6 +23,11 @@
  * (6) gain 2-20 times; numbers (40: digits and number words) lose. */
 #define VZ_SELECTIVE_FIRST 32u
 #define VZ_SELECTIVE_PRE 16u
+/* ... or when at most this many of the 676 pairs of lower-case letters
+ * may begin one: most positions of a text are inside lower-case words.
+ * Measured (tests/rulebench): counts and quantities (50 pairs: digits
+ * and number words) and roles (48) gain 1.1-2.3 times; lists (676) lose. */
+#define VZ_SELECTIVE_PAIRS 64u
 
 typedef struct {
     char *name, *pattern;   /* pattern already expanded */
@@ -46,6 +51,7 @@ void vz_ruleset_free(vz_ruleset *rs)
         pcre2_code_free(rs->items[i].anchored);
         pcre2_code_free(rs->items[i].whole);
         vz_required_free(&rs->items[i].req);
+        free(rs->items[i].starts.second);
         for (size_t k = 0; k < rs->items[i].nall; k++)
             vz_required_free(&rs->items[i].all[k]);
     }
@@ -171,6 +177,7 @@ typedef struct {
 /* What a piece of pattern may match. */
 typedef struct {
     byteset first, last;     /* first byte of its first character, last byte of its last */
+    byteset one;             /* the bytes it may match as its whole match (ASCII ones) */
     byteset pre, pre_na;     /* bytes allowed just before it, when it begins with an
                                 ASCII byte / a non-ASCII one */
     int at_start;            /* may it begin at offset 0 */
@@ -181,22 +188,36 @@ typedef struct {
     charset cs;
 } shape;
 
+/* Pairs of bytes a match may begin with, gathered while a pattern is
+ * scanned: next[c] holds the bytes that may follow a first byte c
+ * (ASCII).  The second byte of a match is the first of the item after
+ * the one that matched one byte at its start, so each item is scanned
+ * knowing whether it may stand at the start of the match (start) and
+ * which single bytes may precede it there (one). */
+typedef struct {
+    byteset next[128];
+    int start;               /* all before this item may be empty */
+    byteset one;             /* ... or exactly one of these bytes */
+    int bad;                 /* a construct we cannot follow here: no pairs */
+} pairs;
+
 typedef struct {
     const char *p, *end;
     int caseless;
     int bad;                 /* a construct we do not follow: no start set */
+    pairs *pr;               /* NULL: pairs are not gathered */
 } scanner;
 
 static shape shape_any(void)
 {
-    shape s = {bs_all(), bs_all(), bs_all(), bs_all(), 1, 1, 0, 0, 0, {{{0}}, 1, 0}};
+    shape s = {bs_all(), bs_all(), bs_all(), bs_all(), bs_all(), 1, 1, 0, 0, 0, {{{0}}, 1, 0}};
     return s;
 }
 
 /* Nothing consumed and nothing required: an empty sequence. */
 static shape shape_empty(void)
 {
-    shape s = {{{0}}, {{0}}, bs_all(), bs_all(), 1, 1, 1, 0, 0, {{{0}}, 0, 0}};
+    shape s = {{{0}}, {{0}}, {{0}}, bs_all(), bs_all(), 1, 1, 1, 0, 0, {{{0}}, 0, 0}};
     return s;
 }
 
@@ -204,7 +225,7 @@ static shape shape_char(const charset *cs)
 {
     shape s = shape_empty();
     s.nullable = s.zero = 0;
-    s.first = s.last = cs->ascii;
+    s.first = s.last = s.one = cs->ascii;
     if (cs->nonascii) {
         bs_range(&s.first, 0xC0, 0xFF);   /* UTF-8 lead bytes */
         bs_range(&s.last, 0x80, 0xBF);    /* continuation bytes */
@@ -212,6 +233,32 @@ static shape shape_char(const charset *cs)
     s.single = 1;
     s.cs = *cs;
     return s;
+}
+
+static int bs_empty(const byteset *s) { return !(s->w[0] | s->w[1] | s->w[2] | s->w[3]); }
+
+/* May the item about to be scanned stand at a match's start, or just
+ * after its first byte? */
+static int pairs_live(const pairs *pr) { return pr && (pr->start || !bs_empty(&pr->one)); }
+
+/* Bytes of first may follow each byte of one (ASCII bytes). */
+static void pairs_add(pairs *pr, const byteset *one, const byteset *first)
+{
+    for (unsigned w = 0; w < 2; w++)
+        for (uint64_t m = one->w[w]; m; m &= m - 1)
+            bs_or(&pr->next[w * 64 + (unsigned)__builtin_ctzll(m)], first);
+}
+
+/* An item that may begin with the bytes of first follows pr's context. */
+static void pairs_follow(pairs *pr, const byteset *first) { pairs_add(pr, &pr->one, first); }
+
+/* The context after item t, from the context before it (start0, one0). */
+static void pairs_after(pairs *pr, int start0, const byteset *one0, const shape *t)
+{
+    pr->start = start0 && t->nullable;
+    pr->one = start0 ? t->one : (byteset){{0}};
+    if (t->nullable)
+        bs_or(&pr->one, one0);
 }
 
 static int is_word_byte(unsigned c)
@@ -515,16 +562,21 @@ static shape group(scanner *sc)
         sc->p += sc->p < sc->end;
         return shape_empty();
     }
+    /* What lookarounds and definitions hold is not part of the match. */
+    pairs *pr = sc->pr;
     if (left >= 2 && p[0] == '?' && (p[1] == '=' || p[1] == '!')) {
         sc->p += 2;
+        sc->pr = NULL;
         (void)scan_alt(sc);   /* a lookahead: parsed, not used */
         s = shape_empty();
     } else if (left >= 3 && p[0] == '?' && p[1] == '<' && (p[2] == '=' || p[2] == '!')) {
         sc->p += 3;
+        sc->pr = NULL;
         shape b = scan_alt(sc);
         s = lookbehind(&b, p[2] == '!');
     } else if (left >= 9 && !memcmp(p, "?(DEFINE)", 9)) {
         sc->p += 9;
+        sc->pr = NULL;
         (void)scan_alt(sc);   /* definitions match nothing here */
         s = shape_empty();
     } else if (left >= 2 && p[0] == '?' && strchr(":|>", p[1])) {
@@ -545,6 +597,8 @@ static shape group(scanner *sc)
                (strchr("&R0123456789+", p[1]) || (p[1] == 'P' && left >= 3 && p[2] == '>') ||
                 (p[1] == '-' && left >= 3 && p[2] >= '0' && p[2] <= '9'))) {
         /* a subroutine call: it may match anything (and nothing) */
+        if (pairs_live(pr))
+            pr->bad = 1;
         while (sc->p < sc->end && *sc->p != ')')
             sc->p++;
         if (sc->p >= sc->end) {
@@ -569,6 +623,7 @@ static shape group(scanner *sc)
     } else {
         s = scan_alt(sc);   /* a capturing group */
     }
+    sc->pr = pr;
     sc->caseless = caseless;
     if (sc->p >= sc->end || *sc->p != ')') {
         sc->bad = 1;
@@ -630,13 +685,16 @@ static shape atom(scanner *sc)
     return shape_char(&cs);
 }
 
-/* The item's quantifier, if any: its minimum (1 without one). */
-static unsigned quantifier(scanner *sc)
+/* The item's quantifier, if any: its minimum (1 without one); *again:
+ * may the item match more than once. */
+static unsigned quantifier(scanner *sc, int *again)
 {
     unsigned min = 1;
     const char *after;
+    *again = 0;
     if (sc->p >= sc->end)
         return 1;
+    *again = *sc->p != '?';
     if (*sc->p == '*' || *sc->p == '?') {
         min = 0;
         sc->p++;
@@ -645,6 +703,7 @@ static unsigned quantifier(scanner *sc)
     } else if (*sc->p == '{' && quantifier_braces(sc->p + 1, sc->end, &min, &after)) {
         sc->p = after;
     } else {
+        *again = 0;
         return 1;
     }
     if (sc->p < sc->end && (*sc->p == '?' || *sc->p == '+'))
@@ -668,13 +727,24 @@ static shape scan_seq(scanner *sc)
     int leading = 1;         /* only assertions so far */
     int wordb = 0;           /* ... and one of them is \b */
     size_t items = 0;
+    pairs *pr = sc->pr;
     while (!sc->bad && sc->p < sc->end && *sc->p != '|' && *sc->p != ')') {
         if (plain_letter(sc)) {
             /* Most of a pattern is letters: the same as below, for one
              * character of its own, without a shape to build and merge. */
             unsigned c = (unsigned char)*sc->p++;
-            if (s.nullable)
+            if (pairs_live(pr)) {
+                byteset b = {{0}};
+                bs_add(&b, c);
+                pairs_follow(pr, &b);
+                pr->one = pr->start ? b : (byteset){{0}};
+                pr->start = 0;
+            }
+            s.one = (byteset){{0}};
+            if (s.nullable) {
                 bs_add(&s.first, c);
+                bs_add(&s.one, c);
+            }
             s.last = (byteset){{0}};
             bs_add(&s.last, c);
             s.single = ++items == 1;
@@ -687,8 +757,15 @@ static shape scan_seq(scanner *sc)
             s.nullable = s.zero = leading = wordb = 0;
             continue;
         }
+        int start0 = pr && pr->start, again;
+        byteset one0 = pr ? pr->one : (byteset){{0}};
+        int grp = *sc->p == '(';   /* a group follows the context itself */
         shape t = atom(sc);
-        unsigned min = quantifier(sc);
+        unsigned min = quantifier(sc, &again);
+        if (pr && !grp)
+            pairs_follow(pr, &t.first);
+        if (pr && again && start0)   /* a second round after a first of one byte */
+            pairs_add(pr, &t.one, &t.first);
         if (min != 1) {      /* quantified: no longer one character */
             t.single = 0;
             if (min == 0) {
@@ -698,6 +775,12 @@ static shape scan_seq(scanner *sc)
                 t.wordb = 0;
             }
         }
+        if (pr)
+            pairs_after(pr, start0, &one0, &t);
+        byteset one = t.nullable ? s.one : (byteset){{0}};
+        if (s.nullable)
+            bs_or(&one, &t.one);
+        s.one = one;
         if (s.nullable)
             bs_or(&s.first, &t.first);
         if (t.nullable)
@@ -736,11 +819,19 @@ static shape scan_seq(scanner *sc)
 /* Alternatives, up to ')' or the end. */
 static shape scan_alt(scanner *sc)
 {
+    /* Every alternative begins where the group does. */
+    int start0 = sc->pr && sc->pr->start;
+    byteset one0 = sc->pr ? sc->pr->one : (byteset){{0}};
     shape s = scan_seq(sc);
     while (!sc->bad && sc->p < sc->end && *sc->p == '|') {
         sc->p++;
+        if (sc->pr) {
+            sc->pr->start = start0;
+            sc->pr->one = one0;
+        }
         shape t = scan_seq(sc);
         bs_or(&s.first, &t.first);
+        bs_or(&s.one, &t.one);
         bs_or(&s.last, &t.last);
         bs_or(&s.pre, &t.pre);
         bs_or(&s.pre_na, &t.pre_na);
@@ -756,17 +847,53 @@ static shape scan_alt(scanner *sc)
     return s;
 }
 
+/* out->second and out->row from the pairs gathered over a pattern of
+ * shape s: one row per distinct set of followers of a first byte.  A
+ * first byte the match may be all of may be followed by anything. */
+static int keep_pairs(pairs *pr, const shape *s, vz_starts *out)
+{
+    byteset rows[128];
+    unsigned n = 0;
+    for (unsigned c = 0; c < 0x80; c++) {
+        if (!bs_has(&s->first, c))
+            continue;
+        if (bs_has(&s->one, c))
+            pr->next[c] = bs_all();
+        unsigned r = 0;
+        while (r < n && memcmp(&rows[r], &pr->next[c], sizeof rows[r]))
+            r++;
+        if (r == n)
+            rows[n++] = pr->next[c];
+        out->row[c] = (unsigned char)r;
+    }
+    if (!n)
+        return VZ_OK;
+    if (!(out->second = malloc(n * sizeof *out->second)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (unsigned r = 0; r < n; r++)
+        memcpy(out->second[r], rows[r].w, sizeof rows[r].w);
+    return VZ_OK;
+}
+
 /* The start set of a pattern compiled with options (only PCRE2_CASELESS
- * is followed; others leave it unknown). */
-static void find_starts(const char *pat, size_t len, uint32_t options, vz_starts *out)
+ * is followed; others leave it unknown).  VZ_OK or VZ_ENOMEM. */
+static int find_starts(const char *pat, size_t len, uint32_t options, vz_starts *out)
 {
     memset(out, 0, sizeof *out);
     if (options & ~(uint32_t)PCRE2_CASELESS)
-        return;
-    scanner sc = {pat, pat + len, (options & PCRE2_CASELESS) != 0, 0};
+        return VZ_OK;
+    pairs *pr = calloc(1, sizeof *pr);
+    if (!pr)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    pr->start = 1;
+    scanner sc = {pat, pat + len, (options & PCRE2_CASELESS) != 0, 0, pr};
     shape s = scan_alt(&sc);
-    if (sc.bad || sc.p != sc.end || s.nullable)
-        return;
+    int rc = VZ_OK;
+    if (!sc.bad && sc.p == sc.end && !s.nullable && !pr->bad)
+        rc = keep_pairs(pr, &s, out);
+    free(pr);
+    if (rc || sc.bad || sc.p != sc.end || s.nullable)
+        return rc;
     for (int i = 0; i < 4; i++) {
         out->first[i] = s.first.w[i];
         out->last[i] = s.last.w[i];
@@ -776,6 +903,7 @@ static void find_starts(const char *pat, size_t len, uint32_t options, vz_starts
     out->first[2] = 0;   /* a match never begins inside a character */
     out->at_start = s.at_start;
     out->known = 1;
+    return VZ_OK;
 }
 
 /* ---- alternations factored by their first letter -------------------------
@@ -1125,14 +1253,27 @@ static void jit_plain(pcre2_code *code)
 #endif
 }
 
+static int in_set(const uint64_t *set, unsigned char b) { return (int)(set[b >> 6] >> (b & 63) & 1); }
+
 /* Is trying each allowed start on its own worth it?  Not when PCRE2 skips
  * to likely starts itself (a first code unit, or a first-byte bitmap that
  * rules out half the ASCII bytes), nor when the start set leaves most
  * positions (then a call per position costs more than PCRE2's own scan):
- * only when few bytes may begin a match or few may stand before one. */
+ * only when few bytes may begin a match, few may stand before one or few
+ * pairs of letters may begin one. */
 static unsigned ascii_count(const uint64_t *set)
 {
     return (unsigned)(__builtin_popcountll(set[0]) + __builtin_popcountll(set[1]));
+}
+
+static unsigned lower_pairs(const vz_starts *st)
+{
+    unsigned n = 0;
+    for (unsigned c = 'a'; c <= 'z'; c++)
+        if (in_set(st->first, (unsigned char)c))
+            for (unsigned d = 'a'; d <= 'z'; d++)
+                n += !st->second || in_set(st->second[st->row[c]], (unsigned char)d);
+    return n;
 }
 
 static int selective(const vz_starts *st, const pcre2_code *code)
@@ -1147,7 +1288,8 @@ static int selective(const vz_starts *st, const pcre2_code *code)
     if (first != 0 || (map && mapped <= 64))
         return 0;
     return st->known && (ascii_count(st->first) <= VZ_SELECTIVE_FIRST ||
-                         ascii_count(st->pre) <= VZ_SELECTIVE_PRE);
+                         ascii_count(st->pre) <= VZ_SELECTIVE_PRE ||
+                         lower_pairs(st) <= VZ_SELECTIVE_PAIRS);
 }
 
 /* The anchored forms of rule r that p asks for its kind, and the JIT
@@ -1208,10 +1350,11 @@ static int compile_rule(parser *p, int kind, const char *pat, size_t len, unsign
     }
     rs->items = items;
     vz_rule *r = &rs->items[rs->n++];   /* freed with the set from here on */
-    *r = (vz_rule){kind, lineno, code, {0}, {{0}, {0}, {0}, {0}, 0, 0}, NULL, NULL, {0, NULL}, {{0, NULL}}, 0};
+    *r = (vz_rule){kind, lineno, code, {0}, {{0}, {0}, {0}, {0}, 0, 0, {0}, NULL}, NULL, NULL, {0, NULL}, {{0, NULL}}, 0};
     memcpy(r->label, label, sizeof label);
-    find_starts(pat, len, p->options, &r->starts);
-    int rc = compile_forms(p, r, src, slen);
+    int rc = find_starts(pat, len, p->options, &r->starts);
+    if (!rc)
+        rc = compile_forms(p, r, src, slen);
     /* Only the rules searched through (find, whole) and those asked for
      * (req) get their literals. */
     if (!rc && r->kind < 64 && ((p->find | p->whole | p->req) >> r->kind & 1))
@@ -1333,13 +1476,14 @@ int vz_ruleset_match_error(const vz_ruleset *rs, const vz_rule *r, int err, size
 }
 
 
-static int in_set(const uint64_t *set, unsigned char b) { return (int)(set[b >> 6] >> (b & 63) & 1); }
-
 /* May a match of a rule with start set st begin at text[p] (p < len)? */
-static int may_start(const vz_starts *st, const char *text, size_t p)
+static int may_start(const vz_starts *st, const char *text, size_t len, size_t p)
 {
     unsigned char c = (unsigned char)text[p];
     if (!in_set(st->first, c))
+        return 0;
+    if (st->second && c < 0x80 && p + 1 < len &&
+        !in_set(st->second[st->row[c]], (unsigned char)text[p + 1]))
         return 0;
     if (p == 0)
         return st->at_start;
@@ -1364,7 +1508,7 @@ int vz_rule_search(const vz_ruleset *rs, const vz_rule *r, const char *text, siz
     /* An unanchored search tries each start in turn with an anchored
      * attempt; the positions skipped here are those that cannot start. */
     for (size_t p = off; p < len; p++) {
-        if (!may_start(&r->starts, text, p))
+        if (!may_start(&r->starts, text, len, p))
             continue;
         int m = pcre2_match(r->anchored, (PCRE2_SPTR)text, len, p, PCRE2_NO_UTF_CHECK, md,
                             rs->mctx);
@@ -1386,7 +1530,7 @@ int vz_rule_whole_search(const vz_ruleset *rs, const vz_rule *r, const char *tex
                          pcre2_match_data *md)
 {
     const vz_starts *st = &r->starts;
-    if (st->known && (len == 0 || !may_start(st, text, 0) ||
+    if (st->known && (len == 0 || !may_start(st, text, len, 0) ||
                       !in_set(st->last, (unsigned char)text[len - 1])))
         return PCRE2_ERROR_NOMATCH;
     if (r->whole)

@@ -33,6 +33,11 @@ typedef struct {
     uint64_t pre_na[4];     /* ... that begins with a non-ASCII character */
     int at_start;           /* may a match begin at offset 0 */
     int known;              /* 0: the sets were not worked out (anything goes) */
+    /* The bytes a match that begins with ASCII byte c may go on with:
+     * second[row[c]] (second == NULL: not worked out).  Rows are shared,
+     * most first bytes having the same followers. */
+    unsigned char row[128];
+    uint64_t (*second)[4];
 } vz_starts;
 
 typedef struct {

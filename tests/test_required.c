@@ -317,6 +317,72 @@ static void names_factored_by_any_first_character(void **state)
     vz_ruleset_free(&plain);
 }
 
+/* A rule's possible first two bytes: "top" and "spokes" before a name
+ * make 't' and 's' starts only before 'o' and 'p'; and whatever the
+ * pairs rule out, vz_rule_find finds what the plain code finds, from
+ * every offset (one-byte matches, repeats, optional items, lookarounds).
+ * The capitals (\p{Lu}) keep PCRE2 from finding starts of its own, so
+ * that the anchored forms, which follow the pairs, run. */
+static int second_has(const vz_starts *st, unsigned char c, unsigned char d)
+{
+    return (int)(st->second[st->row[c]][d >> 6] >> (d & 63) & 1);
+}
+
+static void rules_start_on_two_bytes(void **state)
+{
+    (void)state;
+    static const vz_directive dirs[] = {{"find", 0}};
+    const char *text = "find (?:(?:top|[Ss]pokes(?:man|woman))\\s+)?\\p{Lu}\\p{Ll}+(?:\\s+\\p{Lu}\\p{Ll}+)+\n"
+                       "find (?:a|bc|\\p{Lu})+d\n"
+                       "find (?:x(?=y)|ab?)c|q|\\p{Lu}\\.\n"
+                       "find (?<![a-z])(?:un|re)?(?:do|go|\\p{Lu}o)\\b\n";
+    vz_ruleset fast, plain;
+    assert_int_equal(vz_ruleset_build_for(&fast, "t.rules", text, strlen(text), dirs, 1, 0, 1, 0),
+                     VZ_OK);
+    assert_int_equal(vz_ruleset_build(&plain, "t.rules", text, strlen(text), dirs, 1, 0), VZ_OK);
+    for (size_t i = 0; i < fast.n; i++)
+        assert_non_null(fast.items[i].anchored);
+    const vz_starts *st = &fast.items[0].starts;
+    assert_non_null(st->second);
+    assert_true(second_has(st, 't', 'o'));
+    assert_false(second_has(st, 't', 'h'));
+    assert_false(second_has(st, 's', 'a'));
+    assert_true(second_has(st, 'S', 'p'));
+    assert_true(second_has(st, 'A', 'n'));
+    st = &fast.items[1].starts;
+    assert_true(second_has(st, 'a', 'd') && second_has(st, 'a', 'a') && second_has(st, 'a', 'b'));
+    assert_false(second_has(st, 'a', 'c'));
+    assert_true(second_has(st, 'b', 'c'));
+    assert_false(second_has(st, 'b', 'd'));
+    st = &fast.items[2].starts;
+    assert_true(second_has(st, 'x', 'c') && second_has(st, 'a', 'b') && second_has(st, 'a', 'c'));
+    assert_false(second_has(st, 'x', 'y'));
+    assert_true(second_has(st, 'q', 'z'));   /* "q" is a whole match */
+    static const char *const texts[] = {"the top Spokesman Ann Lee and spokes Bob Kay said",
+                                        "Mr Top Gun, spokeswoman Eve Ray, topAnn Lee",
+                                        "abd bcd aad abcbcd acd bd", "xc xyc abc ac aq qq A. AbA.",
+                                        "undo redo go ago rego undog Undo unGo", "T", "AAd", ""};
+    pcre2_match_data *md = pcre2_match_data_create(8, NULL), *pd = pcre2_match_data_create(8, NULL);
+    for (size_t i = 0; i < plain.n; i++)
+        for (size_t j = 0; j < sizeof texts / sizeof *texts; j++) {
+            const char *s = texts[j];
+            size_t len = strlen(s);
+            for (size_t off = 0; off <= len; off++) {
+                int f = vz_rule_find(&fast, &fast.items[i], s, len, off, md);
+                int p = pcre2_match(plain.items[i].code, (PCRE2_SPTR)s, len, off, 0, pd, NULL);
+                assert_int_equal(f, p);
+                if (f > 0) {
+                    assert_int_equal(pcre2_get_ovector_pointer(md)[0], pcre2_get_ovector_pointer(pd)[0]);
+                    assert_int_equal(pcre2_get_ovector_pointer(md)[1], pcre2_get_ovector_pointer(pd)[1]);
+                }
+            }
+        }
+    pcre2_match_data_free(md);
+    pcre2_match_data_free(pd);
+    vz_ruleset_free(&fast);
+    vz_ruleset_free(&plain);
+}
+
 /* vz_ruleset_build_req gives the literals of the kinds asked for only,
  * and no anchored forms: the plain code runs as it is. */
 static void rules_ask_for_literals(void **state)
@@ -343,6 +409,39 @@ static void rules_ask_for_literals(void **state)
 /* Many rules' literals in one table (more than 64 rules, literals shared
  * between rules, caseless and exact, bytes that share a bucket) let
  * through exactly the rules vz_required_in lets through, on every text. */
+/* The scan tests pairs of bytes as they stand (both cases of a caseless
+ * literal's letters, one of a cased one's), and stops once every rule is
+ * in: the same rules as vz_required_in either way. */
+static void one_pass_cases_and_early_end(void **state)
+{
+    (void)state;
+    static const char *const pats[] = {"(?i)ab", "cd", "(?i)efg"};
+    vz_required rq[3];
+    const vz_required *ptr[3];
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(vz_required_of(pats[i], strlen(pats[i]), 0, &rq[i]), VZ_OK);
+        assert_int_equal(rq[i].n, 1);
+        ptr[i] = &rq[i];
+    }
+    vz_litset ls;
+    assert_int_equal(vz_litset_build(&ls, ptr, 3), VZ_OK);
+    static const struct { const char *text; uint64_t rules; } cases[] = {
+        {"xAB cd eFg", 7}, {"aB", 1}, {"Ab CD", 1}, {"cd Ab EFG ab", 7}, {"EF cd", 2},
+        {"cdcd", 2}, {"efg", 4}, {"", 0},
+    };
+    for (size_t t = 0; t < sizeof cases / sizeof *cases; t++) {
+        uint64_t maybe[1];
+        const char *s = cases[t].text;
+        vz_litset_scan(&ls, s, strlen(s), maybe);
+        assert_int_equal(maybe[0], cases[t].rules);
+        for (size_t i = 0; i < 3; i++)
+            assert_int_equal((int)(maybe[0] >> i & 1), vz_required_in(&rq[i], s, strlen(s)));
+    }
+    vz_litset_free(&ls);
+    for (size_t i = 0; i < 3; i++)
+        vz_required_free(&rq[i]);
+}
+
 static void one_pass_filters_as_each_rule(void **state)
 {
     (void)state;
@@ -394,8 +493,10 @@ int main(void)
         cmocka_unit_test(every_requirement_is_needed),
         cmocka_unit_test(rules_filter_the_same),
         cmocka_unit_test(names_factored_by_any_first_character),
+        cmocka_unit_test(rules_start_on_two_bytes),
         cmocka_unit_test(rules_ask_for_literals),
         cmocka_unit_test(one_pass_filters_as_each_rule),
+        cmocka_unit_test(one_pass_cases_and_early_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
