@@ -67,6 +67,7 @@
 #define MAX_REFS 8           /* references resolved per sentence */
 #define MBR_SPANS 8          /* the ranker's best spans weighed as answers */
 #define MARKED 3             /* template answers whose sentences the ranker reads too */
+#define MAX_ASKED 64         /* question's words of a sentence listed for proximity */
 
 typedef struct {
     char *stem;
@@ -84,6 +85,7 @@ typedef struct {
 
 typedef struct {
     char *key, *text;
+    uint64_t hash;           /* of key (key_hash), for a->cindex */
     double score, best, coverage;
     double quality;          /* best coverage x closeness x fit of one occurrence */
     double factor[3];        /* those three, for --explain */
@@ -1193,6 +1195,11 @@ typedef struct {
     } apart[MAX_APART];      /* what the sentence sets apart from the rest */
     size_t napart;
     const char *referent;    /* the name the words stand for; NULL: their own */
+    /* The words of the question the sentence holds, which proximity
+     * measures each candidate from: a few among many words.  More than
+     * MAX_ASKED: nasked is SIZE_MAX and proximity looks at every word. */
+    uint32_t asked[MAX_ASKED];
+    size_t nasked;
 } cand_ctx;
 
 /* Content words strictly between word a and word b (a < b). */
@@ -1236,14 +1243,18 @@ static void reach_word(reach *r, const reading *rd, size_t k, size_t i, size_t j
  * each key term the sentence holds, weighted by IDF, since an answer
  * stands among the words it answers ("in April 87 per cent", not "71 per
  * cent a year earlier"). */
-static double proximity(const reading *rd, size_t i, size_t j, int directed, double *nearest)
+static double proximity(const cand_ctx *x, size_t i, size_t j, int directed, double *nearest)
 {
+    const reading *rd = x->rd;
     const asking *a = rd->a;
     size_t nkeys = a->nkeys < MAX_KEYS ? a->nkeys : MAX_KEYS;
     reach any = {SIZE_MAX, SIZE_MAX}, key[MAX_KEYS];
     for (size_t k = 0; k < nkeys; k++)
         key[k] = any;
-    for (size_t k = 0; k < rd->n; k++) {
+    int listed = x->nasked != SIZE_MAX;
+    size_t n = listed ? x->nasked : rd->n;
+    for (size_t m = 0; m < n; m++) {
+        size_t k = listed ? x->asked[m] : m;
         if (!rd->w[k].asked)
             continue;
         reach_word(&any, rd, k, i, j);
@@ -1264,12 +1275,13 @@ static double proximity(const reading *rd, size_t i, size_t j, int directed, dou
  * bytes, with its space, or 0: "in the morning" answers as "morning". */
 static size_t leading_article(const char *k, size_t len)
 {
-    static const char *const skip[] = {"the ", "on ", "in ", "a ", "an "};
-    for (size_t i = 0; i < sizeof skip / sizeof *skip; i++) {
-        size_t m = strlen(skip[i]);
-        if (len > m && !strncmp(k, skip[i], m))
-            return m;
-    }
+    static const struct {
+        char s[5];
+        size_t n;
+    } skip[] = {{"the ", 4}, {"on ", 3}, {"in ", 3}, {"a ", 2}, {"an ", 3}};
+    for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
+        if (len > skip[i].n && k[0] == skip[i].s[0] && !memcmp(k, skip[i].s, skip[i].n))
+            return skip[i].n;
     return 0;
 }
 
@@ -1282,19 +1294,37 @@ static int dropped(unsigned char c)
     return table[c];
 }
 
+/* Is text all ASCII?  Then vz_normalise would only lower its case. */
+static int all_ascii(const char *text, size_t len)
+{
+    unsigned char high = 0;
+    for (size_t i = 0; i < len; i++)
+        high |= (unsigned char)text[i];
+    return high < 0x80;
+}
+
 static char *merge_key(const char *text, size_t len)
 {
-    size_t n;
-    char *k = vz_normalise(text, len, &n);
-    if (!k)
+    /* Most answers are ASCII: their case is lowered as they are copied,
+     * in the same pass as the rest (vz_normalise's ASCII case). */
+    int ascii = all_ascii(text, len);
+    size_t n = len;
+    char *k = ascii ? malloc(len + 1) : vz_normalise(text, len, &n);
+    if (!k) {
+        if (ascii)
+            vz_fail(VZ_ENOMEM, "out of memory");
         return NULL;
+    }
+    const char *from = ascii ? text : k;
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
-        char c = k[i];
+        char c = from[i];
+        if (ascii && c >= 'A' && c <= 'Z')
+            c = (char)(c + ('a' - 'A'));
         /* Quotes and punctuation do not make answers differ, nor do the
          * general punctuation block's curly quotes and dashes (U+2000 to
          * U+203F, E2 80 xx in UTF-8), which part words like a space. */
-        if ((unsigned char)c == 0xe2 && i + 2 < n && (unsigned char)k[i + 1] == 0x80) {
+        if ((unsigned char)c == 0xe2 && i + 2 < n && (unsigned char)from[i + 1] == 0x80) {
             c = ' ';
             i += 2;
         } else if (dropped((unsigned char)c)) {
@@ -1310,7 +1340,8 @@ static char *merge_key(const char *text, size_t len)
     size_t start = 0, m;
     while ((m = leading_article(k + start, o - start)) != 0)
         start += m;
-    memmove(k, k + start, o - start + 1);
+    if (start)
+        memmove(k, k + start, o - start + 1);
     return k;
 }
 
@@ -1351,7 +1382,7 @@ static int index_cands(asking *a)
     }
     memset(a->cindex, 0, a->cslots * sizeof *a->cindex);
     for (size_t i = 0; i < a->ncands; i++) {
-        uint64_t h = key_hash(a->cands[i].key);
+        uint64_t h = a->cands[i].hash;
         *cand_slot(a, a->cands[i].key, h) = (struct cand_slot){h, i + 1};
     }
     a->indexed = a->ncands;
@@ -1390,6 +1421,7 @@ static int find_or_add(asking *a, char *key, const char *text, size_t len, candi
     candidate *c = &a->cands[a->ncands];
     memset(c, 0, sizeof *c);
     c->key = key;
+    c->hash = h;
     int rc = vz_extract_weak_cached(a->e->qa->extractor, a->xc, text, len, &c->weak);
     if (!rc && a->class_label)
         rc = vz_extract_in_class_cached(a->e->qa->extractor, a->xc, a->class_label, text, len,
@@ -1955,7 +1987,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     c->own |= own;
     c->framed |= !phrase || (object && (j - i > 1 || right_after_verb(rd, i)));
     c->set_apart |= apart && a->negated;
-    double nearest, closeness = proximity(rd, i, j, phrase, &nearest);
+    double nearest, closeness = proximity(x, i, j, phrase, &nearest);
     double score = x->sent->score * closeness * fit * weight * form;
     size_t length = phrase_length(rd, i, j);
     if (phrase && length > SHORT_PHRASE)
@@ -2592,10 +2624,27 @@ static int reference_candidates(cand_ctx *x)
     return rc;
 }
 
+/* The question's words of x's sentence, for proximity. */
+static void list_asked(cand_ctx *x)
+{
+    const reading *rd = x->rd;
+    x->nasked = 0;
+    for (size_t k = 0; k < rd->n; k++) {
+        if (!rd->w[k].asked)
+            continue;
+        if (x->nasked == MAX_ASKED || k > UINT32_MAX) {
+            x->nasked = SIZE_MAX;
+            return;
+        }
+        x->asked[x->nasked++] = (uint32_t)k;
+    }
+}
+
 static int sentence_candidates(asking *a, const ranked *sent)
 {
     const reading *rd = sent->rd;
     cand_ctx x = {.a = a, .rd = rd, .sent = sent};
+    list_asked(&x);
     int rc = vz_extract_datelines_cached(a->e->qa->extractor, a->xc, rd->text.data,
                                          rd->text.len, on_dateline, &x);
     if (!rc)
@@ -2931,18 +2980,19 @@ static void apply_hops(asking *a)
  * quotation runs on into the next sentence. */
 static int quote_runs_on(const reading *rd)
 {
-    /* Byte by byte, the three bytes of a curly quote compared only after
-     * their first (the sentences of every question pass here). */
-    const unsigned char *t = (const unsigned char *)rd->text.data;
-    size_t straight = 0, opened = 0, closed = 0, len = rd->text.len;
-    for (size_t b = 0; b < len; b++) {
-        if (t[b] == '"')
-            straight++;
-        else if (t[b] == 0xe2 && b + 3 <= len && t[b + 1] == 0x80) {
-            opened += t[b + 2] == 0x9c;    /* U+201C */
-            closed += t[b + 2] == 0x9d;    /* U+201D */
+    /* The sentences of every question pass here, most without a quote:
+     * memchr finds the few straight quotes and curly quotes' first bytes. */
+    if (!rd->text.len)
+        return 0;
+    const char *t = rd->text.data, *end = t + rd->text.len;
+    size_t straight = 0, opened = 0, closed = 0;
+    for (const char *p = t; (p = memchr(p, '"', (size_t)(end - p))) != NULL; p++)
+        straight++;
+    for (const char *p = t; (p = memchr(p, 0xe2, (size_t)(end - p))) != NULL; p++)
+        if (end - p >= 3 && (unsigned char)p[1] == 0x80) {
+            opened += (unsigned char)p[2] == 0x9c;    /* U+201C */
+            closed += (unsigned char)p[2] == 0x9d;    /* U+201D */
         }
-    }
     return straight % 2 || opened > closed;
 }
 
