@@ -68,6 +68,7 @@
 #define MBR_SPANS 8          /* the ranker's best spans weighed as answers */
 #define MARKED 3             /* template answers whose sentences the ranker reads too */
 #define MAX_ASKED 64         /* question's words of a sentence listed for proximity */
+#define KEPT_MEMO 256        /* words of a sentence whose kept_word is remembered */
 
 typedef struct {
     char *stem;
@@ -89,7 +90,9 @@ typedef struct {
     double score, best, coverage;
     double quality;          /* best coverage x closeness x fit of one occurrence */
     double factor[3];        /* those three, for --explain */
-    int weak;                /* a "weak" template matches its text */
+    int weak;                /* a "weak" template matches its text; -1: not judged yet */
+    const char *first;       /* the text of its first sighting, which weak judges */
+    size_t first_len;        /* (in a reading, alive as long as the question) */
     int focused;             /* named with the question's focus once */
     int named;               /* it opens with a capital: names, not kinds */
     int in_class;            /* a member of the class the question names */
@@ -157,6 +160,15 @@ typedef struct {
         size_t at;
     } *cindex;
     size_t cslots, indexed;
+    /* The candidate of each sighting's text (candidate_of), by the hash of
+     * its bytes: slots of index + 1, 0 empty, from the pool; emptied when
+     * candidates move. */
+    struct seen {
+        uint64_t hash;
+        const char *text;
+        size_t len, at;
+    } *seen;
+    size_t seen_slots, nseen;
     struct alias {
         char stem[ALIAS_STEM];
         int key;             /* the key term whose name it ends */
@@ -1200,6 +1212,9 @@ typedef struct {
      * MAX_ASKED: nasked is SIZE_MAX and proximity looks at every word. */
     uint32_t asked[MAX_ASKED];
     size_t nasked;
+    /* Whether each of the first KEPT_MEMO words is kept (kept_word), once
+     * known: the phrases of a sentence ask of the same words again. */
+    uint64_t kept_known[KEPT_MEMO / 64], kept[KEPT_MEMO / 64];
 } cand_ctx;
 
 /* Content words strictly between word a and word b (a < b). */
@@ -1394,11 +1409,14 @@ static int index_cands(asking *a)
 static void cands_moved(asking *a)
 {
     a->indexed = 0;
+    a->seen = NULL;   /* its room stays in the pool */
+    a->seen_slots = a->nseen = 0;
 }
 
-/* The candidate of key (taken over); when new, text's weakness is judged,
- * once, and the caller gives it its text.  Keys are unique among the
- * candidates, so the index finds what a search in order would. */
+/* The candidate of key (taken over); when new, the caller gives it its
+ * text, and text is the one its weakness is judged on (is_weak).  Keys
+ * are unique among the candidates, so the index finds what a search in
+ * order would. */
 static int find_or_add(asking *a, char *key, const char *text, size_t len, candidate **out)
 {
     if (index_cands(a)) {
@@ -1422,8 +1440,11 @@ static int find_or_add(asking *a, char *key, const char *text, size_t len, candi
     memset(c, 0, sizeof *c);
     c->key = key;
     c->hash = h;
-    int rc = vz_extract_weak_cached(a->e->qa->extractor, a->xc, text, len, &c->weak);
-    if (!rc && a->class_label)
+    c->weak = -1;
+    c->first = text;
+    c->first_len = len;
+    int rc = VZ_OK;
+    if (a->class_label)
         rc = vz_extract_in_class_cached(a->e->qa->extractor, a->xc, a->class_label, text, len,
                                         &c->in_class);
     if (rc) {
@@ -1433,6 +1454,73 @@ static int find_or_add(asking *a, char *key, const char *text, size_t len, candi
     *slot = (struct cand_slot){h, ++a->ncands};
     a->indexed = a->ncands;
     *out = c;
+    return VZ_OK;
+}
+
+/* The slot of text t, len bytes of hash h, in a->seen: its own, or the
+ * empty one where it would go. */
+static struct seen *seen_slot(const asking *a, const char *t, size_t len, uint64_t h)
+{
+    size_t mask = a->seen_slots - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        struct seen *s = &a->seen[i];
+        if (!s->at || (s->hash == h && s->len == len && !memcmp(s->text, t, len)))
+            return s;
+    }
+}
+
+/* Remember that text t is candidate at; without room, it is not. */
+static void remember_seen(asking *a, const char *t, size_t len, uint64_t h, size_t at)
+{
+    if (2 * (a->nseen + 1) > a->seen_slots) {
+        size_t slots = a->seen_slots ? 2 * a->seen_slots : 64;
+        struct seen *old = a->seen, *room = pool_take(a, slots * sizeof *room);
+        if (!room)
+            return;
+        memset(room, 0, slots * sizeof *room);
+        size_t n = a->seen_slots;
+        a->seen = room;
+        a->seen_slots = slots;
+        for (size_t i = 0; i < n; i++)
+            if (old[i].at)
+                *seen_slot(a, old[i].text, old[i].len, old[i].hash) = old[i];
+    }
+    *seen_slot(a, t, len, h) = (struct seen){h, t, len, at + 1};
+    a->nseen++;
+}
+
+/* The candidate of a sighting's text t: the same bytes make the same key,
+ * which a text seen before (by a template and a phrase, in sentence after
+ * sentence) does not make again. */
+static int candidate_of(asking *a, const char *t, size_t len, candidate **out)
+{
+    uint64_t h = vz_fnv1a(t, len, VZ_FNV_SEED);
+    struct seen *s = a->seen ? seen_slot(a, t, len, h) : NULL;
+    if (s && s->at) {
+        *out = &a->cands[s->at - 1];
+        return VZ_OK;
+    }
+    char *key = merge_key(t, len);
+    int rc = key ? find_or_add(a, key, t, len, out) : vz_fail(VZ_ENOMEM, "out of memory");
+    if (!rc)
+        remember_seen(a, t, len, h, (size_t)(*out - a->cands));
+    return rc;
+}
+
+/* Does a "weak" template match c's first sighting (*weak)?  Only an
+ * answer that no template made for the question found asks, and many
+ * never do: it is judged when first asked, once. */
+static int is_weak(asking *a, candidate *c, int *weak)
+{
+    if (c->weak < 0) {
+        int rc = vz_extract_weak_cached(a->e->qa->extractor, a->xc, c->first, c->first_len,
+                                        &c->weak);
+        if (rc) {
+            c->weak = -1;
+            return rc;
+        }
+    }
+    *weak = c->weak;
     return VZ_OK;
 }
 
@@ -1458,12 +1546,22 @@ static int edge_word(const word *w)
 
 /* Is word k one that an answer keeps at its edge, a negation ("keep"
  * rules in templates.rules)?  A failure to match keeps nothing. */
-static int kept_word(const asking *a, const reading *rd, size_t k)
+static int kept_word(cand_ctx *x, size_t k)
 {
+    uint64_t bit = (uint64_t)1 << (k % 64);
+    if (k < KEPT_MEMO && (x->kept_known[k / 64] & bit))
+        return (x->kept[k / 64] & bit) != 0;
+    const asking *a = x->a;
+    const reading *rd = x->rd;
     int kept = 0;
     if (vz_extract_kept_cached(a->e->qa->extractor, a->xc, rd->text.data + rd->w[k].start,
                         rd->w[k].end - rd->w[k].start, &kept))
         return 0;
+    if (k < KEPT_MEMO) {
+        x->kept_known[k / 64] |= bit;
+        if (kept)
+            x->kept[k / 64] |= bit;
+    }
     return kept;
 }
 
@@ -1906,7 +2004,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     if (!counted) {
         /* A negation stays: "not be demolished" says the opposite of
          * "demolished". */
-        while (i < j && edge_word(&rd->w[i]) && !kept_word(a, rd, i))
+        while (i < j && edge_word(&rd->w[i]) && !kept_word(x, i))
             i++;
         /* A name that ends in the question's word is the question's own
          * ("Mayor Jane Smith" when Smith is asked about). */
@@ -1914,7 +2012,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
             (rd->w[j - 1].flags & VZ_TOK_CAPITAL) && !rd->w[j - 1].other_form)
             return 0;
         /* ... and alone it is an answer: "No" answers "was it ...". */
-        while (j > i && edge_word(&rd->w[j - 1]) && !(j - 1 == i && kept_word(a, rd, i)))
+        while (j > i && edge_word(&rd->w[j - 1]) && !(j - 1 == i && kept_word(x, i)))
             j--;
         if (i >= j)
             return 0;
@@ -1963,14 +2061,16 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     size_t len = without_possessive(t, x->referent ? strlen(x->referent) : e - s);
     if (!x->referent)
         e = s + len;
-    char *key = merge_key(t, len);
     candidate *c = NULL;
-    int rc = key ? find_or_add(a, key, t, len, &c) : vz_fail(VZ_ENOMEM, "out of memory");
+    int rc = candidate_of(a, t, len, &c);
     if (rc)
         return rc;
     /* A template made for what is asked knows its answer's form: "Deputy
      * Foreign Minister" answers "what is his position", "peacefully" "how". */
-    if (c->weak && !own)
+    int weak = 0;
+    if (!own && (rc = is_weak(a, c, &weak)) != VZ_OK)
+        return rc;
+    if (weak)
         weight *= WEAK_WEIGHT;
     int object = 0;
     if (asks_object(a) && !own && in_object_slot(rd, i, j))
@@ -2008,7 +2108,8 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     /* A sentence that only asks for, plans or fears what was asked does
      * not say it happened: it may rank an answer, never make it sure. */
     double unhedged = x->hedged ? weight / HEDGED : weight;
-    double bare = told(a, x->sent) * nearest * fmin(1.0, fit * unhedged) * form;
+    double tells = told(a, x->sent);
+    double bare = tells * nearest * fmin(1.0, fit * unhedged) * form;
     double quality = x->hedged ? 0 : bare;
     if (bare > c->bare)
         c->bare = bare;
@@ -2020,7 +2121,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     if (quality > c->quality) {
         c->told_keys = x->rd->covered | (x->sent->prev & a->names);
         c->quality = quality;
-        c->factor[0] = told(a, x->sent);
+        c->factor[0] = tells;
         c->factor[1] = nearest;
         c->factor[2] = fmin(1.0, fit * weight) * form;
         c->doc = a->e->idx->sentences[x->sent->sid].doc;
@@ -2111,9 +2212,9 @@ static int add_phrases(cand_ctx *x)
         int rc = add_candidate(x, i, j, weight, 1, 0);
         /* No piece after a negation: "sold" of "will not be sold". */
         for (size_t k = i; !rc && k < j;) {
-            while (k < j && (rd->w[k].flags & VZ_TOK_STOP) && !kept_word(x->a, rd, k))
+            while (k < j && (rd->w[k].flags & VZ_TOK_STOP) && !kept_word(x, k))
                 k++;
-            if (k < j && kept_word(x->a, rd, k))
+            if (k < j && kept_word(x, k))
                 break;
             size_t m = k;
             while (m < j && !(rd->w[m].flags & VZ_TOK_STOP))
@@ -3359,6 +3460,35 @@ static void add_support(asking *a)
     free(extra);
 }
 
+/* A token of an article judge_names reads: the key term it stands for,
+ * as read_token finds it, without the words a reading keeps, which
+ * judge_names does not look at. */
+static int name_token(const vz_token *tok, void *ctx)
+{
+    reading *rd = ctx;
+    const asking *a = rd->a;
+    if ((tok->flags & VZ_TOK_STOP) || !filter_has(a->stem_filter, tok->stem, tok->stem_len))
+        return 0;
+    for (size_t i = 0; i < a->nwords; i++)
+        if (same_stem(a->words[i].stem, tok->stem, tok->stem_len)) {
+            if (a->words[i].key < MAX_KEYS)
+                rd->covered |= (uint64_t)1 << a->words[i].key;
+            break;
+        }
+    return 0;
+}
+
+/* Is a name of the question, or a synonym of one, a phrase?  Then only
+ * a reading's phrases (apply_phrases) find it. */
+static int phrased_name(const asking *a)
+{
+    for (size_t i = 0; i < a->nwords; i++)
+        if (a->words[i].key < MAX_KEYS && (a->names >> a->words[i].key & 1) &&
+            vz_is_phrase(a->words[i].stem))
+            return 1;
+    return 0;
+}
+
 /* A name has no paraphrase: an article that never names what the
  * question names (nor its synonyms) is not about it, whatever its
  * sentence says ("advisers Spain sent" for "advisers Italy sent"). */
@@ -3377,7 +3507,11 @@ static int judge_names(asking *a, candidate *c)
         covered = a->named[m].covered;
     } else {
         reading rd = {0};
-        rc = read_span(a, c->doc, 0, (uint32_t)a->e->idx->docs[c->doc].size, &rd);
+        uint32_t size = (uint32_t)a->e->idx->docs[c->doc].size;
+        /* Only the names' key terms matter here: the article's tokens are
+         * looked up, not made words, unless a name is a phrase. */
+        rc = phrased_name(a) ? read_span(a, c->doc, 0, size, &rd)
+                             : read_with(a, c->doc, 0, size, &rd, name_token);
         covered = rd.covered;
         reading_free(&rd);
         if (!rc && a->nnamed < NAMED_MEMO)
