@@ -142,6 +142,7 @@ typedef struct {
     size_t ninitials;
     uint64_t capitalised;    /* key terms capitalised inside the question ("Portugal") */
     uint64_t names;          /* key terms that are names (find_names) */
+    uint64_t lower;          /* ... and those the sentences read write in lower case */
     uint64_t titles;         /* key terms that name the office asked for ("prime minister") */
     uint64_t fates;          /* key terms that say what befell the counted ("injured") */
     uint64_t verb;           /* the key term of a perfect question's verb ("has he visited") */
@@ -2846,22 +2847,27 @@ static uint64_t key_cases(const asking *a, uint64_t *named)
 static void find_names(asking *a)
 {
     uint64_t named, lower = key_cases(a, &named);
+    a->lower = lower;
     a->names = (a->capitalised | named) & ~lower;
 }
 
+/* Right after find_names, whose sentences they read (a->lower). */
 static void find_aliases(asking *a)
 {
     /* "President Smith" is no name: a key term also written in lower case
      * in the sentences read is a common word, whatever follows it. */
-    uint64_t named, common = key_cases(a, &named);
+    uint64_t common = a->lower;
     for (size_t i = 0; i < a->nsents; i++) {
         const reading *rd = a->sents[i].rd;
         for (size_t k = 1; k < rd->n; k++) {
             const word *w = &rd->w[k], *p = &rd->w[k - 1];
+            /* Most words are no capitalised one after a key term: those
+             * tests first. */
+            if (p->key < 0 || !(w->flags & VZ_TOK_CAPITAL) || w->key >= 0 ||
+                !(p->flags & VZ_TOK_CAPITAL) || (w->flags & VZ_TOK_STOP) || !w->stem[0])
+                continue;
             int ends = k + 1 == rd->n || !(rd->w[k + 1].flags & VZ_TOK_CAPITAL);
-            if (!ends || w->key >= 0 || !w->stem[0] || (w->flags & VZ_TOK_STOP) ||
-                !(w->flags & VZ_TOK_CAPITAL) || p->key < 0 || !(p->flags & VZ_TOK_CAPITAL) ||
-                (p->key < MAX_KEYS && (common >> p->key & 1)) || !joined(rd, k))
+            if (!ends || (p->key < MAX_KEYS && (common >> p->key & 1)) || !joined(rd, k))
                 continue;
             size_t j = 0;
             while (j < a->nalias && strcmp(a->alias[j].stem, w->stem))
