@@ -67,6 +67,8 @@
 #define MAX_REFS 8           /* references resolved per sentence */
 #define MBR_SPANS 8          /* the ranker's best spans weighed as answers */
 #define MARKED 3             /* template answers whose sentences the ranker reads too */
+#define MAX_ASKED 64         /* question's words of a sentence listed for proximity */
+#define KEPT_MEMO 256        /* words of a sentence whose kept_word is remembered */
 
 typedef struct {
     char *stem;
@@ -84,10 +86,13 @@ typedef struct {
 
 typedef struct {
     char *key, *text;
+    uint64_t hash;           /* of key (key_hash), for a->cindex */
     double score, best, coverage;
     double quality;          /* best coverage x closeness x fit of one occurrence */
     double factor[3];        /* those three, for --explain */
-    int weak;                /* a "weak" template matches its text */
+    int weak;                /* a "weak" template matches its text; -1: not judged yet */
+    const char *first;       /* the text of its first sighting, which weak judges */
+    size_t first_len;        /* (in a reading, alive as long as the question) */
     int focused;             /* named with the question's focus once */
     int named;               /* it opens with a capital: names, not kinds */
     int in_class;            /* a member of the class the question names */
@@ -137,6 +142,7 @@ typedef struct {
     size_t ninitials;
     uint64_t capitalised;    /* key terms capitalised inside the question ("Portugal") */
     uint64_t names;          /* key terms that are names (find_names) */
+    uint64_t lower;          /* ... and those the sentences read write in lower case */
     uint64_t titles;         /* key terms that name the office asked for ("prime minister") */
     uint64_t fates;          /* key terms that say what befell the counted ("injured") */
     uint64_t verb;           /* the key term of a perfect question's verb ("has he visited") */
@@ -155,6 +161,15 @@ typedef struct {
         size_t at;
     } *cindex;
     size_t cslots, indexed;
+    /* The candidate of each sighting's text (candidate_of), by the hash of
+     * its bytes: slots of index + 1, 0 empty, from the pool; emptied when
+     * candidates move. */
+    struct seen {
+        uint64_t hash;
+        const char *text;
+        size_t len, at;
+    } *seen;
+    size_t seen_slots, nseen;
     struct alias {
         char stem[ALIAS_STEM];
         int key;             /* the key term whose name it ends */
@@ -1193,6 +1208,14 @@ typedef struct {
     } apart[MAX_APART];      /* what the sentence sets apart from the rest */
     size_t napart;
     const char *referent;    /* the name the words stand for; NULL: their own */
+    /* The words of the question the sentence holds, which proximity
+     * measures each candidate from: a few among many words.  More than
+     * MAX_ASKED: nasked is SIZE_MAX and proximity looks at every word. */
+    uint32_t asked[MAX_ASKED];
+    size_t nasked;
+    /* Whether each of the first KEPT_MEMO words is kept (kept_word), once
+     * known: the phrases of a sentence ask of the same words again. */
+    uint64_t kept_known[KEPT_MEMO / 64], kept[KEPT_MEMO / 64];
 } cand_ctx;
 
 /* Content words strictly between word a and word b (a < b). */
@@ -1236,14 +1259,18 @@ static void reach_word(reach *r, const reading *rd, size_t k, size_t i, size_t j
  * each key term the sentence holds, weighted by IDF, since an answer
  * stands among the words it answers ("in April 87 per cent", not "71 per
  * cent a year earlier"). */
-static double proximity(const reading *rd, size_t i, size_t j, int directed, double *nearest)
+static double proximity(const cand_ctx *x, size_t i, size_t j, int directed, double *nearest)
 {
+    const reading *rd = x->rd;
     const asking *a = rd->a;
     size_t nkeys = a->nkeys < MAX_KEYS ? a->nkeys : MAX_KEYS;
     reach any = {SIZE_MAX, SIZE_MAX}, key[MAX_KEYS];
     for (size_t k = 0; k < nkeys; k++)
         key[k] = any;
-    for (size_t k = 0; k < rd->n; k++) {
+    int listed = x->nasked != SIZE_MAX;
+    size_t n = listed ? x->nasked : rd->n;
+    for (size_t m = 0; m < n; m++) {
+        size_t k = listed ? x->asked[m] : m;
         if (!rd->w[k].asked)
             continue;
         reach_word(&any, rd, k, i, j);
@@ -1264,12 +1291,13 @@ static double proximity(const reading *rd, size_t i, size_t j, int directed, dou
  * bytes, with its space, or 0: "in the morning" answers as "morning". */
 static size_t leading_article(const char *k, size_t len)
 {
-    static const char *const skip[] = {"the ", "on ", "in ", "a ", "an "};
-    for (size_t i = 0; i < sizeof skip / sizeof *skip; i++) {
-        size_t m = strlen(skip[i]);
-        if (len > m && !strncmp(k, skip[i], m))
-            return m;
-    }
+    static const struct {
+        char s[5];
+        size_t n;
+    } skip[] = {{"the ", 4}, {"on ", 3}, {"in ", 3}, {"a ", 2}, {"an ", 3}};
+    for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
+        if (len > skip[i].n && k[0] == skip[i].s[0] && !memcmp(k, skip[i].s, skip[i].n))
+            return skip[i].n;
     return 0;
 }
 
@@ -1282,19 +1310,37 @@ static int dropped(unsigned char c)
     return table[c];
 }
 
+/* Is text all ASCII?  Then vz_normalise would only lower its case. */
+static int all_ascii(const char *text, size_t len)
+{
+    unsigned char high = 0;
+    for (size_t i = 0; i < len; i++)
+        high |= (unsigned char)text[i];
+    return high < 0x80;
+}
+
 static char *merge_key(const char *text, size_t len)
 {
-    size_t n;
-    char *k = vz_normalise(text, len, &n);
-    if (!k)
+    /* Most answers are ASCII: their case is lowered as they are copied,
+     * in the same pass as the rest (vz_normalise's ASCII case). */
+    int ascii = all_ascii(text, len);
+    size_t n = len;
+    char *k = ascii ? malloc(len + 1) : vz_normalise(text, len, &n);
+    if (!k) {
+        if (ascii)
+            vz_fail(VZ_ENOMEM, "out of memory");
         return NULL;
+    }
+    const char *from = ascii ? text : k;
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
-        char c = k[i];
+        char c = from[i];
+        if (ascii && c >= 'A' && c <= 'Z')
+            c = (char)(c + ('a' - 'A'));
         /* Quotes and punctuation do not make answers differ, nor do the
          * general punctuation block's curly quotes and dashes (U+2000 to
          * U+203F, E2 80 xx in UTF-8), which part words like a space. */
-        if ((unsigned char)c == 0xe2 && i + 2 < n && (unsigned char)k[i + 1] == 0x80) {
+        if ((unsigned char)c == 0xe2 && i + 2 < n && (unsigned char)from[i + 1] == 0x80) {
             c = ' ';
             i += 2;
         } else if (dropped((unsigned char)c)) {
@@ -1310,7 +1356,8 @@ static char *merge_key(const char *text, size_t len)
     size_t start = 0, m;
     while ((m = leading_article(k + start, o - start)) != 0)
         start += m;
-    memmove(k, k + start, o - start + 1);
+    if (start)
+        memmove(k, k + start, o - start + 1);
     return k;
 }
 
@@ -1351,7 +1398,7 @@ static int index_cands(asking *a)
     }
     memset(a->cindex, 0, a->cslots * sizeof *a->cindex);
     for (size_t i = 0; i < a->ncands; i++) {
-        uint64_t h = key_hash(a->cands[i].key);
+        uint64_t h = a->cands[i].hash;
         *cand_slot(a, a->cands[i].key, h) = (struct cand_slot){h, i + 1};
     }
     a->indexed = a->ncands;
@@ -1363,11 +1410,14 @@ static int index_cands(asking *a)
 static void cands_moved(asking *a)
 {
     a->indexed = 0;
+    a->seen = NULL;   /* its room stays in the pool */
+    a->seen_slots = a->nseen = 0;
 }
 
-/* The candidate of key (taken over); when new, text's weakness is judged,
- * once, and the caller gives it its text.  Keys are unique among the
- * candidates, so the index finds what a search in order would. */
+/* The candidate of key (taken over); when new, the caller gives it its
+ * text, and text is the one its weakness is judged on (is_weak).  Keys
+ * are unique among the candidates, so the index finds what a search in
+ * order would. */
 static int find_or_add(asking *a, char *key, const char *text, size_t len, candidate **out)
 {
     if (index_cands(a)) {
@@ -1390,8 +1440,12 @@ static int find_or_add(asking *a, char *key, const char *text, size_t len, candi
     candidate *c = &a->cands[a->ncands];
     memset(c, 0, sizeof *c);
     c->key = key;
-    int rc = vz_extract_weak_cached(a->e->qa->extractor, a->xc, text, len, &c->weak);
-    if (!rc && a->class_label)
+    c->hash = h;
+    c->weak = -1;
+    c->first = text;
+    c->first_len = len;
+    int rc = VZ_OK;
+    if (a->class_label)
         rc = vz_extract_in_class_cached(a->e->qa->extractor, a->xc, a->class_label, text, len,
                                         &c->in_class);
     if (rc) {
@@ -1401,6 +1455,73 @@ static int find_or_add(asking *a, char *key, const char *text, size_t len, candi
     *slot = (struct cand_slot){h, ++a->ncands};
     a->indexed = a->ncands;
     *out = c;
+    return VZ_OK;
+}
+
+/* The slot of text t, len bytes of hash h, in a->seen: its own, or the
+ * empty one where it would go. */
+static struct seen *seen_slot(const asking *a, const char *t, size_t len, uint64_t h)
+{
+    size_t mask = a->seen_slots - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        struct seen *s = &a->seen[i];
+        if (!s->at || (s->hash == h && s->len == len && !memcmp(s->text, t, len)))
+            return s;
+    }
+}
+
+/* Remember that text t is candidate at; without room, it is not. */
+static void remember_seen(asking *a, const char *t, size_t len, uint64_t h, size_t at)
+{
+    if (2 * (a->nseen + 1) > a->seen_slots) {
+        size_t slots = a->seen_slots ? 2 * a->seen_slots : 64;
+        struct seen *old = a->seen, *room = pool_take(a, slots * sizeof *room);
+        if (!room)
+            return;
+        memset(room, 0, slots * sizeof *room);
+        size_t n = a->seen_slots;
+        a->seen = room;
+        a->seen_slots = slots;
+        for (size_t i = 0; i < n; i++)
+            if (old[i].at)
+                *seen_slot(a, old[i].text, old[i].len, old[i].hash) = old[i];
+    }
+    *seen_slot(a, t, len, h) = (struct seen){h, t, len, at + 1};
+    a->nseen++;
+}
+
+/* The candidate of a sighting's text t: the same bytes make the same key,
+ * which a text seen before (by a template and a phrase, in sentence after
+ * sentence) does not make again. */
+static int candidate_of(asking *a, const char *t, size_t len, candidate **out)
+{
+    uint64_t h = vz_fnv1a(t, len, VZ_FNV_SEED);
+    struct seen *s = a->seen ? seen_slot(a, t, len, h) : NULL;
+    if (s && s->at) {
+        *out = &a->cands[s->at - 1];
+        return VZ_OK;
+    }
+    char *key = merge_key(t, len);
+    int rc = key ? find_or_add(a, key, t, len, out) : vz_fail(VZ_ENOMEM, "out of memory");
+    if (!rc)
+        remember_seen(a, t, len, h, (size_t)(*out - a->cands));
+    return rc;
+}
+
+/* Does a "weak" template match c's first sighting (*weak)?  Only an
+ * answer that no template made for the question found asks, and many
+ * never do: it is judged when first asked, once. */
+static int is_weak(asking *a, candidate *c, int *weak)
+{
+    if (c->weak < 0) {
+        int rc = vz_extract_weak_cached(a->e->qa->extractor, a->xc, c->first, c->first_len,
+                                        &c->weak);
+        if (rc) {
+            c->weak = -1;
+            return rc;
+        }
+    }
+    *weak = c->weak;
     return VZ_OK;
 }
 
@@ -1426,12 +1547,22 @@ static int edge_word(const word *w)
 
 /* Is word k one that an answer keeps at its edge, a negation ("keep"
  * rules in templates.rules)?  A failure to match keeps nothing. */
-static int kept_word(const asking *a, const reading *rd, size_t k)
+static int kept_word(cand_ctx *x, size_t k)
 {
+    uint64_t bit = (uint64_t)1 << (k % 64);
+    if (k < KEPT_MEMO && (x->kept_known[k / 64] & bit))
+        return (x->kept[k / 64] & bit) != 0;
+    const asking *a = x->a;
+    const reading *rd = x->rd;
     int kept = 0;
     if (vz_extract_kept_cached(a->e->qa->extractor, a->xc, rd->text.data + rd->w[k].start,
                         rd->w[k].end - rd->w[k].start, &kept))
         return 0;
+    if (k < KEPT_MEMO) {
+        x->kept_known[k / 64] |= bit;
+        if (kept)
+            x->kept[k / 64] |= bit;
+    }
     return kept;
 }
 
@@ -1874,7 +2005,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     if (!counted) {
         /* A negation stays: "not be demolished" says the opposite of
          * "demolished". */
-        while (i < j && edge_word(&rd->w[i]) && !kept_word(a, rd, i))
+        while (i < j && edge_word(&rd->w[i]) && !kept_word(x, i))
             i++;
         /* A name that ends in the question's word is the question's own
          * ("Mayor Jane Smith" when Smith is asked about). */
@@ -1882,7 +2013,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
             (rd->w[j - 1].flags & VZ_TOK_CAPITAL) && !rd->w[j - 1].other_form)
             return 0;
         /* ... and alone it is an answer: "No" answers "was it ...". */
-        while (j > i && edge_word(&rd->w[j - 1]) && !(j - 1 == i && kept_word(a, rd, i)))
+        while (j > i && edge_word(&rd->w[j - 1]) && !(j - 1 == i && kept_word(x, i)))
             j--;
         if (i >= j)
             return 0;
@@ -1931,14 +2062,16 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     size_t len = without_possessive(t, x->referent ? strlen(x->referent) : e - s);
     if (!x->referent)
         e = s + len;
-    char *key = merge_key(t, len);
     candidate *c = NULL;
-    int rc = key ? find_or_add(a, key, t, len, &c) : vz_fail(VZ_ENOMEM, "out of memory");
+    int rc = candidate_of(a, t, len, &c);
     if (rc)
         return rc;
     /* A template made for what is asked knows its answer's form: "Deputy
      * Foreign Minister" answers "what is his position", "peacefully" "how". */
-    if (c->weak && !own)
+    int weak = 0;
+    if (!own && (rc = is_weak(a, c, &weak)) != VZ_OK)
+        return rc;
+    if (weak)
         weight *= WEAK_WEIGHT;
     int object = 0;
     if (asks_object(a) && !own && in_object_slot(rd, i, j))
@@ -1955,7 +2088,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     c->own |= own;
     c->framed |= !phrase || (object && (j - i > 1 || right_after_verb(rd, i)));
     c->set_apart |= apart && a->negated;
-    double nearest, closeness = proximity(rd, i, j, phrase, &nearest);
+    double nearest, closeness = proximity(x, i, j, phrase, &nearest);
     double score = x->sent->score * closeness * fit * weight * form;
     size_t length = phrase_length(rd, i, j);
     if (phrase && length > SHORT_PHRASE)
@@ -1976,7 +2109,8 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     /* A sentence that only asks for, plans or fears what was asked does
      * not say it happened: it may rank an answer, never make it sure. */
     double unhedged = x->hedged ? weight / HEDGED : weight;
-    double bare = told(a, x->sent) * nearest * fmin(1.0, fit * unhedged) * form;
+    double tells = told(a, x->sent);
+    double bare = tells * nearest * fmin(1.0, fit * unhedged) * form;
     double quality = x->hedged ? 0 : bare;
     if (bare > c->bare)
         c->bare = bare;
@@ -1988,7 +2122,7 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     if (quality > c->quality) {
         c->told_keys = x->rd->covered | (x->sent->prev & a->names);
         c->quality = quality;
-        c->factor[0] = told(a, x->sent);
+        c->factor[0] = tells;
         c->factor[1] = nearest;
         c->factor[2] = fmin(1.0, fit * weight) * form;
         c->doc = a->e->idx->sentences[x->sent->sid].doc;
@@ -2079,9 +2213,9 @@ static int add_phrases(cand_ctx *x)
         int rc = add_candidate(x, i, j, weight, 1, 0);
         /* No piece after a negation: "sold" of "will not be sold". */
         for (size_t k = i; !rc && k < j;) {
-            while (k < j && (rd->w[k].flags & VZ_TOK_STOP) && !kept_word(x->a, rd, k))
+            while (k < j && (rd->w[k].flags & VZ_TOK_STOP) && !kept_word(x, k))
                 k++;
-            if (k < j && kept_word(x->a, rd, k))
+            if (k < j && kept_word(x, k))
                 break;
             size_t m = k;
             while (m < j && !(rd->w[m].flags & VZ_TOK_STOP))
@@ -2592,10 +2726,27 @@ static int reference_candidates(cand_ctx *x)
     return rc;
 }
 
+/* The question's words of x's sentence, for proximity. */
+static void list_asked(cand_ctx *x)
+{
+    const reading *rd = x->rd;
+    x->nasked = 0;
+    for (size_t k = 0; k < rd->n; k++) {
+        if (!rd->w[k].asked)
+            continue;
+        if (x->nasked == MAX_ASKED || k > UINT32_MAX) {
+            x->nasked = SIZE_MAX;
+            return;
+        }
+        x->asked[x->nasked++] = (uint32_t)k;
+    }
+}
+
 static int sentence_candidates(asking *a, const ranked *sent)
 {
     const reading *rd = sent->rd;
     cand_ctx x = {.a = a, .rd = rd, .sent = sent};
+    list_asked(&x);
     int rc = vz_extract_datelines_cached(a->e->qa->extractor, a->xc, rd->text.data,
                                          rd->text.len, on_dateline, &x);
     if (!rc)
@@ -2696,22 +2847,27 @@ static uint64_t key_cases(const asking *a, uint64_t *named)
 static void find_names(asking *a)
 {
     uint64_t named, lower = key_cases(a, &named);
+    a->lower = lower;
     a->names = (a->capitalised | named) & ~lower;
 }
 
+/* Right after find_names, whose sentences they read (a->lower). */
 static void find_aliases(asking *a)
 {
     /* "President Smith" is no name: a key term also written in lower case
      * in the sentences read is a common word, whatever follows it. */
-    uint64_t named, common = key_cases(a, &named);
+    uint64_t common = a->lower;
     for (size_t i = 0; i < a->nsents; i++) {
         const reading *rd = a->sents[i].rd;
         for (size_t k = 1; k < rd->n; k++) {
             const word *w = &rd->w[k], *p = &rd->w[k - 1];
+            /* Most words are no capitalised one after a key term: those
+             * tests first. */
+            if (p->key < 0 || !(w->flags & VZ_TOK_CAPITAL) || w->key >= 0 ||
+                !(p->flags & VZ_TOK_CAPITAL) || (w->flags & VZ_TOK_STOP) || !w->stem[0])
+                continue;
             int ends = k + 1 == rd->n || !(rd->w[k + 1].flags & VZ_TOK_CAPITAL);
-            if (!ends || w->key >= 0 || !w->stem[0] || (w->flags & VZ_TOK_STOP) ||
-                !(w->flags & VZ_TOK_CAPITAL) || p->key < 0 || !(p->flags & VZ_TOK_CAPITAL) ||
-                (p->key < MAX_KEYS && (common >> p->key & 1)) || !joined(rd, k))
+            if (!ends || (p->key < MAX_KEYS && (common >> p->key & 1)) || !joined(rd, k))
                 continue;
             size_t j = 0;
             while (j < a->nalias && strcmp(a->alias[j].stem, w->stem))
@@ -2931,18 +3087,19 @@ static void apply_hops(asking *a)
  * quotation runs on into the next sentence. */
 static int quote_runs_on(const reading *rd)
 {
-    /* Byte by byte, the three bytes of a curly quote compared only after
-     * their first (the sentences of every question pass here). */
-    const unsigned char *t = (const unsigned char *)rd->text.data;
-    size_t straight = 0, opened = 0, closed = 0, len = rd->text.len;
-    for (size_t b = 0; b < len; b++) {
-        if (t[b] == '"')
-            straight++;
-        else if (t[b] == 0xe2 && b + 3 <= len && t[b + 1] == 0x80) {
-            opened += t[b + 2] == 0x9c;    /* U+201C */
-            closed += t[b + 2] == 0x9d;    /* U+201D */
+    /* The sentences of every question pass here, most without a quote:
+     * memchr finds the few straight quotes and curly quotes' first bytes. */
+    if (!rd->text.len)
+        return 0;
+    const char *t = rd->text.data, *end = t + rd->text.len;
+    size_t straight = 0, opened = 0, closed = 0;
+    for (const char *p = t; (p = memchr(p, '"', (size_t)(end - p))) != NULL; p++)
+        straight++;
+    for (const char *p = t; (p = memchr(p, 0xe2, (size_t)(end - p))) != NULL; p++)
+        if (end - p >= 3 && (unsigned char)p[1] == 0x80) {
+            opened += (unsigned char)p[2] == 0x9c;    /* U+201C */
+            closed += (unsigned char)p[2] == 0x9d;    /* U+201D */
         }
-    }
     return straight % 2 || opened > closed;
 }
 
@@ -3309,6 +3466,35 @@ static void add_support(asking *a)
     free(extra);
 }
 
+/* A token of an article judge_names reads: the key term it stands for,
+ * as read_token finds it, without the words a reading keeps, which
+ * judge_names does not look at. */
+static int name_token(const vz_token *tok, void *ctx)
+{
+    reading *rd = ctx;
+    const asking *a = rd->a;
+    if ((tok->flags & VZ_TOK_STOP) || !filter_has(a->stem_filter, tok->stem, tok->stem_len))
+        return 0;
+    for (size_t i = 0; i < a->nwords; i++)
+        if (same_stem(a->words[i].stem, tok->stem, tok->stem_len)) {
+            if (a->words[i].key < MAX_KEYS)
+                rd->covered |= (uint64_t)1 << a->words[i].key;
+            break;
+        }
+    return 0;
+}
+
+/* Is a name of the question, or a synonym of one, a phrase?  Then only
+ * a reading's phrases (apply_phrases) find it. */
+static int phrased_name(const asking *a)
+{
+    for (size_t i = 0; i < a->nwords; i++)
+        if (a->words[i].key < MAX_KEYS && (a->names >> a->words[i].key & 1) &&
+            vz_is_phrase(a->words[i].stem))
+            return 1;
+    return 0;
+}
+
 /* A name has no paraphrase: an article that never names what the
  * question names (nor its synonyms) is not about it, whatever its
  * sentence says ("advisers Spain sent" for "advisers Italy sent"). */
@@ -3327,7 +3513,11 @@ static int judge_names(asking *a, candidate *c)
         covered = a->named[m].covered;
     } else {
         reading rd = {0};
-        rc = read_span(a, c->doc, 0, (uint32_t)a->e->idx->docs[c->doc].size, &rd);
+        uint32_t size = (uint32_t)a->e->idx->docs[c->doc].size;
+        /* Only the names' key terms matter here: the article's tokens are
+         * looked up, not made words, unless a name is a phrase. */
+        rc = phrased_name(a) ? read_span(a, c->doc, 0, size, &rd)
+                             : read_with(a, c->doc, 0, size, &rd, name_token);
         covered = rd.covered;
         reading_free(&rd);
         if (!rc && a->nnamed < NAMED_MEMO)

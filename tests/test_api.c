@@ -949,6 +949,30 @@ static void a_body_holds_no_office(void **state)
     vz_engine_close(e);
 }
 
+/* An answer is one however its sentences quote and punctuate it: the
+ * plain sighting and the quoted one (curly quotes, a full stop: the key of
+ * a text that is not all ASCII is made another way) are one answer, with
+ * both sentences cited. */
+static void an_answer_is_one_however_quoted(void **state)
+{
+    (void)state;
+    vz_engine *e = engine_on("spelt", "Ships in port\n\nThe trawler was bought by Kirkby Rovers "
+                             "on Monday, officials said.  On Friday the trawler was bought by "
+                             "\xe2\x80\x9cKirkby Rovers.\xe2\x80\x9d again, its captain said.\n");
+    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
+    o.flags = VZ_ASK_NO_ABSTAIN;
+    o.max_answers = 3;
+    vz_result *r = NULL;
+    const char *q = "who bought the trawler";
+    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    assert_int_equal(vz_result_answer_count(r), 1);
+    const vz_answer *a = vz_result_answer(r, 0);
+    assert_string_equal(vz_answer_text(a), "Kirkby Rovers");
+    assert_int_equal(vz_answer_citation_count(a), 2);
+    vz_result_free(r);
+    vz_engine_close(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1001,6 +1025,7 @@ int main(void)
         cmocka_unit_test(a_body_holds_no_office),
         cmocka_unit_test(a_description_answers_with_its_name),
         cmocka_unit_test(opening_errors),
+        cmocka_unit_test(an_answer_is_one_however_quoted),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
