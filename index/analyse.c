@@ -821,7 +821,7 @@ static size_t plain_word(scratch *sc, const char *t, size_t n, size_t i, shape *
     if (sc->pre.cap <= n - i + STEM_WORD && vz_buf_reserve(&sc->pre, n - i + STEM_WORD))
         return SIZE_MAX;
     char *o = sc->pre.data;
-    unsigned seen = 0, upper = 0;
+    unsigned seen = 0;
     size_t e = i;
     for (; e < n; e++) {
         unsigned v = plain_byte[(unsigned char)t[e]];
@@ -829,16 +829,21 @@ static size_t plain_word(scratch *sc, const char *t, size_t n, size_t i, shape *
             break;
         o[e - i] = (char)(v & 0xff);
         seen |= v;
-        upper += (v & P_UPPER) != 0;
     }
     if (e == i || !plain_end(t, n, i, e))
         return 0;
     memset(o + (e - i), 0, STEM_WORD);
-    /* flags_of asks only whether there are lower-case letters and digits. */
+    /* flags_of asks only whether there are lower-case letters and digits,
+     * and how many capitals a word without lower-case letters has. */
     sh->first_upper = (plain_byte[(unsigned char)t[i]] & P_UPPER) != 0;
-    sh->upper = upper;
+    sh->upper = (seen & P_UPPER) != 0;
     sh->lower = (seen & P_LOWER) != 0;
     sh->digits = (seen & P_DIGIT) != 0;
+    if (sh->upper && !sh->lower) {
+        sh->upper = 0;
+        for (size_t k = i; k < e && sh->upper < 2; k++)
+            sh->upper += (plain_byte[(unsigned char)t[k]] & P_UPPER) != 0;
+    }
     sc->pre.len = e - i;
     return e;
 }
