@@ -235,7 +235,7 @@ static tok_span scan_token(const char *t, size_t n, size_t i)
 }
 
 /* Is [prev_end, start) exactly one hyphen (-, U+2010 or U+2011)? */
-static int after_hyphen(const char *t, size_t prev_end, size_t start)
+static inline int after_hyphen(const char *t, size_t prev_end, size_t start)
 {
     if (prev_end == SIZE_MAX || start < prev_end)
         return 0;
@@ -357,7 +357,7 @@ static int normalise_span(scratch *sc, const char *t, const tok_span *s, shape *
     return VZ_OK;
 }
 
-static unsigned flags_of(const shape *sh, int acronym, int joined)
+static inline unsigned flags_of(const shape *sh, int acronym, int joined)
 {
     unsigned f = 0;
     if (sh->first_upper)
@@ -652,7 +652,7 @@ static stem_slot *stem_pair(vz_analyser *a, const uint64_t key[2])
 }
 
 /* The slot holding key, or NULL. */
-static const stem_slot *stem_lookup(vz_analyser *a, const uint64_t key[2])
+static inline const stem_slot *stem_lookup(vz_analyser *a, const uint64_t key[2])
 {
     const stem_slot *e = stem_pair(a, key);
     for (int w = 0; w < STEM_WAYS; w++)
