@@ -235,7 +235,7 @@ static tok_span scan_token(const char *t, size_t n, size_t i)
 }
 
 /* Is [prev_end, start) exactly one hyphen (-, U+2010 or U+2011)? */
-static int after_hyphen(const char *t, size_t prev_end, size_t start)
+static inline int after_hyphen(const char *t, size_t prev_end, size_t start)
 {
     if (prev_end == SIZE_MAX || start < prev_end)
         return 0;
@@ -357,7 +357,7 @@ static int normalise_span(scratch *sc, const char *t, const tok_span *s, shape *
     return VZ_OK;
 }
 
-static unsigned flags_of(const shape *sh, int acronym, int joined)
+static inline unsigned flags_of(const shape *sh, int acronym, int joined)
 {
     unsigned f = 0;
     if (sh->first_upper)
@@ -568,13 +568,19 @@ unsigned long long vz_stoplist_hash(const vz_stoplist *s)
  * than not (the build's other tables push the slots out), so a slot is 32
  * bytes and a pair one 64-byte line. */
 #define STEM_SLOTS 65536  /* a power of two; 2 MB an analyser */
+#define STEM_PAIR_BITS 15 /* log2 of STEM_SLOTS / STEM_WAYS */
 #define STEM_WAYS 2
 #define STEM_WORD 16      /* longer words are stemmed every time */
 #define STEM_STEM 14      /* and longer stems too */
+#define STEM_STOP 0x80u   /* in slen: the word is a stop word */
 
+_Static_assert(STEM_SLOTS == STEM_WAYS << STEM_PAIR_BITS, "the pair bits index every pair");
+
+/* A slot also remembers whether its word is a stop word, so that a hit
+ * answers both questions a token asks with one look-up. */
 typedef struct {
-    char word[STEM_WORD];       /* NUL-padded (a norm holds no NUL); all NUL: empty */
-    unsigned char slen;
+    uint64_t word[2];           /* the word's NUL-padded bytes (a norm holds no NUL); 0: empty */
+    unsigned char slen;         /* the stem's length, | STEM_STOP */
     char stem[STEM_STEM + 1];   /* NUL-terminated, as Snowball's own result */
 } stem_slot;
 
@@ -637,62 +643,119 @@ static const char *snowball(vz_analyser *a, const char *word, size_t len, size_t
     return (const char *)s;
 }
 
-/* Snowball through the cache; hash is vz_hash_word of the word. */
-static const char *stem_hashed(vz_analyser *a, const char *word, size_t len, uint64_t hash,
-                               size_t *stem_len)
+/* The pair of slots a key picks: the high bits of a multiplicative hash,
+ * which every byte of the key reaches. */
+static stem_slot *stem_pair(vz_analyser *a, const uint64_t key[2])
 {
-    char key[STEM_WORD] = {0};
-    stem_slot *e = NULL;
-    if (len && len <= STEM_WORD) {
-        memcpy(key, word, len);
-        e = &a->cache[(hash & (STEM_SLOTS / STEM_WAYS - 1)) * STEM_WAYS];
-        for (int w = 0; w < STEM_WAYS; w++)
-            if (memcmp(e[w].word, key, STEM_WORD) == 0) {
-                *stem_len = e[w].slen;
-                return e[w].stem;
-            }
-    }
-    const char *s = snowball(a, word, len, stem_len);
-    if (s && e && *stem_len <= STEM_STEM) {
-        memmove(e + 1, e, (STEM_WAYS - 1) * sizeof *e);
-        memcpy(e->word, key, STEM_WORD);
-        e->slen = (unsigned char)*stem_len;
-        memcpy(e->stem, s, *stem_len);
-        e->stem[*stem_len] = '\0';
-    }
-    return s;
+    uint64_t h = key[0] * 0x9E3779B97F4A7C15ull ^ key[1] * 0xC2B2AE3D27D4EB4Full;
+    return &a->cache[(size_t)(h >> (64 - STEM_PAIR_BITS)) * STEM_WAYS];
+}
+
+/* The slot holding key, or NULL. */
+static inline const stem_slot *stem_lookup(vz_analyser *a, const uint64_t key[2])
+{
+    const stem_slot *e = stem_pair(a, key);
+    for (int w = 0; w < STEM_WAYS; w++)
+        if (e[w].word[0] == key[0] && e[w].word[1] == key[1])
+            return &e[w];
+    return NULL;
+}
+
+/* Remember a word's stem, when it fits, and whether it is a stop word: the
+ * newer word first in its pair. */
+static void stem_remember(vz_analyser *a, const uint64_t key[2], const char *stem,
+                          size_t stem_len, int stop)
+{
+    if (stem_len > STEM_STEM)
+        return;
+    stem_slot *e = stem_pair(a, key);
+    memmove(e + 1, e, (STEM_WAYS - 1) * sizeof *e);
+    e->word[0] = key[0];
+    e->word[1] = key[1];
+    e->slen = (unsigned char)(stem_len | (stop ? STEM_STOP : 0));
+    memcpy(e->stem, stem, stem_len);
+    e->stem[stem_len] = '\0';
+}
+
+/* The cache key of a word: its bytes, NUL-padded.  0 when the cache cannot
+ * hold the word (empty, too long, or with a NUL that would make two words
+ * one key). */
+static int stem_key(const char *word, size_t len, uint64_t key[2])
+{
+    if (!len || len > STEM_WORD || memchr(word, '\0', len))
+        return 0;
+    char b[STEM_WORD] = {0};
+    memcpy(b, word, len);
+    memcpy(key, b, sizeof b);
+    return 1;
 }
 
 const char *vz_analyser_stem(vz_analyser *a, const char *word, size_t len, size_t *stem_len)
 {
-    return stem_hashed(a, word, len, vz_hash_word(word, len), stem_len);
+    uint64_t key[2];
+    int keyed = stem_key(word, len, key);
+    const stem_slot *e = keyed ? stem_lookup(a, key) : NULL;
+    if (e) {
+        *stem_len = e->slen & (STEM_STOP - 1);
+        return e->stem;
+    }
+    const char *s = snowball(a, word, len, stem_len);
+    if (s && keyed)
+        stem_remember(a, key, s, *stem_len, vz_stoplist_has(a->stop, word, len));
+    return s;
 }
 
-/* Flag and stem a token whose norm is known, then hand it to fn.  A token
- * whose norm is empty (a lone combining mark) is not reported, nor a stop
- * word when skip_stop (it still takes its index). */
-static int emit_norm(vz_analyser *a, vz_token tok, const shape *sh, int acronym, int joined,
-                     int skip_stop, size_t *index, vz_token_fn fn, void *ctx)
+/* The stop flag and stem of a token the cache does not hold (key is its
+ * key, or NULL), remembered for the next time.  A skipped stop word is
+ * stemmed too when the cache can keep it, so that a hit answers for it. */
+static int stem_miss(vz_analyser *a, vz_token *tok, const uint64_t *key, int skip_stop,
+                     int *stop)
 {
-    if (tok.norm_len == 0)
+    *stop = stoplist_has_hashed(a->stop, tok->norm, tok->norm_len,
+                                vz_hash_word(tok->norm, tok->norm_len));
+    if (tok->flags & VZ_TOK_NUMBER) {
+        tok->stem = tok->norm;   /* "1990" must not lose anything to a suffix rule */
+        tok->stem_len = tok->norm_len;
         return VZ_OK;
-    tok.flags = flags_of(sh, acronym, joined);
-    uint64_t hash = vz_hash_word(tok.norm, tok.norm_len);
-    if (stoplist_has_hashed(a->stop, tok.norm, tok.norm_len, hash)) {
-        tok.flags |= VZ_TOK_STOP;
+    }
+    if (*stop && skip_stop && !key)
+        return VZ_OK;
+    tok->stem = snowball(a, tok->norm, tok->norm_len, &tok->stem_len);
+    if (!tok->stem)
+        return VZ_ENOMEM;
+    if (key)
+        stem_remember(a, key, tok->stem, tok->stem_len, *stop);
+    return VZ_OK;
+}
+
+/* Stem a token whose norm and shape flags are known, flag a stop word, then
+ * hand it to fn.  key is the norm's cache key, or NULL.  A token whose norm
+ * is empty (a lone combining mark) is not reported, nor a stop word when
+ * skip_stop (it still takes its index). */
+static int emit_norm(vz_analyser *a, vz_token *tok, const uint64_t *key, int skip_stop,
+                     size_t *index, vz_token_fn fn, void *ctx)
+{
+    if (tok->norm_len == 0)
+        return VZ_OK;
+    /* A number's stem is its norm: only words go through the cache. */
+    const stem_slot *e = key && !(tok->flags & VZ_TOK_NUMBER) ? stem_lookup(a, key) : NULL;
+    int stop;
+    if (e) {
+        stop = (e->slen & STEM_STOP) != 0;
+        tok->stem = e->stem;
+        tok->stem_len = e->slen & (STEM_STOP - 1);
+    } else if (stem_miss(a, tok, key, skip_stop, &stop) && !(stop && skip_stop)) {
+        return vz_fail(VZ_ENOMEM, "out of memory stemming a word");
+    }
+    if (stop) {
+        tok->flags |= VZ_TOK_STOP;
         if (skip_stop) {
             (*index)++;
             return VZ_OK;
         }
     }
-    if (tok.flags & VZ_TOK_NUMBER) {
-        tok.stem = tok.norm;   /* "1990" must not lose anything to a suffix rule */
-        tok.stem_len = tok.norm_len;
-    } else if (!(tok.stem = stem_hashed(a, tok.norm, tok.norm_len, hash, &tok.stem_len))) {
-        return vz_fail(VZ_ENOMEM, "out of memory stemming a word");
-    }
-    tok.index = (*index)++;
-    return fn(&tok, ctx);
+    tok->index = (*index)++;
+    return fn(tok, ctx);
 }
 
 static int emit(vz_analyser *a, const char *t, const tok_span *s, int joined, int skip_stop,
@@ -700,40 +763,87 @@ static int emit(vz_analyser *a, const char *t, const tok_span *s, int joined, in
 {
     vz_token tok = {.start = s->start, .end = s->end};
     shape sh = {0};
+    uint64_t key[2];
     int rc = normalise_span(&a->sc, t, s, &sh, &tok.norm, &tok.norm_len);
-    return rc ? rc : emit_norm(a, tok, &sh, s->acronym, joined, skip_stop, index, fn, ctx);
+    if (rc)
+        return rc;
+    tok.flags = flags_of(&sh, s->acronym, joined);
+    return emit_norm(a, &tok, stem_key(tok.norm, tok.norm_len, key) ? key : NULL, skip_stop,
+                     index, fn, ctx);
 }
 
-/* Most tokens are plain ASCII words: letters and digits followed by a byte
- * that can neither join nor extend them (ASCII, of class C_SEP).  Such a
- * word is no acronym (its second character is no dot), scan_word would end
- * it at that byte, and copy_surface would only lower-case it: so one pass
- * scans, lower-cases and counts it.  Returns 0 when the word at t[i] is
- * not one, and the general path must take it. */
+/* The ASCII bytes as plain_word sees them: the byte lower-cased in the low
+ * eight bits and its class above them for letters and digits, 0 for every
+ * other byte (and every byte of a longer UTF-8 sequence). */
+enum { P_ALNUM = 1u << 8, P_UPPER = 1u << 9, P_LOWER = 1u << 10, P_DIGIT = 1u << 11 };
+#define P_(c) ((c) >= 'A' && (c) <= 'Z' ? ((c) + ('a' - 'A')) | P_ALNUM | P_UPPER : \
+               (c) >= 'a' && (c) <= 'z' ? (c) | P_ALNUM | P_LOWER :                 \
+               (c) >= '0' && (c) <= '9' ? (c) | P_ALNUM | P_DIGIT : 0)
+#define P4_(c) P_(c), P_((c) + 1), P_((c) + 2), P_((c) + 3)
+#define P16_(c) P4_(c), P4_((c) + 4), P4_((c) + 8), P4_((c) + 12)
+static const uint16_t plain_byte[256] = {
+    P16_(0), P16_(16), P16_(32), P16_(48), P16_(64), P16_(80), P16_(96), P16_(112),
+    P16_(128), P16_(144), P16_(160), P16_(176), P16_(192), P16_(208), P16_(224), P16_(240),
+};
+#undef P_
+#undef P4_
+#undef P16_
+
+/* Does the ASCII word t[i, e) end at e as scan_token would end it?  Not
+ * when a token character follows, nor a joiner that joins, nor when it is
+ * one letter before a dot (perhaps an acronym, "U.S."). */
+static int plain_end(const char *t, size_t n, size_t i, size_t e)
+{
+    if (e == n)
+        return 1;
+    cp_info u = decode(t, n, e);
+    if (u.cls == C_SEP)
+        return 1;
+    if (u.cls < C_APOS)
+        return 0;
+    int prev = ascii_class[(unsigned char)t[e - 1]];
+    if (u.cls == C_DOT && e - i == 1 && prev != C_DIGIT)
+        return 0;
+    return !joins(t, n, e + u.len, u.cls, prev);
+}
+
+/* Most tokens are plain ASCII words: letters and digits that the next
+ * character neither extends nor joins (a separator, or a joiner that does
+ * not join there, as the full stop after a sentence's last word).  Such a
+ * word is no acronym unless it is one letter, and copy_surface would only
+ * lower-case it: so one pass scans, lower-cases and counts it, and pads it
+ * with NULs into its stem cache key.  Returns 0 when the word at t[i] is
+ * not one, and the general path must take it; SIZE_MAX when out of memory. */
 static size_t plain_word(scratch *sc, const char *t, size_t n, size_t i, shape *sh)
 {
-    /* Room for the longest word the rest of the text can hold. */
+    /* Room for the longest word the rest of the text can hold, and the padding. */
     sc->pre.len = 0;
-    if (sc->pre.cap <= n - i && vz_buf_reserve(&sc->pre, n - i))
+    if (sc->pre.cap <= n - i + STEM_WORD && vz_buf_reserve(&sc->pre, n - i + STEM_WORD))
         return SIZE_MAX;
     char *o = sc->pre.data;
-    unsigned count[C_NUM + 1] = {0};
+    unsigned seen = 0;
     size_t e = i;
-    int cls = C_SEP;
-    for (; e < n && (unsigned char)t[e] < 0x80; e++) {
-        cls = ascii_class[(unsigned char)t[e]];
-        if (!is_alnum(cls))
+    for (; e < n; e++) {
+        unsigned v = plain_byte[(unsigned char)t[e]];
+        if (!(v & P_ALNUM))
             break;
-        count[cls]++;
-        o[e - i] = lower_ascii(t[e]);
+        o[e - i] = (char)(v & 0xff);
+        seen |= v;
     }
-    if (e == i || (e < n && cls != C_SEP))
-        return 0;   /* a joiner, or a non-ASCII byte, follows */
-    o[e - i] = '\0';
-    sh->first_upper = ascii_class[(unsigned char)t[i]] == C_UPPER;
-    sh->upper = count[C_UPPER];
-    sh->lower = count[C_LOWER];
-    sh->digits = count[C_DIGIT];
+    if (e == i || !plain_end(t, n, i, e))
+        return 0;
+    memset(o + (e - i), 0, STEM_WORD);
+    /* flags_of asks only whether there are lower-case letters and digits,
+     * and how many capitals a word without lower-case letters has. */
+    sh->first_upper = (plain_byte[(unsigned char)t[i]] & P_UPPER) != 0;
+    sh->upper = (seen & P_UPPER) != 0;
+    sh->lower = (seen & P_LOWER) != 0;
+    sh->digits = (seen & P_DIGIT) != 0;
+    if (sh->upper && !sh->lower) {
+        sh->upper = 0;
+        for (size_t k = i; k < e && sh->upper < 2; k++)
+            sh->upper += (plain_byte[(unsigned char)t[k]] & P_UPPER) != 0;
+    }
     sc->pre.len = e - i;
     return e;
 }
@@ -756,9 +866,11 @@ static int analyse(vz_analyser *a, const char *text, size_t len, int skip_stop, 
         if (e == SIZE_MAX)
             return vz_fail(VZ_ENOMEM, "out of memory");
         if (e) {
-            vz_token tok = {.start = i, .end = e, .norm = a->sc.pre.data, .norm_len = e - i};
-            rc = emit_norm(a, tok, &sh, 0, after_hyphen(text, prev_end, i), skip_stop, &index,
-                           fn, ctx);
+            vz_token tok = {.start = i, .end = e, .norm = a->sc.pre.data, .norm_len = e - i,
+                            .flags = flags_of(&sh, 0, after_hyphen(text, prev_end, i))};
+            uint64_t key[2];
+            memcpy(key, a->sc.pre.data, sizeof key);   /* plain_word padded it */
+            rc = emit_norm(a, &tok, e - i <= STEM_WORD ? key : NULL, skip_stop, &index, fn, ctx);
             prev_end = i = e;
             continue;
         }

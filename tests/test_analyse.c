@@ -701,6 +701,53 @@ static void test_terms_only(void **state)
     each_squad_context(expect_terms_of, f);
 }
 
+/* The stem cache also remembers whether a word is a stop word, filled by
+ * whichever call meets the word first: a skipped stop word of
+ * vz_analyse_terms, vz_analyser_stem, or a token.  Whatever filled it, and
+ * whatever the length (the cache holds words of up to 16 bytes), a warm
+ * analyser reports exactly what a fresh one does. */
+static void test_cache_fill_order(void **state)
+{
+    fixture *f = *state;
+    static const char *const texts[] = {
+        "The THE the Of running Runs",
+        "internationalism internationalisms internationalization abcdefghijklmnop",
+        "end. word, it's I. a. 9. x' 3,5 1,234 A&E A& E rock\xE2\x80\x99n\xE2\x80\x99roll U.S.A Army.",
+        "caf\xC3\xA9 Apollo-11 (of) \xE2\x80\x9Cthe\xE2\x80\x9D co\xC2\xADoperate 1990 1990s",
+    };
+    size_t n = sizeof texts / sizeof texts[0];
+    uint64_t cold[sizeof texts / sizeof texts[0]];
+    for (size_t i = 0; i < n; i++) {
+        vz_analyser *a;
+        assert_int_equal(vz_analyser_new(&a, f->stop), VZ_OK);
+        cold[i] = VZ_FNV_SEED;
+        assert_int_equal(vz_analyse(a, texts[i], strlen(texts[i]), digest_fn, &cold[i]), VZ_OK);
+        vz_analyser_free(a);
+    }
+    vz_analyser *warm;
+    assert_int_equal(vz_analyser_new(&warm, f->stop), VZ_OK);
+    static const char *const words[] = {"the", "of", "run", "it's", "internationalism"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t len;
+        assert_non_null(vz_analyser_stem(warm, words[i], strlen(words[i]), &len));
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n; i++) {
+            uint64_t d = VZ_FNV_SEED;
+            size_t calls = 0;
+            assert_int_equal(vz_analyse_terms(warm, texts[i], strlen(texts[i]), count_fn, &calls),
+                             VZ_OK);
+            assert_int_equal(vz_analyse(warm, texts[i], strlen(texts[i]), digest_fn, &d), VZ_OK);
+            assert_true(d == cold[i]);
+        }
+    size_t len;
+    const char *s = vz_analyser_stem(warm, "running", 7, &len);
+    assert_non_null(s);
+    assert_int_equal(len, 3);
+    assert_memory_equal(s, "run", 3);
+    vz_analyser_free(warm);
+}
+
 /* ------------------------------------------------------ throughput */
 
 typedef struct {
@@ -755,6 +802,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases_file),
         cmocka_unit_test(test_terms_only),
+        cmocka_unit_test(test_cache_fill_order),
         cmocka_unit_test(test_accents_and_case),
         cmocka_unit_test(test_nfkc),
         cmocka_unit_test(test_numbers),
