@@ -3484,13 +3484,15 @@ static size_t sentence_of(const asking *a, const occurrence *o)
     return a->nsents;
 }
 
-static int holds_mark(const asking *a, size_t i)
+/* The sentences (indices among a->sents) of the best MARKED template
+ * answers, into held (room for MARKED * MAX_OCC); how many. */
+static size_t holds_mark(const asking *a, size_t *held)
 {
+    size_t n = 0;
     for (size_t c = 0; c < a->ncands && c < MARKED; c++)
         for (size_t k = 0; k < a->cands[c].nocc; k++)
-            if (sentence_of(a, &a->cands[c].occ[k]) == i)
-                return 1;
-    return 0;
+            held[n++] = sentence_of(a, &a->cands[c].occ[k]);
+    return n;
 }
 
 static int add_marks(const asking *a, rk_input *in, size_t at, size_t i)
@@ -3513,13 +3515,20 @@ static int add_marks(const asking *a, rk_input *in, size_t at, size_t i)
 
 static int rk_read(const asking *a, size_t sentences, rk_input *in)
 {
-    in->sent = calloc(a->nsents ? a->nsents : 1, sizeof *in->sent);
-    in->from = calloc(a->nsents ? a->nsents : 1, sizeof *in->from);
+    size_t held[MARKED * MAX_OCC];
+    size_t nheld = holds_mark(a, held);
+    /* Room for the best sentences and the marks' others. */
+    size_t room = (a->nsents < sentences ? a->nsents : sentences) + nheld + 1;
+    in->sent = malloc(room * sizeof *in->sent);
+    in->from = malloc(room * sizeof *in->from);
     if (!in->sent || !in->from)
         return vz_fail(VZ_ENOMEM, "out of memory");
     double best = a->nsents && a->sents[0].score > 0 ? a->sents[0].score : 1;
     for (size_t i = 0; i < a->nsents; i++) {
-        if (i >= sentences && !holds_mark(a, i))
+        int marked = 0;
+        for (size_t h = 0; i >= sentences && h < nheld; h++)
+            marked |= held[h] == i;
+        if (i >= sentences && !marked)
             continue;
         const ranked *r = &a->sents[i];
         vz_rk_token *tok;
