@@ -1008,7 +1008,7 @@ static void reach_of(scoring *x)
 /* The template mark of [start, end): 1.. its rank, 0 none; *part when a
  * mark overlaps it without being it.  The marks are the sentence's, by
  * their start (prepare_sentence). */
-static int mark_of(const vz_rk_marked *mk, size_t nmk, size_t start, size_t end, int *part)
+static HOT int mark_of(const vz_rk_marked *mk, size_t nmk, size_t start, size_t end, int *part)
 {
     int rank = 0;
     *part = 0;
@@ -1245,17 +1245,27 @@ static struct shape_memo shape_weights(const scoring *x, const shape_run *r)
     return m;
 }
 
-/* The weight of the feature of a span's first and last words' shapes. */
-static double edge_w(const scoring *x, size_t i, size_t j)
+/* edge_w's weight the first time a question asks for it, or when its
+ * letters are too many to memoise. */
+static COLD double edge_look(const scoring *x, size_t i, size_t j)
 {
     char ends[3] = {x->shape[i], x->shape[j - 1], 0};
     size_t e0 = x->shapel->ix[(unsigned char)ends[0]], e1 = x->shapel->ix[(unsigned char)ends[1]];
-    int few = e0 < NLETTERS && e1 < NLETTERS;
-    if (few && bit_of(&x->memo->known[F_EDGE_W], e0 * NLETTERS + e1))
-        return x->memo->w[F_EDGE_W][e0 * NLETTERS + e1];
     value v = value_of(ends);
-    return few ? memo_w(x, F_EDGE_W, e0 * NLETTERS + e1, &v, &x->w2)
-               : weight_of(x->m, key_for(x, F_EDGE_W, &v, &x->w2));
+    return e0 < NLETTERS && e1 < NLETTERS ? memo_w(x, F_EDGE_W, e0 * NLETTERS + e1, &v, &x->w2)
+                                          : weight_of(x->m, key_for(x, F_EDGE_W, &v, &x->w2));
+}
+
+/* The weight of the feature of a span's first and last words' shapes:
+ * in the loop over spans, the question's memo read (edge_look the first
+ * time). */
+static HOT double edge_w(const scoring *x, size_t i, size_t j)
+{
+    size_t e0 = x->shapel->ix[(unsigned char)x->shape[i]];
+    size_t e1 = x->shapel->ix[(unsigned char)x->shape[j - 1]];
+    if (e0 < NLETTERS && e1 < NLETTERS && bit_of(&x->memo->known[F_EDGE_W], e0 * NLETTERS + e1))
+        return x->memo->w[F_EDGE_W][e0 * NLETTERS + e1];
+    return edge_look(x, i, j);
 }
 
 /* score plus span_features' weights (scoring), added one by one in
@@ -1671,8 +1681,9 @@ static double overlap_f1(const vz_rk_span *a, const vz_rk_span *b)
     return hi > lo ? 2.0 * (double)(hi - lo) / (double)(a->j - a->i + b->j - b->i) : 0;
 }
 
-/* Where sentence sent's spans lie in a reading-ordered sp: [*lo, *hi). */
-static void sentence_range(const vz_rk_spans *sp, size_t sent, size_t *lo, size_t *hi)
+/* Where sentence sent's spans open in a reading-ordered sp (they run on
+ * while their sentence is sent). */
+static size_t sentence_first(const vz_rk_spans *sp, size_t sent)
 {
     size_t a = 0, b = sp->n;
     while (a < b) {
@@ -1682,15 +1693,7 @@ static void sentence_range(const vz_rk_spans *sp, size_t sent, size_t *lo, size_
         else
             b = mid;
     }
-    *lo = a;
-    for (b = sp->n; a < b;) {
-        size_t mid = a + (b - a) / 2;
-        if (sp->span[mid].sent <= sent)
-            a = mid + 1;
-        else
-            b = mid;
-    }
-    *hi = a;
+    return a;
 }
 
 /* Does span t share a word with span s (both of one sentence)? */
@@ -1713,22 +1716,32 @@ static void insert_ranked(const vz_rk_span **list, size_t n, const vz_rk_span *t
 
 /* vz_rk_expected_f1 of a reading-ordered sp: the spans that share words
  * with s added in vz_rk_score's order, so that the sum is the same to the
- * last bit. */
+ * last bit.  They are of s's sentence: their order is order_key's, then
+ * their words', then the array's (a stable insertion). */
 static double expected_f1_reading(const vz_rk_spans *sp, const vz_rk_span *s)
 {
-    const vz_rk_span *near[NEAR_MAX];
-    size_t lo, hi, n = 0;
-    sentence_range(sp, s->sent, &lo, &hi);
-    for (size_t k = lo; k < hi; k++)
-        if (shares_words(s, &sp->span[k])) {
-            if (n == NEAR_MAX)
-                break;
-            insert_ranked(near, n++, &sp->span[k]);
-        }
+    struct near {
+        uint64_t key, words;
+        const vz_rk_span *t;
+    } near[NEAR_MAX];
+    size_t lo = sentence_first(sp, s->sent), hi = lo, n = 0;
+    for (; hi < sp->n && sp->span[hi].sent == s->sent; hi++) {
+        const vz_rk_span *t = &sp->span[hi];
+        if (!(t->i < s->j && s->i < t->j) || n > NEAR_MAX)
+            continue;
+        if (n++ == NEAR_MAX)
+            continue;   /* too many: see below */
+        struct near v = {order_key(t->score), (uint64_t)t->i << 32 | t->j, t};
+        size_t at = n - 1;
+        for (; at && (near[at - 1].key > v.key ||
+                      (near[at - 1].key == v.key && near[at - 1].words > v.words)); at--)
+            near[at] = near[at - 1];
+        near[at] = v;
+    }
     double gain = 0;
-    if (n < NEAR_MAX) {
+    if (n <= NEAR_MAX) {
         for (size_t k = 0; k < n; k++)
-            gain += near[k]->prob * overlap_f1(s, near[k]);
+            gain += near[k].t->prob * overlap_f1(s, near[k].t);
         return gain;
     }
     /* Too many to keep: each next one found by a pass of its own. */
@@ -1766,7 +1779,8 @@ int vz_rk_overlapping(const vz_rk_spans *sp, size_t sent, size_t start, size_t e
 {
     size_t lo = 0, hi = sp->n;
     if (sp->reading)
-        sentence_range(sp, sent, &lo, &hi);
+        for (hi = lo = sentence_first(sp, sent); hi < sp->n && sp->span[hi].sent == sent;)
+            hi++;
     *n = 0;
     if (!(*out = malloc((hi - lo + 1) * sizeof **out)))
         return vz_fail(VZ_ENOMEM, "out of memory");
