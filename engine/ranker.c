@@ -1373,9 +1373,14 @@ static int marked_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t s
     for (size_t k = 0; k < nmk; k++) {
         if (mk[k].sent != x->sent)
             continue;
-        size_t i = 0, j;
-        while (i < s->ntok && s->tok[i].start < mk[k].start)
-            i++;
+        size_t i = 0, j = s->ntok;
+        while (i < j) {   /* the first word not before the mark: words come in order */
+            size_t mid = i + (j - i) / 2;
+            if (s->tok[mid].start < mk[k].start)
+                i = mid + 1;
+            else
+                j = mid;
+        }
         for (j = i; j < s->ntok && s->tok[j].end < mk[k].end; j++)
             ;
         if (i >= s->ntok || j >= s->ntok || s->tok[i].start != mk[k].start ||
@@ -1637,24 +1642,28 @@ static int ranks_before(const vz_rk_span *a, const vz_rk_span *b)
  * after those it ties with, as the stable sort leaves it. */
 static int select_best(vz_rk_spans *o, size_t want)
 {
-    size_t nb = 0;
-    if (!want || !o->n)
+    size_t nb = 0, n = o->n;
+    const vz_rk_span *span = o->span;
+    vz_rk_span *best;
+    if (!want || !n)
         return VZ_OK;
-    if (!(o->best = malloc(want * sizeof *o->best)))
+    if (!(o->best = best = malloc(want * sizeof *best)))
         return vz_fail(VZ_ENOMEM, "out of memory");
-    for (size_t k = 0; k < o->n; k++) {
-        const vz_rk_span *s = &o->span[k];
-        if (nb == want && s->score < o->best[nb - 1].score)
+    double floor = -INFINITY;   /* the last kept's score once want are kept */
+    for (size_t k = 0; k < n; k++) {
+        const vz_rk_span *s = &span[k];
+        if (s->score < floor)
             continue;   /* most spans: below the last kept, not one of the best */
         size_t at = nb;
-        for (; at && by_span_score(s, &o->best[at - 1]) < 0; at--)
+        for (; at && by_span_score(s, &best[at - 1]) < 0; at--)
             ;
         if (at == want)
             continue;
         size_t last = nb < want ? nb : want - 1;
-        memmove(&o->best[at + 1], &o->best[at], (last - at) * sizeof *o->best);
-        o->best[at] = *s;
+        memmove(&best[at + 1], &best[at], (last - at) * sizeof *best);
+        best[at] = *s;
         nb = last + 1;
+        floor = nb == want ? best[want - 1].score : floor;
     }
     o->nbest = nb;
     return VZ_OK;
