@@ -1220,29 +1220,41 @@ static int span_features(scoring *x, size_t i, size_t j)
     return rc;
 }
 
-/* The weights of a span shape's three features, memoised by its code. */
-static struct shape_memo shape_weights(const scoring *x, const shape_run *r)
+/* shape_weights' memo of a shape new to the question, made in its empty
+ * slot k; in *spare when the table is too full to keep it. */
+static COLD const struct shape_memo *shape_look(const scoring *x, const shape_run *r, size_t k,
+                                                struct shape_memo *spare)
 {
     memos *mm = x->memo;
-    /* The code's top bits after a multiplication by 2^64 over the golden
-     * ratio (Fibonacci hashing): a shape's letters vary in its low bytes. */
-    size_t mask = SHAPE_MEMO - 1, k = (size_t)((r->code * 0x9e3779b97f4a7c15ULL) >> 56) & mask;
-    while (bit_of(mm->shape_used, k) && mm->shapes[k].code != r->code)
-        k = (k + 1) & mask;
-    if (bit_of(mm->shape_used, k))
-        return mm->shapes[k];
     value sh = {r->buf, r->n, part_hash(r->buf, r->n)};
     uint64_t keys[3] = {key_for(x, F_SHAPE, &sh, NULL), key_for(x, F_SHAPE_Q, &sh, &x->q),
                         key_for(x, F_SHAPE_W, &sh, &x->w)};
     double w[3];
     weights_of(x->m, keys, 3, w);
     struct shape_memo m = {r->code, w[0], w[1], w[2]};
-    if (2 * (mm->nshapes + 1) <= SHAPE_MEMO) {   /* else not kept: the table stays half empty */
-        mm->shape_used[k / 64] |= (uint64_t)1 << (k % 64);
-        mm->shapes[k] = m;
-        mm->nshapes++;
+    if (2 * (mm->nshapes + 1) > SHAPE_MEMO) {   /* not kept: the table stays half empty */
+        *spare = m;
+        return spare;
     }
-    return m;
+    mm->shape_used[k / 64] |= (uint64_t)1 << (k % 64);
+    mm->shapes[k] = m;
+    mm->nshapes++;
+    return &mm->shapes[k];
+}
+
+/* The weights of a span shape's three features, memoised by its code (a
+ * memo is never moved nor overwritten while the question is scored);
+ * spare: room for one not kept. */
+static HOT const struct shape_memo *shape_weights(const scoring *x, const shape_run *r,
+                                                 struct shape_memo *spare)
+{
+    const memos *mm = x->memo;
+    /* The code's top bits after a multiplication by 2^64 over the golden
+     * ratio (Fibonacci hashing): a shape's letters vary in its low bytes. */
+    size_t mask = SHAPE_MEMO - 1, k = (size_t)((r->code * 0x9e3779b97f4a7c15ULL) >> 56) & mask;
+    while (bit_of(mm->shape_used, k) && mm->shapes[k].code != r->code)
+        k = (k + 1) & mask;
+    return bit_of(mm->shape_used, k) ? &mm->shapes[k] : shape_look(x, r, k, spare);
 }
 
 /* edge_w's weight the first time a question asks for it, or when its
@@ -1343,8 +1355,9 @@ static int add_span(scoring *x, size_t i, size_t j, size_t srank)
     x->acc = &sp->score;
     if (!x->names) {
         shape_run r = span_shape(x, i, j);
-        struct shape_memo sh = shape_weights(x, &r);
-        sp->score = span_part(x, i, j, x->mk, x->nmk, &sh, x->sentence + x->left[i] + x->right[j]);
+        struct shape_memo spare;
+        const struct shape_memo *sh = shape_weights(x, &r, &spare);
+        sp->score = span_part(x, i, j, x->mk, x->nmk, sh, x->sentence + x->left[i] + x->right[j]);
         return VZ_OK;
     }
     int rc = sentence_features(x, srank);
@@ -1414,7 +1427,8 @@ static int sentence_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t
         if (!edge(&s->tok[i]))
             continue;
         shape_run r = {{0}, 0, 0};
-        struct shape_memo sh = {0, 0, 0, 0};
+        struct shape_memo spare;
+        const struct shape_memo *sh = NULL;
         int stale = 1;       /* sh is not r's */
         double base = x->names ? 0 : x->sentence + x->left[i];
         size_t nlive = 0;    /* the marks that do not end before word i */
@@ -1432,9 +1446,9 @@ static int sentence_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t
                 continue;
             }
             if (stale)
-                sh = shape_weights(x, &r);
+                sh = shape_weights(x, &r, &spare);
             stale = 0;
-            new_span(x, i, j)->score = span_part(x, i, j, x->live, nlive, &sh, base + x->right[j]);
+            new_span(x, i, j)->score = span_part(x, i, j, x->live, nlive, sh, base + x->right[j]);
         }
     }
     return rc ? rc : marked_spans(x, mk, nmk, srank);
