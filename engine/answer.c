@@ -3674,13 +3674,15 @@ static size_t sentence_of(const asking *a, const occurrence *o)
     return a->nsents;
 }
 
-static int holds_mark(const asking *a, size_t i)
+/* The sentences (indices among a->sents) of the best MARKED template
+ * answers, into held (room for MARKED * MAX_OCC); how many. */
+static size_t holds_mark(const asking *a, size_t *held)
 {
+    size_t n = 0;
     for (size_t c = 0; c < a->ncands && c < MARKED; c++)
         for (size_t k = 0; k < a->cands[c].nocc; k++)
-            if (sentence_of(a, &a->cands[c].occ[k]) == i)
-                return 1;
-    return 0;
+            held[n++] = sentence_of(a, &a->cands[c].occ[k]);
+    return n;
 }
 
 static int add_marks(const asking *a, rk_input *in, size_t at, size_t i)
@@ -3703,13 +3705,20 @@ static int add_marks(const asking *a, rk_input *in, size_t at, size_t i)
 
 static int rk_read(const asking *a, size_t sentences, rk_input *in)
 {
-    in->sent = calloc(a->nsents ? a->nsents : 1, sizeof *in->sent);
-    in->from = calloc(a->nsents ? a->nsents : 1, sizeof *in->from);
+    size_t held[MARKED * MAX_OCC];
+    size_t nheld = holds_mark(a, held);
+    /* Room for the best sentences and the marks' others. */
+    size_t room = (a->nsents < sentences ? a->nsents : sentences) + nheld + 1;
+    in->sent = malloc(room * sizeof *in->sent);
+    in->from = malloc(room * sizeof *in->from);
     if (!in->sent || !in->from)
         return vz_fail(VZ_ENOMEM, "out of memory");
     double best = a->nsents && a->sents[0].score > 0 ? a->sents[0].score : 1;
     for (size_t i = 0; i < a->nsents; i++) {
-        if (i >= sentences && !holds_mark(a, i))
+        int marked = 0;
+        for (size_t h = 0; i >= sentences && h < nheld; h++)
+            marked |= held[h] == i;
+        if (i >= sentences && !marked)
             continue;
         const ranked *r = &a->sents[i];
         vz_rk_token *tok;
@@ -3757,8 +3766,8 @@ static int span_candidate(asking *a, const rk_input *in, const vz_rk_span *sp, c
 
 static void explain_spans(asking *a, const rk_input *in, const vz_rk_spans *sp)
 {
-    for (size_t k = 0; k < sp->n && k < 10; k++) {
-        const vz_rk_span *s = &sp->span[k];
+    for (size_t k = 0; k < sp->nbest && k < 10; k++) {
+        const vz_rk_span *s = &sp->best[k];
         vz_buf_printf(&a->explain, "span %zu  %.3f  p %.3f  \"%.*s\"\n", k + 1, s->score, s->prob,
                       (int)(s->end - s->start), in->sent[s->sent].text + s->start);
     }
@@ -3795,17 +3804,24 @@ static int may_redraw(const asking *a, const rk_input *in, const vz_rk_span *s,
 /* The span the ranker prefers to the templates' answer where it stands:
  * of the MBR_SPANS best that may stand for it, the one with the best
  * expected gain, its edges redrawn ("the University" -> "University of
- * Chicago"); NULL none, or the answer itself. */
-static const vz_rk_span *redrawn(const asking *a, const rk_input *in, const vz_rk_spans *sp)
+ * Chicago"), in *out; NULL none, or the answer itself. */
+static int redrawn(const asking *a, const rk_input *in, const vz_rk_spans *sp,
+                   const vz_rk_span **out)
 {
+    *out = NULL;
     for (size_t m = 0; m < in->nmark; m++) {
         const vz_rk_marked *mk = &in->mark[m];
         if (mk->rank != 1)
             continue;
+        /* Only spans over the mark's bytes may stand for it. */
+        const vz_rk_span **near;
+        size_t n;
+        if (vz_rk_overlapping(sp, mk->sent, mk->start, mk->end, &near, &n))
+            return VZ_ENOMEM;
         const vz_rk_span *best = NULL;
         double top = -1;
-        for (size_t k = 0, seen = 0; k < sp->n && seen < MBR_SPANS; k++) {
-            const vz_rk_span *s = &sp->span[k];
+        for (size_t k = 0, seen = 0; k < n && seen < MBR_SPANS; k++) {
+            const vz_rk_span *s = near[k];
             if (!may_redraw(a, in, s, mk))
                 continue;
             seen++;
@@ -3815,10 +3831,13 @@ static const vz_rk_span *redrawn(const asking *a, const rk_input *in, const vz_r
                 best = s;
             }
         }
-        if (best)
-            return best->start == mk->start && best->end == mk->end ? NULL : best;
+        free(near);
+        if (best) {
+            *out = best->start == mk->start && best->end == mk->end ? NULL : best;
+            return VZ_OK;
+        }
     }
-    return NULL;
+    return VZ_OK;
 }
 
 typedef struct {
@@ -3837,12 +3856,12 @@ static int by_gain(const void *x, const void *y)
 /* The ranker's best MBR_SPANS spans by the F1 each is expected to score. */
 static int expected_gains(const vz_rk_spans *sp, weighed **out, size_t *n)
 {
-    *n = sp->n < MBR_SPANS ? sp->n : MBR_SPANS;
+    *n = sp->nbest < MBR_SPANS ? sp->nbest : MBR_SPANS;
     if (!(*out = calloc(*n + 1, sizeof **out)))
         return vz_fail(VZ_ENOMEM, "out of memory");
-    for (size_t k = 0; k < *n; k++) {
-        (*out)[k].span = &sp->span[k];
-        (*out)[k].gain = vz_rk_expected_f1(sp, &sp->span[k]);
+    for (size_t k = 0; k < *n; k++) {   /* best[] in rank order: by_gain's ties keep it */
+        (*out)[k].span = &sp->best[k];
+        (*out)[k].gain = vz_rk_expected_f1(sp, &sp->best[k]);
     }
     qsort(*out, *n, sizeof **out, by_gain);
     return VZ_OK;
@@ -3857,23 +3876,28 @@ static int apply_ranker(asking *a, const vz_ranker *m, int templated)
     vz_rk_spans sp = {0};
     vz_rk_question q;
     vz_rk_question_init(&q, a->q, a->qlen, vz_type_name(a->qt.type), a->qt.label);
+    /* Answering reads the best spans (explain_spans: 10) and those near
+     * a few: all of them need not be sorted.  Training reads them all. */
+    enum { SHOWN = MBR_SPANS > 10 ? MBR_SPANS : 10 };
     int rc = rk_read(a, vz_ranker_sentences(m), &in);
-    if (!rc)
-        rc = vz_rk_score(m, &q, in.sent, in.n, in.mark, in.nmark,
-                         a->hook ? a->hook->names : NULL, &sp);
+    if (!rc && a->hook)
+        rc = vz_rk_score(m, &q, in.sent, in.n, in.mark, in.nmark, a->hook->names, &sp);
+    else if (!rc)
+        rc = vz_rk_rank(m, &q, in.sent, in.n, in.mark, in.nmark, SHOWN, &sp);
     /* "@sure S": the ranker overrules the templates when its best span
      * holds a share of S. */
     double overrule = vz_ranker_sure(m);
-    if (templated && overrule < 1 && sp.n && sp.span[0].prob >= overrule)
+    if (templated && overrule < 1 && sp.nbest && sp.best[0].prob >= overrule)
         templated = 0;
     if (!rc && a->hook) {
         rc = a->hook->fn(a->hook->ctx, in.sent, in.n, &sp);
     } else if (!rc && templated) {
-        const vz_rk_span *s = redrawn(a, &in, &sp);
+        const vz_rk_span *s;
         candidate *c;
-        if (a->explaining)
+        rc = redrawn(a, &in, &sp, &s);
+        if (!rc && a->explaining)
             explain_spans(a, &in, &sp);
-        if (s && !(rc = span_candidate(a, &in, s, &c)) && c != &a->cands[0]) {
+        if (!rc && s && !(rc = span_candidate(a, &in, s, &c)) && c != &a->cands[0]) {
             c->score = a->cands[0].score * (1 + 1e-9) + 1e-12;
             qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
             cands_moved(a);

@@ -59,9 +59,17 @@ struct vz_ranker {
     } *packed;
     size_t pcap;             /* a power of 2, at most half full */
     struct rk_consts *k;     /* what every question's scoring reads alike (consts_new) */
+    /* A loaded model's word endings' four weights by ending and wh-word
+     * (endings_build), so that a question hashes no ending's feature:
+     * an ending no line names weighs 0 in all four. */
+    struct suffix_memo *endings;
+    size_t ecap;             /* a power of 2, at most half full; 0 none */
+    uint64_t *epairs;        /* while loading: the endings' and wh-words' hashes the lines name */
+    size_t nepairs, capepairs;
 };
 
 static struct rk_consts *consts_new(void);
+static int endings_build(vz_ranker *m);
 
 struct vz_rk_names {
     struct name_slot {
@@ -96,17 +104,20 @@ static uint64_t key_of(const uint64_t *parts, size_t n)
     return h ? h : 1;
 }
 
-/* The key of a feature named "part|part|part". */
-static uint64_t key_of_name(const char *name, size_t len)
+/* The hashes of the parts of a feature named "part|part|part" (*n of
+ * them, at most MAX_PARTS); *first: the first part's length. */
+static void parts_of_name(const char *name, size_t len, uint64_t *parts, size_t *n,
+                          size_t *first)
 {
-    uint64_t parts[MAX_PARTS];
-    size_t n = 0, s = 0;
-    for (size_t i = 0; i <= len && n < MAX_PARTS; i++)
+    size_t s = 0;
+    *n = 0;
+    *first = len;
+    for (size_t i = 0; i <= len && *n < MAX_PARTS; i++)
         if (i == len || name[i] == '|') {
-            parts[n++] = part_hash(name + s, i - s);
+            parts[(*n)++] = part_hash(name + s, i - s);
+            *first = *n == 1 ? i : *first;
             s = i + 1;
         }
-    return key_of(parts, n);
 }
 
 /* ---- the weight table ---------------------------------------------------- */
@@ -202,6 +213,8 @@ void vz_ranker_free(vz_ranker *m)
     free(m->slots);
     free(m->packed);
     free(m->k);
+    free(m->endings);
+    free(m->epairs);
     free(m);
 }
 
@@ -221,6 +234,27 @@ double vz_ranker_sure(const vz_ranker *m)
 }
 
 
+
+/* Is a feature's template, name[0, n), one of a word ending's (with a
+ * wh-word: suffix_weights)? */
+static int is_ending(const char *name, size_t n)
+{
+    return n == 2 && (!memcmp(name, "fx", 2) || !memcmp(name, "ls", 2) ||
+                      !memcmp(name, "hs", 2) || !memcmp(name, "rs", 2));
+}
+
+/* A line names an ending's feature with a wh-word: endings_build weighs
+ * that pair. */
+static int ending_named(vz_ranker *m, uint64_t ending, uint64_t wh)
+{
+    void *p = m->epairs;
+    if (vz_grow(&p, &m->capepairs, m->nepairs + 2, sizeof *m->epairs))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    m->epairs = p;
+    m->epairs[m->nepairs++] = ending;
+    m->epairs[m->nepairs++] = wh;
+    return VZ_OK;
+}
 
 /* "@sentences 3": a setting; "NAME<TAB>WEIGHT": a weight. */
 static int load_line(const char *line, size_t len, unsigned lineno, void *ctx)
@@ -254,10 +288,15 @@ static int load_line(const char *line, size_t len, unsigned lineno, void *ctx)
         *setting = (size_t)x;
         return VZ_OK;
     }
+    uint64_t parts[MAX_PARTS];
+    size_t nparts, first;
+    parts_of_name(line, (size_t)(tab - line), parts, &nparts, &first);
     slot *s;
-    int rc = slot_of(m, key_of_name(line, (size_t)(tab - line)), &s);
+    int rc = slot_of(m, key_of(parts, nparts), &s);
     if (!rc)
         s->w = x;
+    if (!rc && nparts == 3 && is_ending(line, first))
+        rc = ending_named(m, parts[1], parts[2]);
     return rc;
 }
 
@@ -289,8 +328,8 @@ int vz_ranker_load(vz_ranker **out, const char *data_dir)
     rc = vz_data_lines(d.text, d.len, load_line, *out);
     if (rc)
         vz_fail_context(rc, "%s", d.origin);
-    else
-        rc = pack(*out);
+    else if (!(rc = pack(*out)))
+        rc = endings_build(*out);
     vz_data_release(&d);
     if (!rc)
         return VZ_OK;
@@ -494,6 +533,7 @@ typedef struct {
     const value *num, *inq;
     const letters *shapel, *gapl;
     value q, w, w2, pre;
+    uint64_t whseed;         /* wh_seed of w */
     /* The sentence being read. */
     const vz_rk_sentence *s;
     size_t sent;
@@ -630,13 +670,79 @@ static struct suffix_memo *suffix_slot(const scoring *x, const value *suf, int *
     return &mm->suffixes[i];
 }
 
-/* Each word's ending's weights (x->sufm), the new ones looked up
- * together (weights_of): an ending is more often new to a question than
- * not. */
+/* The four ending features' weights of the words of a question with
+ * the wh-word of hash wh: their table's keys start from wh_seed. */
+static uint64_t wh_seed(uint64_t wh)
+{
+    return mix64(KEY_SEED ^ wh);
+}
+
+static uint64_t ending_key(uint64_t seed, uint64_t ending)
+{
+    uint64_t h = mix64(seed ^ ending);
+    return h ? h : 1;
+}
+
+/* The weights of an ending no line names. */
+static const struct suffix_memo no_ending = {0, {0, 0, 0, 0}};
+
+static const int ending_tmpl[] = {F_FSUF_W, F_LSUF_W, F_HSUF_W, F_RSUF_W};   /* suffix_memo's w[] */
+
+static int endings_build(vz_ranker *m)
+{
+    size_t pairs = m->nepairs / 2;
+    if (!pairs)
+        return VZ_OK;
+    size_t cap = 16;
+    while (cap < 2 * pairs)
+        cap *= 2;
+    if (!(m->endings = calloc(cap, sizeof *m->endings)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    m->ecap = cap;
+    for (size_t p = 0; p < pairs; p++) {
+        uint64_t ending = m->epairs[2 * p], wh = m->epairs[2 * p + 1];
+        uint64_t key = ending_key(wh_seed(wh), ending);
+        size_t i = (size_t)key & (cap - 1);
+        while (m->endings[i].h && m->endings[i].h != key)
+            i = (i + 1) & (cap - 1);
+        if (m->endings[i].h)
+            continue;   /* named by another of the four */
+        m->endings[i].h = key;
+        for (size_t f = 0; f < 4; f++) {   /* key_for's key */
+            uint64_t h = mix64(mix64(m->k->tmpl[ending_tmpl[f]] ^ ending) ^ wh);
+            m->endings[i].w[f] = weight_of(m, h ? h : 1);
+        }
+    }
+    free(m->epairs);
+    m->epairs = NULL;
+    m->nepairs = m->capepairs = 0;
+    return VZ_OK;
+}
+
+/* The weights of the ending of hash `ending` in a question (whseed). */
+static const struct suffix_memo *ending_of(const vz_ranker *m, uint64_t seed, uint64_t ending)
+{
+    uint64_t key = ending_key(seed, ending);
+    size_t mask = m->ecap - 1;
+    for (size_t i = (size_t)key & mask;; i = (i + 1) & mask)
+        if (m->endings[i].h == key)
+            return &m->endings[i];
+        else if (!m->endings[i].h)
+            return &no_ending;
+}
+
+/* Each word's ending's weights (x->sufm): a loaded model's from its
+ * table; else the new ones looked up together (weights_of): an ending is
+ * more often new to a question than not. */
 static void suffix_weights(scoring *x)
 {
-    static const int tmpl[] = {F_FSUF_W, F_LSUF_W, F_HSUF_W, F_RSUF_W};
-    enum { PER = sizeof tmpl / sizeof *tmpl, BATCH = 16 };
+    if (x->m->ecap) {
+        for (size_t k = 0; k < x->s->ntok; k++)
+            x->sufm[k] = ending_of(x->m, x->whseed, x->suffix[k].h);
+        return;
+    }
+    const int *tmpl = ending_tmpl;
+    enum { PER = sizeof ending_tmpl / sizeof *ending_tmpl, BATCH = 16 };
     struct suffix_memo *at[BATCH];
     uint64_t keys[BATCH * PER];
     double w[BATCH * PER];
@@ -902,7 +1008,7 @@ static void reach_of(scoring *x)
 /* The template mark of [start, end): 1.. its rank, 0 none; *part when a
  * mark overlaps it without being it.  The marks are the sentence's, by
  * their start (prepare_sentence). */
-static int mark_of(const vz_rk_marked *mk, size_t nmk, size_t start, size_t end, int *part)
+static HOT int mark_of(const vz_rk_marked *mk, size_t nmk, size_t start, size_t end, int *part)
 {
     int rank = 0;
     *part = 0;
@@ -1114,42 +1220,64 @@ static int span_features(scoring *x, size_t i, size_t j)
     return rc;
 }
 
-/* The weights of a span shape's three features, memoised by its code. */
-static struct shape_memo shape_weights(const scoring *x, const shape_run *r)
+/* shape_weights' memo of a shape new to the question, made in its empty
+ * slot k; in *spare when the table is too full to keep it. */
+static COLD const struct shape_memo *shape_look(const scoring *x, const shape_run *r, size_t k,
+                                                struct shape_memo *spare)
 {
     memos *mm = x->memo;
-    /* The code's top bits after a multiplication by 2^64 over the golden
-     * ratio (Fibonacci hashing): a shape's letters vary in its low bytes. */
-    size_t mask = SHAPE_MEMO - 1, k = (size_t)((r->code * 0x9e3779b97f4a7c15ULL) >> 56) & mask;
-    while (bit_of(mm->shape_used, k) && mm->shapes[k].code != r->code)
-        k = (k + 1) & mask;
-    if (bit_of(mm->shape_used, k))
-        return mm->shapes[k];
     value sh = {r->buf, r->n, part_hash(r->buf, r->n)};
     uint64_t keys[3] = {key_for(x, F_SHAPE, &sh, NULL), key_for(x, F_SHAPE_Q, &sh, &x->q),
                         key_for(x, F_SHAPE_W, &sh, &x->w)};
     double w[3];
     weights_of(x->m, keys, 3, w);
     struct shape_memo m = {r->code, w[0], w[1], w[2]};
-    if (2 * (mm->nshapes + 1) <= SHAPE_MEMO) {   /* else not kept: the table stays half empty */
-        mm->shape_used[k / 64] |= (uint64_t)1 << (k % 64);
-        mm->shapes[k] = m;
-        mm->nshapes++;
+    if (2 * (mm->nshapes + 1) > SHAPE_MEMO) {   /* not kept: the table stays half empty */
+        *spare = m;
+        return spare;
     }
-    return m;
+    mm->shape_used[k / 64] |= (uint64_t)1 << (k % 64);
+    mm->shapes[k] = m;
+    mm->nshapes++;
+    return &mm->shapes[k];
 }
 
-/* The weight of the feature of a span's first and last words' shapes. */
-static double edge_w(const scoring *x, size_t i, size_t j)
+/* The weights of a span shape's three features, memoised by its code (a
+ * memo is never moved nor overwritten while the question is scored);
+ * spare: room for one not kept. */
+static HOT const struct shape_memo *shape_weights(const scoring *x, const shape_run *r,
+                                                 struct shape_memo *spare)
+{
+    const memos *mm = x->memo;
+    /* The code's top bits after a multiplication by 2^64 over the golden
+     * ratio (Fibonacci hashing): a shape's letters vary in its low bytes. */
+    size_t mask = SHAPE_MEMO - 1, k = (size_t)((r->code * 0x9e3779b97f4a7c15ULL) >> 56) & mask;
+    while (bit_of(mm->shape_used, k) && mm->shapes[k].code != r->code)
+        k = (k + 1) & mask;
+    return bit_of(mm->shape_used, k) ? &mm->shapes[k] : shape_look(x, r, k, spare);
+}
+
+/* edge_w's weight the first time a question asks for it, or when its
+ * letters are too many to memoise. */
+static COLD double edge_look(const scoring *x, size_t i, size_t j)
 {
     char ends[3] = {x->shape[i], x->shape[j - 1], 0};
     size_t e0 = x->shapel->ix[(unsigned char)ends[0]], e1 = x->shapel->ix[(unsigned char)ends[1]];
-    int few = e0 < NLETTERS && e1 < NLETTERS;
-    if (few && bit_of(&x->memo->known[F_EDGE_W], e0 * NLETTERS + e1))
-        return x->memo->w[F_EDGE_W][e0 * NLETTERS + e1];
     value v = value_of(ends);
-    return few ? memo_w(x, F_EDGE_W, e0 * NLETTERS + e1, &v, &x->w2)
-               : weight_of(x->m, key_for(x, F_EDGE_W, &v, &x->w2));
+    return e0 < NLETTERS && e1 < NLETTERS ? memo_w(x, F_EDGE_W, e0 * NLETTERS + e1, &v, &x->w2)
+                                          : weight_of(x->m, key_for(x, F_EDGE_W, &v, &x->w2));
+}
+
+/* The weight of the feature of a span's first and last words' shapes:
+ * in the loop over spans, the question's memo read (edge_look the first
+ * time). */
+static HOT double edge_w(const scoring *x, size_t i, size_t j)
+{
+    size_t e0 = x->shapel->ix[(unsigned char)x->shape[i]];
+    size_t e1 = x->shapel->ix[(unsigned char)x->shape[j - 1]];
+    if (e0 < NLETTERS && e1 < NLETTERS && bit_of(&x->memo->known[F_EDGE_W], e0 * NLETTERS + e1))
+        return x->memo->w[F_EDGE_W][e0 * NLETTERS + e1];
+    return edge_look(x, i, j);
 }
 
 /* score plus span_features' weights (scoring), added one by one in
@@ -1227,8 +1355,9 @@ static int add_span(scoring *x, size_t i, size_t j, size_t srank)
     x->acc = &sp->score;
     if (!x->names) {
         shape_run r = span_shape(x, i, j);
-        struct shape_memo sh = shape_weights(x, &r);
-        sp->score = span_part(x, i, j, x->mk, x->nmk, &sh, x->sentence + x->left[i] + x->right[j]);
+        struct shape_memo spare;
+        const struct shape_memo *sh = shape_weights(x, &r, &spare);
+        sp->score = span_part(x, i, j, x->mk, x->nmk, sh, x->sentence + x->left[i] + x->right[j]);
         return VZ_OK;
     }
     int rc = sentence_features(x, srank);
@@ -1257,9 +1386,14 @@ static int marked_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t s
     for (size_t k = 0; k < nmk; k++) {
         if (mk[k].sent != x->sent)
             continue;
-        size_t i = 0, j;
-        while (i < s->ntok && s->tok[i].start < mk[k].start)
-            i++;
+        size_t i = 0, j = s->ntok;
+        while (i < j) {   /* the first word not before the mark: words come in order */
+            size_t mid = i + (j - i) / 2;
+            if (s->tok[mid].start < mk[k].start)
+                i = mid + 1;
+            else
+                j = mid;
+        }
         for (j = i; j < s->ntok && s->tok[j].end < mk[k].end; j++)
             ;
         if (i >= s->ntok || j >= s->ntok || s->tok[i].start != mk[k].start ||
@@ -1293,7 +1427,8 @@ static int sentence_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t
         if (!edge(&s->tok[i]))
             continue;
         shape_run r = {{0}, 0, 0};
-        struct shape_memo sh = {0, 0, 0, 0};
+        struct shape_memo spare;
+        const struct shape_memo *sh = NULL;
         int stale = 1;       /* sh is not r's */
         double base = x->names ? 0 : x->sentence + x->left[i];
         size_t nlive = 0;    /* the marks that do not end before word i */
@@ -1311,9 +1446,9 @@ static int sentence_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t
                 continue;
             }
             if (stale)
-                sh = shape_weights(x, &r);
+                sh = shape_weights(x, &r, &spare);
             stale = 0;
-            new_span(x, i, j)->score = span_part(x, i, j, x->live, nlive, &sh, base + x->right[j]);
+            new_span(x, i, j)->score = span_part(x, i, j, x->live, nlive, sh, base + x->right[j]);
         }
     }
     return rc ? rc : marked_spans(x, mk, nmk, srank);
@@ -1464,9 +1599,11 @@ void vz_rk_question_init(vz_rk_question *q, const char *text, size_t len, const 
     }
 }
 
-int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentence *sent,
-                size_t nsent, const vz_rk_marked *marked, size_t nmarked, vz_rk_names *names,
-                vz_rk_spans *out)
+/* Every span of sentences[0, nsent) scored, in reading order, with names
+ * kept when training (names). */
+static int score_spans(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentence *sent,
+                       size_t nsent, const vz_rk_marked *marked, size_t nmarked,
+                       vz_rk_names *names, vz_rk_spans *out)
 {
     const struct rk_consts *c = m->k;
     scoring x = {.m = m, .names = names, .out = out, .tmpl = c->tmpl, .num = c->num,
@@ -1475,6 +1612,7 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
     snprintf(qname, sizeof qname, "%s%s%s", q->type, q->label[0] ? ":" : "", q->label);
     x.q = value_of(qname);
     x.w = value_of(q->wh);
+    x.whseed = wh_seed(x.w.h);
     x.w2 = value_of(q->wh2);
     x.pre = value_of(q->pre);
     if (!names && !(x.memo = memos_new()))
@@ -1492,10 +1630,69 @@ int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentenc
     }
     free_room(&x);
     free(x.memo);
+    return rc;
+}
+
+int vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentence *sent,
+                size_t nsent, const vz_rk_marked *marked, size_t nmarked, vz_rk_names *names,
+                vz_rk_spans *out)
+{
+    int rc = score_spans(m, q, sent, nsent, marked, nmarked, names, out);
     if (rc)
         return rc;
     softmax(out);
     return sort_spans(out);
+}
+
+/* Is span a before span b in vz_rk_score's order?  Spans alike in score
+ * and words (a mark's twice) keep the order of the array they are in. */
+static int ranks_before(const vz_rk_span *a, const vz_rk_span *b)
+{
+    int c = by_span_score(a, b);
+    return c ? c < 0 : a < b;
+}
+
+/* The best want spans of o, best first, into o->best: each span goes in
+ * after those it ties with, as the stable sort leaves it. */
+static int select_best(vz_rk_spans *o, size_t want)
+{
+    size_t nb = 0, n = o->n;
+    const vz_rk_span *span = o->span;
+    vz_rk_span *best;
+    if (!want || !n)
+        return VZ_OK;
+    if (!(o->best = best = malloc(want * sizeof *best)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    double floor = -INFINITY;   /* the last kept's score once want are kept */
+    for (size_t k = 0; k < n; k++) {
+        const vz_rk_span *s = &span[k];
+        if (s->score < floor)
+            continue;   /* most spans: below the last kept, not one of the best */
+        size_t at = nb;
+        for (; at && by_span_score(s, &best[at - 1]) < 0; at--)
+            ;
+        if (at == want)
+            continue;
+        size_t last = nb < want ? nb : want - 1;
+        memmove(&best[at + 1], &best[at], (last - at) * sizeof *best);
+        best[at] = *s;
+        nb = last + 1;
+        floor = nb == want ? best[want - 1].score : floor;
+    }
+    o->nbest = nb;
+    return VZ_OK;
+}
+
+int vz_rk_rank(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentence *sent,
+               size_t nsent, const vz_rk_marked *marked, size_t nmarked, size_t want,
+               vz_rk_spans *out)
+{
+    int rc = score_spans(m, q, sent, nsent, marked, nmarked, NULL, out);
+    if (rc)
+        return rc;
+    out->reading = 1;
+    softmax(out);
+    return select_best(out, want);
 }
 
 /* The F1 span a scores where span b is the answer: their words' overlap. */
@@ -1507,22 +1704,126 @@ static double overlap_f1(const vz_rk_span *a, const vz_rk_span *b)
     return hi > lo ? 2.0 * (double)(hi - lo) / (double)(a->j - a->i + b->j - b->i) : 0;
 }
 
+/* Where sentence sent's spans open in a reading-ordered sp (they run on
+ * while their sentence is sent). */
+static size_t sentence_first(const vz_rk_spans *sp, size_t sent)
+{
+    size_t a = 0, b = sp->n;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (sp->span[mid].sent < sent)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    return a;
+}
+
+/* Does span t share a word with span s (both of one sentence)? */
+static int shares_words(const vz_rk_span *s, const vz_rk_span *t)
+{
+    return t->sent == s->sent && t->i < s->j && s->i < t->j;
+}
+
+/* Span t put among list[0, n) (kept in vz_rk_score's order, t after each
+ * of them in the array). */
+static void insert_ranked(const vz_rk_span **list, size_t n, const vz_rk_span *t)
+{
+    size_t at = n;
+    for (; at && ranks_before(t, list[at - 1]); at--)
+        list[at] = list[at - 1];
+    list[at] = t;
+}
+
+#define NEAR_MAX 256         /* spans near one kept on the stack (vz_rk_expected_f1) */
+
+/* vz_rk_expected_f1 of a reading-ordered sp: the spans that share words
+ * with s added in vz_rk_score's order, so that the sum is the same to the
+ * last bit.  They are of s's sentence: their order is order_key's, then
+ * their words', then the array's (a stable insertion). */
+static double expected_f1_reading(const vz_rk_spans *sp, const vz_rk_span *s)
+{
+    struct near {
+        uint64_t key, words;
+        const vz_rk_span *t;
+    } near[NEAR_MAX];
+    size_t lo = sentence_first(sp, s->sent), hi = lo, n = 0;
+    for (; hi < sp->n && sp->span[hi].sent == s->sent; hi++) {
+        const vz_rk_span *t = &sp->span[hi];
+        if (!(t->i < s->j && s->i < t->j) || n > NEAR_MAX)
+            continue;
+        if (n++ == NEAR_MAX)
+            continue;   /* too many: see below */
+        struct near v = {order_key(t->score), (uint64_t)t->i << 32 | t->j, t};
+        size_t at = n - 1;
+        for (; at && (near[at - 1].key > v.key ||
+                      (near[at - 1].key == v.key && near[at - 1].words > v.words)); at--)
+            near[at] = near[at - 1];
+        near[at] = v;
+    }
+    double gain = 0;
+    if (n <= NEAR_MAX) {
+        for (size_t k = 0; k < n; k++)
+            gain += near[k].t->prob * overlap_f1(s, near[k].t);
+        return gain;
+    }
+    /* Too many to keep: each next one found by a pass of its own. */
+    for (const vz_rk_span *prev = NULL;;) {
+        const vz_rk_span *next = NULL;
+        for (size_t k = lo; k < hi; k++) {
+            const vz_rk_span *t = &sp->span[k];
+            if (shares_words(s, t) && (!prev || ranks_before(prev, t)) &&
+                (!next || ranks_before(t, next)))
+                next = t;
+        }
+        if (!next)
+            return gain;
+        gain += next->prob * overlap_f1(s, next);
+        prev = next;
+    }
+}
+
 double vz_rk_expected_f1(const vz_rk_spans *sp, const vz_rk_span *s)
 {
+    if (sp->reading)
+        return expected_f1_reading(sp, s);
     /* A span apart from s adds nothing to the sum, not even a rounding. */
     double gain = 0;
     for (size_t k = 0; k < sp->n; k++) {
         const vz_rk_span *t = &sp->span[k];
-        if (t->sent == s->sent && t->i < s->j && s->i < t->j)
+        if (shares_words(s, t))
             gain += t->prob * overlap_f1(s, t);
     }
     return gain;
+}
+
+int vz_rk_overlapping(const vz_rk_spans *sp, size_t sent, size_t start, size_t end,
+                      const vz_rk_span ***out, size_t *n)
+{
+    size_t lo = 0, hi = sp->n;
+    if (sp->reading)
+        for (hi = lo = sentence_first(sp, sent); hi < sp->n && sp->span[hi].sent == sent;)
+            hi++;
+    *n = 0;
+    if (!(*out = malloc((hi - lo + 1) * sizeof **out)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t k = lo; k < hi; k++) {
+        const vz_rk_span *t = &sp->span[k];
+        if (t->sent != sent || t->start >= end || t->end <= start)
+            continue;
+        if (sp->reading)
+            insert_ranked(*out, (*n)++, t);
+        else
+            (*out)[(*n)++] = t;
+    }
+    return VZ_OK;
 }
 
 void vz_rk_spans_free(vz_rk_spans *s)
 {
     free(s->span);
     free(s->keys);
+    free(s->best);
     *s = (vz_rk_spans){0};
 }
 

@@ -75,6 +75,12 @@ typedef struct {
     size_t n, cap;
     uint64_t *keys;          /* every span's features, one array */
     size_t nkeys, capkeys;
+    /* vz_rk_rank only: span[] is in reading order, sentence by sentence
+     * (reading), and its best spans are copied to best[0, nbest), best
+     * first. */
+    int reading;
+    vz_rk_span *best;
+    size_t nbest;
 } vz_rk_spans;
 
 /* Names of features, kept while training so the weights file can say
@@ -96,6 +102,19 @@ int  vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_senten
                  size_t nsent, const vz_rk_marked *marked, size_t nmarked, vz_rk_names *names,
                  vz_rk_spans *out);
 void vz_rk_spans_free(vz_rk_spans *s);
+/* vz_rk_score's scores and shares without sorting every span (scoring,
+ * no names): the spans stay in reading order, and only the best `want`
+ * are put in vz_rk_score's order (out->best).  What reads the spans in
+ * their order reads those, or the few near a place (vz_rk_overlapping);
+ * vz_rk_expected_f1 reads either form. */
+int  vz_rk_rank(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentence *sent,
+                size_t nsent, const vz_rk_marked *marked, size_t nmarked, size_t want,
+                vz_rk_spans *out);
+/* The spans of sentence sent over any of its bytes [start, end), in
+ * vz_rk_score's order, into *out (malloc'd, *n of them; the caller frees
+ * it); sp is either form. */
+int  vz_rk_overlapping(const vz_rk_spans *sp, size_t sent, size_t start, size_t end,
+                       const vz_rk_span ***out, size_t *n);
 
 /* The F1 span s is expected to score, the spans' shares taken as the odds
  * that each is the answer (minimum Bayes risk): a span that overlaps much

@@ -488,6 +488,101 @@ static void expected_f1_weighs_overlaps(void **state)
     assert_true(fabs(vz_rk_expected_f1(&sp, &span[4]) - 0.10) < 1e-12);
 }
 
+/* vz_rk_rank of score_two's sentences with m, wanting want of its best. */
+static void rank_two(const vz_ranker *m, size_t want, vz_rk_spans *out)
+{
+    vz_rk_sentence s[2] = {
+        {sentence, strlen(sentence), words, sizeof words / sizeof *words, 1.0, 3.0},
+        {sentence, strlen(sentence), words, sizeof words / sizeof *words, 0.5, 3.0},
+    };
+    vz_rk_marked marks[] = {{1, 0, 10, 2}, {1, 21, 25, 1}};
+    vz_rk_question q;
+    vz_rk_question_init(&q, "When did the bridge open?", 25, "date", "");
+    memset(out, 0, sizeof *out);
+    assert_int_equal(vz_rk_rank(m, &q, s, 2, marks, 2, want, out), VZ_OK);
+}
+
+/* What answering reads of vz_rk_rank's spans (the best, those near a
+ * place, expected F1) is vz_rk_score's to the last bit, ties (every score
+ * 0 untrained) and a mark's span among the chunks included. */
+static void ranking_reads_as_sorting(const vz_ranker *m)
+{
+    vz_rk_spans sorted, ranked;
+    score_two(m, NULL, &sorted);
+    for (size_t want = 1; want <= sorted.n + 1; want += 4) {
+        rank_two(m, want, &ranked);
+        assert_int_equal(ranked.n, sorted.n);
+        assert_int_equal(ranked.nbest, want < sorted.n ? want : sorted.n);
+        for (size_t k = 0; k < ranked.nbest; k++) {
+            const vz_rk_span *a = &sorted.span[k], *b = &ranked.best[k];
+            assert_true(a->sent == b->sent && a->i == b->i && a->j == b->j);
+            assert_true(a->score == b->score && a->prob == b->prob);
+        }
+        vz_rk_spans_free(&ranked);
+    }
+    rank_two(m, 8, &ranked);
+    for (size_t k = 0; k < sorted.n; k++) {
+        const vz_rk_span *a = &sorted.span[k];
+        assert_true(vz_rk_expected_f1(&sorted, a) == vz_rk_expected_f1(&ranked, a));
+        const vz_rk_span **x, **y;
+        size_t nx, ny;
+        assert_int_equal(vz_rk_overlapping(&sorted, a->sent, a->start, a->end, &x, &nx), VZ_OK);
+        assert_int_equal(vz_rk_overlapping(&ranked, a->sent, a->start, a->end, &y, &ny), VZ_OK);
+        assert_int_equal(nx, ny);
+        assert_true(nx > 0);
+        for (size_t p = 0; p < nx; p++)
+            assert_true(x[p]->sent == y[p]->sent && x[p]->i == y[p]->i && x[p]->j == y[p]->j &&
+                        x[p]->prob == y[p]->prob);
+        free(x);
+        free(y);
+    }
+    vz_rk_spans_free(&ranked);
+    vz_rk_spans_free(&sorted);
+}
+
+/* A mark over a long sentence shares words with more spans than
+ * vz_rk_expected_f1 keeps at hand: the same sum all the same. */
+static void many_near_spans_sum_alike(const vz_ranker *m)
+{
+    enum { N = 70 };
+    char text[N * 4 + 1];
+    vz_rk_token tok[N];
+    for (size_t k = 0; k < N; k++) {
+        snprintf(text + 4 * k, 5, "w%02zu ", k);
+        tok[k] = (vz_rk_token){(uint32_t)(4 * k), (uint32_t)(4 * k + 3), k % 5 ? 0 : VZ_TOK_CAPITAL,
+                               k % 7 == 3, k % 7 == 3, 0, 1.0, 1};
+    }
+    vz_rk_sentence s = {text, strlen(text), tok, N, 1.0, 3.0};
+    vz_rk_marked mark = {0, 0, 4 * N - 1, 1};
+    vz_rk_question q;
+    vz_rk_question_init(&q, "When did the bridge open?", 25, "date", "");
+    vz_rk_spans sorted = {0}, ranked = {0};
+    assert_int_equal(vz_rk_score(m, &q, &s, 1, &mark, 1, NULL, &sorted), VZ_OK);
+    assert_int_equal(vz_rk_rank(m, &q, &s, 1, &mark, 1, 8, &ranked), VZ_OK);
+    assert_true(sorted.n > 300);
+    assert_true(sorted.span[0].score != sorted.span[sorted.n - 1].score);
+    for (size_t k = 0; k < sorted.n; k++)
+        assert_true(vz_rk_expected_f1(&sorted, &sorted.span[k]) ==
+                    vz_rk_expected_f1(&ranked, &sorted.span[k]));
+    vz_rk_spans_free(&sorted);
+    vz_rk_spans_free(&ranked);
+}
+
+static void ranking_is_sorting_cut_short(void **state)
+{
+    (void)state;
+    vz_ranker *m;
+    vz_rk_names *names;
+    assert_int_equal(vz_ranker_new(&m), VZ_OK);
+    ranking_reads_as_sorting(m);   /* every score 0 */
+    vz_ranker_free(m);
+    assert_true(new_trained(&m, &names) > 0);
+    ranking_reads_as_sorting(m);
+    many_near_spans_sum_alike(m);
+    vz_ranker_free(m);
+    vz_rk_names_free(names);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -502,6 +597,7 @@ int main(void)
         cmocka_unit_test(ranker_answers_cut_the_file),
         cmocka_unit_test(the_ranker_redraws_edges_keeping_names),
         cmocka_unit_test(expected_f1_weighs_overlaps),
+        cmocka_unit_test(ranking_is_sorting_cut_short),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
