@@ -2,7 +2,7 @@
  * search.c - implements search.h: loading an index for querying, and BM25
  * ranking: each query term's postings are fetched with one prepared
  * statement, decoded and accumulated into a per-reader score array, and
- * the top k are kept in a min-heap.
+ * the top k are kept in a min-heap as the scores grow.
  */
 #include "search.h"
 #include "postings.h"
@@ -50,9 +50,11 @@ struct vz_reader {
     sqlite3_stmt *term_stmt, *df_stmt, *text_stmt;
     vz_analyser *analyser;
     float *scores;            /* 0 = not matched (every contribution is > 0) */
-    float *scratch;           /* for selecting the k-th score */
     uint32_t *touched;        /* the passages with a score, in the order first scored */
     size_t ntouched;
+    uint32_t *heap;           /* the k best scored so far, worst at the root */
+    size_t nheap, capheap;
+    uint32_t *heap_at;        /* per passage: its place in the heap + 1; 0: not there */
     vz_posting *decoded;      /* scratch of postings not kept (no cache, no memory) */
     size_t capdecoded;
     void *aux;
@@ -358,9 +360,9 @@ int vz_reader_new(vz_reader **out, const vz_index *idx)
     size_t n = idx->npassages ? idx->npassages : 1;
     r->scores = calloc(n, sizeof *r->scores);
     r->touched = malloc(n * sizeof *r->touched);
-    r->scratch = malloc(n * sizeof *r->scratch);
+    r->heap_at = calloc(n, sizeof *r->heap_at);
     r->terms = calloc(TERM_SLOTS, sizeof *r->terms);   /* NULL: uncached */
-    int rc = (!r->scores || !r->touched || !r->scratch) ? vz_fail(VZ_ENOMEM, "out of memory") : VZ_OK;
+    int rc = (!r->scores || !r->touched || !r->heap_at) ? vz_fail(VZ_ENOMEM, "out of memory") : VZ_OK;
     if (!rc) rc = vz_store_open_readonly(idx->path, &r->db);
     if (!rc && sqlite3_prepare_v3(r->db, "SELECT postings FROM terms WHERE term=?", -1,
                                   SQLITE_PREPARE_PERSISTENT, &r->term_stmt, NULL))
@@ -393,7 +395,8 @@ void vz_reader_free(vz_reader *r)
     vz_analyser_free(r->analyser);
     free(r->scores);
     free(r->touched);
-    free(r->scratch);
+    free(r->heap);
+    free(r->heap_at);
     free(r->decoded);
     if (r->free_aux)
         r->free_aux(r->aux);
@@ -527,26 +530,98 @@ static inline float contribution(const vz_index *idx, float wk, uint32_t p, uint
     return tf == 1 ? wk * idx->tf1[p] : wk * (float)tf / ((float)tf + idx->norm[p]);
 }
 
+/* The order of the final ranking: a lower score, then on a tie the
+ * higher passage id, ranks worse. */
+static inline int passage_worse(const float *scores, uint32_t a, uint32_t b)
+{
+    return scores[a] < scores[b] || (scores[a] == scores[b] && a > b);
+}
+
+static void heap_place(vz_reader *r, size_t i, uint32_t p)
+{
+    r->heap[i] = p;
+    r->heap_at[p] = (uint32_t)i + 1;
+}
+
+/* Restore the heap order from i down, after its passage's score grew. */
+static void heap_sift_down(vz_reader *r, size_t i)
+{
+    uint32_t p = r->heap[i];
+    for (;;) {
+        size_t l = 2 * i + 1, m = l;
+        if (l >= r->nheap)
+            break;
+        if (l + 1 < r->nheap && passage_worse(r->scores, r->heap[l + 1], r->heap[l]))
+            m = l + 1;
+        if (!passage_worse(r->scores, r->heap[m], p))
+            break;
+        heap_place(r, i, r->heap[m]);
+        i = m;
+    }
+    heap_place(r, i, p);
+}
+
+static void heap_sift_up(vz_reader *r, size_t i)
+{
+    uint32_t p = r->heap[i];
+    while (i > 0 && passage_worse(r->scores, p, r->heap[(i - 1) / 2])) {
+        heap_place(r, i, r->heap[(i - 1) / 2]);
+        i = (i - 1) / 2;
+    }
+    heap_place(r, i, p);
+}
+
+/* The score a passage must reach to be offered to the heap: 0 (any) until
+ * it holds k passages, then the k-th best score so far. */
+static inline float heap_floor(const vz_reader *r, size_t k)
+{
+    return r->nheap < k ? 0 : k ? r->scores[r->heap[0]] : INFINITY;
+}
+
+/* Passage p's score just grew: keep the heap the k best passages so far
+ * in the final ranking's order (scores only grow, so only p can enter or
+ * move); return the new floor.  The k-th best score is then known at any
+ * time without looking at every passage scored. */
+static float heap_offer(vz_reader *r, uint32_t p, size_t k)
+{
+    if (!k)
+        return INFINITY;
+    if (r->heap_at[p]) {
+        heap_sift_down(r, r->heap_at[p] - 1);
+    } else if (r->nheap < k) {
+        r->heap[r->nheap++] = p;
+        heap_sift_up(r, r->nheap - 1);
+    } else if (passage_worse(r->scores, r->heap[0], p)) {
+        r->heap_at[r->heap[0]] = 0;
+        heap_place(r, 0, p);
+        heap_sift_down(r, 0);
+    }
+    return heap_floor(r, k);
+}
+
 /* Add one term's BM25 contributions, from its postings list[0, n), to
  * the score array. */
 static void add_postings(vz_reader *r, const vz_qterm *t, const vz_posting *list, size_t n,
-                         const unsigned char *doc_mask)
+                         const unsigned char *doc_mask, size_t k)
 {
     const vz_index *idx = r->idx;
-    float wk = (float)upper_bound(idx, t);
+    float *scores = r->scores;
+    float wk = (float)upper_bound(idx, t), floor = heap_floor(r, k);
     for (size_t i = 0; i < n; i++) {
         uint32_t p = list[i].passage;
-        float add = contribution(idx, wk, p, list[i].tf);
+        float add = contribution(idx, wk, p, list[i].tf), s = scores[p];
         /* A score of 0 marks a passage not touched yet, so a contribution
          * that rounds to 0 must not touch it (nor list it twice). */
         if (add == 0)
             continue;
-        if (r->scores[p] == 0) {
+        if (s == 0) {
             if (doc_mask && !doc_mask[idx->passages[p].doc])
                 continue;
             r->touched[r->ntouched++] = p;
         }
-        r->scores[p] += add;
+        scores[p] = s += add;
+        if (s >= floor)
+            floor = heap_offer(r, p, k);
     }
 }
 
@@ -568,26 +643,28 @@ static const vz_posting *find_posting(const vz_posting *list, size_t n, uint32_t
  * (MaxScore's second phase): the same sums as add_postings would make
  * there, each passage's in the same term order, found by looking each
  * candidate up when they are few beside the postings. */
-static void add_to_touched(vz_reader *r, const vz_qterm *t, const vz_posting *list, size_t n)
+static void add_to_touched(vz_reader *r, const vz_qterm *t, const vz_posting *list, size_t n,
+                           size_t k)
 {
     const vz_index *idx = r->idx;
-    float wk = (float)upper_bound(idx, t);
+    float *scores = r->scores;
+    float wk = (float)upper_bound(idx, t), floor = heap_floor(r, k), s;
     size_t steps = 1;
     for (size_t m = n; m > 1; m >>= 1)
         steps++;
     if (r->ntouched * steps >= n) {
         for (size_t i = 0; i < n; i++) {
             uint32_t p = list[i].passage;
-            if (r->scores[p] != 0)
-                r->scores[p] += contribution(idx, wk, p, list[i].tf);
+            if (scores[p] != 0 && (scores[p] = s = scores[p] + contribution(idx, wk, p, list[i].tf)) >= floor)
+                floor = heap_offer(r, p, k);
         }
         return;
     }
     for (size_t i = 0; i < r->ntouched; i++) {
         uint32_t p = r->touched[i];
         const vz_posting *at = find_posting(list, n, p);
-        if (at)
-            r->scores[p] += contribution(idx, wk, p, at->tf);
+        if (at && (scores[p] = s = scores[p] + contribution(idx, wk, p, at->tf)) >= floor)
+            floor = heap_offer(r, p, k);
     }
 }
 
@@ -634,49 +711,16 @@ static int postings_of(vz_reader *r, const vz_qterm *t, const vz_posting **list,
 }
 
 static int accumulate(vz_reader *r, const vz_qterm *t, const unsigned char *doc_mask,
-                      int only_touched)
+                      size_t k, int only_touched)
 {
     const vz_posting *list;
     size_t n;
     int rc = postings_of(r, t, &list, &n);
     if (rc == VZ_OK && only_touched)
-        add_to_touched(r, t, list, n);
+        add_to_touched(r, t, list, n, k);
     else if (rc == VZ_OK)
-        add_postings(r, t, list, n, doc_mask);
+        add_postings(r, t, list, n, doc_mask, k);
     return rc;
-}
-
-/* Restore the min-heap order of h[0, n) from i down. */
-static void float_sift_down(float *h, size_t n, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, m = i;
-        if (l < n && h[l] < h[m]) m = l;
-        if (l + 1 < n && h[l + 1] < h[m]) m = l + 1;
-        if (m == i)
-            return;
-        float t = h[i]; h[i] = h[m]; h[m] = t;
-        i = m;
-    }
-}
-
-/* The k-th largest score among the touched passages (k <= ntouched): a
- * min-heap of the k largest. */
-static float kth_score(vz_reader *r, size_t k)
-{
-    float *h = r->scratch;
-    for (size_t i = 0; i < k; i++)
-        h[i] = r->scores[r->touched[i]];
-    for (size_t i = k / 2; i-- > 0;)
-        float_sift_down(h, k, i);
-    for (size_t i = k; i < r->ntouched; i++) {
-        float s = r->scores[r->touched[i]];
-        if (s > h[0]) {
-            h[0] = s;
-            float_sift_down(h, k, 0);
-        }
-    }
-    return h[0];
 }
 
 /* Once only passages with a score can reach the top k, one that could not
@@ -685,14 +729,15 @@ static float kth_score(vz_reader *r, size_t k)
  * kth is the k-th best score now.
  * The k-th best score only grows, so a dropped passage ends below it:
  * the top k and their scores are those of the exhaustive sums.  The
- * margin covers float rounding of the sums, a few ulps of the total. */
+ * margin covers float rounding of the sums, a few ulps of the total:
+ * a passage is dropped when (score + remaining) * (1 + 1e-4) + 1e-6 < kth. */
 static void drop_hopeless(vz_reader *r, double kth, double remaining)
 {
     size_t kept = 0;
+    double below = (kth - 1e-6) / (1 + 1e-4) - remaining;
     for (size_t i = 0; i < r->ntouched; i++) {
         uint32_t p = r->touched[i];
-        double best = ((double)r->scores[p] + remaining) * (1 + 1e-4) + 1e-6;
-        if (best < kth)
+        if ((double)r->scores[p] < below)
             r->scores[p] = 0;
         else
             r->touched[kept++] = p;
@@ -713,29 +758,34 @@ static int by_upper_bound(const void *a, const void *b)
  * have one (MaxScore: Turtle & Flood 1995).  The result is exact. */
 static int accumulate_all(vz_reader *r, vz_query *q, const unsigned char *doc_mask, size_t k)
 {
-    double remaining = 0, done = 0;
+    double remaining = 0;
     int rc = VZ_OK, only_touched = 0;
     for (size_t i = 0; rc == VZ_OK && i < q->n; i++)
         if ((rc = lookup_df(r, &q->terms[i])) == VZ_OK && q->terms[i].weight > 0)
             remaining += upper_bound(r->idx, &q->terms[i]);
     if (rc)
         return rc;
+    void *heap = r->heap;
+    if (vz_grow(&heap, &r->capheap, k < r->idx->npassages ? k : r->idx->npassages,
+                sizeof *r->heap))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    r->heap = heap;
     if (q->n > 1)
         qsort(q->terms, q->n, sizeof *q->terms, by_upper_bound);
     for (size_t i = 0; rc == VZ_OK && i < q->n; i++) {
         const vz_qterm *t = &q->terms[i];
         if (t->weight <= 0 || t->df == 0)
             continue;
-        /* Float sums may round up a little: keep a margin. */
-        double kth = -1;    /* not known yet */
-        if (!only_touched && k && r->ntouched >= k && remaining < done &&
-            (kth = (double)kth_score(r, k)) > remaining * (1 + 1e-5) + 1e-6)
+        /* The heap holds k passages once k have a score; its root's score
+         * is then the k-th best.  Float sums may round up a little: keep
+         * a margin. */
+        double kth = k && r->nheap == k ? (double)heap_floor(r, k) : -1;
+        if (!only_touched && kth > remaining * (1 + 1e-5) + 1e-6)
             only_touched = 1;
         if (only_touched)
-            drop_hopeless(r, kth >= 0 ? kth : (double)kth_score(r, k), remaining);
-        rc = accumulate(r, t, doc_mask, only_touched);
+            drop_hopeless(r, kth, remaining);
+        rc = accumulate(r, t, doc_mask, k, only_touched);
         remaining -= upper_bound(r->idx, t);
-        done += upper_bound(r->idx, t);
     }
     return rc;
 }
@@ -760,29 +810,20 @@ static void sift_down(vz_hit *h, size_t n, size_t i)
     }
 }
 
-static void sift_up(vz_hit *h, size_t i)
-{
-    while (i > 0 && worse(&h[i], &h[(i - 1) / 2])) {
-        vz_hit t = h[i]; h[i] = h[(i - 1) / 2]; h[(i - 1) / 2] = t;
-        i = (i - 1) / 2;
-    }
-}
-
+/* The heap's passages, best first, into h (none when k is 0); resets the
+ * scores and the heap for the next search. */
 static size_t top_k(vz_reader *r, size_t k, vz_hit *h)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < r->ntouched; i++) {
-        uint32_t p = r->touched[i];
-        vz_hit hit = {p, r->scores[p]};
-        r->scores[p] = 0;
-        if (n < k) {
-            h[n] = hit;
-            sift_up(h, n++);
-        } else if (k && worse(&h[0], &hit)) {
-            h[0] = hit;
-            sift_down(h, n, 0);
-        }
+    size_t n = k ? r->nheap : 0;
+    for (size_t i = 0; i < r->nheap; i++) {
+        uint32_t p = r->heap[i];
+        if (i < n)
+            h[i] = (vz_hit){p, r->scores[p]};
+        r->heap_at[p] = 0;
     }
+    r->nheap = 0;
+    for (size_t i = 0; i < r->ntouched; i++)
+        r->scores[r->touched[i]] = 0;
     r->ntouched = 0;
     /* Heap sort: repeatedly move the worst to the end, so best comes first. */
     for (size_t m = n; m > 1; m--) {
