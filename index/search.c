@@ -36,6 +36,7 @@ typedef struct {
     int postings;             /* 1: the postings below are known */
     vz_posting *list;         /* decoded, malloc'd; NULL when n is 0 */
     size_t n;
+    float top;                /* the largest tf / (tf + norm) of the list */
 } term_entry;
 
 typedef struct {
@@ -668,6 +669,21 @@ static void add_to_touched(vz_reader *r, const vz_qterm *t, const vz_posting *li
     }
 }
 
+/* The largest share tf / (tf + norm) of k1 + 1 that a term's postings
+ * list[0, n) give a passage: its contributions are at most its weight
+ * times this (the float rounding of one contribution aside). */
+static float top_share(const vz_index *idx, const vz_posting *list, size_t n)
+{
+    float top = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t p = list[i].passage, tf = list[i].tf;
+        float x = tf == 1 ? idx->tf1[p] : (float)tf / ((float)tf + idx->norm[p]);
+        if (x > top)
+            top = x;
+    }
+    return top;
+}
+
 /* Keep a term's decoded postings list[0, n) in its entry e (a copy), or
  * that it has none. */
 static void keep_postings(vz_reader *r, term_entry *e, const vz_posting *list, size_t n)
@@ -679,20 +695,25 @@ static void keep_postings(vz_reader *r, term_entry *e, const vz_posting *list, s
     if (n)
         memcpy(e->list, list, n * sizeof *list);
     e->n = n;
+    e->top = top_share(r->idx, list, n);
     e->postings = 1;
     r->term_bytes += n * sizeof *list;
 }
 
 /* Term t's decoded postings, list[0, n): kept in the reader's cache, or
- * fetched and decoded now (valid until the next term's). */
-static int postings_of(vz_reader *r, const vz_qterm *t, const vz_posting **list, size_t *n)
+ * fetched and decoded now (valid until the next term's); *top receives
+ * the list's top_share, or 1 when it was not kept. */
+static int postings_of(vz_reader *r, const vz_qterm *t, const vz_posting **list, size_t *n,
+                       float *top)
 {
     term_entry *e = term_slot(r, t->term);
     *list = NULL;
     *n = 0;
+    *top = 1;
     if (e && e->postings) {
         *list = e->list;
         *n = e->n;
+        *top = e->top;
         return VZ_OK;
     }
     sqlite3_stmt *st = r->term_stmt;
@@ -706,6 +727,8 @@ static int postings_of(vz_reader *r, const vz_qterm *t, const vz_posting **list,
     if (rc == VZ_OK) {
         *list = r->decoded;
         keep_postings(r, e, r->decoded, *n);
+        if (e && e->postings)
+            *top = e->top;
     }
     return rc;
 }
@@ -715,7 +738,8 @@ static int accumulate(vz_reader *r, const vz_qterm *t, const unsigned char *doc_
 {
     const vz_posting *list;
     size_t n;
-    int rc = postings_of(r, t, &list, &n);
+    float top;
+    int rc = postings_of(r, t, &list, &n, &top);
     if (rc == VZ_OK && only_touched)
         add_to_touched(r, t, list, n, k);
     else if (rc == VZ_OK)
@@ -729,12 +753,13 @@ static int accumulate(vz_reader *r, const vz_qterm *t, const unsigned char *doc_
  * kth is the k-th best score now.
  * The k-th best score only grows, so a dropped passage ends below it:
  * the top k and their scores are those of the exhaustive sums.  The
- * margin covers float rounding of the sums, a few ulps of the total:
- * a passage is dropped when (score + remaining) * (1 + 1e-4) + 1e-6 < kth. */
-static void drop_hopeless(vz_reader *r, double kth, double remaining)
+ * margin covers float rounding of the sums (rounding, a few ulps per
+ * term): a passage is dropped when
+ * (score + remaining) * (1 + 1e-4 + rounding) + 1e-6 < kth. */
+static void drop_hopeless(vz_reader *r, double kth, double remaining, double rounding)
 {
     size_t kept = 0;
-    double below = (kth - 1e-6) / (1 + 1e-4) - remaining;
+    double below = (kth - 1e-6) / (1 + 1e-4 + rounding) - remaining;
     for (size_t i = 0; i < r->ntouched; i++) {
         uint32_t p = r->touched[i];
         if ((double)r->scores[p] < below)
@@ -752,17 +777,35 @@ static int by_upper_bound(const void *a, const void *b)
     return x < y ? 1 : x > y ? -1 : strcmp(((const vz_qterm *)a)->term, ((const vz_qterm *)b)->term);
 }
 
+/* Look up term t's df and IDF, and bound what it adds to one passage's
+ * score by its postings' top_share: they are fetched now (and kept for
+ * the sums) unless the cache would not keep them, when the bound is
+ * t's weight alone. */
+static int prepare_term(vz_reader *r, vz_qterm *t)
+{
+    int rc = lookup_df(r, t);
+    float top = 1;
+    if (rc == VZ_OK && t->weight > 0 && t->df && r->terms &&
+        (size_t)t->df * sizeof(vz_posting) <= TERM_BYTES / 8) {
+        const vz_posting *list;
+        size_t n;
+        rc = postings_of(r, t, &list, &n, &top);
+    }
+    t->bound = t->weight > 0 ? (double)(float)upper_bound(r->idx, t) * top : 0;
+    return rc;
+}
+
 /* Term at a time, rarest first.  Once the k-th best score so far exceeds
  * what all remaining terms together could add, no passage without a score
  * can reach the top k, so the remaining terms only update passages that
  * have one (MaxScore: Turtle & Flood 1995).  The result is exact. */
 static int accumulate_all(vz_reader *r, vz_query *q, const unsigned char *doc_mask, size_t k)
 {
-    double remaining = 0;
+    double remaining = 0, rounding = 4e-7 * (double)q->n;
     int rc = VZ_OK, only_touched = 0;
     for (size_t i = 0; rc == VZ_OK && i < q->n; i++)
-        if ((rc = lookup_df(r, &q->terms[i])) == VZ_OK && q->terms[i].weight > 0)
-            remaining += upper_bound(r->idx, &q->terms[i]);
+        if ((rc = prepare_term(r, &q->terms[i])) == VZ_OK)
+            remaining += q->terms[i].bound;
     if (rc)
         return rc;
     void *heap = r->heap;
@@ -780,12 +823,12 @@ static int accumulate_all(vz_reader *r, vz_query *q, const unsigned char *doc_ma
          * is then the k-th best.  Float sums may round up a little: keep
          * a margin. */
         double kth = k && r->nheap == k ? (double)heap_floor(r, k) : -1;
-        if (!only_touched && kth > remaining * (1 + 1e-5) + 1e-6)
+        if (!only_touched && kth > remaining * (1 + 1e-5 + rounding) + 1e-6)
             only_touched = 1;
         if (only_touched)
-            drop_hopeless(r, kth, remaining);
+            drop_hopeless(r, kth, remaining, rounding);
         rc = accumulate(r, t, doc_mask, k, only_touched);
-        remaining -= upper_bound(r->idx, t);
+        remaining -= t->bound;
     }
     return rc;
 }
