@@ -601,27 +601,35 @@ static float heap_offer(vz_reader *r, uint32_t p, size_t k)
 }
 
 /* Add one term's BM25 contributions, from its postings list[0, n), to
- * the score array. */
+ * the score array.  Once the k-th best score exceeds closed (what a
+ * passage without a score could still gain, this term included), the
+ * rest of the list only adds to passages that have a score. */
 static void add_postings(vz_reader *r, const vz_qterm *t, const vz_posting *list, size_t n,
-                         const unsigned char *doc_mask, size_t k)
+                         const unsigned char *doc_mask, size_t k, double closed)
 {
     const vz_index *idx = r->idx;
     float *scores = r->scores;
     float wk = (float)upper_bound(idx, t), floor = heap_floor(r, k);
-    for (size_t i = 0; i < n; i++) {
-        uint32_t p = list[i].passage;
-        float add = contribution(idx, wk, p, list[i].tf), s = scores[p];
+    size_t i = 0;
+    while (i < n) {
+        uint32_t p = list[i++].passage;
+        float add = contribution(idx, wk, p, list[i - 1].tf), s = scores[p];
         /* A score of 0 marks a passage not touched yet, so a contribution
-         * that rounds to 0 must not touch it (nor list it twice). */
-        if (add == 0)
-            continue;
+         * that rounds to 0 must not touch it (nor list it twice); adding
+         * it to a score changes nothing. */
         if (s == 0) {
-            if (doc_mask && !doc_mask[idx->passages[p].doc])
+            if (add == 0 || (doc_mask && !doc_mask[idx->passages[p].doc]))
                 continue;
             r->touched[r->ntouched++] = p;
         }
         scores[p] = s += add;
-        if (s >= floor)
+        if (s >= floor && (double)(floor = heap_offer(r, p, k)) > closed)
+            break;
+    }
+    for (; i < n; i++) {
+        uint32_t p = list[i].passage;
+        float s = scores[p];
+        if (s != 0 && (scores[p] = s += contribution(idx, wk, p, list[i].tf)) >= floor)
             floor = heap_offer(r, p, k);
     }
 }
@@ -734,7 +742,7 @@ static int postings_of(vz_reader *r, const vz_qterm *t, const vz_posting **list,
 }
 
 static int accumulate(vz_reader *r, const vz_qterm *t, const unsigned char *doc_mask,
-                      size_t k, int only_touched)
+                      size_t k, int only_touched, double closed)
 {
     const vz_posting *list;
     size_t n;
@@ -743,7 +751,7 @@ static int accumulate(vz_reader *r, const vz_qterm *t, const unsigned char *doc_
     if (rc == VZ_OK && only_touched)
         add_to_touched(r, t, list, n, k);
     else if (rc == VZ_OK)
-        add_postings(r, t, list, n, doc_mask, k);
+        add_postings(r, t, list, n, doc_mask, k, closed);
     return rc;
 }
 
@@ -823,11 +831,12 @@ static int accumulate_all(vz_reader *r, vz_query *q, const unsigned char *doc_ma
          * is then the k-th best.  Float sums may round up a little: keep
          * a margin. */
         double kth = k && r->nheap == k ? (double)heap_floor(r, k) : -1;
-        if (!only_touched && kth > remaining * (1 + 1e-5 + rounding) + 1e-6)
+        double closed = remaining * (1 + 1e-5 + rounding) + 1e-6;
+        if (!only_touched && kth > closed)
             only_touched = 1;
         if (only_touched)
             drop_hopeless(r, kth, remaining, rounding);
-        rc = accumulate(r, t, doc_mask, k, only_touched);
+        rc = accumulate(r, t, doc_mask, k, only_touched, closed);
         remaining -= t->bound;
     }
     return rc;
