@@ -2,7 +2,7 @@
  * search.c - implements search.h: loading an index for querying, and BM25
  * ranking: each query term's postings are fetched with one prepared
  * statement, decoded and accumulated into a per-reader score array, and
- * the top k are kept in a min-heap.
+ * the top k are kept in a min-heap as the scores grow.
  */
 #include "search.h"
 #include "postings.h"
@@ -36,6 +36,7 @@ typedef struct {
     int postings;             /* 1: the postings below are known */
     vz_posting *list;         /* decoded, malloc'd; NULL when n is 0 */
     size_t n;
+    float top;                /* the largest tf / (tf + norm) of the list */
 } term_entry;
 
 typedef struct {
@@ -50,9 +51,11 @@ struct vz_reader {
     sqlite3_stmt *term_stmt, *df_stmt, *text_stmt;
     vz_analyser *analyser;
     float *scores;            /* 0 = not matched (every contribution is > 0) */
-    float *scratch;           /* for selecting the k-th score */
     uint32_t *touched;        /* the passages with a score, in the order first scored */
     size_t ntouched;
+    uint32_t *heap;           /* the k best scored so far, worst at the root */
+    size_t nheap, capheap;
+    uint32_t *heap_at;        /* per passage: its place in the heap + 1; 0: not there */
     vz_posting *decoded;      /* scratch of postings not kept (no cache, no memory) */
     size_t capdecoded;
     void *aux;
@@ -370,9 +373,9 @@ int vz_reader_new(vz_reader **out, const vz_index *idx)
     size_t n = idx->npassages ? idx->npassages : 1;
     r->scores = calloc(n, sizeof *r->scores);
     r->touched = malloc(n * sizeof *r->touched);
-    r->scratch = malloc(n * sizeof *r->scratch);
+    r->heap_at = calloc(n, sizeof *r->heap_at);
     r->terms = calloc(TERM_SLOTS, sizeof *r->terms);   /* NULL: uncached */
-    int rc = (!r->scores || !r->touched || !r->scratch) ? vz_fail(VZ_ENOMEM, "out of memory") : VZ_OK;
+    int rc = (!r->scores || !r->touched || !r->heap_at) ? vz_fail(VZ_ENOMEM, "out of memory") : VZ_OK;
     if (!rc) rc = vz_store_open_readonly(idx->path, &r->db);
     if (!rc && sqlite3_prepare_v3(r->db, "SELECT postings FROM terms WHERE term=?", -1,
                                   SQLITE_PREPARE_PERSISTENT, &r->term_stmt, NULL))
@@ -405,7 +408,8 @@ void vz_reader_free(vz_reader *r)
     vz_analyser_free(r->analyser);
     free(r->scores);
     free(r->touched);
-    free(r->scratch);
+    free(r->heap);
+    free(r->heap_at);
     free(r->decoded);
     if (r->free_aux)
         r->free_aux(r->aux);
@@ -539,26 +543,106 @@ static inline float contribution(const vz_index *idx, float wk, uint32_t p, uint
     return tf == 1 ? wk * idx->tf1[p] : wk * (float)tf / ((float)tf + idx->norm[p]);
 }
 
+/* The order of the final ranking: a lower score, then on a tie the
+ * higher passage id, ranks worse. */
+static inline int passage_worse(const float *scores, uint32_t a, uint32_t b)
+{
+    return scores[a] < scores[b] || (scores[a] == scores[b] && a > b);
+}
+
+static void heap_place(vz_reader *r, size_t i, uint32_t p)
+{
+    r->heap[i] = p;
+    r->heap_at[p] = (uint32_t)i + 1;
+}
+
+/* Restore the heap order from i down, after its passage's score grew. */
+static void heap_sift_down(vz_reader *r, size_t i)
+{
+    uint32_t p = r->heap[i];
+    for (;;) {
+        size_t l = 2 * i + 1, m = l;
+        if (l >= r->nheap)
+            break;
+        if (l + 1 < r->nheap && passage_worse(r->scores, r->heap[l + 1], r->heap[l]))
+            m = l + 1;
+        if (!passage_worse(r->scores, r->heap[m], p))
+            break;
+        heap_place(r, i, r->heap[m]);
+        i = m;
+    }
+    heap_place(r, i, p);
+}
+
+static void heap_sift_up(vz_reader *r, size_t i)
+{
+    uint32_t p = r->heap[i];
+    while (i > 0 && passage_worse(r->scores, p, r->heap[(i - 1) / 2])) {
+        heap_place(r, i, r->heap[(i - 1) / 2]);
+        i = (i - 1) / 2;
+    }
+    heap_place(r, i, p);
+}
+
+/* The score a passage must reach to be offered to the heap: 0 (any) until
+ * it holds k passages, then the k-th best score so far. */
+static inline float heap_floor(const vz_reader *r, size_t k)
+{
+    return r->nheap < k ? 0 : k ? r->scores[r->heap[0]] : INFINITY;
+}
+
+/* Passage p's score just grew: keep the heap the k best passages so far
+ * in the final ranking's order (scores only grow, so only p can enter or
+ * move); return the new floor.  The k-th best score is then known at any
+ * time without looking at every passage scored. */
+static float heap_offer(vz_reader *r, uint32_t p, size_t k)
+{
+    if (!k)
+        return INFINITY;
+    if (r->heap_at[p]) {
+        heap_sift_down(r, r->heap_at[p] - 1);
+    } else if (r->nheap < k) {
+        r->heap[r->nheap++] = p;
+        heap_sift_up(r, r->nheap - 1);
+    } else if (passage_worse(r->scores, r->heap[0], p)) {
+        r->heap_at[r->heap[0]] = 0;
+        heap_place(r, 0, p);
+        heap_sift_down(r, 0);
+    }
+    return heap_floor(r, k);
+}
+
 /* Add one term's BM25 contributions, from its postings list[0, n), to
- * the score array. */
+ * the score array.  Once the k-th best score exceeds closed (what a
+ * passage without a score could still gain, this term included), the
+ * rest of the list only adds to passages that have a score. */
 static void add_postings(vz_reader *r, const vz_qterm *t, const vz_posting *list, size_t n,
-                         const unsigned char *doc_mask)
+                         const unsigned char *doc_mask, size_t k, double closed)
 {
     const vz_index *idx = r->idx;
-    float wk = (float)upper_bound(idx, t);
-    for (size_t i = 0; i < n; i++) {
-        uint32_t p = list[i].passage;
-        float add = contribution(idx, wk, p, list[i].tf);
+    float *scores = r->scores;
+    float wk = (float)upper_bound(idx, t), floor = heap_floor(r, k);
+    size_t i = 0;
+    while (i < n) {
+        uint32_t p = list[i++].passage;
+        float add = contribution(idx, wk, p, list[i - 1].tf), s = scores[p];
         /* A score of 0 marks a passage not touched yet, so a contribution
-         * that rounds to 0 must not touch it (nor list it twice). */
-        if (add == 0)
-            continue;
-        if (r->scores[p] == 0) {
-            if (doc_mask && !doc_mask[idx->passages[p].doc])
+         * that rounds to 0 must not touch it (nor list it twice); adding
+         * it to a score changes nothing. */
+        if (s == 0) {
+            if (add == 0 || (doc_mask && !doc_mask[idx->passages[p].doc]))
                 continue;
             r->touched[r->ntouched++] = p;
         }
-        r->scores[p] += add;
+        scores[p] = s += add;
+        if (s >= floor && (double)(floor = heap_offer(r, p, k)) > closed)
+            break;
+    }
+    for (; i < n; i++) {
+        uint32_t p = list[i].passage;
+        float s = scores[p];
+        if (s != 0 && (scores[p] = s += contribution(idx, wk, p, list[i].tf)) >= floor)
+            floor = heap_offer(r, p, k);
     }
 }
 
@@ -580,27 +664,44 @@ static const vz_posting *find_posting(const vz_posting *list, size_t n, uint32_t
  * (MaxScore's second phase): the same sums as add_postings would make
  * there, each passage's in the same term order, found by looking each
  * candidate up when they are few beside the postings. */
-static void add_to_touched(vz_reader *r, const vz_qterm *t, const vz_posting *list, size_t n)
+static void add_to_touched(vz_reader *r, const vz_qterm *t, const vz_posting *list, size_t n,
+                           size_t k)
 {
     const vz_index *idx = r->idx;
-    float wk = (float)upper_bound(idx, t);
+    float *scores = r->scores;
+    float wk = (float)upper_bound(idx, t), floor = heap_floor(r, k), s;
     size_t steps = 1;
     for (size_t m = n; m > 1; m >>= 1)
         steps++;
     if (r->ntouched * steps >= n) {
         for (size_t i = 0; i < n; i++) {
             uint32_t p = list[i].passage;
-            if (r->scores[p] != 0)
-                r->scores[p] += contribution(idx, wk, p, list[i].tf);
+            if (scores[p] != 0 && (scores[p] = s = scores[p] + contribution(idx, wk, p, list[i].tf)) >= floor)
+                floor = heap_offer(r, p, k);
         }
         return;
     }
     for (size_t i = 0; i < r->ntouched; i++) {
         uint32_t p = r->touched[i];
         const vz_posting *at = find_posting(list, n, p);
-        if (at)
-            r->scores[p] += contribution(idx, wk, p, at->tf);
+        if (at && (scores[p] = s = scores[p] + contribution(idx, wk, p, at->tf)) >= floor)
+            floor = heap_offer(r, p, k);
     }
+}
+
+/* The largest share tf / (tf + norm) of k1 + 1 that a term's postings
+ * list[0, n) give a passage: its contributions are at most its weight
+ * times this (the float rounding of one contribution aside). */
+static float top_share(const vz_index *idx, const vz_posting *list, size_t n)
+{
+    float top = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t p = list[i].passage, tf = list[i].tf;
+        float x = tf == 1 ? idx->tf1[p] : (float)tf / ((float)tf + idx->norm[p]);
+        if (x > top)
+            top = x;
+    }
+    return top;
 }
 
 /* Keep a term's decoded postings list[0, n) in its entry e (a copy), or
@@ -614,20 +715,25 @@ static void keep_postings(vz_reader *r, term_entry *e, const vz_posting *list, s
     if (n)
         memcpy(e->list, list, n * sizeof *list);
     e->n = n;
+    e->top = top_share(r->idx, list, n);
     e->postings = 1;
     r->term_bytes += n * sizeof *list;
 }
 
 /* Term t's decoded postings, list[0, n): kept in the reader's cache, or
- * fetched and decoded now (valid until the next term's). */
-static int postings_of(vz_reader *r, const vz_qterm *t, const vz_posting **list, size_t *n)
+ * fetched and decoded now (valid until the next term's); *top receives
+ * the list's top_share, or 1 when it was not kept. */
+static int postings_of(vz_reader *r, const vz_qterm *t, const vz_posting **list, size_t *n,
+                       float *top)
 {
     term_entry *e = term_slot(r, t->term);
     *list = NULL;
     *n = 0;
+    *top = 1;
     if (e && e->postings) {
         *list = e->list;
         *n = e->n;
+        *top = e->top;
         return VZ_OK;
     }
     sqlite3_stmt *st = r->term_stmt;
@@ -641,54 +747,24 @@ static int postings_of(vz_reader *r, const vz_qterm *t, const vz_posting **list,
     if (rc == VZ_OK) {
         *list = r->decoded;
         keep_postings(r, e, r->decoded, *n);
+        if (e && e->postings)
+            *top = e->top;
     }
     return rc;
 }
 
 static int accumulate(vz_reader *r, const vz_qterm *t, const unsigned char *doc_mask,
-                      int only_touched)
+                      size_t k, int only_touched, double closed)
 {
     const vz_posting *list;
     size_t n;
-    int rc = postings_of(r, t, &list, &n);
+    float top;
+    int rc = postings_of(r, t, &list, &n, &top);
     if (rc == VZ_OK && only_touched)
-        add_to_touched(r, t, list, n);
+        add_to_touched(r, t, list, n, k);
     else if (rc == VZ_OK)
-        add_postings(r, t, list, n, doc_mask);
+        add_postings(r, t, list, n, doc_mask, k, closed);
     return rc;
-}
-
-/* Restore the min-heap order of h[0, n) from i down. */
-static void float_sift_down(float *h, size_t n, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, m = i;
-        if (l < n && h[l] < h[m]) m = l;
-        if (l + 1 < n && h[l + 1] < h[m]) m = l + 1;
-        if (m == i)
-            return;
-        float t = h[i]; h[i] = h[m]; h[m] = t;
-        i = m;
-    }
-}
-
-/* The k-th largest score among the touched passages (k <= ntouched): a
- * min-heap of the k largest. */
-static float kth_score(vz_reader *r, size_t k)
-{
-    float *h = r->scratch;
-    for (size_t i = 0; i < k; i++)
-        h[i] = r->scores[r->touched[i]];
-    for (size_t i = k / 2; i-- > 0;)
-        float_sift_down(h, k, i);
-    for (size_t i = k; i < r->ntouched; i++) {
-        float s = r->scores[r->touched[i]];
-        if (s > h[0]) {
-            h[0] = s;
-            float_sift_down(h, k, 0);
-        }
-    }
-    return h[0];
 }
 
 /* Once only passages with a score can reach the top k, one that could not
@@ -697,14 +773,16 @@ static float kth_score(vz_reader *r, size_t k)
  * kth is the k-th best score now.
  * The k-th best score only grows, so a dropped passage ends below it:
  * the top k and their scores are those of the exhaustive sums.  The
- * margin covers float rounding of the sums, a few ulps of the total. */
-static void drop_hopeless(vz_reader *r, double kth, double remaining)
+ * margin covers float rounding of the sums (rounding, a few ulps per
+ * term): a passage is dropped when
+ * (score + remaining) * (1 + 1e-4 + rounding) + 1e-6 < kth. */
+static void drop_hopeless(vz_reader *r, double kth, double remaining, double rounding)
 {
     size_t kept = 0;
+    double below = (kth - 1e-6) / (1 + 1e-4 + rounding) - remaining;
     for (size_t i = 0; i < r->ntouched; i++) {
         uint32_t p = r->touched[i];
-        double best = ((double)r->scores[p] + remaining) * (1 + 1e-4) + 1e-6;
-        if (best < kth)
+        if ((double)r->scores[p] < below)
             r->scores[p] = 0;
         else
             r->touched[kept++] = p;
@@ -719,35 +797,59 @@ static int by_upper_bound(const void *a, const void *b)
     return x < y ? 1 : x > y ? -1 : strcmp(((const vz_qterm *)a)->term, ((const vz_qterm *)b)->term);
 }
 
+/* Look up term t's df and IDF, and bound what it adds to one passage's
+ * score by its postings' top_share: they are fetched now (and kept for
+ * the sums) unless the cache would not keep them, when the bound is
+ * t's weight alone. */
+static int prepare_term(vz_reader *r, vz_qterm *t)
+{
+    int rc = lookup_df(r, t);
+    float top = 1;
+    if (rc == VZ_OK && t->weight > 0 && t->df && r->terms &&
+        (size_t)t->df * sizeof(vz_posting) <= TERM_BYTES / 8) {
+        const vz_posting *list;
+        size_t n;
+        rc = postings_of(r, t, &list, &n, &top);
+    }
+    t->bound = t->weight > 0 ? (double)(float)upper_bound(r->idx, t) * top : 0;
+    return rc;
+}
+
 /* Term at a time, rarest first.  Once the k-th best score so far exceeds
  * what all remaining terms together could add, no passage without a score
  * can reach the top k, so the remaining terms only update passages that
  * have one (MaxScore: Turtle & Flood 1995).  The result is exact. */
 static int accumulate_all(vz_reader *r, vz_query *q, const unsigned char *doc_mask, size_t k)
 {
-    double remaining = 0, done = 0;
+    double remaining = 0, rounding = 4e-7 * (double)q->n;
     int rc = VZ_OK, only_touched = 0;
     for (size_t i = 0; rc == VZ_OK && i < q->n; i++)
-        if ((rc = lookup_df(r, &q->terms[i])) == VZ_OK && q->terms[i].weight > 0)
-            remaining += upper_bound(r->idx, &q->terms[i]);
+        if ((rc = prepare_term(r, &q->terms[i])) == VZ_OK)
+            remaining += q->terms[i].bound;
     if (rc)
         return rc;
+    void *heap = r->heap;
+    if (vz_grow(&heap, &r->capheap, k < r->idx->npassages ? k : r->idx->npassages,
+                sizeof *r->heap))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    r->heap = heap;
     if (q->n > 1)
         qsort(q->terms, q->n, sizeof *q->terms, by_upper_bound);
     for (size_t i = 0; rc == VZ_OK && i < q->n; i++) {
         const vz_qterm *t = &q->terms[i];
         if (t->weight <= 0 || t->df == 0)
             continue;
-        /* Float sums may round up a little: keep a margin. */
-        double kth = -1;    /* not known yet */
-        if (!only_touched && k && r->ntouched >= k && remaining < done &&
-            (kth = (double)kth_score(r, k)) > remaining * (1 + 1e-5) + 1e-6)
+        /* The heap holds k passages once k have a score; its root's score
+         * is then the k-th best.  Float sums may round up a little: keep
+         * a margin. */
+        double kth = k && r->nheap == k ? (double)heap_floor(r, k) : -1;
+        double closed = remaining * (1 + 1e-5 + rounding) + 1e-6;
+        if (!only_touched && kth > closed)
             only_touched = 1;
         if (only_touched)
-            drop_hopeless(r, kth >= 0 ? kth : (double)kth_score(r, k), remaining);
-        rc = accumulate(r, t, doc_mask, only_touched);
-        remaining -= upper_bound(r->idx, t);
-        done += upper_bound(r->idx, t);
+            drop_hopeless(r, kth, remaining, rounding);
+        rc = accumulate(r, t, doc_mask, k, only_touched, closed);
+        remaining -= t->bound;
     }
     return rc;
 }
@@ -772,29 +874,20 @@ static void sift_down(vz_hit *h, size_t n, size_t i)
     }
 }
 
-static void sift_up(vz_hit *h, size_t i)
-{
-    while (i > 0 && worse(&h[i], &h[(i - 1) / 2])) {
-        vz_hit t = h[i]; h[i] = h[(i - 1) / 2]; h[(i - 1) / 2] = t;
-        i = (i - 1) / 2;
-    }
-}
-
+/* The heap's passages, best first, into h (none when k is 0); resets the
+ * scores and the heap for the next search. */
 static size_t top_k(vz_reader *r, size_t k, vz_hit *h)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < r->ntouched; i++) {
-        uint32_t p = r->touched[i];
-        vz_hit hit = {p, r->scores[p]};
-        r->scores[p] = 0;
-        if (n < k) {
-            h[n] = hit;
-            sift_up(h, n++);
-        } else if (k && worse(&h[0], &hit)) {
-            h[0] = hit;
-            sift_down(h, n, 0);
-        }
+    size_t n = k ? r->nheap : 0;
+    for (size_t i = 0; i < r->nheap; i++) {
+        uint32_t p = r->heap[i];
+        if (i < n)
+            h[i] = (vz_hit){p, r->scores[p]};
+        r->heap_at[p] = 0;
     }
+    r->nheap = 0;
+    for (size_t i = 0; i < r->ntouched; i++)
+        r->scores[r->touched[i]] = 0;
     r->ntouched = 0;
     /* Heap sort: repeatedly move the worst to the end, so best comes first. */
     for (size_t m = n; m > 1; m--) {

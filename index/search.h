@@ -79,6 +79,7 @@ typedef struct {
     char *term;        /* stem */
     double weight;     /* how much the term counts (occurrences in the query by default) */
     double idf;        /* filled by vz_reader_search */
+    double bound;      /* filled by vz_reader_search: the most it adds to one score */
     uint32_t df;       /* filled by vz_reader_search */
 } vz_qterm;
 

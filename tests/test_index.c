@@ -621,6 +621,40 @@ static void pruned_top_k_equals_exhaustive_ranking(void **state)
     fixture_release(&f);
 }
 
+/* Equal scores rank the lower passage first at every k, whether the top k
+ * were kept as the scores grew or pruned: many documents repeat one of
+ * four texts, so most scores tie. */
+static void ties_rank_lower_passages_first_at_every_k(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"ship storm crew", "ship crew crew harbour",
+        "storm storm", "harbour ship storm crew anchor"};
+    fixture f = {0};
+    paths_init(&f);
+    for (int d = 0; d < 40; d++) {
+        char name[32];
+        const char *text = texts[(d * 7) % 4];
+        snprintf(name, sizeof name, "d%02d.txt", d);
+        ts_write(f.corpus, name, text, strlen(text));
+    }
+    open_index(&f);
+    vz_hit all[40], few[40];
+    size_t na = search(&f, "ship storm crew anchor", all, 40);
+    assert_int_equal(na, 40);
+    for (size_t i = 1; i < na; i++)
+        assert_true(all[i].score < all[i - 1].score ||
+                    (all[i].score == all[i - 1].score && all[i].passage > all[i - 1].passage));
+    for (size_t k = 1; k <= na; k++) {
+        size_t nf = search(&f, "ship storm crew anchor", few, k);
+        assert_int_equal(nf, k);
+        for (size_t i = 0; i < nf; i++) {
+            assert_int_equal(few[i].passage, all[i].passage);
+            assert_true(few[i].score == all[i].score);
+        }
+    }
+    fixture_release(&f);
+}
+
 /* A document read is taken whole at the size the listing saw only when the
  * file still ends there: one that grew or shrank since is read to its end,
  * and one replaced by a FIFO is an error, not a wait or an empty text. */
@@ -688,6 +722,7 @@ int main(void)
         cmocka_unit_test(long_titles_are_cut_between_characters),
         cmocka_unit_test(headings_join_the_paragraph_below),
         cmocka_unit_test(pruned_top_k_equals_exhaustive_ranking),
+        cmocka_unit_test(ties_rank_lower_passages_first_at_every_k),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
