@@ -2380,6 +2380,73 @@ static int add_reference(reading *rd, const reference *f, const char *name, size
     return VZ_OK;
 }
 
+/* Does byte c end every token before it and start none: an ASCII
+ * character that is neither a letter, a digit nor one the analyser lets
+ * join a token ("'", ".", ",", "&")? */
+static int separates(char c)
+{
+    unsigned char u = (unsigned char)c, l = (unsigned char)(u | 0x20);
+    return u < 0x80 && !(u >= '0' && u <= '9') && !(l >= 'a' && l <= 'z') && u != '\'' &&
+           u != '.' && u != ',' && u != '&';
+}
+
+/* The first of v's tokens that starts at or after byte b. */
+static size_t token_from(const vz_analysed *v, size_t b)
+{
+    size_t lo = 0, hi = v->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->tok[mid].start < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Read [from, to) of article doc as read_plain does, from the analysis of
+ * the whole article.  The references of each sentence search the article
+ * before and after it, and each such span, a text of its own, was analysed
+ * anew: the article's analysis is made once and kept.  The span's tokens
+ * are the article's inside it when no token crosses its ends (a
+ * separator before `to`; a token's end or a separator before `from`),
+ * but for the hyphen that may join its first token to the word before,
+ * which the span does not hold; elsewhere the span is analysed itself. */
+static int read_article_part(asking *a, uint32_t doc, uint32_t from, uint32_t to, reading *rd)
+{
+    size_t size = a->e->idx->docs[doc].size;
+    vz_analysed v;
+    reading_start(a, rd);
+    if (!a->xc || size > UINT32_MAX || from > to || to > size ||
+        vz_reader_text(a->r, doc, 0, (uint32_t)size, &rd->text) ||
+        (to > 0 && to < size && !separates(rd->text.data[to - 1])) ||
+        vz_analysed_of(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len, &v))
+        return read_plain(a, doc, from, to, rd);
+    size_t first = token_from(&v, from), last = token_from(&v, to);
+    if (from > 0 && !separates(rd->text.data[from - 1]) &&
+        (first == 0 || v.tok[first - 1].end != from))
+        return read_plain(a, doc, from, to, rd);
+    if (reserve_words(rd, last - first))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    int rc = VZ_OK;
+    for (size_t k = first; !rc && k < last; k++) {
+        vz_token t;
+        vz_analysed_token(&v, k, &t);
+        t.start -= from;
+        t.end -= from;
+        t.index = k - first;
+        if (k == first)
+            t.flags &= ~(unsigned)VZ_TOK_JOINED;
+        rc = plain_token(&t, rd);
+    }
+    if (rc)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    memmove(rd->text.data, rd->text.data + from, to - from);
+    rd->text.len = to - from;
+    rd->text.data[rd->text.len] = '\0';
+    return VZ_OK;
+}
+
 /* Resolve the description of words [i, j) of sentence r, when the
  * article names what it stands for, and keep it in its reading, and its
  * memo in memo.  A description stands for a name given before it; one
@@ -2397,12 +2464,12 @@ static int resolve_reference(asking *a, const ranked *r, size_t i, size_t j, int
     uint32_t from = 0, to = at;
     /* The search needs the article's words only; the span the name is
      * found in is read again in full for the key terms it holds. */
-    int rc = read_plain(a, si->doc, from, to, &pre);
+    int rc = read_article_part(a, si->doc, from, to, &pre);
     int found = !rc && antecedent(a, &pre, 0, rd, i, j, type, &ns, &ne);
     if (!rc && !found) {
         from = si->start + (uint32_t)rd->w[j - 1].end;
         to = (uint32_t)a->e->idx->docs[si->doc].size;
-        rc = read_plain(a, si->doc, from, to, &pre);
+        rc = read_article_part(a, si->doc, from, to, &pre);
         found = !rc && antecedent(a, &pre, 1, rd, i, j, type, &ns, &ne);
     }
     if (rc || !found) {
