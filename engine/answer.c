@@ -919,28 +919,113 @@ static void reading_start(asking *a, reading *rd)
     set_stem_filter(a);
 }
 
+/* A span of a text and its tokens, in the analysis of the whole text
+ * (article_span) or of the span's own. */
+typedef struct {
+    vz_analysed v;
+    size_t first, n;           /* the span's tokens: v's [first, first + n) */
+    size_t from;               /* the span's first byte in v's text */
+    int unjoin;                /* its first token is joined only to what precedes the span */
+    int ok;                    /* 0: the span was analysed uncached */
+} span_tokens;
+
+/* Token k of span s, as the analysis of the span's own text gives it. */
+static inline void span_token(const span_tokens *s, size_t k, vz_token *t)
+{
+    vz_analysed_token(&s->v, s->first + k, t);
+    t->start -= s->from;
+    t->end -= s->from;
+    t->index = k;
+    if (k == 0 && s->unjoin)
+        t->flags &= ~(unsigned)VZ_TOK_JOINED;
+}
+
+/* The first of v's tokens that starts at or after byte b. */
+static size_t token_from(const vz_analysed *v, size_t b)
+{
+    size_t lo = 0, hi = v->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->tok[mid].start < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The longest article whose spans are read from its whole analysis. */
+#define WHOLE_ARTICLE 65536
+
+/* The text of [from, to) of article doc in text, and its tokens in s, from
+ * the analysis of the whole article, made once and kept: the sentences of
+ * a passage, the spans before and after each that a reference is looked
+ * up in, and the article judged were each analysed as a text of its own,
+ * most of an article's analysis made two or three times.  The tokens of
+ * the span's own analysis are the article's inside it when no token
+ * crosses either end (the tokeniser looks no further back than a token's
+ * start, and no further ahead than the byte after it), but for a hyphen
+ * that joins the first to a token before the span.  Non-zero: they
+ * cannot be (text is then to be read again). */
+static int article_span(asking *a, uint32_t doc, uint32_t from, uint32_t to, vz_buf *text,
+                        span_tokens *s)
+{
+    size_t size = a->e->idx->docs[doc].size;
+    if (!a->xc || size > WHOLE_ARTICLE || from > to || to > size ||
+        vz_reader_text(a->r, doc, 0, (uint32_t)size, text) ||
+        vz_analysed_of(a->xc, vz_reader_analyser(a->r), text->data, text->len, &s->v))
+        return 1;
+    size_t first = token_from(&s->v, from), last = token_from(&s->v, to);
+    if ((first > 0 && s->v.tok[first - 1].end > from) || (last > 0 && s->v.tok[last - 1].end > to))
+        return 1;
+    *s = (span_tokens){s->v, first, last - first, from, 0, 1};
+    if (s->n && (s->v.tok[first].flags & VZ_TOK_JOINED)) {
+        /* Joined over a hyphen right before the span: to nothing in it. */
+        size_t start = s->v.tok[first].start;
+        s->unjoin = start - (text->data[start - 1] == '-' ? 1 : 3) == from;
+    }
+    memmove(text->data, text->data + from, to - from);
+    text->len = to - from;
+    text->data[text->len] = '\0';
+    return 0;
+}
+
 /* Read a span's text and its tokens, each through fn (read_token or
- * plain_token).  The same sentences and articles are read for question
- * after question: their tokens come from the reader's cache, all at once. */
-static int read_with(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd,
-                     vz_token_fn fn)
+ * plain_token), and say in s where its tokens are.  The same sentences
+ * and articles are read for question after question: their tokens come
+ * from the reader's cache, all at once. */
+static int read_tokens(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd,
+                       vz_token_fn fn, span_tokens *s)
 {
     reading_start(a, rd);
-    vz_analyser *an = vz_reader_analyser(a->r);
-    vz_analysed v;
-    int rc = vz_reader_text(a->r, doc, start, end, &rd->text);
-    if (rc)
-        return rc;
-    if (vz_analysed_of(a->xc, an, rd->text.data, rd->text.len, &v) != VZ_OK)
-        return vz_analyse_cached(a->xc, an, rd->text.data, rd->text.len, fn, rd);
-    if (reserve_words(rd, v.n))
+    if (article_span(a, doc, start, end, &rd->text, s)) {
+        vz_analyser *an = vz_reader_analyser(a->r);
+        rd->text.len = 0;
+        int rc = vz_reader_text(a->r, doc, start, end, &rd->text);
+        if (rc)
+            return rc;
+        if (vz_analysed_of(a->xc, an, rd->text.data, rd->text.len, &s->v) != VZ_OK) {
+            s->ok = 0;
+            return vz_analyse_cached(a->xc, an, rd->text.data, rd->text.len, fn, rd);
+        }
+        *s = (span_tokens){s->v, 0, s->v.n, 0, 0, 1};
+    }
+    if (reserve_words(rd, s->n))
         return vz_fail(VZ_ENOMEM, "out of memory");
-    for (size_t i = 0; !rc && i < v.n; i++) {
+    int rc = 0;
+    for (size_t i = 0; !rc && i < s->n; i++) {
         vz_token t;
-        vz_analysed_token(&v, i, &t);
+        span_token(s, i, &t);
         rc = fn(&t, rd);
     }
     return rc;
+}
+
+static int read_with(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd,
+                     vz_token_fn fn)
+{
+    span_tokens s;
+    return read_tokens(a, doc, start, end, rd, fn, &s);
 }
 
 static int read_span(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd)
@@ -1057,31 +1142,31 @@ static void sent_token_next(const char **at, size_t k, vz_token *tok)
     *at = p[9] ? norm + p[7] + 1 : stem + p[8] + 1;
 }
 
-/* Keep the memo of sentence sid, read in rd.  When it cannot (its
- * analysis not in the cache, no memory), the next question tries again. */
-static void keep_sentence(asking *a, uint32_t sid, const reading *rd)
+/* Keep the memo of sentence sid, read in rd from its tokens s.  When it
+ * cannot (its analysis not in the cache, no memory), the next question
+ * tries again. */
+static void keep_sentence(asking *a, uint32_t sid, const reading *rd, const span_tokens *s)
 {
-    vz_analysed v;
-    if (vz_analysed_of(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len, &v) ||
-        v.n != rd->n || rd->text.len > UINT32_MAX)
+    if (!s->ok || s->n != rd->n || rd->text.len > UINT32_MAX)
         return;
     /* Room for the most the packing takes, made once: a memo per
      * sentence read first, token by token. */
     size_t room = sizeof(sent_memo) + rd->text.len + VZ_FORM;
-    for (size_t k = 0; k < v.n; k++)
-        room += SENT_TOKEN + (size_t)v.tok[k].norm_len + v.tok[k].stem_len + 2;
+    for (size_t k = 0; k < s->n; k++)
+        room += SENT_TOKEN + (size_t)s->v.tok[s->first + k].norm_len +
+                s->v.tok[s->first + k].stem_len + 2;
     vz_buf memo = {0};
     if (vz_buf_reserve(&memo, room))
         return;
-    sent_memo h = {(uint32_t)v.n, (uint32_t)rd->text.len};
+    sent_memo h = {(uint32_t)s->n, (uint32_t)rd->text.len};
     char *at = memo.data;
     memcpy(at, &h, sizeof h);
     memcpy(at + sizeof h, rd->text.data, rd->text.len);
     at += sizeof h + rd->text.len;
     int fits = 1;
-    for (size_t k = 0; fits && k < v.n; k++) {
+    for (size_t k = 0; fits && k < s->n; k++) {
         vz_token t;
-        vz_analysed_token(&v, k, &t);
+        span_token(s, k, &t);
         fits = sent_token_put(&at, &t);
     }
     if (fits) {
@@ -1150,9 +1235,12 @@ static int read_sentence(asking *a, uint32_t sid, reading *rd)
     const char *m = vz_xcache_memo(a->xc, memo_id(MEMO_SENTENCE, sid), &len);
     if (m)
         return recall_sentence(a, m, rd);
-    int rc = read_span(a, si->doc, si->start, si->end, rd);
+    span_tokens s;
+    int rc = read_tokens(a, si->doc, si->start, si->end, rd, read_token, &s);
+    if (!rc)
+        apply_phrases(rd);
     if (!rc && a->xc)
-        keep_sentence(a, sid, rd);
+        keep_sentence(a, sid, rd, &s);
     return rc;
 }
 
@@ -2380,73 +2468,6 @@ static int add_reference(reading *rd, const reference *f, const char *name, size
     return VZ_OK;
 }
 
-/* Does byte c end every token before it and start none: an ASCII
- * character that is neither a letter, a digit nor one the analyser lets
- * join a token ("'", ".", ",", "&")? */
-static int separates(char c)
-{
-    unsigned char u = (unsigned char)c, l = (unsigned char)(u | 0x20);
-    return u < 0x80 && !(u >= '0' && u <= '9') && !(l >= 'a' && l <= 'z') && u != '\'' &&
-           u != '.' && u != ',' && u != '&';
-}
-
-/* The first of v's tokens that starts at or after byte b. */
-static size_t token_from(const vz_analysed *v, size_t b)
-{
-    size_t lo = 0, hi = v->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v->tok[mid].start < b)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-/* Read [from, to) of article doc as read_plain does, from the analysis of
- * the whole article.  The references of each sentence search the article
- * before and after it, and each such span, a text of its own, was analysed
- * anew: the article's analysis is made once and kept.  The span's tokens
- * are the article's inside it when no token crosses its ends (a
- * separator before `to`; a token's end or a separator before `from`),
- * but for the hyphen that may join its first token to the word before,
- * which the span does not hold; elsewhere the span is analysed itself. */
-static int read_article_part(asking *a, uint32_t doc, uint32_t from, uint32_t to, reading *rd)
-{
-    size_t size = a->e->idx->docs[doc].size;
-    vz_analysed v;
-    reading_start(a, rd);
-    if (!a->xc || size > UINT32_MAX || from > to || to > size ||
-        vz_reader_text(a->r, doc, 0, (uint32_t)size, &rd->text) ||
-        (to > 0 && to < size && !separates(rd->text.data[to - 1])) ||
-        vz_analysed_of(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len, &v))
-        return read_plain(a, doc, from, to, rd);
-    size_t first = token_from(&v, from), last = token_from(&v, to);
-    if (from > 0 && !separates(rd->text.data[from - 1]) &&
-        (first == 0 || v.tok[first - 1].end != from))
-        return read_plain(a, doc, from, to, rd);
-    if (reserve_words(rd, last - first))
-        return vz_fail(VZ_ENOMEM, "out of memory");
-    int rc = VZ_OK;
-    for (size_t k = first; !rc && k < last; k++) {
-        vz_token t;
-        vz_analysed_token(&v, k, &t);
-        t.start -= from;
-        t.end -= from;
-        t.index = k - first;
-        if (k == first)
-            t.flags &= ~(unsigned)VZ_TOK_JOINED;
-        rc = plain_token(&t, rd);
-    }
-    if (rc)
-        return vz_fail(VZ_ENOMEM, "out of memory");
-    memmove(rd->text.data, rd->text.data + from, to - from);
-    rd->text.len = to - from;
-    rd->text.data[rd->text.len] = '\0';
-    return VZ_OK;
-}
-
 /* Resolve the description of words [i, j) of sentence r, when the
  * article names what it stands for, and keep it in its reading, and its
  * memo in memo.  A description stands for a name given before it; one
@@ -2464,12 +2485,12 @@ static int resolve_reference(asking *a, const ranked *r, size_t i, size_t j, int
     uint32_t from = 0, to = at;
     /* The search needs the article's words only; the span the name is
      * found in is read again in full for the key terms it holds. */
-    int rc = read_article_part(a, si->doc, from, to, &pre);
+    int rc = read_plain(a, si->doc, from, to, &pre);
     int found = !rc && antecedent(a, &pre, 0, rd, i, j, type, &ns, &ne);
     if (!rc && !found) {
         from = si->start + (uint32_t)rd->w[j - 1].end;
         to = (uint32_t)a->e->idx->docs[si->doc].size;
-        rc = read_article_part(a, si->doc, from, to, &pre);
+        rc = read_plain(a, si->doc, from, to, &pre);
         found = !rc && antecedent(a, &pre, 1, rd, i, j, type, &ns, &ne);
     }
     if (rc || !found) {
