@@ -178,6 +178,8 @@ typedef struct {
     uint64_t stem_filter[4]; /* a bit per hash of each stem of words, cue, focus (read_with) */
     size_t filtered[3];      /* nwords, ncue, nfocus + 1 when stem_filter was made; 0: never */
     struct chunk *pool;      /* the sentences' readings (pool_take), freed with the question */
+    uint64_t phrases;        /* a bit per phrase among words[0, 64) (reading_start) */
+    size_t phrased;          /* nwords + 1 when phrases was made; 0: never */
     struct named {           /* the key terms an article holds (judge_names), read with */
         uint32_t doc;        /* ... nwords question words */
         size_t nwords;
@@ -884,9 +886,14 @@ static int read_token(const vz_token *tok, void *ctx)
 static void apply_phrases(reading *rd)
 {
     const asking *a = rd->a;
+    /* Most questions have no phrase: the words are not looked at again
+     * for every sentence read (find_phrases). */
+    int known = a->phrased == a->nwords + 1;
+    if (known && !a->phrases && a->nwords <= 64)
+        return;
     for (size_t i = 0; i < a->nwords; i++) {
         const qword *q = &a->words[i];
-        if (!vz_is_phrase(q->stem))
+        if (known && i < 64 ? !(a->phrases >> i & 1) : !vz_is_phrase(q->stem))
             continue;
         for (size_t k = 0; k < rd->n; k++) {
             /* A phrase starts with its first form's first byte: most words
@@ -908,9 +915,23 @@ static void apply_phrases(reading *rd)
     }
 }
 
+/* Which of the first 64 of a's words are phrases (apply_phrases).  Words
+ * only grow: the same count, the same phrases. */
+static void find_phrases(asking *a)
+{
+    if (a->phrased == a->nwords + 1)
+        return;
+    a->phrases = 0;
+    for (size_t i = 0; i < a->nwords && i < 64; i++)
+        if (vz_is_phrase(a->words[i].stem))
+            a->phrases |= (uint64_t)1 << i;
+    a->phrased = a->nwords + 1;
+}
+
 /* rd emptied for a new sentence of question a (its buffers kept). */
 static void reading_start(asking *a, reading *rd)
 {
+    find_phrases(a);
     rd->a = a;
     rd->n = 0;
     rd->covered = 0;
