@@ -180,6 +180,7 @@ typedef struct {
     struct chunk *pool;      /* the sentences' readings (pool_take), freed with the question */
     uint64_t phrases;        /* a bit per phrase among words[0, 64) (reading_start) */
     size_t phrased;          /* nwords + 1 when phrases was made; 0: never */
+    vz_buf packing;          /* keep_sentence's memo as it is packed, for every sentence */
     struct named {           /* the key terms an article holds (judge_names), read with */
         uint32_t doc;        /* ... nwords question words */
         size_t nwords;
@@ -979,15 +980,15 @@ static size_t token_from(const vz_analysed *v, size_t b)
 #define WHOLE_ARTICLE 65536
 
 /* The text of [from, to) of article doc in text, and its tokens in s, from
- * the analysis of the whole article, made once and kept: the sentences of
- * a passage, the spans before and after each that a reference is looked
- * up in, and the article judged were each analysed as a text of its own,
- * most of an article's analysis made two or three times.  The tokens of
- * the span's own analysis are the article's inside it when no token
- * crosses either end (the tokeniser looks no further back than a token's
- * start, and no further ahead than the byte after it), but for a hyphen
- * that joins the first to a token before the span.  Non-zero: they
- * cannot be (text is then to be read again). */
+ * the analysis of the whole article, made once and kept: the spans before
+ * and after each sentence that its references are looked up in were each
+ * analysed as a text of its own, an article's analysis made anew for
+ * every reference.  The tokens of the span's own analysis are the
+ * article's inside it when no token crosses either end (the tokeniser
+ * looks no further back than a token's start, and no further ahead than
+ * the byte after it), but for a hyphen that joins the first to a token
+ * before the span.  Non-zero: they cannot be (text is then to be read
+ * again). */
 static int article_span(asking *a, uint32_t doc, uint32_t from, uint32_t to, vz_buf *text,
                         span_tokens *s)
 {
@@ -1012,14 +1013,15 @@ static int article_span(asking *a, uint32_t doc, uint32_t from, uint32_t to, vz_
 }
 
 /* Read a span's text and its tokens, each through fn (read_token or
- * plain_token), and say in s where its tokens are.  The same sentences
- * and articles are read for question after question: their tokens come
- * from the reader's cache, all at once. */
+ * plain_token), and say in s where its tokens are: from the analysis of
+ * its whole article when whole (article_span).  The same sentences and
+ * articles are read for question after question: their tokens come from
+ * the reader's cache, all at once. */
 static int read_tokens(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd,
-                       vz_token_fn fn, span_tokens *s)
+                       vz_token_fn fn, int whole, span_tokens *s)
 {
     reading_start(a, rd);
-    if (article_span(a, doc, start, end, &rd->text, s)) {
+    if (!whole || article_span(a, doc, start, end, &rd->text, s)) {
         vz_analyser *an = vz_reader_analyser(a->r);
         rd->text.len = 0;
         int rc = vz_reader_text(a->r, doc, start, end, &rd->text);
@@ -1046,7 +1048,7 @@ static int read_with(asking *a, uint32_t doc, uint32_t start, uint32_t end, read
                      vz_token_fn fn)
 {
     span_tokens s;
-    return read_tokens(a, doc, start, end, rd, fn, &s);
+    return read_tokens(a, doc, start, end, rd, fn, 1, &s);
 }
 
 static int read_span(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd)
@@ -1176,11 +1178,12 @@ static void keep_sentence(asking *a, uint32_t sid, const reading *rd, const span
     for (size_t k = 0; k < s->n; k++)
         room += SENT_TOKEN + (size_t)s->v.tok[s->first + k].norm_len +
                 s->v.tok[s->first + k].stem_len + 2;
-    vz_buf memo = {0};
-    if (vz_buf_reserve(&memo, room))
+    vz_buf *memo = &a->packing;
+    memo->len = 0;
+    if (vz_buf_reserve(memo, room))
         return;
     sent_memo h = {(uint32_t)s->n, (uint32_t)rd->text.len};
-    char *at = memo.data;
+    char *at = memo->data;
     memcpy(at, &h, sizeof h);
     memcpy(at + sizeof h, rd->text.data, rd->text.len);
     at += sizeof h + rd->text.len;
@@ -1192,10 +1195,9 @@ static void keep_sentence(asking *a, uint32_t sid, const reading *rd, const span
     }
     if (fits) {
         memset(at, 0, VZ_FORM);   /* the padding recall_form reads past the last stem */
-        (void)vz_xcache_memo_keep(a->xc, memo_id(MEMO_SENTENCE, sid), memo.data,
-                                  (size_t)(at - memo.data) + VZ_FORM);
+        (void)vz_xcache_memo_keep(a->xc, memo_id(MEMO_SENTENCE, sid), memo->data,
+                                  (size_t)(at - memo->data) + VZ_FORM);
     }
-    vz_buf_free(&memo);
 }
 
 /* vz_phrase_form of tok, whose stem is followed by VZ_FORM readable
@@ -1256,8 +1258,11 @@ static int read_sentence(asking *a, uint32_t sid, reading *rd)
     const char *m = vz_xcache_memo(a->xc, memo_id(MEMO_SENTENCE, sid), &len);
     if (m)
         return recall_sentence(a, m, rd);
+    /* A sentence from its own analysis: SQuAD's distractor passages are
+     * made of sentences of other passages, and the analysis of each text
+     * is kept once, however many passages hold it. */
     span_tokens s;
-    int rc = read_tokens(a, si->doc, si->start, si->end, rd, read_token, &s);
+    int rc = read_tokens(a, si->doc, si->start, si->end, rd, read_token, 0, &s);
     if (!rc)
         apply_phrases(rd);
     if (!rc && a->xc)
@@ -3927,6 +3932,7 @@ static void release(asking *a)
         reading_free(a->sents[i].rd);
     free(a->sents);
     pool_free(a);
+    vz_buf_free(&a->packing);
     vz_buf_free(&a->explain);
 }
 
