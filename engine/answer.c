@@ -193,6 +193,9 @@ typedef struct {
     uint64_t stem_filter[4]; /* a bit per hash of each stem of words, cue, focus (read_with) */
     size_t filtered[3];      /* nwords, ncue, nfocus + 1 when stem_filter was made; 0: never */
     struct chunk *pool;      /* the sentences' readings (pool_take), freed with the question */
+    uint64_t phrases;        /* a bit per phrase among words[0, 64) (reading_start) */
+    size_t phrased;          /* nwords + 1 when phrases was made; 0: never */
+    vz_buf packing;          /* keep_sentence's memo as it is packed, for every sentence */
     struct named {           /* the key terms an article holds (judge_names), read with */
         uint32_t doc;        /* ... nwords question words */
         size_t nwords;
@@ -899,9 +902,14 @@ static int read_token(const vz_token *tok, void *ctx)
 static void apply_phrases(reading *rd)
 {
     const asking *a = rd->a;
+    /* Most questions have no phrase: the words are not looked at again
+     * for every sentence read (find_phrases). */
+    int known = a->phrased == a->nwords + 1;
+    if (known && !a->phrases && a->nwords <= 64)
+        return;
     for (size_t i = 0; i < a->nwords; i++) {
         const qword *q = &a->words[i];
-        if (!vz_is_phrase(q->stem))
+        if (known && i < 64 ? !(a->phrases >> i & 1) : !vz_is_phrase(q->stem))
             continue;
         for (size_t k = 0; k < rd->n; k++) {
             /* A phrase starts with its first form's first byte: most words
@@ -923,9 +931,23 @@ static void apply_phrases(reading *rd)
     }
 }
 
+/* Which of the first 64 of a's words are phrases (apply_phrases).  Words
+ * only grow: the same count, the same phrases. */
+static void find_phrases(asking *a)
+{
+    if (a->phrased == a->nwords + 1)
+        return;
+    a->phrases = 0;
+    for (size_t i = 0; i < a->nwords && i < 64; i++)
+        if (vz_is_phrase(a->words[i].stem))
+            a->phrases |= (uint64_t)1 << i;
+    a->phrased = a->nwords + 1;
+}
+
 /* rd emptied for a new sentence of question a (its buffers kept). */
 static void reading_start(asking *a, reading *rd)
 {
+    find_phrases(a);
     rd->a = a;
     rd->n = 0;
     rd->covered = 0;
@@ -934,28 +956,114 @@ static void reading_start(asking *a, reading *rd)
     set_stem_filter(a);
 }
 
+/* A span of a text and its tokens, in the analysis of the whole text
+ * (article_span) or of the span's own. */
+typedef struct {
+    vz_analysed v;
+    size_t first, n;           /* the span's tokens: v's [first, first + n) */
+    size_t from;               /* the span's first byte in v's text */
+    int unjoin;                /* its first token is joined only to what precedes the span */
+    int ok;                    /* 0: the span was analysed uncached */
+} span_tokens;
+
+/* Token k of span s, as the analysis of the span's own text gives it. */
+static inline void span_token(const span_tokens *s, size_t k, vz_token *t)
+{
+    vz_analysed_token(&s->v, s->first + k, t);
+    t->start -= s->from;
+    t->end -= s->from;
+    t->index = k;
+    if (k == 0 && s->unjoin)
+        t->flags &= ~(unsigned)VZ_TOK_JOINED;
+}
+
+/* The first of v's tokens that starts at or after byte b. */
+static size_t token_from(const vz_analysed *v, size_t b)
+{
+    size_t lo = 0, hi = v->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->tok[mid].start < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The longest article whose spans are read from its whole analysis. */
+#define WHOLE_ARTICLE 65536
+
+/* The text of [from, to) of article doc in text, and its tokens in s, from
+ * the analysis of the whole article, made once and kept: the spans before
+ * and after each sentence that its references are looked up in were each
+ * analysed as a text of its own, an article's analysis made anew for
+ * every reference.  The tokens of the span's own analysis are the
+ * article's inside it when no token crosses either end (the tokeniser
+ * looks no further back than a token's start, and no further ahead than
+ * the byte after it), but for a hyphen that joins the first to a token
+ * before the span.  Non-zero: they cannot be (text is then to be read
+ * again). */
+static int article_span(asking *a, uint32_t doc, uint32_t from, uint32_t to, vz_buf *text,
+                        span_tokens *s)
+{
+    size_t size = a->e->idx->docs[doc].size;
+    if (!a->xc || size > WHOLE_ARTICLE || from > to || to > size ||
+        vz_reader_text(a->r, doc, 0, (uint32_t)size, text) ||
+        vz_analysed_of(a->xc, vz_reader_analyser(a->r), text->data, text->len, &s->v))
+        return 1;
+    size_t first = token_from(&s->v, from), last = token_from(&s->v, to);
+    if ((first > 0 && s->v.tok[first - 1].end > from) || (last > 0 && s->v.tok[last - 1].end > to))
+        return 1;
+    *s = (span_tokens){s->v, first, last - first, from, 0, 1};
+    if (s->n && (s->v.tok[first].flags & VZ_TOK_JOINED)) {
+        /* Joined over a hyphen right before the span: to nothing in it. */
+        size_t start = s->v.tok[first].start;
+        s->unjoin = start - (text->data[start - 1] == '-' ? 1 : 3) == from;
+    }
+    memmove(text->data, text->data + from, to - from);
+    text->len = to - from;
+    text->data[text->len] = '\0';
+    return 0;
+}
+
 /* Read a span's text and its tokens, each through fn (read_token or
- * plain_token).  The same sentences and articles are read for question
- * after question: their tokens come from the reader's cache, all at once. */
-static int read_with(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd,
-                     vz_token_fn fn)
+ * plain_token), and say in s where its tokens are: from the analysis of
+ * its whole article when whole (article_span).  The same sentences and
+ * articles are read for question after question: their tokens come from
+ * the reader's cache, all at once. */
+static int read_tokens(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd,
+                       vz_token_fn fn, int whole, span_tokens *s)
 {
     reading_start(a, rd);
-    vz_analyser *an = vz_reader_analyser(a->r);
-    vz_analysed v;
-    int rc = vz_reader_text(a->r, doc, start, end, &rd->text);
-    if (rc)
-        return rc;
-    if (vz_analysed_of(a->xc, an, rd->text.data, rd->text.len, &v) != VZ_OK)
-        return vz_analyse_cached(a->xc, an, rd->text.data, rd->text.len, fn, rd);
-    if (reserve_words(rd, v.n))
+    if (!whole || article_span(a, doc, start, end, &rd->text, s)) {
+        vz_analyser *an = vz_reader_analyser(a->r);
+        rd->text.len = 0;
+        int rc = vz_reader_text(a->r, doc, start, end, &rd->text);
+        if (rc)
+            return rc;
+        if (vz_analysed_of(a->xc, an, rd->text.data, rd->text.len, &s->v) != VZ_OK) {
+            s->ok = 0;
+            return vz_analyse_cached(a->xc, an, rd->text.data, rd->text.len, fn, rd);
+        }
+        *s = (span_tokens){s->v, 0, s->v.n, 0, 0, 1};
+    }
+    if (reserve_words(rd, s->n))
         return vz_fail(VZ_ENOMEM, "out of memory");
-    for (size_t i = 0; !rc && i < v.n; i++) {
+    int rc = 0;
+    for (size_t i = 0; !rc && i < s->n; i++) {
         vz_token t;
-        vz_analysed_token(&v, i, &t);
+        span_token(s, i, &t);
         rc = fn(&t, rd);
     }
     return rc;
+}
+
+static int read_with(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd,
+                     vz_token_fn fn)
+{
+    span_tokens s;
+    return read_tokens(a, doc, start, end, rd, fn, 1, &s);
 }
 
 static int read_span(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd)
@@ -1072,39 +1180,39 @@ static void sent_token_next(const char **at, size_t k, vz_token *tok)
     *at = p[9] ? norm + p[7] + 1 : stem + p[8] + 1;
 }
 
-/* Keep the memo of sentence sid, read in rd.  When it cannot (its
- * analysis not in the cache, no memory), the next question tries again. */
-static void keep_sentence(asking *a, uint32_t sid, const reading *rd)
+/* Keep the memo of sentence sid, read in rd from its tokens s.  When it
+ * cannot (its analysis not in the cache, no memory), the next question
+ * tries again. */
+static void keep_sentence(asking *a, uint32_t sid, const reading *rd, const span_tokens *s)
 {
-    vz_analysed v;
-    if (vz_analysed_of(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len, &v) ||
-        v.n != rd->n || rd->text.len > UINT32_MAX)
+    if (!s->ok || s->n != rd->n || rd->text.len > UINT32_MAX)
         return;
     /* Room for the most the packing takes, made once: a memo per
      * sentence read first, token by token. */
     size_t room = sizeof(sent_memo) + rd->text.len + VZ_FORM;
-    for (size_t k = 0; k < v.n; k++)
-        room += SENT_TOKEN + (size_t)v.tok[k].norm_len + v.tok[k].stem_len + 2;
-    vz_buf memo = {0};
-    if (vz_buf_reserve(&memo, room))
+    for (size_t k = 0; k < s->n; k++)
+        room += SENT_TOKEN + (size_t)s->v.tok[s->first + k].norm_len +
+                s->v.tok[s->first + k].stem_len + 2;
+    vz_buf *memo = &a->packing;
+    memo->len = 0;
+    if (vz_buf_reserve(memo, room))
         return;
-    sent_memo h = {(uint32_t)v.n, (uint32_t)rd->text.len};
-    char *at = memo.data;
+    sent_memo h = {(uint32_t)s->n, (uint32_t)rd->text.len};
+    char *at = memo->data;
     memcpy(at, &h, sizeof h);
     memcpy(at + sizeof h, rd->text.data, rd->text.len);
     at += sizeof h + rd->text.len;
     int fits = 1;
-    for (size_t k = 0; fits && k < v.n; k++) {
+    for (size_t k = 0; fits && k < s->n; k++) {
         vz_token t;
-        vz_analysed_token(&v, k, &t);
+        span_token(s, k, &t);
         fits = sent_token_put(&at, &t);
     }
     if (fits) {
         memset(at, 0, VZ_FORM);   /* the padding recall_form reads past the last stem */
-        (void)vz_xcache_memo_keep(a->xc, memo_id(MEMO_SENTENCE, sid), memo.data,
-                                  (size_t)(at - memo.data) + VZ_FORM);
+        (void)vz_xcache_memo_keep(a->xc, memo_id(MEMO_SENTENCE, sid), memo->data,
+                                  (size_t)(at - memo->data) + VZ_FORM);
     }
-    vz_buf_free(&memo);
 }
 
 /* vz_phrase_form of tok, whose stem is followed by VZ_FORM readable
@@ -1165,9 +1273,15 @@ static int read_sentence(asking *a, uint32_t sid, reading *rd)
     const char *m = vz_xcache_memo(a->xc, memo_id(MEMO_SENTENCE, sid), &len);
     if (m)
         return recall_sentence(a, m, rd);
-    int rc = read_span(a, si->doc, si->start, si->end, rd);
+    /* A sentence from its own analysis: SQuAD's distractor passages are
+     * made of sentences of other passages, and the analysis of each text
+     * is kept once, however many passages hold it. */
+    span_tokens s;
+    int rc = read_tokens(a, si->doc, si->start, si->end, rd, read_token, 0, &s);
+    if (!rc)
+        apply_phrases(rd);
     if (!rc && a->xc)
-        keep_sentence(a, sid, rd);
+        keep_sentence(a, sid, rd, &s);
     return rc;
 }
 
@@ -4032,6 +4146,7 @@ static void release(asking *a)
         reading_free(a->sents[i].rd);
     free(a->sents);
     pool_free(a);
+    vz_buf_free(&a->packing);
     vz_buf_free(&a->explain);
 }
 

@@ -610,6 +610,44 @@ static void a_description_answers_with_its_name(void **state)
     vz_engine_close(e);
 }
 
+/* The sentences of an article, and the spans a reference is looked up
+ * in, are read from the analysis of the whole article, and those of an
+ * article too long for that from their own: the two readings agree, the
+ * reference resolved either way. */
+static void a_long_article_reads_as_a_short_one(void **state)
+{
+    (void)state;
+    const char *story = "Harbour talks\n\nPortuguese President Ana Costa arrived in Lisbon "
+                        "on Monday.  Mayor Tom Baker said the Portuguese leader was expected "
+                        "to open the new harbour on Friday.\n";
+    const char *filler = "\nThe weather stayed mild over the hills, and farmers in the valley "
+                         "cut their hay early this year.\n";
+    size_t n = strlen(story), m = strlen(filler), len = n;
+    char *text = malloc(n + 80000 + m + 1);
+    assert_non_null(text);
+    memcpy(text, story, n + 1);
+    while (len <= 80000) {
+        memcpy(text + len, filler, m + 1);
+        len += m;
+    }
+    const char *q = "who was expected to open the harbour";
+    for (int long_one = 0; long_one < 2; long_one++) {
+        char buf[256];
+        vz_engine *e = long_one ? engine_on("long-article", text)
+                                : engine_on("short-article", story);
+        assert_string_equal(first_answer(e, q, buf, sizeof buf), "Ana Costa");
+        vz_ask_options o = VZ_ASK_OPTIONS_INIT;
+        o.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
+        vz_result *r = NULL;
+        assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+        assert_non_null(strstr(vz_result_explain(r),
+                               "reference \"the Portuguese leader\" = \"Ana Costa\""));
+        vz_result_free(r);
+        vz_engine_close(e);
+    }
+    free(text);
+}
+
 /* A name beside a noun the question takes as known is that thing: "the
  * ferry Mary Rose" is the ferry "who owned the ferry" asks about, not its
  * owner; the noun right after "who is" is what is asked, so "harbour
@@ -1024,6 +1062,7 @@ int main(void)
         cmocka_unit_test(a_quantity_of_another_unit_is_no_answer),
         cmocka_unit_test(a_body_holds_no_office),
         cmocka_unit_test(a_description_answers_with_its_name),
+        cmocka_unit_test(a_long_article_reads_as_a_short_one),
         cmocka_unit_test(opening_errors),
         cmocka_unit_test(an_answer_is_one_however_quoted),
     };
