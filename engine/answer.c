@@ -26,7 +26,9 @@
 #include <string.h>
 #include <strings.h>
 
-#define PASSAGES 15          /* passages read for candidates */
+#define PASSAGES 15          /* passages read for candidates, at most, */
+#define PASSAGE_SENTENCES 40 /* ... and none more once this many sentences are read:
+                                long paragraphs hold as much in fewer passages */
 #define MAX_OCC 3            /* citations kept per answer */
 #define MAX_WORDS 8          /* a factoid answer has at most this many words */
 #define ABSTAIN_BELOW 0.301  /* confidence threshold (see README), above OTHER_LABEL_FIT: another form stays unsure */
@@ -3308,8 +3310,10 @@ static int gather(asking *a, const unsigned char *mask)
     if (!rc && a->explaining)
         explain_question(a);
     vz_query_free(&q);
-    for (size_t i = 0; !rc && i < n; i++) {
+    size_t nread = 0;   /* sentences of the passages read */
+    for (size_t i = 0; !rc && i < n && nread < PASSAGE_SENTENCES; i++) {
         const vz_passage_info *p = &a->e->idx->passages[hits[i].passage];
+        nread += p->last_sentence - p->first_sentence + 1;
         rc = rank_passage(a, p, hits[i].score / hits[0].score);
         if (a->explaining)
             vz_buf_printf(&a->explain, "passage %zu  %.3f  %s [%u, %u)\n", i + 1, hits[i].score,

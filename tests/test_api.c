@@ -1011,6 +1011,43 @@ static void an_answer_is_one_however_quoted(void **state)
     vz_engine_close(e);
 }
 
+/* The passages --explain lists for a question every paragraph of a
+ * document answers: per paragraph sentences of "The ferry sailed ...". */
+static size_t passages_read(const char *name, size_t paragraphs, size_t sentences)
+{
+    static char text[16384];
+    size_t n = (size_t)snprintf(text, sizeof text, "Ferry news\n\n");
+    for (size_t p = 0; p < paragraphs; p++) {
+        for (size_t s = 0; s < sentences; s++)
+            n += (size_t)snprintf(text + n, sizeof text - n,
+                                  "The ferry sailed to harbour %zu on day %zu.  ", p + 1, s + 1);
+        n += (size_t)snprintf(text + n, sizeof text - n, "\n\n");
+    }
+    assert_true(n < sizeof text);
+    vz_engine *e = engine_on(name, text);
+    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
+    o.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
+    vz_result *r = NULL;
+    const char *q = "where did the ferry sail";
+    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    size_t read = 0;
+    for (const char *x = vz_result_explain(r); (x = strstr(x, "\npassage ")) != NULL; x++)
+        read++;
+    vz_result_free(r);
+    vz_engine_close(e);
+    return read;
+}
+
+/* Candidates come from the best passages, up to 15 of them, but no more
+ * once 40 sentences are read: a long paragraph counts as several short. */
+static void long_passages_are_read_fewer(void **state)
+{
+    (void)state;
+    assert_int_equal(passages_read("short-paras", 20, 1), 15);
+    assert_int_equal(passages_read("long-paras", 12, 5), 8);
+    assert_int_equal(passages_read("odd-paras", 12, 6), 7);   /* the seventh passes 40 */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1065,6 +1102,7 @@ int main(void)
         cmocka_unit_test(a_long_article_reads_as_a_short_one),
         cmocka_unit_test(opening_errors),
         cmocka_unit_test(an_answer_is_one_however_quoted),
+        cmocka_unit_test(long_passages_are_read_fewer),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
