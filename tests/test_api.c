@@ -166,6 +166,16 @@ static double first_confidence(vz_engine *e, const char *q, const char *expect)
     return c;
 }
 
+/* The result of asking q with --explain, answered even when unsure. */
+static vz_result *explained(vz_engine *e, const char *q)
+{
+    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
+    o.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    return r;
+}
+
 /* --explain ends with the features of the first answer, one key=value
  * line that tools/fit_confidence.py reads from the JSON of ask --jsonl. */
 static void explain_shows_the_features_of_the_answer(void **state)
@@ -174,16 +184,14 @@ static void explain_shows_the_features_of_the_answer(void **state)
     vz_engine *e = engine_on("featureline", "Harbour news\n\nThe council called for new "
                              "walls along the river.\n");
     const char *q = "what did the council call for";
-    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
-    o.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
-    vz_result *r = NULL;
-    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    vz_result *r = explained(e, q);
     assert_non_null(strstr(vz_result_explain(r), "\nfeatures told=1.0000 "));
     assert_non_null(strstr(vz_result_explain(r), " own=1 "));
     char *json = vz_result_json(r);
     assert_non_null(strstr(json, "\"explain\":\"type description:demand"));
     vz_free(json);
     vz_result_free(r);
+    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
     o.flags = VZ_ASK_NO_ABSTAIN;
     assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
     json = vz_result_json(r);
@@ -202,10 +210,7 @@ static void an_answer_of_its_own_form_is_surer(void **state)
     vz_engine *e = engine_on("ownsure", "Harbour news\n\nThe council called for new "
                              "walls along the river.\n");
     const char *q = "what did the council call for after the flood";
-    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
-    o.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
-    vz_result *r = NULL;
-    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    vz_result *r = explained(e, q);
     const char *f = strstr(vz_result_explain(r), "\nfeatures ");
     double told = 0, near = 0, fit = 0, share = 0;
     assert_non_null(f);
@@ -235,10 +240,7 @@ static void assert_first_answer(vz_engine *e, const char *q, const char *expect)
  * from `from` to its end covers all of q. */
 static void assert_covers_all(vz_engine *e, const char *q, const char *text, const char *from)
 {
-    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
-    o.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
-    vz_result *r = NULL;
-    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    vz_result *r = explained(e, q);
     char line[128];
     size_t s = (size_t)(strstr(text, from) - text), n = strlen(text) - 1;
     snprintf(line, sizeof line, "coverage 1.00 near 1.00 passage 1.00  doc [%zu, %zu)", s, n);
@@ -594,10 +596,7 @@ static void a_description_answers_with_its_name(void **state)
                              "leader was expected to open the new harbour on Friday.\n");
     const char *q = "who was expected to open the harbour";
     assert_string_equal(first_answer(e, q, buf, sizeof buf), "Ana Costa");
-    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
-    o.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
-    vz_result *r = NULL;
-    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    vz_result *r = explained(e, q);
     assert_non_null(strstr(vz_result_explain(r),
                            "reference \"the Portuguese leader\" = \"Ana Costa\""));
     vz_result_free(r);
@@ -636,10 +635,7 @@ static void a_long_article_reads_as_a_short_one(void **state)
         vz_engine *e = long_one ? engine_on("long-article", text)
                                 : engine_on("short-article", story);
         assert_string_equal(first_answer(e, q, buf, sizeof buf), "Ana Costa");
-        vz_ask_options o = VZ_ASK_OPTIONS_INIT;
-        o.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
-        vz_result *r = NULL;
-        assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+        vz_result *r = explained(e, q);
         assert_non_null(strstr(vz_result_explain(r),
                                "reference \"the Portuguese leader\" = \"Ana Costa\""));
         vz_result_free(r);
@@ -1025,11 +1021,8 @@ static size_t passages_read(const char *name, size_t paragraphs, size_t sentence
     }
     assert_true(n < sizeof text);
     vz_engine *e = engine_on(name, text);
-    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
-    o.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
-    vz_result *r = NULL;
     const char *q = "where did the ferry sail";
-    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    vz_result *r = explained(e, q);
     size_t read = 0;
     for (const char *x = vz_result_explain(r); (x = strstr(x, "\npassage ")) != NULL; x++)
         read++;
