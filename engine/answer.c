@@ -2431,14 +2431,15 @@ static int on_dateline(size_t s, size_t e, const char *label, void *ctx)
 /* ---- references -------------------------------------------------------- */
 
 /* Is form f (a word's stem) the description's word g, or its synonym
- * ("premier" for "leader", "Norway's" for "Norwegian")? */
-static int same_word(const asking *a, const char *f, const char *g)
+ * ("premier" for "leader", "Norway's" for "Norwegian")?  gg: g's ng
+ * groups. */
+static int same_word_of(const asking *a, const char *f, const char *g, const uint32_t *gg,
+                        size_t ng)
 {
     if (!strcmp(f, g))
         return 1;
     /* Both in one group: the two ascending lists of groups meet. */
-    size_t nf, ng, i = 0, j = 0;
-    const uint32_t *gg = vz_qa_groups_of(a->e->qa, g, strlen(g), &ng);
+    size_t nf, i = 0, j = 0;
     if (!ng)
         return 0;
     const uint32_t *gf = vz_qa_groups_of(a->e->qa, f, strlen(f), &nf);
@@ -2451,6 +2452,13 @@ static int same_word(const asking *a, const char *f, const char *g)
             j++;
     }
     return 0;
+}
+
+static int same_word(const asking *a, const char *f, const char *g)
+{
+    size_t ng;
+    const uint32_t *gg = vz_qa_groups_of(a->e->qa, g, strlen(g), &ng);
+    return same_word_of(a, f, g, gg, ng);
 }
 
 /* Are the modifiers of description [i, j) of rd (the words between its
@@ -2547,9 +2555,13 @@ static int name_of_role(const asking *a, const reading *pre, size_t k, const rea
 static int antecedent(const asking *a, const reading *other, int forward, const reading *rd,
                       size_t i, size_t j, int type, size_t *ns, size_t *ne)
 {
+    /* The noun's groups are looked up once, not for every word read. */
+    const char *g = rd->forms[j - 1];
+    size_t ng;
+    const uint32_t *gg = vz_qa_groups_of(a->e->qa, g, strlen(g), &ng);
     for (size_t n = 0; n < other->n; n++) {
         size_t k = forward ? n : other->n - 1 - n;
-        if (same_word(a, other->forms[k], rd->forms[j - 1]) &&
+        if (same_word_of(a, other->forms[k], g, gg, ng) &&
             name_of_role(a, other, k, rd, i, j, type, ns, ne))
             return 1;
     }
