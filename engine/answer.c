@@ -1029,30 +1029,42 @@ static int article_span(asking *a, uint32_t doc, uint32_t from, uint32_t to, vz_
     return 0;
 }
 
+/* The text of a span in text and its tokens in s: from the analysis of
+ * its whole article when whole (article_span), else of its own.  s->ok is
+ * 0 when no analysis could be kept (text then holds the span's text). */
+static int span_of(asking *a, uint32_t doc, uint32_t start, uint32_t end, int whole,
+                   vz_buf *text, span_tokens *s)
+{
+    if (whole && !article_span(a, doc, start, end, text, s))
+        return VZ_OK;
+    text->len = 0;
+    int rc = vz_reader_text(a->r, doc, start, end, text);
+    if (rc)
+        return rc;
+    if (vz_analysed_of(a->xc, vz_reader_analyser(a->r), text->data, text->len, &s->v) != VZ_OK) {
+        s->ok = 0;
+        return VZ_OK;
+    }
+    *s = (span_tokens){s->v, 0, s->v.n, 0, 0, 1};
+    return VZ_OK;
+}
+
 /* Read a span's text and its tokens, each through fn (read_token or
- * plain_token), and say in s where its tokens are: from the analysis of
- * its whole article when whole (article_span).  The same sentences and
- * articles are read for question after question: their tokens come from
- * the reader's cache, all at once. */
+ * plain_token), and say in s where its tokens are (span_of).  The same
+ * sentences and articles are read for question after question: their
+ * tokens come from the reader's cache, all at once. */
 static int read_tokens(asking *a, uint32_t doc, uint32_t start, uint32_t end, reading *rd,
                        vz_token_fn fn, int whole, span_tokens *s)
 {
     reading_start(a, rd);
-    if (!whole || article_span(a, doc, start, end, &rd->text, s)) {
-        vz_analyser *an = vz_reader_analyser(a->r);
-        rd->text.len = 0;
-        int rc = vz_reader_text(a->r, doc, start, end, &rd->text);
-        if (rc)
-            return rc;
-        if (vz_analysed_of(a->xc, an, rd->text.data, rd->text.len, &s->v) != VZ_OK) {
-            s->ok = 0;
-            return vz_analyse_cached(a->xc, an, rd->text.data, rd->text.len, fn, rd);
-        }
-        *s = (span_tokens){s->v, 0, s->v.n, 0, 0, 1};
-    }
+    int rc = span_of(a, doc, start, end, whole, &rd->text, s);
+    if (rc)
+        return rc;
+    if (!s->ok)
+        return vz_analyse_cached(a->xc, vz_reader_analyser(a->r), rd->text.data, rd->text.len,
+                                 fn, rd);
     if (reserve_words(rd, s->n))
         return vz_fail(VZ_ENOMEM, "out of memory");
-    int rc = 0;
     for (size_t i = 0; !rc && i < s->n; i++) {
         vz_token t;
         span_token(s, i, &t);
@@ -2419,14 +2431,15 @@ static int on_dateline(size_t s, size_t e, const char *label, void *ctx)
 /* ---- references -------------------------------------------------------- */
 
 /* Is form f (a word's stem) the description's word g, or its synonym
- * ("premier" for "leader", "Norway's" for "Norwegian")? */
-static int same_word(const asking *a, const char *f, const char *g)
+ * ("premier" for "leader", "Norway's" for "Norwegian")?  gg: g's ng
+ * groups. */
+static int same_word_of(const asking *a, const char *f, const char *g, const uint32_t *gg,
+                        size_t ng)
 {
     if (!strcmp(f, g))
         return 1;
     /* Both in one group: the two ascending lists of groups meet. */
-    size_t nf, ng, i = 0, j = 0;
-    const uint32_t *gg = vz_qa_groups_of(a->e->qa, g, strlen(g), &ng);
+    size_t nf, i = 0, j = 0;
     if (!ng)
         return 0;
     const uint32_t *gf = vz_qa_groups_of(a->e->qa, f, strlen(f), &nf);
@@ -2439,6 +2452,13 @@ static int same_word(const asking *a, const char *f, const char *g)
             j++;
     }
     return 0;
+}
+
+static int same_word(const asking *a, const char *f, const char *g)
+{
+    size_t ng;
+    const uint32_t *gg = vz_qa_groups_of(a->e->qa, g, strlen(g), &ng);
+    return same_word_of(a, f, g, gg, ng);
 }
 
 /* Are the modifiers of description [i, j) of rd (the words between its
@@ -2535,9 +2555,13 @@ static int name_of_role(const asking *a, const reading *pre, size_t k, const rea
 static int antecedent(const asking *a, const reading *other, int forward, const reading *rd,
                       size_t i, size_t j, int type, size_t *ns, size_t *ne)
 {
+    /* The noun's groups are looked up once, not for every word read. */
+    const char *g = rd->forms[j - 1];
+    size_t ng;
+    const uint32_t *gg = vz_qa_groups_of(a->e->qa, g, strlen(g), &ng);
     for (size_t n = 0; n < other->n; n++) {
         size_t k = forward ? n : other->n - 1 - n;
-        if (same_word(a, other->forms[k], rd->forms[j - 1]) &&
+        if (same_word_of(a, other->forms[k], g, gg, ng) &&
             name_of_role(a, other, k, rd, i, j, type, ns, ne))
             return 1;
     }
@@ -2630,6 +2654,32 @@ static int add_reference(reading *rd, const reference *f, const char *name, size
     return VZ_OK;
 }
 
+/* Record into memo the tokens of words [w0, w1) of the span [from, to)
+ * of article doc, read plain as n words, as record_token would, without
+ * reading the span again word by word: from its kept analysis.
+ * *recorded is 0 when it is not kept (or not as the n words read). */
+static int record_window(asking *a, uint32_t doc, uint32_t from, uint32_t to, size_t n,
+                         size_t w0, size_t w1, vz_buf *memo, uint32_t *ntok, int *recorded)
+{
+    vz_buf text = {0};
+    span_tokens s;
+    int rc = span_of(a, doc, from, to, 1, &text, &s);
+    *recorded = !rc && s.ok && s.n == n;
+    *ntok = 0;
+    for (size_t k = w0; *recorded && !rc && k < w1 && k < s.n; k++) {
+        vz_token t;
+        span_token(&s, k, &t);
+        rc = memo_add_token(memo, &t);
+        (*ntok)++;
+    }
+    vz_buf_free(&text);
+    return rc;
+}
+
+/* The key terms of a memo's name for this question (below). */
+static int memo_keys(asking *a, const ranked *r, const ref_memo *m, const char *toks,
+                     uint64_t *keys);
+
 /* Resolve the description of words [i, j) of sentence r, when the
  * article names what it stands for, and keep it in its reading, and its
  * memo in memo.  A description stands for a name given before it; one
@@ -2665,21 +2715,32 @@ static int resolve_reference(asking *a, const ranked *r, size_t i, size_t j, int
                   (uint32_t)(ns - w0), (uint32_t)(ne - w0), 0, (uint32_t)name_len};
     size_t head = memo->len;
     rc = vz_buf_append(memo, &m, sizeof m);
-    recorder rec = {pre, memo, w0, ne + REF_WINDOW, 0, rc};
+    reference f = {i, j, type, 0, NULL};
+    int recorded = 0;
     if (!rc)
-        rc = read_with(a, si->doc, from, to, &rec.rd, record_token);
-    pre = rec.rd;
-    if (!rc && !(rc = rec.rc)) {
-        apply_phrases(&pre);
-        m.ntok = rec.ntok;
+        rc = record_window(a, si->doc, from, to, pre.n, w0, ne + REF_WINDOW, memo, &m.ntok,
+                           &recorded);
+    if (!rc && recorded) {
+        /* The key terms as a later question reads them from the memo. */
         memcpy(memo->data + head, &m, sizeof m);
         rc = vz_buf_append(memo, pre.text.data + name_at, name_len);
+        if (!rc)
+            rc = memo_keys(a, r, &m, memo->data + head + sizeof m, &f.keys);
+    } else if (!rc) {
+        recorder rec = {pre, memo, w0, ne + REF_WINDOW, 0, rc};
+        rc = read_with(a, si->doc, from, to, &rec.rd, record_token);
+        pre = rec.rd;
+        if (!rc && !(rc = rec.rc)) {
+            apply_phrases(&pre);
+            m.ntok = rec.ntok;
+            memcpy(memo->data + head, &m, sizeof m);
+            rc = vz_buf_append(memo, pre.text.data + name_at, name_len);
+        }
+        if (!rc)
+            f.keys = keys_of(&pre, ns, ne);
     }
-    reference f = {i, j, type, 0, NULL};
-    if (!rc) {
-        f.keys = keys_of(&pre, ns, ne);
+    if (!rc)
         rc = add_reference(rd, &f, pre.text.data + name_at, name_len);
-    }
     reading_free(&pre);
     return rc;
 }

@@ -748,29 +748,39 @@ static agen *acache_room(vz_xcache *c)
     return &c->agens[c->ayoung];
 }
 
-/* Keep a token in the scratch: its strings, then its fields. */
+/* Keep a token in the scratch: its strings, then its fields.  The room
+ * for both strings is made at once and they are copied in place: a
+ * vz_buf_append each was a third of the analyser's cost in +20k. */
 static int keep_token(const vz_token *t, void *ctx)
 {
     vz_xcache *c = ctx;
-    void *p = c->toks;
-    if (t->end > UINT32_MAX || c->strings.len + t->norm_len + t->stem_len + 2 > UINT32_MAX ||
-        vz_grow(&p, &c->captoks, c->ntoks + 1, sizeof *c->toks))
+    size_t need = t->norm_len + t->stem_len + 2;
+    if (t->end > UINT32_MAX || c->strings.len + need > UINT32_MAX)
         return VZ_ENOMEM;
-    c->toks = p;
+    if (c->ntoks >= c->captoks) {
+        void *p = c->toks;
+        if (vz_grow(&p, &c->captoks, c->ntoks + 1, sizeof *c->toks))
+            return VZ_ENOMEM;
+        c->toks = p;
+    }
+    if (c->strings.len + need >= c->strings.cap && vz_buf_reserve(&c->strings, need))
+        return VZ_ENOMEM;
     atoken *a = &c->toks[c->ntoks++];
+    char *at = c->strings.data + c->strings.len;
     a->start = (uint32_t)t->start;
     a->end = (uint32_t)t->end;
     a->flags = t->flags;
     a->norm = (uint32_t)c->strings.len;
     a->norm_len = (uint32_t)t->norm_len;
-    int rc = vz_buf_append(&c->strings, t->norm, t->norm_len + 1);
-    a->stem = (uint32_t)c->strings.len;
+    a->stem = (uint32_t)(c->strings.len + t->norm_len + 1);
     a->stem_len = (uint32_t)t->stem_len;
-    if (!rc)
-        rc = vz_buf_append(&c->strings, t->stem, t->stem_len);
-    if (!rc)
-        rc = vz_buf_append(&c->strings, "", 1);
-    return rc;
+    memcpy(at, t->norm, t->norm_len);
+    at[t->norm_len] = '\0';
+    memcpy(at + t->norm_len + 1, t->stem, t->stem_len);
+    at[need - 1] = '\0';
+    c->strings.len += need;
+    c->strings.data[c->strings.len] = '\0';
+    return 0;
 }
 
 /* Analyse text into the scratch and keep it in entry e: VZ_OK, or

@@ -939,11 +939,12 @@ char *vz_normalise(const char *text, size_t len, size_t *out_len)
         vz_fail(VZ_EINVAL, "vz_normalise: NULL text");
         return NULL;
     }
-    if (check_utf8(text, len))
-        return NULL;
+    /* ASCII is valid UTF-8: only a text with another byte is checked. */
     size_t i = 0, n = 0;
     while (i < len && (unsigned char)text[i] < 0x80)
         i++;
+    if (i < len && check_utf8(text, len))
+        return NULL;
     char *d = i == len ? ascii_lower(text, len, &n) : unicode_fold_copy(text, len, &n);
     if (d && out_len)
         *out_len = n;

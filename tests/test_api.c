@@ -1041,6 +1041,32 @@ static void long_passages_are_read_fewer(void **state)
     assert_int_equal(passages_read("odd-paras", 12, 6), 7);   /* the seventh passes 40 */
 }
 
+/* A description stands for the key terms of its name: "the Portuguese
+ * leader" is Ana Costa when the question names her.  Those terms are
+ * read the first time from the article, later from the reader's memo of
+ * the reference: the question asked again answers the same. */
+static void a_description_holds_its_name_terms_every_time(void **state)
+{
+    (void)state;
+    char first[256], again[256];
+    vz_engine *e = engine_on("coref-keys", "Harbour talks\n\nPortuguese President Ana Costa "
+                             "arrived in Lisbon on Monday.  Mayor Tom Baker said the Portuguese "
+                             "leader was expected to open the new harbour on Friday.\n");
+    const char *q = "what was Ana Costa expected to open";
+    first_answer(e, q, first, sizeof first);
+    first_answer(e, q, again, sizeof again);
+    assert_string_equal(first, again);
+    assert_non_null(strstr(first, "harbour"));
+    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
+    o.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
+    vz_result *r = NULL;
+    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    assert_non_null(strstr(vz_result_explain(r),
+                           "reference \"the Portuguese leader\" = \"Ana Costa\""));
+    vz_result_free(r);
+    vz_engine_close(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1096,6 +1122,7 @@ int main(void)
         cmocka_unit_test(opening_errors),
         cmocka_unit_test(an_answer_is_one_however_quoted),
         cmocka_unit_test(long_passages_are_read_fewer),
+        cmocka_unit_test(a_description_holds_its_name_terms_every_time),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
