@@ -53,6 +53,7 @@ struct vz_reader {
     float *scores;            /* 0 = not matched (every contribution is > 0) */
     uint32_t *touched;        /* the passages with a score, in the order first scored */
     size_t ntouched;
+    size_t ndropped;          /* touched passages dropped since the list was last walked */
     uint32_t *heap;           /* the k best scored so far, worst at the root */
     size_t nheap, capheap;
     uint32_t *heap_at;        /* per passage: its place in the heap + 1; 0: not there */
@@ -663,9 +664,12 @@ static const vz_posting *find_posting(const vz_posting *list, size_t n, uint32_t
 /* Add one term's contributions to the passages that have a score only
  * (MaxScore's second phase): the same sums as add_postings would make
  * there, each passage's in the same term order, found by looking each
- * candidate up when they are few beside the postings. */
+ * candidate up when they are few beside the postings.  A passage whose
+ * score is below `below` cannot reach the top k (see drop_below) and is
+ * dropped on the way: its score reset, and out of the touched list when
+ * the pass walks that list. */
 static void add_to_touched(vz_reader *r, const vz_qterm *t, const vz_posting *list, size_t n,
-                           size_t k)
+                           size_t k, double below)
 {
     const vz_index *idx = r->idx;
     float *scores = r->scores;
@@ -673,20 +677,36 @@ static void add_to_touched(vz_reader *r, const vz_qterm *t, const vz_posting *li
     size_t steps = 1;
     for (size_t m = n; m > 1; m >>= 1)
         steps++;
-    if (r->ntouched * steps >= n) {
+    if ((r->ntouched - r->ndropped) * steps >= n) {
+        /* The touched list keeps the passages dropped here (score 0)
+         * until a pass walks it. */
         for (size_t i = 0; i < n; i++) {
             uint32_t p = list[i].passage;
-            if (scores[p] != 0 && (scores[p] = s = scores[p] + contribution(idx, wk, p, list[i].tf)) >= floor)
+            if ((s = scores[p]) == 0)
+                continue;
+            if ((double)s < below) {
+                scores[p] = 0;
+                r->ndropped++;
+            } else if ((scores[p] = s += contribution(idx, wk, p, list[i].tf)) >= floor) {
                 floor = heap_offer(r, p, k);
+            }
         }
         return;
     }
+    size_t kept = 0;
     for (size_t i = 0; i < r->ntouched; i++) {
         uint32_t p = r->touched[i];
+        if ((s = scores[p]) == 0 || (double)s < below) {
+            scores[p] = 0;
+            continue;
+        }
+        r->touched[kept++] = p;
         const vz_posting *at = find_posting(list, n, p);
-        if (at && (scores[p] = s = scores[p] + contribution(idx, wk, p, at->tf)) >= floor)
+        if (at && (scores[p] = s += contribution(idx, wk, p, at->tf)) >= floor)
             floor = heap_offer(r, p, k);
     }
+    r->ntouched = kept;
+    r->ndropped = 0;
 }
 
 /* The largest share tf / (tf + norm) of k1 + 1 that a term's postings
@@ -754,14 +774,14 @@ static int postings_of(vz_reader *r, const vz_qterm *t, const vz_posting **list,
 }
 
 static int accumulate(vz_reader *r, const vz_qterm *t, const unsigned char *doc_mask,
-                      size_t k, int only_touched, double closed)
+                      size_t k, int only_touched, double closed, double below)
 {
     const vz_posting *list;
     size_t n;
     float top;
     int rc = postings_of(r, t, &list, &n, &top);
     if (rc == VZ_OK && only_touched)
-        add_to_touched(r, t, list, n, k);
+        add_to_touched(r, t, list, n, k, below);
     else if (rc == VZ_OK)
         add_postings(r, t, list, n, doc_mask, k, closed);
     return rc;
@@ -771,23 +791,16 @@ static int accumulate(vz_reader *r, const vz_qterm *t, const unsigned char *doc_
  * reach the k-th best score even with every remaining term added is
  * dropped (its score reset), so that the remaining terms look up fewer;
  * kth is the k-th best score now.
- * The k-th best score only grows, so a dropped passage ends below it:
- * the top k and their scores are those of the exhaustive sums.  The
- * margin covers float rounding of the sums (rounding, a few ulps per
- * term): a passage is dropped when
- * (score + remaining) * (1 + 1e-4 + rounding) + 1e-6 < kth. */
-static void drop_hopeless(vz_reader *r, double kth, double remaining, double rounding)
+ * The k-th best score only grows and the remaining bound only shrinks, so
+ * a dropped passage ends below the k-th best score (and one left for a
+ * later term's pass stays droppable): the top k and their scores are
+ * those of the exhaustive sums.  The margin covers float rounding of the
+ * sums (rounding, a few ulps per term): a passage is dropped when
+ * (score + remaining) * (1 + 1e-4 + rounding) + 1e-6 < kth,
+ * that is when its score is below what this returns. */
+static double drop_below(double kth, double remaining, double rounding)
 {
-    size_t kept = 0;
-    double below = (kth - 1e-6) / (1 + 1e-4 + rounding) - remaining;
-    for (size_t i = 0; i < r->ntouched; i++) {
-        uint32_t p = r->touched[i];
-        if ((double)r->scores[p] < below)
-            r->scores[p] = 0;
-        else
-            r->touched[kept++] = p;
-    }
-    r->ntouched = kept;
+    return (kth - 1e-6) / (1 + 1e-4 + rounding) - remaining;
 }
 
 static int by_upper_bound(const void *a, const void *b)
@@ -846,9 +859,8 @@ static int accumulate_all(vz_reader *r, vz_query *q, const unsigned char *doc_ma
         double closed = remaining * (1 + 1e-5 + rounding) + 1e-6;
         if (!only_touched && kth > closed)
             only_touched = 1;
-        if (only_touched)
-            drop_hopeless(r, kth, remaining, rounding);
-        rc = accumulate(r, t, doc_mask, k, only_touched, closed);
+        rc = accumulate(r, t, doc_mask, k, only_touched, closed,
+                        only_touched ? drop_below(kth, remaining, rounding) : 0);
         remaining -= t->bound;
     }
     return rc;
@@ -888,7 +900,7 @@ static size_t top_k(vz_reader *r, size_t k, vz_hit *h)
     r->nheap = 0;
     for (size_t i = 0; i < r->ntouched; i++)
         r->scores[r->touched[i]] = 0;
-    r->ntouched = 0;
+    r->ntouched = r->ndropped = 0;
     /* Heap sort: repeatedly move the worst to the end, so best comes first. */
     for (size_t m = n; m > 1; m--) {
         vz_hit t = h[0]; h[0] = h[m - 1]; h[m - 1] = t;
