@@ -48,7 +48,7 @@ typedef struct {
 struct vz_reader {
     const vz_index *idx;
     sqlite3 *db;
-    sqlite3_stmt *term_stmt, *df_stmt, *text_stmt;
+    sqlite3_stmt *term_stmt, *text_stmt;
     vz_analyser *analyser;
     float *scores;            /* 0 = not matched (every contribution is > 0) */
     uint32_t *touched;        /* the passages with a score, in the order first scored */
@@ -378,11 +378,8 @@ int vz_reader_new(vz_reader **out, const vz_index *idx)
     r->terms = calloc(TERM_SLOTS, sizeof *r->terms);   /* NULL: uncached */
     int rc = (!r->scores || !r->touched || !r->heap_at) ? vz_fail(VZ_ENOMEM, "out of memory") : VZ_OK;
     if (!rc) rc = vz_store_open_readonly(idx->path, &r->db);
-    if (!rc && sqlite3_prepare_v3(r->db, "SELECT postings FROM terms WHERE term=?", -1,
+    if (!rc && sqlite3_prepare_v3(r->db, "SELECT df, postings FROM terms WHERE term=?", -1,
                                   SQLITE_PREPARE_PERSISTENT, &r->term_stmt, NULL))
-        rc = vz_store_error(r->db, idx->path);
-    if (!rc && sqlite3_prepare_v3(r->db, "SELECT df FROM terms WHERE term=?", -1,
-                                  SQLITE_PREPARE_PERSISTENT, &r->df_stmt, NULL))
         rc = vz_store_error(r->db, idx->path);
     if (!rc && sqlite3_prepare_v3(r->db, "SELECT substr(content, ?, ?) FROM documents"
                                   " WHERE id=?", -1, SQLITE_PREPARE_PERSISTENT,
@@ -403,7 +400,6 @@ void vz_reader_free(vz_reader *r)
     if (!r)
         return;
     sqlite3_finalize(r->term_stmt);
-    sqlite3_finalize(r->df_stmt);
     sqlite3_finalize(r->text_stmt);
     sqlite3_close(r->db);
     vz_analyser_free(r->analyser);
@@ -487,7 +483,13 @@ void vz_query_free(vz_query *q)
     }
 }
 
-/* Look up a term's document frequency and IDF (0 when it is absent). */
+static int decode_postings(vz_reader *r, const void *blob, size_t len, size_t *n);
+static void keep_postings(vz_reader *r, term_entry *e, const vz_posting *list, size_t n);
+
+/* Look up a term's document frequency and IDF (0 when it is absent).  The
+ * same row holds its postings: when they will be summed and the cache
+ * would keep them, they are decoded and kept now, saving a second look-up
+ * of the term. */
 static int lookup_df(vz_reader *r, vz_qterm *t)
 {
     term_entry *e = term_slot(r, t->term);
@@ -496,7 +498,7 @@ static int lookup_df(vz_reader *r, vz_qterm *t)
         t->idf = t->df ? vz_bm25_idf((double)r->idx->npassages, (double)e->df) : 0;
         return VZ_OK;
     }
-    sqlite3_stmt *st = r->df_stmt;
+    sqlite3_stmt *st = r->term_stmt;
     sqlite3_bind_text(st, 1, t->term, -1, SQLITE_STATIC);
     int step = sqlite3_step(st), rc = VZ_OK;
     double n = (double)r->idx->npassages;
@@ -505,6 +507,12 @@ static int lookup_df(vz_reader *r, vz_qterm *t)
         rc = vz_store_error(r->db, r->idx->path);
     else if (df < 0 || (double)df > n)
         rc = corrupt(r->idx->path, "document frequency");
+    size_t np;
+    if (!rc && e && df && t->weight > 0 && !e->postings &&
+        (size_t)df * sizeof(vz_posting) <= TERM_BYTES / 8 &&
+        (rc = decode_postings(r, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
+                              &np)) == VZ_OK)
+        keep_postings(r, e, r->decoded, np);
     sqlite3_reset(st);
     t->df = rc ? 0 : (uint32_t)df;
     t->idf = t->df ? vz_bm25_idf(n, (double)df) : 0;
@@ -760,7 +768,7 @@ static int postings_of(vz_reader *r, const vz_qterm *t, const vz_posting **list,
     sqlite3_bind_text(st, 1, t->term, -1, SQLITE_STATIC);
     int step = sqlite3_step(st), rc = VZ_OK;
     if (step == SQLITE_ROW)
-        rc = decode_postings(r, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), n);
+        rc = decode_postings(r, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), n);
     else if (step != SQLITE_DONE)
         rc = vz_store_error(r->db, r->idx->path);
     sqlite3_reset(st);
