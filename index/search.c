@@ -45,6 +45,13 @@ typedef struct {
     size_t len;
 } doc_entry;
 
+/* A passage in the heap with its score: the sifts compare scores without
+ * looking them up in the score array. */
+typedef struct {
+    float score;
+    uint32_t passage;
+} heap_item;
+
 struct vz_reader {
     const vz_index *idx;
     sqlite3 *db;
@@ -54,7 +61,7 @@ struct vz_reader {
     uint32_t *touched;        /* the passages with a score, in the order first scored */
     size_t ntouched;
     size_t ndropped;          /* touched passages dropped since the list was last walked */
-    uint32_t *heap;           /* the k best scored so far, worst at the root */
+    heap_item *heap;          /* the k best scored so far, worst at the root */
     size_t nheap, capheap;
     uint32_t *heap_at;        /* per passage: its place in the heap + 1; 0: not there */
     vz_posting *decoded;      /* scratch of postings not kept (no cache, no memory) */
@@ -554,50 +561,51 @@ static inline float contribution(const vz_index *idx, float wk, uint32_t p, uint
 
 /* The order of the final ranking: a lower score, then on a tie the
  * higher passage id, ranks worse. */
-static inline int passage_worse(const float *scores, uint32_t a, uint32_t b)
+static inline int item_worse(heap_item a, heap_item b)
 {
-    return scores[a] < scores[b] || (scores[a] == scores[b] && a > b);
+    return a.score < b.score || (a.score == b.score && a.passage > b.passage);
 }
 
-static void heap_place(vz_reader *r, size_t i, uint32_t p)
+static inline void heap_place(vz_reader *r, size_t i, heap_item x)
 {
-    r->heap[i] = p;
-    r->heap_at[p] = (uint32_t)i + 1;
+    r->heap[i] = x;
+    r->heap_at[x.passage] = (uint32_t)i + 1;
 }
 
-/* Restore the heap order from i down, after its passage's score grew. */
-static void heap_sift_down(vz_reader *r, size_t i)
+/* Put x at the hole i or below it, where the heap order wants it. */
+static void heap_sift_down(vz_reader *r, size_t i, heap_item x)
 {
-    uint32_t p = r->heap[i];
+    heap_item *h = r->heap;
+    size_t n = r->nheap;
     for (;;) {
         size_t l = 2 * i + 1, m = l;
-        if (l >= r->nheap)
+        if (l >= n)
             break;
-        if (l + 1 < r->nheap && passage_worse(r->scores, r->heap[l + 1], r->heap[l]))
+        if (l + 1 < n && item_worse(h[l + 1], h[l]))
             m = l + 1;
-        if (!passage_worse(r->scores, r->heap[m], p))
+        if (!item_worse(h[m], x))
             break;
-        heap_place(r, i, r->heap[m]);
+        heap_place(r, i, h[m]);
         i = m;
     }
-    heap_place(r, i, p);
+    heap_place(r, i, x);
 }
 
-static void heap_sift_up(vz_reader *r, size_t i)
+/* Put x at the hole i or above it, where the heap order wants it. */
+static void heap_sift_up(vz_reader *r, size_t i, heap_item x)
 {
-    uint32_t p = r->heap[i];
-    while (i > 0 && passage_worse(r->scores, p, r->heap[(i - 1) / 2])) {
+    while (i > 0 && item_worse(x, r->heap[(i - 1) / 2])) {
         heap_place(r, i, r->heap[(i - 1) / 2]);
         i = (i - 1) / 2;
     }
-    heap_place(r, i, p);
+    heap_place(r, i, x);
 }
 
 /* The score a passage must reach to be offered to the heap: 0 (any) until
  * it holds k passages, then the k-th best score so far. */
 static inline float heap_floor(const vz_reader *r, size_t k)
 {
-    return r->nheap < k ? 0 : k ? r->scores[r->heap[0]] : INFINITY;
+    return r->nheap < k ? 0 : k ? r->heap[0].score : INFINITY;
 }
 
 /* Passage p's score just grew: keep the heap the k best passages so far
@@ -606,17 +614,16 @@ static inline float heap_floor(const vz_reader *r, size_t k)
  * time without looking at every passage scored. */
 static float heap_offer(vz_reader *r, uint32_t p, size_t k)
 {
+    heap_item x = {r->scores[p], p};
     if (!k)
         return INFINITY;
     if (r->heap_at[p]) {
-        heap_sift_down(r, r->heap_at[p] - 1);
+        heap_sift_down(r, r->heap_at[p] - 1, x);
     } else if (r->nheap < k) {
-        r->heap[r->nheap++] = p;
-        heap_sift_up(r, r->nheap - 1);
-    } else if (passage_worse(r->scores, r->heap[0], p)) {
-        r->heap_at[r->heap[0]] = 0;
-        heap_place(r, 0, p);
-        heap_sift_down(r, 0);
+        heap_sift_up(r, r->nheap++, x);
+    } else if (item_worse(r->heap[0], x)) {
+        r->heap_at[r->heap[0].passage] = 0;
+        heap_sift_down(r, 0, x);
     }
     return heap_floor(r, k);
 }
@@ -900,7 +907,7 @@ static size_t top_k(vz_reader *r, size_t k, vz_hit *h)
 {
     size_t n = k ? r->nheap : 0;
     for (size_t i = 0; i < r->nheap; i++) {
-        uint32_t p = r->heap[i];
+        uint32_t p = r->heap[i].passage;
         if (i < n)
             h[i] = (vz_hit){p, r->scores[p]};
         r->heap_at[p] = 0;
