@@ -676,6 +676,22 @@ static const vz_posting *find_posting(const vz_posting *list, size_t n, uint32_t
     return lo < n && list[lo].passage == p ? &list[lo] : NULL;
 }
 
+/* Drop the touched passages whose score is below `below` (or was reset). */
+static void drop_from_touched(vz_reader *r, double below)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < r->ntouched; i++) {
+        uint32_t p = r->touched[i];
+        float s = r->scores[p];
+        if (s == 0 || (double)s < below)
+            r->scores[p] = 0;
+        else
+            r->touched[kept++] = p;
+    }
+    r->ntouched = kept;
+    r->ndropped = 0;
+}
+
 /* Add one term's contributions to the passages that have a score only
  * (MaxScore's second phase): the same sums as add_postings would make
  * there, each passage's in the same term order, found by looking each
@@ -692,6 +708,10 @@ static void add_to_touched(vz_reader *r, const vz_qterm *t, const vz_posting *li
     size_t steps = 1;
     for (size_t m = n; m > 1; m >>= 1)
         steps++;
+    /* Walking the touched list to drop first pays when it is shorter than
+     * the postings and the drops may make looking each one up cheaper. */
+    if ((r->ntouched - r->ndropped) * steps >= n && r->ntouched < n)
+        drop_from_touched(r, below);
     if ((r->ntouched - r->ndropped) * steps >= n) {
         /* The touched list keeps the passages dropped here (score 0)
          * until a pass walks it. */
