@@ -45,15 +45,23 @@ typedef struct {
     size_t len;
 } doc_entry;
 
+/* A passage in the heap with its score: the sifts compare scores without
+ * looking them up in the score array. */
+typedef struct {
+    float score;
+    uint32_t passage;
+} heap_item;
+
 struct vz_reader {
     const vz_index *idx;
     sqlite3 *db;
-    sqlite3_stmt *term_stmt, *df_stmt, *text_stmt;
+    sqlite3_stmt *term_stmt, *text_stmt;
     vz_analyser *analyser;
     float *scores;            /* 0 = not matched (every contribution is > 0) */
     uint32_t *touched;        /* the passages with a score, in the order first scored */
     size_t ntouched;
-    uint32_t *heap;           /* the k best scored so far, worst at the root */
+    size_t ndropped;          /* touched passages dropped since the list was last walked */
+    heap_item *heap;          /* the k best scored so far, worst at the root */
     size_t nheap, capheap;
     uint32_t *heap_at;        /* per passage: its place in the heap + 1; 0: not there */
     vz_posting *decoded;      /* scratch of postings not kept (no cache, no memory) */
@@ -377,11 +385,8 @@ int vz_reader_new(vz_reader **out, const vz_index *idx)
     r->terms = calloc(TERM_SLOTS, sizeof *r->terms);   /* NULL: uncached */
     int rc = (!r->scores || !r->touched || !r->heap_at) ? vz_fail(VZ_ENOMEM, "out of memory") : VZ_OK;
     if (!rc) rc = vz_store_open_readonly(idx->path, &r->db);
-    if (!rc && sqlite3_prepare_v3(r->db, "SELECT postings FROM terms WHERE term=?", -1,
+    if (!rc && sqlite3_prepare_v3(r->db, "SELECT df, postings FROM terms WHERE term=?", -1,
                                   SQLITE_PREPARE_PERSISTENT, &r->term_stmt, NULL))
-        rc = vz_store_error(r->db, idx->path);
-    if (!rc && sqlite3_prepare_v3(r->db, "SELECT df FROM terms WHERE term=?", -1,
-                                  SQLITE_PREPARE_PERSISTENT, &r->df_stmt, NULL))
         rc = vz_store_error(r->db, idx->path);
     if (!rc && sqlite3_prepare_v3(r->db, "SELECT substr(content, ?, ?) FROM documents"
                                   " WHERE id=?", -1, SQLITE_PREPARE_PERSISTENT,
@@ -402,7 +407,6 @@ void vz_reader_free(vz_reader *r)
     if (!r)
         return;
     sqlite3_finalize(r->term_stmt);
-    sqlite3_finalize(r->df_stmt);
     sqlite3_finalize(r->text_stmt);
     sqlite3_close(r->db);
     vz_analyser_free(r->analyser);
@@ -486,7 +490,13 @@ void vz_query_free(vz_query *q)
     }
 }
 
-/* Look up a term's document frequency and IDF (0 when it is absent). */
+static int decode_postings(vz_reader *r, const void *blob, size_t len, size_t *n);
+static void keep_postings(vz_reader *r, term_entry *e, const vz_posting *list, size_t n);
+
+/* Look up a term's document frequency and IDF (0 when it is absent).  The
+ * same row holds its postings: when they will be summed and the cache
+ * would keep them, they are decoded and kept now, saving a second look-up
+ * of the term. */
 static int lookup_df(vz_reader *r, vz_qterm *t)
 {
     term_entry *e = term_slot(r, t->term);
@@ -495,7 +505,7 @@ static int lookup_df(vz_reader *r, vz_qterm *t)
         t->idf = t->df ? vz_bm25_idf((double)r->idx->npassages, (double)e->df) : 0;
         return VZ_OK;
     }
-    sqlite3_stmt *st = r->df_stmt;
+    sqlite3_stmt *st = r->term_stmt;
     sqlite3_bind_text(st, 1, t->term, -1, SQLITE_STATIC);
     int step = sqlite3_step(st), rc = VZ_OK;
     double n = (double)r->idx->npassages;
@@ -504,6 +514,12 @@ static int lookup_df(vz_reader *r, vz_qterm *t)
         rc = vz_store_error(r->db, r->idx->path);
     else if (df < 0 || (double)df > n)
         rc = corrupt(r->idx->path, "document frequency");
+    size_t np;
+    if (!rc && e && df && t->weight > 0 && !e->postings &&
+        (size_t)df * sizeof(vz_posting) <= TERM_BYTES / 8 &&
+        (rc = decode_postings(r, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
+                              &np)) == VZ_OK)
+        keep_postings(r, e, r->decoded, np);
     sqlite3_reset(st);
     t->df = rc ? 0 : (uint32_t)df;
     t->idf = t->df ? vz_bm25_idf(n, (double)df) : 0;
@@ -545,50 +561,51 @@ static inline float contribution(const vz_index *idx, float wk, uint32_t p, uint
 
 /* The order of the final ranking: a lower score, then on a tie the
  * higher passage id, ranks worse. */
-static inline int passage_worse(const float *scores, uint32_t a, uint32_t b)
+static inline int item_worse(heap_item a, heap_item b)
 {
-    return scores[a] < scores[b] || (scores[a] == scores[b] && a > b);
+    return a.score < b.score || (a.score == b.score && a.passage > b.passage);
 }
 
-static void heap_place(vz_reader *r, size_t i, uint32_t p)
+static inline void heap_place(vz_reader *r, size_t i, heap_item x)
 {
-    r->heap[i] = p;
-    r->heap_at[p] = (uint32_t)i + 1;
+    r->heap[i] = x;
+    r->heap_at[x.passage] = (uint32_t)i + 1;
 }
 
-/* Restore the heap order from i down, after its passage's score grew. */
-static void heap_sift_down(vz_reader *r, size_t i)
+/* Put x at the hole i or below it, where the heap order wants it. */
+static void heap_sift_down(vz_reader *r, size_t i, heap_item x)
 {
-    uint32_t p = r->heap[i];
+    heap_item *h = r->heap;
+    size_t n = r->nheap;
     for (;;) {
         size_t l = 2 * i + 1, m = l;
-        if (l >= r->nheap)
+        if (l >= n)
             break;
-        if (l + 1 < r->nheap && passage_worse(r->scores, r->heap[l + 1], r->heap[l]))
+        if (l + 1 < n && item_worse(h[l + 1], h[l]))
             m = l + 1;
-        if (!passage_worse(r->scores, r->heap[m], p))
+        if (!item_worse(h[m], x))
             break;
-        heap_place(r, i, r->heap[m]);
+        heap_place(r, i, h[m]);
         i = m;
     }
-    heap_place(r, i, p);
+    heap_place(r, i, x);
 }
 
-static void heap_sift_up(vz_reader *r, size_t i)
+/* Put x at the hole i or above it, where the heap order wants it. */
+static void heap_sift_up(vz_reader *r, size_t i, heap_item x)
 {
-    uint32_t p = r->heap[i];
-    while (i > 0 && passage_worse(r->scores, p, r->heap[(i - 1) / 2])) {
+    while (i > 0 && item_worse(x, r->heap[(i - 1) / 2])) {
         heap_place(r, i, r->heap[(i - 1) / 2]);
         i = (i - 1) / 2;
     }
-    heap_place(r, i, p);
+    heap_place(r, i, x);
 }
 
 /* The score a passage must reach to be offered to the heap: 0 (any) until
  * it holds k passages, then the k-th best score so far. */
 static inline float heap_floor(const vz_reader *r, size_t k)
 {
-    return r->nheap < k ? 0 : k ? r->scores[r->heap[0]] : INFINITY;
+    return r->nheap < k ? 0 : k ? r->heap[0].score : INFINITY;
 }
 
 /* Passage p's score just grew: keep the heap the k best passages so far
@@ -597,17 +614,16 @@ static inline float heap_floor(const vz_reader *r, size_t k)
  * time without looking at every passage scored. */
 static float heap_offer(vz_reader *r, uint32_t p, size_t k)
 {
+    heap_item x = {r->scores[p], p};
     if (!k)
         return INFINITY;
     if (r->heap_at[p]) {
-        heap_sift_down(r, r->heap_at[p] - 1);
+        heap_sift_down(r, r->heap_at[p] - 1, x);
     } else if (r->nheap < k) {
-        r->heap[r->nheap++] = p;
-        heap_sift_up(r, r->nheap - 1);
-    } else if (passage_worse(r->scores, r->heap[0], p)) {
-        r->heap_at[r->heap[0]] = 0;
-        heap_place(r, 0, p);
-        heap_sift_down(r, 0);
+        heap_sift_up(r, r->nheap++, x);
+    } else if (item_worse(r->heap[0], x)) {
+        r->heap_at[r->heap[0].passage] = 0;
+        heap_sift_down(r, 0, x);
     }
     return heap_floor(r, k);
 }
@@ -660,12 +676,31 @@ static const vz_posting *find_posting(const vz_posting *list, size_t n, uint32_t
     return lo < n && list[lo].passage == p ? &list[lo] : NULL;
 }
 
+/* Drop the touched passages whose score is below `below` (or was reset). */
+static void drop_from_touched(vz_reader *r, double below)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < r->ntouched; i++) {
+        uint32_t p = r->touched[i];
+        float s = r->scores[p];
+        if (s == 0 || (double)s < below)
+            r->scores[p] = 0;
+        else
+            r->touched[kept++] = p;
+    }
+    r->ntouched = kept;
+    r->ndropped = 0;
+}
+
 /* Add one term's contributions to the passages that have a score only
  * (MaxScore's second phase): the same sums as add_postings would make
  * there, each passage's in the same term order, found by looking each
- * candidate up when they are few beside the postings. */
+ * candidate up when they are few beside the postings.  A passage whose
+ * score is below `below` cannot reach the top k (see drop_below) and is
+ * dropped on the way: its score reset, and out of the touched list when
+ * the pass walks that list. */
 static void add_to_touched(vz_reader *r, const vz_qterm *t, const vz_posting *list, size_t n,
-                           size_t k)
+                           size_t k, double below)
 {
     const vz_index *idx = r->idx;
     float *scores = r->scores;
@@ -673,20 +708,40 @@ static void add_to_touched(vz_reader *r, const vz_qterm *t, const vz_posting *li
     size_t steps = 1;
     for (size_t m = n; m > 1; m >>= 1)
         steps++;
-    if (r->ntouched * steps >= n) {
+    /* Walking the touched list to drop first pays when it is shorter than
+     * the postings and the drops may make looking each one up cheaper. */
+    if ((r->ntouched - r->ndropped) * steps >= n && r->ntouched < n)
+        drop_from_touched(r, below);
+    if ((r->ntouched - r->ndropped) * steps >= n) {
+        /* The touched list keeps the passages dropped here (score 0)
+         * until a pass walks it. */
         for (size_t i = 0; i < n; i++) {
             uint32_t p = list[i].passage;
-            if (scores[p] != 0 && (scores[p] = s = scores[p] + contribution(idx, wk, p, list[i].tf)) >= floor)
+            if ((s = scores[p]) == 0)
+                continue;
+            if ((double)s < below) {
+                scores[p] = 0;
+                r->ndropped++;
+            } else if ((scores[p] = s += contribution(idx, wk, p, list[i].tf)) >= floor) {
                 floor = heap_offer(r, p, k);
+            }
         }
         return;
     }
+    size_t kept = 0;
     for (size_t i = 0; i < r->ntouched; i++) {
         uint32_t p = r->touched[i];
+        if ((s = scores[p]) == 0 || (double)s < below) {
+            scores[p] = 0;
+            continue;
+        }
+        r->touched[kept++] = p;
         const vz_posting *at = find_posting(list, n, p);
-        if (at && (scores[p] = s = scores[p] + contribution(idx, wk, p, at->tf)) >= floor)
+        if (at && (scores[p] = s += contribution(idx, wk, p, at->tf)) >= floor)
             floor = heap_offer(r, p, k);
     }
+    r->ntouched = kept;
+    r->ndropped = 0;
 }
 
 /* The largest share tf / (tf + norm) of k1 + 1 that a term's postings
@@ -740,7 +795,7 @@ static int postings_of(vz_reader *r, const vz_qterm *t, const vz_posting **list,
     sqlite3_bind_text(st, 1, t->term, -1, SQLITE_STATIC);
     int step = sqlite3_step(st), rc = VZ_OK;
     if (step == SQLITE_ROW)
-        rc = decode_postings(r, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), n);
+        rc = decode_postings(r, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), n);
     else if (step != SQLITE_DONE)
         rc = vz_store_error(r->db, r->idx->path);
     sqlite3_reset(st);
@@ -754,14 +809,14 @@ static int postings_of(vz_reader *r, const vz_qterm *t, const vz_posting **list,
 }
 
 static int accumulate(vz_reader *r, const vz_qterm *t, const unsigned char *doc_mask,
-                      size_t k, int only_touched, double closed)
+                      size_t k, int only_touched, double closed, double below)
 {
     const vz_posting *list;
     size_t n;
     float top;
     int rc = postings_of(r, t, &list, &n, &top);
     if (rc == VZ_OK && only_touched)
-        add_to_touched(r, t, list, n, k);
+        add_to_touched(r, t, list, n, k, below);
     else if (rc == VZ_OK)
         add_postings(r, t, list, n, doc_mask, k, closed);
     return rc;
@@ -771,23 +826,16 @@ static int accumulate(vz_reader *r, const vz_qterm *t, const unsigned char *doc_
  * reach the k-th best score even with every remaining term added is
  * dropped (its score reset), so that the remaining terms look up fewer;
  * kth is the k-th best score now.
- * The k-th best score only grows, so a dropped passage ends below it:
- * the top k and their scores are those of the exhaustive sums.  The
- * margin covers float rounding of the sums (rounding, a few ulps per
- * term): a passage is dropped when
- * (score + remaining) * (1 + 1e-4 + rounding) + 1e-6 < kth. */
-static void drop_hopeless(vz_reader *r, double kth, double remaining, double rounding)
+ * The k-th best score only grows and the remaining bound only shrinks, so
+ * a dropped passage ends below the k-th best score (and one left for a
+ * later term's pass stays droppable): the top k and their scores are
+ * those of the exhaustive sums.  The margin covers float rounding of the
+ * sums (rounding, a few ulps per term): a passage is dropped when
+ * (score + remaining) * (1 + 1e-4 + rounding) + 1e-6 < kth,
+ * that is when its score is below what this returns. */
+static double drop_below(double kth, double remaining, double rounding)
 {
-    size_t kept = 0;
-    double below = (kth - 1e-6) / (1 + 1e-4 + rounding) - remaining;
-    for (size_t i = 0; i < r->ntouched; i++) {
-        uint32_t p = r->touched[i];
-        if ((double)r->scores[p] < below)
-            r->scores[p] = 0;
-        else
-            r->touched[kept++] = p;
-    }
-    r->ntouched = kept;
+    return (kth - 1e-6) / (1 + 1e-4 + rounding) - remaining;
 }
 
 static int by_upper_bound(const void *a, const void *b)
@@ -846,9 +894,8 @@ static int accumulate_all(vz_reader *r, vz_query *q, const unsigned char *doc_ma
         double closed = remaining * (1 + 1e-5 + rounding) + 1e-6;
         if (!only_touched && kth > closed)
             only_touched = 1;
-        if (only_touched)
-            drop_hopeless(r, kth, remaining, rounding);
-        rc = accumulate(r, t, doc_mask, k, only_touched, closed);
+        rc = accumulate(r, t, doc_mask, k, only_touched, closed,
+                        only_touched ? drop_below(kth, remaining, rounding) : 0);
         remaining -= t->bound;
     }
     return rc;
@@ -880,7 +927,7 @@ static size_t top_k(vz_reader *r, size_t k, vz_hit *h)
 {
     size_t n = k ? r->nheap : 0;
     for (size_t i = 0; i < r->nheap; i++) {
-        uint32_t p = r->heap[i];
+        uint32_t p = r->heap[i].passage;
         if (i < n)
             h[i] = (vz_hit){p, r->scores[p]};
         r->heap_at[p] = 0;
@@ -888,7 +935,7 @@ static size_t top_k(vz_reader *r, size_t k, vz_hit *h)
     r->nheap = 0;
     for (size_t i = 0; i < r->ntouched; i++)
         r->scores[r->touched[i]] = 0;
-    r->ntouched = 0;
+    r->ntouched = r->ndropped = 0;
     /* Heap sort: repeatedly move the worst to the end, so best comes first. */
     for (size_t m = n; m > 1; m--) {
         vz_hit t = h[0]; h[0] = h[m - 1]; h[m - 1] = t;
