@@ -1451,6 +1451,8 @@ static int sentence_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t
             new_span(x, i, j)->score = span_part(x, i, j, x->live, nlive, sh, base + x->right[j]);
         }
     }
+    if (x->out->open)
+        x->out->open[2 * x->sent + 1] = x->out->n;
     return rc ? rc : marked_spans(x, mk, nmk, srank);
 }
 
@@ -1626,8 +1628,12 @@ static int score_spans(const vz_ranker *m, const vz_rk_question *q, const vz_rk_
     for (size_t k = 0; !rc && k < nsent; k++) {
         prepare_sentence(&x, &sent[k], k, marked, nmarked);
         reach_of(&x);
+        if (out->open)
+            out->open[2 * k] = out->n;
         rc = sentence_spans(&x, marked, nmarked, k);
     }
+    if (out->open)
+        out->open[2 * nsent] = out->n;
     free_room(&x);
     free(x.memo);
     return rc;
@@ -1687,6 +1693,10 @@ int vz_rk_rank(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentence
                size_t nsent, const vz_rk_marked *marked, size_t nmarked, size_t want,
                vz_rk_spans *out)
 {
+    if (!(out->open = malloc((2 * nsent + 1) * sizeof *out->open)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    out->nsent = nsent;
+    out->widest = m->max_words;
     int rc = score_spans(m, q, sent, nsent, marked, nmarked, NULL, out);
     if (rc)
         return rc;
@@ -1736,35 +1746,67 @@ static void insert_ranked(const vz_rk_span **list, size_t n, const vz_rk_span *t
 }
 
 #define NEAR_MAX 256         /* spans near one kept on the stack (vz_rk_expected_f1) */
+#define NEAR_LOW ((uint64_t)NEAR_MAX - 1)
 
 /* vz_rk_expected_f1 of a reading-ordered sp: the spans that share words
  * with s added in vz_rk_score's order, so that the sum is the same to the
  * last bit.  They are of s's sentence: their order is order_key's, then
- * their words', then the array's (a stable insertion). */
+ * their words', then the array's.  Sorted as whole numbers (order_key's
+ * bits above NEAR_LOW, their place in who[] below: a stable insertion),
+ * then those alike in the bits above put in by_span_score's order. */
 static double expected_f1_reading(const vz_rk_spans *sp, const vz_rk_span *s)
 {
-    struct near {
-        uint64_t key, words;
-        const vz_rk_span *t;
-    } near[NEAR_MAX];
-    size_t lo = sentence_first(sp, s->sent), hi = lo, n = 0;
-    for (; hi < sp->n && sp->span[hi].sent == s->sent; hi++) {
-        const vz_rk_span *t = &sp->span[hi];
+    uint64_t near[NEAR_MAX];
+    const vz_rk_span *who[NEAR_MAX];
+    if (s->sent >= sp->nsent)
+        return 0;
+    const size_t *open = &sp->open[2 * s->sent];
+    size_t lo = open[0], hi = open[2], n = 0;
+    /* The chunks that may reach s: from the first whose widest reach
+     * does, until one opens after s; then every mark. */
+    size_t a = lo, b = open[1];
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (sp->span[mid].i + sp->widest <= s->i)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    for (size_t k = a; k < hi; k++) {
+        const vz_rk_span *t = &sp->span[k];
+        if (k < open[1] && t->i >= s->j) {
+            k = open[1] - 1;   /* no chunk after this one reaches s */
+            continue;
+        }
         if (!(t->i < s->j && s->i < t->j) || n > NEAR_MAX)
             continue;
-        if (n++ == NEAR_MAX)
+        if (n == NEAR_MAX) {
+            n++;
             continue;   /* too many: see below */
-        struct near v = {order_key(t->score), (uint64_t)t->i << 32 | t->j, t};
-        size_t at = n - 1;
-        for (; at && (near[at - 1].key > v.key ||
-                      (near[at - 1].key == v.key && near[at - 1].words > v.words)); at--)
+        }
+        uint64_t v = (order_key(t->score) & ~NEAR_LOW) | n;
+        size_t at = n;
+        for (; at && near[at - 1] > v; at--)
+            near[at] = near[at - 1];
+        near[at] = v;
+        who[n++] = t;
+    }
+    for (size_t k = 1, first = 0; k < n && n <= NEAR_MAX; k++) {
+        if ((near[k] & ~NEAR_LOW) != (near[k - 1] & ~NEAR_LOW)) {
+            first = k;
+            continue;
+        }
+        uint64_t v = near[k];
+        size_t at = k;
+        for (; at > first && by_span_score(who[near[at - 1] & NEAR_LOW], who[v & NEAR_LOW]) > 0;
+             at--)
             near[at] = near[at - 1];
         near[at] = v;
     }
     double gain = 0;
     if (n <= NEAR_MAX) {
         for (size_t k = 0; k < n; k++)
-            gain += near[k].t->prob * overlap_f1(s, near[k].t);
+            gain += who[near[k] & NEAR_LOW]->prob * overlap_f1(s, who[near[k] & NEAR_LOW]);
         return gain;
     }
     /* Too many to keep: each next one found by a pass of its own. */
@@ -1824,6 +1866,7 @@ void vz_rk_spans_free(vz_rk_spans *s)
     free(s->span);
     free(s->keys);
     free(s->best);
+    free(s->open);
     *s = (vz_rk_spans){0};
 }
 

@@ -81,6 +81,10 @@ typedef struct {
     int reading;
     vz_rk_span *best;
     size_t nbest;
+    /* vz_rk_rank only: sentence k's spans are span[open[2k], open[2k + 2]):
+     * its chunks, in order of their first word and at most widest words
+     * long, then from open[2k + 1] its marks that are none. */
+    size_t *open, nsent, widest;
 } vz_rk_spans;
 
 /* Names of features, kept while training so the weights file can say
