@@ -166,14 +166,20 @@ static double first_confidence(vz_engine *e, const char *q, const char *expect)
     return c;
 }
 
-/* The result of asking q with --explain, answered even when unsure. */
-static vz_result *explained(vz_engine *e, const char *q)
+/* The result of asking q with flags (up to 3 answers). */
+static vz_result *asked(vz_engine *e, const char *q, unsigned flags)
 {
     vz_ask_options o = VZ_ASK_OPTIONS_INIT;
-    o.flags = VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN;
+    o.flags = flags;
     vz_result *r = NULL;
     assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
     return r;
+}
+
+/* The result of asking q with --explain, answered even when unsure. */
+static vz_result *explained(vz_engine *e, const char *q)
+{
+    return asked(e, q, VZ_ASK_NO_ABSTAIN | VZ_ASK_EXPLAIN);
 }
 
 /* --explain ends with the features of the first answer, one key=value
@@ -786,11 +792,7 @@ static void a_list_of_kinds_takes_no_names(void **state)
     vz_engine *e = engine_on("members", "Flood news\n\nAt least 12 people died in the flood on "
                              "Monday, including farmers and children. China, Japan, Korea and "
                              "other neighbours sent aid for the flood.\n");
-    vz_ask_options ao = VZ_ASK_OPTIONS_INIT;
-    ao.flags = VZ_ASK_NO_ABSTAIN;
-    const char *q = "who was among the dead in the flood";
-    vz_result *r = NULL;
-    assert_int_equal(vz_ask(e, q, strlen(q), &ao, &r), VZ_OK);
+    vz_result *r = asked(e, "who was among the dead in the flood", VZ_ASK_NO_ABSTAIN);
     assert_string_equal(vz_result_type(r), "list");
     assert_true(vz_result_answered(r));
     assert_string_equal(vz_answer_text(vz_result_answer(r, 0)), "farmers and children");
@@ -993,12 +995,7 @@ static void an_answer_is_one_however_quoted(void **state)
     vz_engine *e = engine_on("spelt", "Ships in port\n\nThe trawler was bought by Kirkby Rovers "
                              "on Monday, officials said.  On Friday the trawler was bought by "
                              "\xe2\x80\x9cKirkby Rovers.\xe2\x80\x9d again, its captain said.\n");
-    vz_ask_options o = VZ_ASK_OPTIONS_INIT;
-    o.flags = VZ_ASK_NO_ABSTAIN;
-    o.max_answers = 3;
-    vz_result *r = NULL;
-    const char *q = "who bought the trawler";
-    assert_int_equal(vz_ask(e, q, strlen(q), &o, &r), VZ_OK);
+    vz_result *r = asked(e, "who bought the trawler", VZ_ASK_NO_ABSTAIN);
     assert_int_equal(vz_result_answer_count(r), 1);
     const vz_answer *a = vz_result_answer(r, 0);
     assert_string_equal(vz_answer_text(a), "Kirkby Rovers");

@@ -186,17 +186,30 @@ static void scoring_by_parts_is_scoring_by_spans(void **state)
 
 /* The sentence twice, the second with two template marks: "The bridge"
  * (no chunk: it opens on a stop word) and "1990". */
+/* score_two's input: the sentence twice, its marks, the question. */
+typedef struct {
+    vz_rk_sentence s[2];
+    vz_rk_marked marks[2];
+    vz_rk_question q;
+} two_input;
+
+static void two_init(two_input *in, vz_rk_spans *out)
+{
+    *in = (two_input){
+        {{sentence, strlen(sentence), words, sizeof words / sizeof *words, 1.0, 3.0},
+         {sentence, strlen(sentence), words, sizeof words / sizeof *words, 0.5, 3.0}},
+        {{1, 0, 10, 2}, {1, 21, 25, 1}},
+        {0},
+    };
+    vz_rk_question_init(&in->q, "When did the bridge open?", 25, "date", "");
+    memset(out, 0, sizeof *out);
+}
+
 static void score_two(const vz_ranker *m, vz_rk_names *names, vz_rk_spans *out)
 {
-    vz_rk_sentence s[2] = {
-        {sentence, strlen(sentence), words, sizeof words / sizeof *words, 1.0, 3.0},
-        {sentence, strlen(sentence), words, sizeof words / sizeof *words, 0.5, 3.0},
-    };
-    vz_rk_marked marks[] = {{1, 0, 10, 2}, {1, 21, 25, 1}};
-    vz_rk_question q;
-    vz_rk_question_init(&q, "When did the bridge open?", 25, "date", "");
-    memset(out, 0, sizeof *out);
-    assert_int_equal(vz_rk_score(m, &q, s, 2, marks, 2, names, out), VZ_OK);
+    two_input in;
+    two_init(&in, out);
+    assert_int_equal(vz_rk_score(m, &in.q, in.s, 2, in.marks, 2, names, out), VZ_OK);
 }
 
 /* The span of `in` over the same words as w (the test fails when none is). */
@@ -491,15 +504,9 @@ static void expected_f1_weighs_overlaps(void **state)
 /* vz_rk_rank of score_two's sentences with m, wanting want of its best. */
 static void rank_two(const vz_ranker *m, size_t want, vz_rk_spans *out)
 {
-    vz_rk_sentence s[2] = {
-        {sentence, strlen(sentence), words, sizeof words / sizeof *words, 1.0, 3.0},
-        {sentence, strlen(sentence), words, sizeof words / sizeof *words, 0.5, 3.0},
-    };
-    vz_rk_marked marks[] = {{1, 0, 10, 2}, {1, 21, 25, 1}};
-    vz_rk_question q;
-    vz_rk_question_init(&q, "When did the bridge open?", 25, "date", "");
-    memset(out, 0, sizeof *out);
-    assert_int_equal(vz_rk_rank(m, &q, s, 2, marks, 2, want, out), VZ_OK);
+    two_input in;
+    two_init(&in, out);
+    assert_int_equal(vz_rk_rank(m, &in.q, in.s, 2, in.marks, 2, want, out), VZ_OK);
 }
 
 /* What answering reads of vz_rk_rank's spans (the best, those near a

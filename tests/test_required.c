@@ -270,6 +270,32 @@ static void rules_filter_the_same(void **state)
     vz_ruleset_free(&rs);
 }
 
+/* Every rule of fast finds what the same rule of plain, compiled as
+ * written, finds in each of texts[0, n), from every character's offset. */
+static void finds_as_plain(const vz_ruleset *fast, const vz_ruleset *plain,
+                           const char *const *texts, size_t n)
+{
+    pcre2_match_data *md = pcre2_match_data_create(8, NULL), *pd = pcre2_match_data_create(8, NULL);
+    for (size_t i = 0; i < plain->n; i++)
+        for (size_t j = 0; j < n; j++) {
+            const char *s = texts[j];
+            size_t len = strlen(s);
+            for (size_t off = 0; off <= len; off++) {
+                int f = vz_rule_find(fast, &fast->items[i], s, len, off, md);
+                int p = pcre2_match(plain->items[i].code, (PCRE2_SPTR)s, len, off, 0, pd, NULL);
+                assert_int_equal(f, p);
+                if (f > 0) {
+                    assert_int_equal(pcre2_get_ovector_pointer(md)[0], pcre2_get_ovector_pointer(pd)[0]);
+                    assert_int_equal(pcre2_get_ovector_pointer(md)[1], pcre2_get_ovector_pointer(pd)[1]);
+                }
+                while (off < len && ((unsigned char)s[off + 1] & 0xC0) == 0x80)
+                    off++;
+            }
+        }
+    pcre2_match_data_free(md);
+    pcre2_match_data_free(pd);
+}
+
 /* A name list with a non-ASCII first letter among ASCII ones is grouped
  * by first character too (the code compiled differs from the list's as
  * written), and finds what the list as written finds; caseless, lists
@@ -293,26 +319,10 @@ static void names_factored_by_any_first_character(void **state)
     static const char *const texts[] = {"the \u00c5land Islands and Aruba", "\u00c5land", "\u00c9ire, \u00c9tats",
                                         "Armenian Angola", "xAruba \u00c5landers \u00c9tat", "\u00c5BO and \u00e5land",
                                         "ARUBA \u00c5bo", ""};
-    pcre2_match_data *md = pcre2_match_data_create(8, NULL), *pd = pcre2_match_data_create(8, NULL);
-    for (size_t i = 0; i < 2; i++)
-        for (size_t j = 0; j < sizeof texts / sizeof *texts; j++) {
-            const char *s = texts[j];
-            size_t len = strlen(s);
-            for (size_t off = 0; off <= len; off++) {
-                int f = vz_rule_find(&fast, &fast.items[i], s, len, off, md);
-                int p = pcre2_match(plain.items[i].code, (PCRE2_SPTR)s, len, off, 0, pd, NULL);
-                assert_int_equal(f, p);
-                if (f > 0) {
-                    assert_int_equal(pcre2_get_ovector_pointer(md)[0], pcre2_get_ovector_pointer(pd)[0]);
-                    assert_int_equal(pcre2_get_ovector_pointer(md)[1], pcre2_get_ovector_pointer(pd)[1]);
-                }
-                while (off < len && ((unsigned char)s[off + 1] & 0xC0) == 0x80)
-                    off++;
-            }
-        }
+    finds_as_plain(&fast, &plain, texts, sizeof texts / sizeof *texts);
+    pcre2_match_data *md = pcre2_match_data_create(8, NULL);
     assert_true(vz_rule_find(&fast, &fast.items[1], "x \u00c5BO", 6, 0, md) > 0);
     pcre2_match_data_free(md);
-    pcre2_match_data_free(pd);
     vz_ruleset_free(&fast);
     vz_ruleset_free(&plain);
 }
@@ -362,23 +372,7 @@ static void rules_start_on_two_bytes(void **state)
                                         "Mr Top Gun, spokeswoman Eve Ray, topAnn Lee",
                                         "abd bcd aad abcbcd acd bd", "xc xyc abc ac aq qq A. AbA.",
                                         "undo redo go ago rego undog Undo unGo", "T", "AAd", ""};
-    pcre2_match_data *md = pcre2_match_data_create(8, NULL), *pd = pcre2_match_data_create(8, NULL);
-    for (size_t i = 0; i < plain.n; i++)
-        for (size_t j = 0; j < sizeof texts / sizeof *texts; j++) {
-            const char *s = texts[j];
-            size_t len = strlen(s);
-            for (size_t off = 0; off <= len; off++) {
-                int f = vz_rule_find(&fast, &fast.items[i], s, len, off, md);
-                int p = pcre2_match(plain.items[i].code, (PCRE2_SPTR)s, len, off, 0, pd, NULL);
-                assert_int_equal(f, p);
-                if (f > 0) {
-                    assert_int_equal(pcre2_get_ovector_pointer(md)[0], pcre2_get_ovector_pointer(pd)[0]);
-                    assert_int_equal(pcre2_get_ovector_pointer(md)[1], pcre2_get_ovector_pointer(pd)[1]);
-                }
-            }
-        }
-    pcre2_match_data_free(md);
-    pcre2_match_data_free(pd);
+    finds_as_plain(&fast, &plain, texts, sizeof texts / sizeof *texts);
     vz_ruleset_free(&fast);
     vz_ruleset_free(&plain);
 }
