@@ -16,8 +16,8 @@
  * documents: a reader keeps what it fetched from SQLite, each cache
  * bounded (it empties itself when full).  The index is read-only while a
  * reader is open, so what is kept stays true. */
-#define TERM_SLOTS 4096           /* a power of 2, twice TERM_ENTRIES */
-#define TERM_ENTRIES 2048
+#define TERM_SLOTS 32768          /* a power of 2, twice TERM_ENTRIES */
+#define TERM_ENTRIES 16384
 #define TERM_BYTES ((size_t)16 << 20)   /* decoded postings: 8 bytes each */
 #define DOC_SLOTS 256             /* a power of 2 */
 #define DOC_MAX ((size_t)256 << 10)   /* larger documents are read piece by piece */
