@@ -205,6 +205,32 @@ static int compute_norms(vz_index *idx)
     return VZ_OK;
 }
 
+/* Where each document's passages start, when they are in document order:
+ * a search within a few documents then scores just theirs. */
+static int map_doc_passages(vz_index *idx)
+{
+    uint32_t *first = malloc((idx->ndocs + 1) * sizeof *first);
+    if (!first)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    size_t at = 0;
+    for (size_t d = 0; d < idx->ndocs; d++) {
+        first[d] = (uint32_t)at;
+        at += idx->docs[d].npassages;
+    }
+    first[idx->ndocs] = (uint32_t)at;
+    /* Each document's count of passages is right, so each passage inside
+     * its document's range means the ranges are exact. */
+    for (size_t i = 0; i < idx->npassages; i++) {
+        uint32_t d = idx->passages[i].doc;
+        if (i < first[d] || i >= first[d + 1]) {
+            free(first);
+            return VZ_OK;
+        }
+    }
+    idx->doc_first = first;
+    return VZ_OK;
+}
+
 /* A number of the meta table; 0 when the index does not record it (those
  * written before it was). */
 static int meta_number(sqlite3 *db, const char *key, double *out)
@@ -248,6 +274,7 @@ int vz_index_open(vz_index **out, const char *path, const vz_textkit *kit)
     if (!rc) rc = load_sentences(idx, db);
     if (!rc) rc = load_passages(idx, db);
     if (!rc) rc = compute_norms(idx);
+    if (!rc) rc = map_doc_passages(idx);
     sqlite3_close(db);
     if (rc) {
         vz_index_close(idx);
@@ -269,6 +296,7 @@ void vz_index_close(vz_index *idx)
     }
     free(idx->docs);
     free(idx->passages);
+    free(idx->doc_first);
     free(idx->sentences);
     free(idx->norm);
     free(idx->tf1);
@@ -866,11 +894,115 @@ static int prepare_term(vz_reader *r, vz_qterm *t)
     return rc;
 }
 
+/* How many probes find_posting makes at most in a list of n. */
+static size_t bisect_steps(size_t n)
+{
+    size_t steps = 1;
+    for (size_t m = n; m > 1; m >>= 1)
+        steps++;
+    return steps;
+}
+
+/* 64 bytes of a document mask with no document admitted. */
+static int mask_empty64(const unsigned char *m)
+{
+    uint64_t w[8];
+    memcpy(w, m, sizeof w);
+    return !(w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]);
+}
+
+/* Append to r->touched[*n...] the passages of the documents in [d, end)
+ * that doc_mask admits; 0 when that would make more than most. */
+static int admit_range(vz_reader *r, const unsigned char *doc_mask, size_t d, size_t end,
+                       size_t most, size_t *n)
+{
+    const uint32_t *first = r->idx->doc_first;
+    for (; d < end; d++) {
+        if (!doc_mask[d])
+            continue;
+        if (*n + (first[d + 1] - first[d]) > most)
+            return 0;
+        for (uint32_t p = first[d]; p < first[d + 1]; p++)
+            r->touched[(*n)++] = p;
+    }
+    return 1;
+}
+
+/* List the passages of the documents doc_mask admits in r->touched, in
+ * increasing order; 0 and none listed when there are more than most.
+ * The mask is mostly zeros, skipped 64 bytes at a time. */
+static int admit_passages(vz_reader *r, const unsigned char *doc_mask, size_t most)
+{
+    size_t n = 0, ndocs = r->idx->ndocs;
+    r->ntouched = 0;
+    for (size_t d = 0; d < ndocs; d += 64) {
+        size_t end = ndocs - d < 64 ? ndocs : d + 64;
+        if ((end - d < 64 || !mask_empty64(doc_mask + d)) &&
+            !admit_range(r, doc_mask, d, end, most, &n))
+            return 0;
+    }
+    r->ntouched = n;
+    return 1;
+}
+
+/* Score only the passages listed in r->touched (increasing, all scores 0),
+ * looking each up in each term's postings: term by term in q's order,
+ * so that each score is the same float sum add_postings makes, then
+ * ranked by the same heap.  top_k resets them as it does the others. */
+static int score_admitted(vz_reader *r, const vz_query *q, size_t k)
+{
+    const vz_index *idx = r->idx;
+    float *scores = r->scores;
+    int rc = VZ_OK;
+    for (size_t i = 0; rc == VZ_OK && i < q->n; i++) {
+        const vz_qterm *t = &q->terms[i];
+        const vz_posting *list;
+        size_t n, lo = 0;
+        float top;
+        if (t->weight <= 0 || t->df == 0 || (rc = postings_of(r, t, &list, &n, &top)) != VZ_OK)
+            continue;
+        float wk = (float)upper_bound(idx, t);
+        for (size_t j = 0; j < r->ntouched && lo < n; j++) {
+            uint32_t p = r->touched[j];
+            const vz_posting *at = find_posting(list + lo, n - lo, p);
+            if (at) {
+                scores[p] += contribution(idx, wk, p, at->tf);
+                lo = (size_t)(at - list) + 1;
+            }
+        }
+    }
+    for (size_t j = 0; rc == VZ_OK && j < r->ntouched; j++)
+        if (scores[r->touched[j]] > 0)
+            heap_offer(r, r->touched[j], k);
+    return rc;
+}
+
+/* Whether a search within doc_mask scores its passages alone (done now):
+ * when the index maps documents to passages and looking each admitted
+ * passage up in every list costs less than walking the lists. */
+static int search_admitted(vz_reader *r, const vz_query *q, const unsigned char *doc_mask,
+                           size_t k, int *rc)
+{
+    size_t walk = 0, steps = 0;
+    if (!doc_mask || !r->idx->doc_first)
+        return 0;
+    for (size_t i = 0; i < q->n; i++)
+        if (q->terms[i].weight > 0 && q->terms[i].df) {
+            walk += q->terms[i].df;
+            steps += bisect_steps(q->terms[i].df);
+        }
+    if (!steps || !admit_passages(r, doc_mask, (walk - 1) / steps))
+        return 0;
+    *rc = score_admitted(r, q, k);
+    return 1;
+}
+
 /* Term at a time, rarest first.  Once the k-th best score so far exceeds
  * what all remaining terms together could add, no passage without a score
  * can reach the top k, so the remaining terms only update passages that
  * have one (MaxScore: Turtle & Flood 1995).  The result is exact. */
-static int accumulate_all(vz_reader *r, vz_query *q, const unsigned char *doc_mask, size_t k)
+static int accumulate_all(vz_reader *r, vz_query *q, const unsigned char *doc_mask, size_t k,
+                          int may_look_up)
 {
     double remaining = 0, rounding = 4e-7 * (double)q->n;
     int rc = VZ_OK, only_touched = 0;
@@ -886,6 +1018,8 @@ static int accumulate_all(vz_reader *r, vz_query *q, const unsigned char *doc_ma
     r->heap = heap;
     if (q->n > 1)
         qsort(q->terms, q->n, sizeof *q->terms, by_upper_bound);
+    if (may_look_up && search_admitted(r, q, doc_mask, k, &rc))
+        return rc;
     for (size_t i = 0; rc == VZ_OK && i < q->n; i++) {
         const vz_qterm *t = &q->terms[i];
         if (t->weight <= 0 || t->df == 0)
@@ -947,15 +1081,27 @@ static size_t top_k(vz_reader *r, size_t k, vz_hit *h)
     return n;
 }
 
-int vz_reader_search(vz_reader *r, vz_query *q, const unsigned char *doc_mask, size_t k,
-              vz_hit *hits, size_t *nhits)
+static int search(vz_reader *r, vz_query *q, const unsigned char *doc_mask, size_t k,
+                  vz_hit *hits, size_t *nhits, int may_look_up)
 {
     *nhits = 0;
-    int rc = accumulate_all(r, q, doc_mask, k);
+    int rc = accumulate_all(r, q, doc_mask, k, may_look_up);
     size_t n = top_k(r, rc == VZ_OK ? k : 0, hits);   /* always resets the scores */
     if (rc == VZ_OK)
         *nhits = n;
     return rc;
+}
+
+int vz_reader_search(vz_reader *r, vz_query *q, const unsigned char *doc_mask, size_t k,
+              vz_hit *hits, size_t *nhits)
+{
+    return search(r, q, doc_mask, k, hits, nhits, 1);
+}
+
+int vz_reader_search_walking(vz_reader *r, vz_query *q, const unsigned char *doc_mask,
+                             size_t k, vz_hit *hits, size_t *nhits)
+{
+    return search(r, q, doc_mask, k, hits, nhits, 0);
 }
 
 void vz_passage_span(const vz_index *idx, uint32_t p, unsigned widen,

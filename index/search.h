@@ -55,6 +55,10 @@ typedef struct vz_index {
     vz_doc_meta *docs;
     vz_passage_info *passages;
     vz_sentence_info *sentences;
+    /* Document d's passages are [doc_first[d], doc_first[d + 1]) when the
+     * index stores them in document order (the build does); NULL when it
+     * does not, and a search within a few documents walks the postings. */
+    uint32_t *doc_first;
     float *norm;               /* k1 * (1 - b + b * len / avglen) per passage */
     float *tf1;                /* 1 / (1 + norm): the common tf = 1 without a division */
     double avg_length, k1, b;
@@ -108,6 +112,11 @@ typedef struct {
  * NULL.  hits must hold k entries; *nhits receives how many were found. */
 int vz_reader_search(vz_reader *r, vz_query *q, const unsigned char *doc_mask, size_t k,
               vz_hit *hits, size_t *nhits);
+/* The same search always walking the postings lists, as vz_reader_search
+ * does unless doc_mask admits few passages (when it looks them up in the
+ * lists instead): the tests compare the two. */
+int vz_reader_search_walking(vz_reader *r, vz_query *q, const unsigned char *doc_mask,
+                             size_t k, vz_hit *hits, size_t *nhits);
 
 /* The byte span of passage p widened by `widen` sentences on each side,
  * within its document. */
