@@ -904,11 +904,17 @@ static size_t bisect_steps(size_t n)
 }
 
 /* 64 bytes of a document mask with no document admitted. */
+static inline uint64_t load64(const unsigned char *m)
+{
+    uint64_t w;
+    memcpy(&w, m, sizeof w);
+    return w;
+}
+
 static int mask_empty64(const unsigned char *m)
 {
-    uint64_t w[8];
-    memcpy(w, m, sizeof w);
-    return !(w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]);
+    return !(load64(m) | load64(m + 8) | load64(m + 16) | load64(m + 24) | load64(m + 32) |
+             load64(m + 40) | load64(m + 48) | load64(m + 56));
 }
 
 /* Append to r->touched[*n...] the passages of the documents in [d, end)
