@@ -86,7 +86,7 @@ typedef struct {
     uint32_t doc, sent_start, sent_end, ans_start, ans_end;
 } occurrence;
 
-typedef struct {
+typedef struct candidate {
     char *key, *text;        /* in the question's pool (pool_take) */
     size_t room;             /* bytes text has room for, with its NUL */
     uint64_t hash;           /* of key (key_hash), for a->cindex */
@@ -119,7 +119,7 @@ typedef struct {
     size_t nocc;
 } candidate;
 
-typedef struct {
+typedef struct ranked {
     uint32_t sid;
     double passage;          /* its passage's BM25 score over the best one's */
     double own, near;        /* coverage alone; with the previous sentence */
@@ -136,6 +136,14 @@ typedef struct {
     struct chunk *spare;     /* the last questions' pool chunks, emptied */
     size_t nspare;
     vz_rk_spans spans;       /* the ranker's spans, emptied (vz_rk_spans_empty) */
+    /* asking's arrays and buffers of the same names, their room kept: */
+    struct ranked *sents;
+    size_t capsents;
+    struct candidate *cands;
+    size_t capcands;
+    struct cand_slot *cindex;
+    size_t cindex_room;
+    vz_buf packing, keying;
 } carried;
 
 typedef struct {
@@ -175,7 +183,7 @@ typedef struct {
         uint64_t hash;
         size_t at;
     } *cindex;
-    size_t cslots, indexed;
+    size_t cslots, indexed, cindex_room;   /* cindex has room for cindex_room slots */
     /* The candidate of each sighting's text (candidate_of), by the hash of
      * its bytes: slots of index + 1, 0 empty, from the pool; emptied when
      * candidates move. */
@@ -1608,14 +1616,15 @@ static int index_cands(asking *a)
     size_t slots = a->cslots ? a->cslots : 64;
     while (2 * (a->ncands + 1) > slots)
         slots *= 2;
-    if (slots != a->cslots) {
+    if (slots > a->cindex_room) {
         free(a->cindex);
         if (!(a->cindex = malloc(slots * sizeof *a->cindex))) {
-            a->cslots = a->indexed = 0;
+            a->cslots = a->indexed = a->cindex_room = 0;
             return vz_fail(VZ_ENOMEM, "out of memory");
         }
-        a->cslots = slots;
+        a->cindex_room = slots;
     }
+    a->cslots = slots;
     memset(a->cindex, 0, a->cslots * sizeof *a->cindex);
     for (size_t i = 0; i < a->ncands; i++) {
         uint64_t h = a->cands[i].hash;
@@ -3452,6 +3461,11 @@ static void carried_free(void *p)
     vz_xcache_free(k->xc);
     chunks_free(k->spare);
     vz_rk_spans_free(&k->spans);
+    free(k->sents);
+    free(k->cands);
+    free(k->cindex);
+    vz_buf_free(&k->packing);
+    vz_buf_free(&k->keying);
     free(k);
 }
 
@@ -4130,11 +4144,12 @@ static int by_gain(const void *x, const void *y)
     return a->span < b->span ? -1 : a->span > b->span;
 }
 
-/* The ranker's best MBR_SPANS spans by the F1 each is expected to score. */
-static int expected_gains(const vz_rk_spans *sp, weighed **out, size_t *n)
+/* The ranker's best MBR_SPANS spans by the F1 each is expected to score
+ * (in a's pool). */
+static int expected_gains(asking *a, const vz_rk_spans *sp, weighed **out, size_t *n)
 {
     *n = sp->nbest < MBR_SPANS ? sp->nbest : MBR_SPANS;
-    if (!(*out = calloc(*n + 1, sizeof **out)))
+    if (!(*out = pool_take(a, (*n + 1) * sizeof **out)))
         return vz_fail(VZ_ENOMEM, "out of memory");
     for (size_t k = 0; k < *n; k++) {   /* best[] in rank order: by_gain's ties keep it */
         (*out)[k].span = &sp->best[k];
@@ -4186,14 +4201,13 @@ static int apply_ranker(asking *a, const vz_ranker *m, int templated)
             a->cands[i].learned = 0;
         weighed *best = NULL;
         size_t n = 0;
-        rc = expected_gains(sp, &best, &n);
+        rc = expected_gains(a, sp, &best, &n);
         for (size_t k = 0; !rc && k < n; k++) {
             candidate *c;
             rc = span_candidate(a, &in, best[k].span, &c);
             if (!rc)
                 c->learned = fmax(c->learned, best[k].gain);
         }
-        free(best);
         for (size_t i = 0; !rc && i < a->ncands; i++)
             a->cands[i].score = a->cands[i].learned;
         if (!rc && a->ncands > 1) {
@@ -4285,16 +4299,49 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
 
 /* ---- vz_ask ------------------------------------------------------------------ */
 
+/* a's arrays and buffers, empty, with the room the reader keeps. */
+static void take_room(asking *a, carried *k)
+{
+    a->sents = k->sents;
+    a->capsents = k->capsents;
+    a->cands = k->cands;
+    a->capcands = k->capcands;
+    a->cindex = k->cindex;
+    a->cindex_room = k->cindex_room;
+    a->packing = k->packing;
+    a->keying = k->keying;
+    k->sents = NULL;
+    k->cands = NULL;
+    k->cindex = NULL;
+    k->packing = k->keying = (vz_buf){0};
+}
+
+static void give_room(asking *a, carried *k)
+{
+    k->sents = a->sents;
+    k->capsents = a->capsents;
+    k->cands = a->cands;
+    k->capcands = a->capcands;
+    k->cindex = a->cindex;
+    k->cindex_room = a->cindex_room;
+    k->packing = a->packing;
+    k->keying = a->keying;
+}
+
 static void release(asking *a)
 {
-    free(a->cands);
-    free(a->cindex);
     for (size_t i = 0; i < a->nsents; i++)
         reading_free(a->sents[i].rd);
-    free(a->sents);
     pool_free(a);
-    vz_buf_free(&a->packing);
-    vz_buf_free(&a->keying);
+    if (a->carry) {
+        give_room(a, a->carry);
+    } else {
+        free(a->cands);
+        free(a->cindex);
+        free(a->sents);
+        vz_buf_free(&a->packing);
+        vz_buf_free(&a->keying);
+    }
     vz_buf_free(&a->explain);
 }
 
@@ -4340,8 +4387,10 @@ static int ask(vz_engine *e, const char *question, size_t len, const vz_ask_opti
         return vz_fail(VZ_ENOMEM, "out of memory");
     rc = opts ? vz_engine_doc_mask(e, opts->docs, opts->ndocs, &mask) : VZ_OK;
     if (!rc) rc = vz_engine_reader(e, &a.r);
-    if (!rc && (a.carry = reader_carry(a.r)) != NULL)
+    if (!rc && (a.carry = reader_carry(a.r)) != NULL) {
         a.xc = a.carry->xc;
+        take_room(&a, a.carry);
+    }
     if (!rc) rc = vz_question_type(e->qa->qrules, question, len, &a.qt);
     if (!rc) rc = vz_extract_hedges(e->qa->extractor, question, len, on_question_hedge, &a);
     if (!rc) rc = vz_extract_negations(e->qa->extractor, question, len, on_question_negation, &a);
