@@ -3077,7 +3077,7 @@ static int rank_passage(asking *a, const vz_passage_info *p, double passage)
     uint64_t prev = 0;
     int rc = VZ_OK;
     if (p->first_sentence > 0 && a->e->idx->sentences[p->first_sentence - 1].doc == p->doc) {
-        reading before = {0};
+        reading before = {.pooled = 1};   /* its words in the pool, as the others' */
         rc = read_sentence(a, p->first_sentence - 1, &before);
         prev = before.covered;
         reading_free(&before);
@@ -3746,9 +3746,10 @@ static void add_support(asking *a)
 {
     if (a->qt.type == VZ_TYPE_DESCRIPTION || a->qt.type == VZ_TYPE_UNKNOWN)
         return;   /* a longer phrase is not a fuller one */
-    double *extra = calloc(a->ncands ? a->ncands : 1, sizeof *extra);
+    double *extra = pool_take(a, (a->ncands ? a->ncands : 1) * sizeof *extra);
     if (!extra)
         return;   /* the answers stay right, only less sharp */
+    memset(extra, 0, (a->ncands ? a->ncands : 1) * sizeof *extra);
     /* Containment is transitive, so raising qualities in place gives each
      * answer the best quality of all it contains, in any order. */
     for (size_t j = 0; j < a->ncands; j++)
@@ -3765,7 +3766,6 @@ static void add_support(asking *a)
             }
     for (size_t i = 0; i < a->ncands; i++)
         a->cands[i].score += extra[i];
-    free(extra);
 }
 
 /* A token of an article judge_names reads: the key term it stands for,
