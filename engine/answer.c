@@ -144,6 +144,7 @@ typedef struct {
     struct cand_slot *cindex;
     size_t cindex_room;
     vz_buf packing, keying;
+    struct reading *article; /* judge_names's, its room kept; NULL until one */
 } carried;
 
 typedef struct {
@@ -1585,7 +1586,8 @@ static const char *cand_key(asking *a, const char *text, size_t len)
             memcpy(a->keying.data, norm, n);
         make_key(a->keying.data, norm ? a->keying.data : text, n, ascii);
     }
-    free(norm);
+    if (norm)
+        free(norm);   /* most keys are ASCII: no call */
     return rc ? NULL : a->keying.data;
 }
 
@@ -3466,6 +3468,8 @@ static void carried_free(void *p)
     free(k->cindex);
     vz_buf_free(&k->packing);
     vz_buf_free(&k->keying);
+    reading_free(k->article);
+    free(k->article);
     free(k);
 }
 
@@ -3797,6 +3801,16 @@ static int phrased_name(const asking *a)
     return 0;
 }
 
+/* The reading an article is read into: the reader's, whose room stays
+ * for the next (articles are long), or else own. */
+static reading *article_room(asking *a, reading *own)
+{
+    carried *k = a->carry;
+    if (k && !k->article)
+        k->article = calloc(1, sizeof *k->article);
+    return k && k->article ? k->article : own;
+}
+
 /* A name has no paraphrase: an article that never names what the
  * question names (nor its synonyms) is not about it, whatever its
  * sentence says ("advisers Spain sent" for "advisers Italy sent"). */
@@ -3814,14 +3828,14 @@ static int judge_names(asking *a, candidate *c)
     if (m < a->nnamed) {
         covered = a->named[m].covered;
     } else {
-        reading rd = {0};
+        reading own = {0}, *rd = article_room(a, &own);
         uint32_t size = (uint32_t)a->e->idx->docs[c->doc].size;
         /* Only the names' key terms matter here: the article's tokens are
          * looked up, not made words, unless a name is a phrase. */
-        rc = phrased_name(a) ? read_span(a, c->doc, 0, size, &rd)
-                             : read_with(a, c->doc, 0, size, &rd, name_token);
-        covered = rd.covered;
-        reading_free(&rd);
+        rc = phrased_name(a) ? read_span(a, c->doc, 0, size, rd)
+                             : read_with(a, c->doc, 0, size, rd, name_token);
+        covered = rd->covered;
+        reading_free(&own);
         if (!rc && a->nnamed < NAMED_MEMO)
             a->named[a->nnamed++] = (struct named){c->doc, a->nwords, covered};
     }
