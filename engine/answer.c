@@ -216,7 +216,7 @@ typedef struct {
     double ceiling;          /* no answer is surer than this (see build_result) */
     uint64_t stem_filter[4]; /* a bit per hash of each stem of words, cue, focus (read_with) */
     size_t filtered[3];      /* nwords, ncue, nfocus + 1 when stem_filter was made; 0: never */
-    struct chunk *pool;      /* the sentences' readings (pool_take), freed with the question */
+    struct chunk *pool;      /* what lives as long as the question (pool_take); pool_free */
     uint64_t phrases;        /* a bit per phrase among words[0, 64) (reading_start) */
     size_t phrased;          /* nwords + 1 when phrases was made; 0: never */
     vz_buf packing;          /* keep_sentence's memo as it is packed, for every sentence */
@@ -232,7 +232,9 @@ typedef struct {
 /* ---- the question's pool ------------------------------------------------ */
 
 /* The sentences a question reads live as long as it does: their readings
- * come from a few large chunks instead of four allocations each. */
+ * (and its words, candidates' keys and texts, the ranker's input) come from
+ * a few large chunks instead of allocations each; the reader keeps the
+ * chunks for its next question. */
 #define POOL_CHUNK 32768
 #define SPARE_CHUNKS 64      /* chunks a reader keeps for its next question (2 MiB) */
 
