@@ -86,8 +86,9 @@ typedef struct {
     uint32_t doc, sent_start, sent_end, ans_start, ans_end;
 } occurrence;
 
-typedef struct {
-    char *key, *text;
+typedef struct candidate {
+    char *key, *text;        /* in the question's pool (pool_take) */
+    size_t room;             /* bytes text has room for, with its NUL */
     uint64_t hash;           /* of key (key_hash), for a->cindex */
     double score, best, coverage;
     double quality;          /* best coverage x closeness x fit of one occurrence */
@@ -118,7 +119,7 @@ typedef struct {
     size_t nocc;
 } candidate;
 
-typedef struct {
+typedef struct ranked {
     uint32_t sid;
     double passage;          /* its passage's BM25 score over the best one's */
     double own, near;        /* coverage alone; with the previous sentence */
@@ -127,21 +128,42 @@ typedef struct {
     struct reading *rd;      /* the sentence read, kept for its candidates */
 } ranked;
 
+/* What a reader keeps from question to question (its aux: one per reader,
+ * so per thread): the extraction cache, and room a question takes again
+ * instead of allocating it and faulting its pages in anew. */
+typedef struct {
+    vz_xcache *xc;           /* NULL: extraction goes uncached */
+    struct chunk *spare;     /* the last questions' pool chunks, emptied */
+    size_t nspare;
+    vz_rk_spans spans;       /* the ranker's spans, emptied (vz_rk_spans_empty) */
+    /* asking's arrays and buffers of the same names, their room kept: */
+    struct ranked *sents;
+    size_t capsents;
+    struct candidate *cands;
+    size_t capcands;
+    struct cand_slot *cindex;
+    size_t cindex_room;
+    vz_buf packing, keying;
+    struct reading *article; /* judge_names's, its room kept; NULL until one */
+} carried;
+
 typedef struct {
     vz_engine *e;
     vz_reader *r;
     vz_xcache *xc;           /* the reader's extraction cache; NULL: none */
+    carried *carry;          /* the reader's room; NULL: none */
     vz_qtype qt;
     const char *q;
     size_t qlen;
+    /* The question's words and stems are in its pool (pool_grow). */
     qword *words;            /* key terms first, then synonyms */
-    size_t nwords, nkeys;
+    size_t nwords, nkeys, capwords;
     char **cue;              /* stems of the cue's words ("which TV channel") */
-    size_t ncue;
+    size_t ncue, capcue;
     char **focus;            /* stems of the focus's words ("channel") */
-    size_t nfocus;
+    size_t nfocus, capfocus;
     char **initials;         /* stems of words written in capitals ("US", "U.N.") */
-    size_t ninitials;
+    size_t ninitials, capinitials;
     uint64_t capitalised;    /* key terms capitalised inside the question ("Portugal") */
     uint64_t names;          /* key terms that are names (find_names) */
     uint64_t lower;          /* ... and those the sentences read write in lower case */
@@ -162,7 +184,7 @@ typedef struct {
         uint64_t hash;
         size_t at;
     } *cindex;
-    size_t cslots, indexed;
+    size_t cslots, indexed, cindex_room;   /* cindex has room for cindex_room slots */
     /* The candidate of each sighting's text (candidate_of), by the hash of
      * its bytes: slots of index + 1, 0 empty, from the pool; emptied when
      * candidates move. */
@@ -194,10 +216,11 @@ typedef struct {
     double ceiling;          /* no answer is surer than this (see build_result) */
     uint64_t stem_filter[4]; /* a bit per hash of each stem of words, cue, focus (read_with) */
     size_t filtered[3];      /* nwords, ncue, nfocus + 1 when stem_filter was made; 0: never */
-    struct chunk *pool;      /* the sentences' readings (pool_take), freed with the question */
+    struct chunk *pool;      /* what lives as long as the question (pool_take); pool_free */
     uint64_t phrases;        /* a bit per phrase among words[0, 64) (reading_start) */
     size_t phrased;          /* nwords + 1 when phrases was made; 0: never */
     vz_buf packing;          /* keep_sentence's memo as it is packed, for every sentence */
+    vz_buf keying;           /* a sighting's key as it is made (cand_key), for every sighting */
     struct named {           /* the key terms an article holds (judge_names), read with */
         uint32_t doc;        /* ... nwords question words */
         size_t nwords;
@@ -209,8 +232,11 @@ typedef struct {
 /* ---- the question's pool ------------------------------------------------ */
 
 /* The sentences a question reads live as long as it does: their readings
- * come from a few large chunks instead of four allocations each. */
+ * (and its words, candidates' keys and texts, the ranker's input) come from
+ * a few large chunks instead of allocations each; the reader keeps the
+ * chunks for its next question. */
 #define POOL_CHUNK 32768
+#define SPARE_CHUNKS 64      /* chunks a reader keeps for its next question (2 MiB) */
 
 struct chunk {
     struct chunk *next;
@@ -225,9 +251,15 @@ static void *pool_take(asking *a, size_t n)
     n = (n + align - 1) / align * align;
     struct chunk *c = a->pool;
     if (!c || c->cap - c->used < n) {
+        carried *k = a->carry;
         size_t cap = n > POOL_CHUNK ? n : POOL_CHUNK;
-        if (!(c = malloc(sizeof *c + cap)))
+        if (k && k->spare && cap == POOL_CHUNK) {
+            c = k->spare;
+            k->spare = c->next;
+            k->nspare--;
+        } else if (!(c = malloc(sizeof *c + cap))) {
             return NULL;
+        }
         *c = (struct chunk){a->pool, 0, cap};
         a->pool = c;
     }
@@ -236,12 +268,61 @@ static void *pool_take(asking *a, size_t n)
     return p;
 }
 
+/* The pool's chunks go back to the reader for its next question, up to
+ * SPARE_CHUNKS of them; the rest are freed. */
 static void pool_free(asking *a)
 {
+    carried *k = a->carry;
     while (a->pool) {
-        struct chunk *next = a->pool->next;
-        free(a->pool);
-        a->pool = next;
+        struct chunk *c = a->pool;
+        a->pool = c->next;
+        if (k && c->cap == POOL_CHUNK && k->nspare < SPARE_CHUNKS) {
+            c->next = k->spare;
+            k->spare = c;
+            k->nspare++;
+        } else {
+            free(c);
+        }
+    }
+}
+
+/* A copy of s[0, n) with its NUL, room for room bytes, from a's pool. */
+static char *pool_strndup(asking *a, const char *s, size_t n, size_t room)
+{
+    char *t = pool_take(a, room > n ? room : n + 1);
+    if (!t) {
+        vz_fail(VZ_ENOMEM, "out of memory");
+        return NULL;
+    }
+    memcpy(t, s, n);
+    t[n] = '\0';
+    return t;
+}
+
+/* vz_grow with room from a's pool: the old room stays there. */
+static int pool_grow(asking *a, void **items, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return VZ_OK;
+    size_t ncap = *cap ? 2 * *cap : 16;
+    while (ncap < need)
+        ncap *= 2;
+    void *p = ncap <= SIZE_MAX / elem ? pool_take(a, ncap * elem) : NULL;
+    if (!p)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    if (*cap)
+        memcpy(p, *items, *cap * elem);
+    *items = p;
+    *cap = ncap;
+    return VZ_OK;
+}
+
+static void chunks_free(struct chunk *c)
+{
+    while (c) {
+        struct chunk *next = c->next;
+        free(c);
+        c = next;
     }
 }
 
@@ -258,26 +339,28 @@ static int add_word(asking *a, const char *stem, size_t len, int key, const char
     for (size_t i = 0; i < a->nwords; i++)
         if (same_stem(a->words[i].stem, stem, len))
             return VZ_OK;
-    qword *w = realloc(a->words, (a->nwords + 1) * sizeof *w);
-    if (!w)
-        return vz_fail(VZ_ENOMEM, "out of memory");
-    a->words = w;
-    w[a->nwords] = (qword){vz_strndup(stem, len), norm ? vz_strdup(norm) : NULL, 0,
+    void *p = a->words;
+    if (pool_grow(a, &p, &a->capwords, a->nwords + 1, sizeof *a->words))
+        return VZ_ENOMEM;
+    qword *w = a->words = p;
+    w[a->nwords] = (qword){pool_strndup(a, stem, len, 0),
+                           norm ? pool_strndup(a, norm, strlen(norm), 0) : NULL, 0,
                            key < 0 ? (int)a->nwords : key, 0, 0, 0};
     a->nwords++;
     if (!w[a->nwords - 1].stem || (norm && !w[a->nwords - 1].norm))
-        return vz_fail(VZ_ENOMEM, "out of memory");
+        return VZ_ENOMEM;
     return VZ_OK;
 }
 
-static int add_stem(char ***list, size_t *n, const char *stem, size_t len)
+static int add_stem(asking *a, char ***list, size_t *n, size_t *cap, const char *stem,
+                    size_t len)
 {
-    char **c = realloc(*list, (*n + 1) * sizeof *c);
-    if (!c)
-        return vz_fail(VZ_ENOMEM, "out of memory");
-    *list = c;
-    if (!(c[*n] = vz_strndup(stem, len)))
-        return vz_fail(VZ_ENOMEM, "out of memory");
+    void *p = *list;
+    if (pool_grow(a, &p, cap, *n + 1, sizeof **list))
+        return VZ_ENOMEM;
+    char **c = *list = p;
+    if (!(c[*n] = pool_strndup(a, stem, len, 0)))
+        return VZ_ENOMEM;
     (*n)++;
     return VZ_OK;
 }
@@ -347,6 +430,7 @@ typedef struct {
 } qtoken;
 
 typedef struct {
+    asking *a;               /* whose pool they are in */
     qtoken *t;
     char (*forms)[VZ_FORM];
     size_t n, cap, fcap;
@@ -356,29 +440,20 @@ static int keep_token(const vz_token *tok, void *ctx)
 {
     qtokens *qt = ctx;
     void *p = qt->t, *f = qt->forms;
-    if (vz_grow(&p, &qt->cap, qt->n + 1, sizeof *qt->t))
+    if (pool_grow(qt->a, &p, &qt->cap, qt->n + 1, sizeof *qt->t))
         return VZ_ENOMEM;
     qt->t = p;
-    if (vz_grow(&f, &qt->fcap, qt->n + 1, sizeof *qt->forms))
+    if (pool_grow(qt->a, &f, &qt->fcap, qt->n + 1, sizeof *qt->forms))
         return VZ_ENOMEM;
     qt->forms = f;
-    qt->t[qt->n] = (qtoken){tok->start, tok->end, tok->flags, vz_strndup(tok->stem, tok->stem_len),
-                            vz_strndup(tok->norm, tok->norm_len)};
+    qt->t[qt->n] = (qtoken){tok->start, tok->end, tok->flags,
+                            pool_strndup(qt->a, tok->stem, tok->stem_len, 0),
+                            pool_strndup(qt->a, tok->norm, tok->norm_len, 0)};
     vz_phrase_form(tok, qt->forms[qt->n]);
     qt->n++;
     if (!qt->t[qt->n - 1].stem || !qt->t[qt->n - 1].norm)
-        return vz_fail(VZ_ENOMEM, "out of memory");
+        return VZ_ENOMEM;
     return VZ_OK;
-}
-
-static void qtokens_free(qtokens *qt)
-{
-    for (size_t i = 0; i < qt->n; i++) {
-        free(qt->t[i].stem);
-        free(qt->t[i].norm);
-    }
-    free(qt->t);
-    free(qt->forms);
 }
 
 static int in_cue(const asking *a, const qtoken *t)
@@ -392,9 +467,9 @@ static int note_token(asking *a, const qtoken *t)
     size_t len = strlen(t->stem);
     int rc = VZ_OK;
     if (t->start >= a->qt.focus_start && t->end <= a->qt.focus_end && a->qt.focus_end)
-        rc = add_stem(&a->focus, &a->nfocus, t->stem, len);
+        rc = add_stem(a, &a->focus, &a->nfocus, &a->capfocus, t->stem, len);
     if (!rc && (t->flags & (VZ_TOK_UPPER | VZ_TOK_ACRONYM)) && len > 1)
-        rc = add_stem(&a->initials, &a->ninitials, t->stem, len);
+        rc = add_stem(a, &a->initials, &a->ninitials, &a->capinitials, t->stem, len);
     return rc;
 }
 
@@ -530,7 +605,7 @@ static int take_keys(asking *a, const qtokens *qt)
                 continue;
             rc = note_token(a, t);
             if (!rc && in_cue(a, t))
-                rc = add_stem(&a->cue, &a->ncue, t->stem, strlen(t->stem));
+                rc = add_stem(a, &a->cue, &a->ncue, &a->capcue, t->stem, strlen(t->stem));
             else if (!rc)
                 rc = add_plain_word(a, qt, i - 1);
         }
@@ -572,7 +647,8 @@ static int add_synonyms(asking *a)
             for (size_t j = 0; !rc && j < grp->n; j++)
                 if (!vz_is_phrase(grp->stems[j]) &&
                     !has_stem(a->focus, a->nfocus, grp->stems[j], strlen(grp->stems[j])))
-                    rc = add_stem(&a->focus, &a->nfocus, grp->stems[j], strlen(grp->stems[j]));
+                    rc = add_stem(a, &a->focus, &a->nfocus, &a->capfocus, grp->stems[j],
+                                  strlen(grp->stems[j]));
     return rc;
 }
 
@@ -687,7 +763,7 @@ static void find_perfect_verb(asking *a, const qtokens *qt)
 static int build_query(asking *a, vz_query *q)
 {
     memset(q, 0, sizeof *q);
-    qtokens qt = {0};
+    qtokens qt = {.a = a};
     int rc = vz_analyse(vz_reader_analyser(a->r), a->q, a->qlen, keep_token, &qt);
     if (!rc)
         rc = take_keys(a, &qt);
@@ -696,7 +772,6 @@ static int build_query(asking *a, vz_query *q)
     a->subject_of = !rc && a->nwords && asks_subject(a, &qt) ? 0 : -1;
     if (!rc)
         find_perfect_verb(a, &qt);
-    qtokens_free(&qt);
     find_class(a);
     a->nkeys = a->nwords;
     if (a->qt.type == VZ_TYPE_COUNT)
@@ -1447,19 +1522,10 @@ static int all_ascii(const char *text, size_t len)
     return high < 0x80;
 }
 
-static char *merge_key(const char *text, size_t len)
+/* The key of from[0, n) into k (room for n + 1 bytes; k == from lowers
+ * nothing, the text normalised), its length. */
+static size_t make_key(char *k, const char *from, size_t n, int ascii)
 {
-    /* Most answers are ASCII: their case is lowered as they are copied,
-     * in the same pass as the rest (vz_normalise's ASCII case). */
-    int ascii = all_ascii(text, len);
-    size_t n = len;
-    char *k = ascii ? malloc(len + 1) : vz_normalise(text, len, &n);
-    if (!k) {
-        if (ascii)
-            vz_fail(VZ_ENOMEM, "out of memory");
-        return NULL;
-    }
-    const char *from = ascii ? text : k;
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         char c = from[i];
@@ -1486,7 +1552,45 @@ static char *merge_key(const char *text, size_t len)
         start += m;
     if (start)
         memmove(k, k + start, o - start + 1);
+    return o - start;
+}
+
+static char *merge_key(const char *text, size_t len)
+{
+    /* Most answers are ASCII: their case is lowered as they are copied,
+     * in the same pass as the rest (vz_normalise's ASCII case). */
+    int ascii = all_ascii(text, len);
+    size_t n = len;
+    char *k = ascii ? malloc(len + 1) : vz_normalise(text, len, &n);
+    if (!k) {
+        if (ascii)
+            vz_fail(VZ_ENOMEM, "out of memory");
+        return NULL;
+    }
+    make_key(k, ascii ? text : k, n, ascii);
     return k;
+}
+
+/* merge_key's key of a sighting, in a->keying until the next one is
+ * made: only a new candidate's is copied (find_or_add).  NULL: out of
+ * memory. */
+static const char *cand_key(asking *a, const char *text, size_t len)
+{
+    int ascii = all_ascii(text, len);
+    size_t n = len;
+    char *norm = ascii ? NULL : vz_normalise(text, len, &n);
+    if (!ascii && !norm)
+        return NULL;
+    a->keying.len = 0;
+    int rc = vz_buf_reserve(&a->keying, n + 1);
+    if (!rc) {
+        if (norm)
+            memcpy(a->keying.data, norm, n);
+        make_key(a->keying.data, norm ? a->keying.data : text, n, ascii);
+    }
+    if (norm)
+        free(norm);   /* most keys are ASCII: no call */
+    return rc ? NULL : a->keying.data;
 }
 
 /* The hash of a candidate's key, for a->cindex. */
@@ -1516,14 +1620,15 @@ static int index_cands(asking *a)
     size_t slots = a->cslots ? a->cslots : 64;
     while (2 * (a->ncands + 1) > slots)
         slots *= 2;
-    if (slots != a->cslots) {
+    if (slots > a->cindex_room) {
         free(a->cindex);
         if (!(a->cindex = malloc(slots * sizeof *a->cindex))) {
-            a->cslots = a->indexed = 0;
+            a->cslots = a->indexed = a->cindex_room = 0;
             return vz_fail(VZ_ENOMEM, "out of memory");
         }
-        a->cslots = slots;
+        a->cindex_room = slots;
     }
+    a->cslots = slots;
     memset(a->cindex, 0, a->cslots * sizeof *a->cindex);
     for (size_t i = 0; i < a->ncands; i++) {
         uint64_t h = a->cands[i].hash;
@@ -1542,32 +1647,31 @@ static void cands_moved(asking *a)
     a->seen_slots = a->nseen = 0;
 }
 
-/* The candidate of key (taken over); when new, the caller gives it its
- * text, and text is the one its weakness is judged on (is_weak).  Keys
- * are unique among the candidates, so the index finds what a search in
- * order would. */
-static int find_or_add(asking *a, char *key, const char *text, size_t len, candidate **out)
+/* The candidate of key (copied when new); when new, the caller gives it
+ * its text, and text is the one its weakness is judged on (is_weak).
+ * Keys are unique among the candidates, so the index finds what a search
+ * in order would. */
+static int find_or_add(asking *a, const char *key, const char *text, size_t len,
+                       candidate **out)
 {
-    if (index_cands(a)) {
-        free(key);
+    if (index_cands(a))
         return VZ_ENOMEM;
-    }
     uint64_t h = key_hash(key);
     struct cand_slot *slot = cand_slot(a, key, h);
     if (slot->at) {
-        free(key);
         *out = &a->cands[slot->at - 1];
         return VZ_OK;
     }
     void *p = a->cands;
-    if (vz_grow(&p, &a->capcands, a->ncands + 1, sizeof *a->cands)) {
-        free(key);
+    if (vz_grow(&p, &a->capcands, a->ncands + 1, sizeof *a->cands))
         return vz_fail(VZ_ENOMEM, "out of memory");
-    }
     a->cands = p;
+    char *own = pool_strndup(a, key, strlen(key), 0);
+    if (!own)
+        return VZ_ENOMEM;
     candidate *c = &a->cands[a->ncands];
     memset(c, 0, sizeof *c);
-    c->key = key;
+    c->key = own;
     c->hash = h;
     c->weak = -1;
     c->first = text;
@@ -1576,10 +1680,8 @@ static int find_or_add(asking *a, char *key, const char *text, size_t len, candi
     if (a->class_label)
         rc = vz_extract_in_class_cached(a->e->qa->extractor, a->xc, a->class_label, text, len,
                                         &c->in_class);
-    if (rc) {
-        free(key);
+    if (rc)
         return rc;
-    }
     *slot = (struct cand_slot){h, ++a->ncands};
     a->indexed = a->ncands;
     *out = c;
@@ -1629,7 +1731,7 @@ static int candidate_of(asking *a, const char *t, size_t len, candidate **out)
         *out = &a->cands[s->at - 1];
         return VZ_OK;
     }
-    char *key = merge_key(t, len);
+    const char *key = cand_key(a, t, len);
     int rc = key ? find_or_add(a, key, t, len, out) : vz_fail(VZ_ENOMEM, "out of memory");
     if (!rc)
         remember_seen(a, t, len, h, (size_t)(*out - a->cands));
@@ -2224,9 +2326,16 @@ static int add_candidate(cand_ctx *x, size_t i, size_t j, double weight, int phr
     c->score += score;
     if (score > c->best || !c->text) {   /* its text is its best sighting's */
         c->best = score;
-        free(c->text);
-        if (!(c->text = vz_strndup(t, len)))
-            return vz_fail(VZ_ENOMEM, "out of memory");
+        /* A better sighting's text: in its room, or in new room of the
+         * pool (the old stays there until the question ends). */
+        if (c->text && len < c->room) {
+            memcpy(c->text, t, len);
+            c->text[len] = '\0';
+        } else if (!(c->text = pool_strndup(a, t, len, 0))) {
+            return VZ_ENOMEM;
+        } else {
+            c->room = len + 1;
+        }
         c->named = x->referent || (rd->w[i].flags & VZ_TOK_CAPITAL) != 0;
     }
     if (x->sent->own > c->coverage)
@@ -2972,7 +3081,7 @@ static int rank_passage(asking *a, const vz_passage_info *p, double passage)
     uint64_t prev = 0;
     int rc = VZ_OK;
     if (p->first_sentence > 0 && a->e->idx->sentences[p->first_sentence - 1].doc == p->doc) {
-        reading before = {0};
+        reading before = {.pooled = 1};   /* its words in the pool, as the others' */
         rc = read_sentence(a, p->first_sentence - 1, &before);
         prev = before.covered;
         reading_free(&before);
@@ -3348,14 +3457,34 @@ static void explain_references(asking *a, const reading *rd)
     }
 }
 
-/* The reader's extraction cache, made on its first ask; without memory
- * for one, extraction goes uncached. */
-static vz_xcache *reader_cache(vz_reader *r)
+static void carried_free(void *p)
 {
-    vz_xcache *c = vz_reader_aux(r);
-    if (!c && (c = vz_xcache_new()) != NULL)
-        vz_reader_set_aux(r, c, vz_xcache_free);
-    return c;
+    carried *k = p;
+    if (!k)
+        return;
+    vz_xcache_free(k->xc);
+    chunks_free(k->spare);
+    vz_rk_spans_free(&k->spans);
+    free(k->sents);
+    free(k->cands);
+    free(k->cindex);
+    vz_buf_free(&k->packing);
+    vz_buf_free(&k->keying);
+    reading_free(k->article);
+    free(k->article);
+    free(k);
+}
+
+/* What the reader keeps, made on its first ask; without memory for it,
+ * extraction goes uncached and every question allocates its own room. */
+static carried *reader_carry(vz_reader *r)
+{
+    carried *k = vz_reader_aux(r);
+    if (!k && (k = calloc(1, sizeof *k)) != NULL) {
+        k->xc = vz_xcache_new();
+        vz_reader_set_aux(r, k, carried_free);
+    }
+    return k;
 }
 
 static int gather(asking *a, const unsigned char *mask)
@@ -3623,9 +3752,10 @@ static void add_support(asking *a)
 {
     if (a->qt.type == VZ_TYPE_DESCRIPTION || a->qt.type == VZ_TYPE_UNKNOWN)
         return;   /* a longer phrase is not a fuller one */
-    double *extra = calloc(a->ncands ? a->ncands : 1, sizeof *extra);
+    double *extra = pool_take(a, (a->ncands ? a->ncands : 1) * sizeof *extra);
     if (!extra)
         return;   /* the answers stay right, only less sharp */
+    memset(extra, 0, (a->ncands ? a->ncands : 1) * sizeof *extra);
     /* Containment is transitive, so raising qualities in place gives each
      * answer the best quality of all it contains, in any order. */
     for (size_t j = 0; j < a->ncands; j++)
@@ -3642,7 +3772,6 @@ static void add_support(asking *a)
             }
     for (size_t i = 0; i < a->ncands; i++)
         a->cands[i].score += extra[i];
-    free(extra);
 }
 
 /* A token of an article judge_names reads: the key term it stands for,
@@ -3674,6 +3803,16 @@ static int phrased_name(const asking *a)
     return 0;
 }
 
+/* The reading an article is read into: the reader's, whose room stays
+ * for the next (articles are long), or else own. */
+static reading *article_room(asking *a, reading *own)
+{
+    carried *k = a->carry;
+    if (k && !k->article)
+        k->article = calloc(1, sizeof *k->article);
+    return k && k->article ? k->article : own;
+}
+
 /* A name has no paraphrase: an article that never names what the
  * question names (nor its synonyms) is not about it, whatever its
  * sentence says ("advisers Spain sent" for "advisers Italy sent"). */
@@ -3691,14 +3830,14 @@ static int judge_names(asking *a, candidate *c)
     if (m < a->nnamed) {
         covered = a->named[m].covered;
     } else {
-        reading rd = {0};
+        reading own = {0}, *rd = article_room(a, &own);
         uint32_t size = (uint32_t)a->e->idx->docs[c->doc].size;
         /* Only the names' key terms matter here: the article's tokens are
          * looked up, not made words, unless a name is a phrase. */
-        rc = phrased_name(a) ? read_span(a, c->doc, 0, size, &rd)
-                             : read_with(a, c->doc, 0, size, &rd, name_token);
-        covered = rd.covered;
-        reading_free(&rd);
+        rc = phrased_name(a) ? read_span(a, c->doc, 0, size, rd)
+                             : read_with(a, c->doc, 0, size, rd, name_token);
+        covered = rd->covered;
+        reading_free(&own);
         if (!rc && a->nnamed < NAMED_MEMO)
             a->named[a->nnamed++] = (struct named){c->doc, a->nwords, covered};
     }
@@ -3734,22 +3873,20 @@ static int unite_lists(asking *a)
             (top->covered & ~c->covered) || c->named != top->named)
             continue;
         size_t n = strlen(top->text), m = strlen(c->text);
-        char *t = realloc(top->text, n + m + 3);
+        char *t = pool_strndup(a, top->text, n, n + m + 3);
         if (!t)
-            return vz_fail(VZ_ENOMEM, "out of memory");
+            return VZ_ENOMEM;
         memcpy(t + n, ", ", 2);
         memcpy(t + n + 2, c->text, m + 1);
         top->text = t;
+        top->room = n + m + 3;
         for (size_t k = 0; k < c->nocc && top->nocc < MAX_OCC; k++)
             top->occ[top->nocc++] = c->occ[k];
         c->score = 0;   /* now part of the first */
     }
     qsort(a->cands + 1, a->ncands - 1, sizeof *a->cands, by_score);
-    while (a->ncands > 1 && a->cands[a->ncands - 1].score == 0) {
+    while (a->ncands > 1 && a->cands[a->ncands - 1].score == 0)
         a->ncands--;
-        free(a->cands[a->ncands].key);
-        free(a->cands[a->ncands].text);
-    }
     cands_moved(a);
     return VZ_OK;
 }
@@ -3810,7 +3947,8 @@ static void prefer_own(asking *a)
 /* ---- the learned ranker ------------------------------------------------------ */
 
 /* What the ranker reads: the best sentences, with those of the best
- * template answers, and where those answers stand. */
+ * template answers, and where those answers stand (in the question's
+ * pool). */
 typedef struct {
     vz_rk_sentence *sent;
     const ranked **from;     /* the ranked sentence each one is */
@@ -3818,18 +3956,9 @@ typedef struct {
     size_t n, nmark, capmark;
 } rk_input;
 
-static void rk_input_free(rk_input *in)
+static int rk_tokens(asking *a, const reading *rd, vz_rk_token **out)
 {
-    for (size_t k = 0; k < in->n; k++)
-        free((void *)in->sent[k].tok);
-    free(in->sent);
-    free(in->from);
-    free(in->mark);
-}
-
-static int rk_tokens(const asking *a, const reading *rd, vz_rk_token **out)
-{
-    vz_rk_token *t = malloc((rd->n ? rd->n : 1) * sizeof *t);
+    vz_rk_token *t = pool_take(a, (rd->n ? rd->n : 1) * sizeof *t);
     if (!(*out = t))
         return vz_fail(VZ_ENOMEM, "out of memory");
     for (size_t k = 0; k < rd->n; k++) {
@@ -3864,7 +3993,7 @@ static size_t holds_mark(const asking *a, size_t *held)
     return n;
 }
 
-static int add_marks(const asking *a, rk_input *in, size_t at, size_t i)
+static int add_marks(asking *a, rk_input *in, size_t at, size_t i)
 {
     const vz_sentence_info *si = &a->e->idx->sentences[a->sents[i].sid];
     for (size_t c = 0; c < a->ncands; c++)
@@ -3873,8 +4002,8 @@ static int add_marks(const asking *a, rk_input *in, size_t at, size_t i)
             if (o->doc != si->doc || o->sent_start != si->start)
                 continue;
             void *p = in->mark;
-            if (vz_grow(&p, &in->capmark, in->nmark + 1, sizeof *in->mark))
-                return vz_fail(VZ_ENOMEM, "out of memory");
+            if (pool_grow(a, &p, &in->capmark, in->nmark + 1, sizeof *in->mark))
+                return VZ_ENOMEM;
             in->mark = p;
             in->mark[in->nmark++] = (vz_rk_marked){at, o->ans_start - si->start,
                                                    o->ans_end - si->start, (int)c + 1};
@@ -3882,14 +4011,14 @@ static int add_marks(const asking *a, rk_input *in, size_t at, size_t i)
     return VZ_OK;
 }
 
-static int rk_read(const asking *a, size_t sentences, rk_input *in)
+static int rk_read(asking *a, size_t sentences, rk_input *in)
 {
     size_t held[MARKED * MAX_OCC];
     size_t nheld = holds_mark(a, held);
     /* Room for the best sentences and the marks' others. */
     size_t room = (a->nsents < sentences ? a->nsents : sentences) + nheld + 1;
-    in->sent = malloc(room * sizeof *in->sent);
-    in->from = malloc(room * sizeof *in->from);
+    in->sent = pool_take(a, room * sizeof *in->sent);
+    in->from = pool_take(a, room * sizeof *in->from);
     if (!in->sent || !in->from)
         return vz_fail(VZ_ENOMEM, "out of memory");
     double best = a->nsents && a->sents[0].score > 0 ? a->sents[0].score : 1;
@@ -3904,10 +4033,8 @@ static int rk_read(const asking *a, size_t sentences, rk_input *in)
         int rc = rk_tokens(a, r->rd, &tok);
         if (!rc)
             rc = add_marks(a, in, in->n, i);
-        if (rc) {
-            free(tok);
+        if (rc)
             return rc;
-        }
         in->from[in->n] = r;
         in->sent[in->n++] = (vz_rk_sentence){r->rd->text.data, r->rd->text.len, tok, r->rd->n,
                                              r->score / best, a->total_idf};
@@ -3922,14 +4049,15 @@ static int span_candidate(asking *a, const rk_input *in, const vz_rk_span *sp, c
     const ranked *r = in->from[sp->sent];
     const char *t = s->text + sp->start;
     size_t len = without_possessive(t, sp->end - sp->start);
-    char *key = merge_key(t, len);
+    const char *key = cand_key(a, t, len);
     int rc = key ? find_or_add(a, key, t, len, out) : vz_fail(VZ_ENOMEM, "out of memory");
     if (rc || (*out)->text)
         return rc;   /* found before, by a template or a better span */
     candidate *c = *out;
     const vz_sentence_info *si = &a->e->idx->sentences[r->sid];
-    if (!(c->text = vz_strndup(t, len)))
-        return vz_fail(VZ_ENOMEM, "out of memory");
+    if (!(c->text = pool_strndup(a, t, len, 0)))
+        return VZ_ENOMEM;
+    c->room = len + 1;
     c->named = (s->tok[sp->i].flags & VZ_TOK_CAPITAL) != 0;
     c->quality = c->factor[0] = told(a, r);
     c->factor[1] = c->factor[2] = 1.0;
@@ -4032,11 +4160,12 @@ static int by_gain(const void *x, const void *y)
     return a->span < b->span ? -1 : a->span > b->span;
 }
 
-/* The ranker's best MBR_SPANS spans by the F1 each is expected to score. */
-static int expected_gains(const vz_rk_spans *sp, weighed **out, size_t *n)
+/* The ranker's best MBR_SPANS spans by the F1 each is expected to score
+ * (in a's pool). */
+static int expected_gains(asking *a, const vz_rk_spans *sp, weighed **out, size_t *n)
 {
     *n = sp->nbest < MBR_SPANS ? sp->nbest : MBR_SPANS;
-    if (!(*out = calloc(*n + 1, sizeof **out)))
+    if (!(*out = pool_take(a, (*n + 1) * sizeof **out)))
         return vz_fail(VZ_ENOMEM, "out of memory");
     for (size_t k = 0; k < *n; k++) {   /* best[] in rank order: by_gain's ties keep it */
         (*out)[k].span = &sp->best[k];
@@ -4052,7 +4181,7 @@ static int expected_gains(const vz_rk_spans *sp, weighed **out, size_t *n)
 static int apply_ranker(asking *a, const vz_ranker *m, int templated)
 {
     rk_input in = {0};
-    vz_rk_spans sp = {0};
+    vz_rk_spans own = {0}, *sp = a->carry ? &a->carry->spans : &own;
     vz_rk_question q;
     vz_rk_question_init(&q, a->q, a->qlen, vz_type_name(a->qt.type), a->qt.label);
     /* Answering reads the best spans (explain_spans: 10) and those near
@@ -4060,22 +4189,22 @@ static int apply_ranker(asking *a, const vz_ranker *m, int templated)
     enum { SHOWN = MBR_SPANS > 10 ? MBR_SPANS : 10 };
     int rc = rk_read(a, vz_ranker_sentences(m), &in);
     if (!rc && a->hook)
-        rc = vz_rk_score(m, &q, in.sent, in.n, in.mark, in.nmark, a->hook->names, &sp);
+        rc = vz_rk_score(m, &q, in.sent, in.n, in.mark, in.nmark, a->hook->names, sp);
     else if (!rc)
-        rc = vz_rk_rank(m, &q, in.sent, in.n, in.mark, in.nmark, SHOWN, &sp);
+        rc = vz_rk_rank(m, &q, in.sent, in.n, in.mark, in.nmark, SHOWN, sp);
     /* "@sure S": the ranker overrules the templates when its best span
      * holds a share of S. */
     double overrule = vz_ranker_sure(m);
-    if (templated && overrule < 1 && sp.nbest && sp.best[0].prob >= overrule)
+    if (templated && overrule < 1 && sp->nbest && sp->best[0].prob >= overrule)
         templated = 0;
     if (!rc && a->hook) {
-        rc = a->hook->fn(a->hook->ctx, in.sent, in.n, &sp);
+        rc = a->hook->fn(a->hook->ctx, in.sent, in.n, sp);
     } else if (!rc && templated) {
         const vz_rk_span *s;
         candidate *c;
-        rc = redrawn(a, &in, &sp, &s);
+        rc = redrawn(a, &in, sp, &s);
         if (!rc && a->explaining)
-            explain_spans(a, &in, &sp);
+            explain_spans(a, &in, sp);
         if (!rc && s && !(rc = span_candidate(a, &in, s, &c)) && c != &a->cands[0]) {
             c->score = a->cands[0].score * (1 + 1e-9) + 1e-12;
             qsort(a->cands, a->ncands, sizeof *a->cands, by_score);
@@ -4083,19 +4212,18 @@ static int apply_ranker(asking *a, const vz_ranker *m, int templated)
         }
     } else if (!rc) {
         if (a->explaining)
-            explain_spans(a, &in, &sp);
+            explain_spans(a, &in, sp);
         for (size_t i = 0; i < a->ncands; i++)
             a->cands[i].learned = 0;
         weighed *best = NULL;
         size_t n = 0;
-        rc = expected_gains(&sp, &best, &n);
+        rc = expected_gains(a, sp, &best, &n);
         for (size_t k = 0; !rc && k < n; k++) {
             candidate *c;
             rc = span_candidate(a, &in, best[k].span, &c);
             if (!rc)
                 c->learned = fmax(c->learned, best[k].gain);
         }
-        free(best);
         for (size_t i = 0; !rc && i < a->ncands; i++)
             a->cands[i].score = a->cands[i].learned;
         if (!rc && a->ncands > 1) {
@@ -4103,8 +4231,10 @@ static int apply_ranker(asking *a, const vz_ranker *m, int templated)
             cands_moved(a);
         }
     }
-    vz_rk_spans_free(&sp);
-    rk_input_free(&in);
+    if (sp == &own)
+        vz_rk_spans_free(sp);
+    else
+        vz_rk_spans_empty(sp);
     return rc;
 }
 
@@ -4185,33 +4315,49 @@ static int build_result(asking *a, const vz_ask_options *o, vz_result *res)
 
 /* ---- vz_ask ------------------------------------------------------------------ */
 
+/* a's arrays and buffers, empty, with the room the reader keeps. */
+static void take_room(asking *a, carried *k)
+{
+    a->sents = k->sents;
+    a->capsents = k->capsents;
+    a->cands = k->cands;
+    a->capcands = k->capcands;
+    a->cindex = k->cindex;
+    a->cindex_room = k->cindex_room;
+    a->packing = k->packing;
+    a->keying = k->keying;
+    k->sents = NULL;
+    k->cands = NULL;
+    k->cindex = NULL;
+    k->packing = k->keying = (vz_buf){0};
+}
+
+static void give_room(asking *a, carried *k)
+{
+    k->sents = a->sents;
+    k->capsents = a->capsents;
+    k->cands = a->cands;
+    k->capcands = a->capcands;
+    k->cindex = a->cindex;
+    k->cindex_room = a->cindex_room;
+    k->packing = a->packing;
+    k->keying = a->keying;
+}
+
 static void release(asking *a)
 {
-    for (size_t i = 0; i < a->nwords; i++) {
-        free(a->words[i].stem);
-        free(a->words[i].norm);
-    }
-    free(a->words);
-    for (size_t i = 0; i < a->ncue; i++)
-        free(a->cue[i]);
-    free(a->cue);
-    for (size_t i = 0; i < a->nfocus; i++)
-        free(a->focus[i]);
-    free(a->focus);
-    for (size_t i = 0; i < a->ninitials; i++)
-        free(a->initials[i]);
-    free(a->initials);
-    for (size_t i = 0; i < a->ncands; i++) {
-        free(a->cands[i].key);
-        free(a->cands[i].text);
-    }
-    free(a->cands);
-    free(a->cindex);
     for (size_t i = 0; i < a->nsents; i++)
         reading_free(a->sents[i].rd);
-    free(a->sents);
     pool_free(a);
-    vz_buf_free(&a->packing);
+    if (a->carry) {
+        give_room(a, a->carry);
+    } else {
+        free(a->cands);
+        free(a->cindex);
+        free(a->sents);
+        vz_buf_free(&a->packing);
+        vz_buf_free(&a->keying);
+    }
     vz_buf_free(&a->explain);
 }
 
@@ -4257,7 +4403,10 @@ static int ask(vz_engine *e, const char *question, size_t len, const vz_ask_opti
         return vz_fail(VZ_ENOMEM, "out of memory");
     rc = opts ? vz_engine_doc_mask(e, opts->docs, opts->ndocs, &mask) : VZ_OK;
     if (!rc) rc = vz_engine_reader(e, &a.r);
-    if (!rc) a.xc = reader_cache(a.r);
+    if (!rc && (a.carry = reader_carry(a.r)) != NULL) {
+        a.xc = a.carry->xc;
+        take_room(&a, a.carry);
+    }
     if (!rc) rc = vz_question_type(e->qa->qrules, question, len, &a.qt);
     if (!rc) rc = vz_extract_hedges(e->qa->extractor, question, len, on_question_hedge, &a);
     if (!rc) rc = vz_extract_negations(e->qa->extractor, question, len, on_question_negation, &a);
@@ -4270,8 +4419,8 @@ static int ask(vz_engine *e, const char *question, size_t len, const vz_ask_opti
         res->explain = a.explain.data;
         a.explain = (vz_buf){0};
     }
+    release(&a);   /* first: its room goes back to the reader */
     vz_engine_release(e, a.r);
-    release(&a);
     free(mask);
     if (rc) {
         vz_result_free(res);

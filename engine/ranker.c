@@ -1870,6 +1870,15 @@ void vz_rk_spans_free(vz_rk_spans *s)
     *s = (vz_rk_spans){0};
 }
 
+/* Emptied for the next question, the room of its spans and keys kept:
+ * a reader's spans grow once, not once a question. */
+void vz_rk_spans_empty(vz_rk_spans *s)
+{
+    free(s->best);
+    free(s->open);
+    *s = (vz_rk_spans){.span = s->span, .cap = s->cap, .keys = s->keys, .capkeys = s->capkeys};
+}
+
 /* ---- training ----------------------------------------------------------------- */
 
 int vz_ranker_count(vz_ranker *m, const vz_rk_spans *s)

@@ -106,6 +106,9 @@ int  vz_rk_score(const vz_ranker *m, const vz_rk_question *q, const vz_rk_senten
                  size_t nsent, const vz_rk_marked *marked, size_t nmarked, vz_rk_names *names,
                  vz_rk_spans *out);
 void vz_rk_spans_free(vz_rk_spans *s);
+/* Emptied for reuse by the next vz_rk_score or vz_rk_rank: no spans, their
+ * room kept (vz_rk_spans_free frees it). */
+void vz_rk_spans_empty(vz_rk_spans *s);
 /* vz_rk_score's scores and shares without sorting every span (scoring,
  * no names): the spans stay in reading order, and only the best `want`
  * are put in vz_rk_score's order (out->best).  What reads the spans in
