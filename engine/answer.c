@@ -197,7 +197,7 @@ typedef struct {
     struct chunk *pool;      /* the sentences' readings (pool_take), freed with the question */
     uint64_t phrases;        /* a bit per phrase among words[0, 64) (reading_start) */
     size_t phrased;          /* nwords + 1 when phrases was made; 0: never */
-    vz_buf packing;          /* keep_sentence's memo as it is packed, for every sentence */
+    vz_buf packing;          /* the text of a sentence read first (read_sentence) */
     struct named {           /* the key terms an article holds (judge_names), read with */
         uint32_t doc;        /* ... nwords question words */
         size_t nwords;
@@ -1194,39 +1194,36 @@ static void sent_token_next(const char **at, size_t k, vz_token *tok)
     *at = p[9] ? norm + p[7] + 1 : stem + p[8] + 1;
 }
 
-/* Keep the memo of sentence sid, read in rd from its tokens s.  When it
- * cannot (its analysis not in the cache, no memory), the next question
- * tries again. */
-static void keep_sentence(asking *a, uint32_t sid, const reading *rd, const span_tokens *s)
+/* The most bytes the memo of a sentence of len bytes and tokens s takes. */
+static size_t memo_room(size_t len, const span_tokens *s)
 {
-    if (!s->ok || s->n != rd->n || rd->text.len > UINT32_MAX)
-        return;
-    /* Room for the most the packing takes, made once: a memo per
-     * sentence read first, token by token. */
-    size_t room = sizeof(sent_memo) + rd->text.len + VZ_FORM;
+    size_t room = sizeof(sent_memo) + len + VZ_FORM;
     for (size_t k = 0; k < s->n; k++)
         room += SENT_TOKEN + (size_t)s->v.tok[s->first + k].norm_len +
                 s->v.tok[s->first + k].stem_len + 2;
-    vz_buf *memo = &a->packing;
-    memo->len = 0;
-    if (vz_buf_reserve(memo, room))
-        return;
-    sent_memo h = {(uint32_t)s->n, (uint32_t)rd->text.len};
-    char *at = memo->data;
+    return room;
+}
+
+/* Pack the memo of a sentence, its text of len bytes and its tokens s,
+ * at m, which has memo_room bytes: its size, or 0 when a token does not
+ * fit the packing. */
+static size_t pack_sentence(char *m, const char *text, size_t len, const span_tokens *s)
+{
+    if (len > UINT32_MAX)
+        return 0;
+    sent_memo h = {(uint32_t)s->n, (uint32_t)len};
+    char *at = m;
     memcpy(at, &h, sizeof h);
-    memcpy(at + sizeof h, rd->text.data, rd->text.len);
-    at += sizeof h + rd->text.len;
-    int fits = 1;
-    for (size_t k = 0; fits && k < s->n; k++) {
+    memcpy(at + sizeof h, text, len);
+    at += sizeof h + len;
+    for (size_t k = 0; k < s->n; k++) {
         vz_token t;
         span_token(s, k, &t);
-        fits = sent_token_put(&at, &t);
+        if (!sent_token_put(&at, &t))
+            return 0;
     }
-    if (fits) {
-        memset(at, 0, VZ_FORM);   /* the padding recall_form reads past the last stem */
-        (void)vz_xcache_memo_keep(a->xc, memo_id(MEMO_SENTENCE, sid), memo->data,
-                                  (size_t)(at - memo->data) + VZ_FORM);
-    }
+    memset(at, 0, VZ_FORM);   /* the padding recall_form reads past the last stem */
+    return (size_t)(at - m) + VZ_FORM;
 }
 
 /* vz_phrase_form of tok, whose stem is followed by VZ_FORM readable
@@ -1279,7 +1276,7 @@ static int recall_sentence(asking *a, const char *m, reading *rd)
 }
 
 /* Sentences are read for question after question: the first reading of
- * one makes its memo, from which the others read it. */
+ * one makes its memo, from which it and the others read it. */
 static int read_sentence(asking *a, uint32_t sid, reading *rd)
 {
     const vz_sentence_info *si = &a->e->idx->sentences[sid];
@@ -1289,13 +1286,29 @@ static int read_sentence(asking *a, uint32_t sid, reading *rd)
         return recall_sentence(a, m, rd);
     /* A sentence from its own analysis: SQuAD's distractor passages are
      * made of sentences of other passages, and the analysis of each text
-     * is kept once, however many passages hold it. */
+     * is kept once, however many passages hold it.  Its memo is packed in
+     * the question's pool and read as a memo is: the words of the reading
+     * then come from the pool too, and none is read token by token. */
     span_tokens s;
-    int rc = read_tokens(a, si->doc, si->start, si->end, rd, read_token, 0, &s);
+    vz_buf *text = &a->packing;
+    int rc = a->xc ? span_of(a, si->doc, si->start, si->end, 0, text, &s) : VZ_OK;
+    if (rc)
+        return rc;
+    if (a->xc && s.ok) {
+        char *memo = pool_take(a, memo_room(text->len, &s));
+        if (!memo)
+            return vz_fail(VZ_ENOMEM, "out of memory");
+        size_t size = pack_sentence(memo, text->data, text->len, &s);
+        /* Without memory for the memo, the next question reads it again. */
+        if (size) {
+            (void)vz_xcache_memo_keep(a->xc, memo_id(MEMO_SENTENCE, sid), memo, size);
+            return recall_sentence(a, memo, rd);
+        }
+    }
+    /* Not analysed in the cache, or a token too long for the packing. */
+    rc = read_tokens(a, si->doc, si->start, si->end, rd, read_token, 0, &s);
     if (!rc)
         apply_phrases(rd);
-    if (!rc && a->xc)
-        keep_sentence(a, sid, rd, &s);
     return rc;
 }
 
