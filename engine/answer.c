@@ -864,11 +864,9 @@ static int plain_token(const vz_token *tok, void *ctx)
 /* What the question makes of word w of a reading, the n-th read (from 1),
  * no stop word, of stem and norm: the key term it stands for, whether it
  * is asked or the focus. */
-static void ask_word(reading *rd, word *w, size_t n, const char *stem, size_t stem_len,
-                     const char *norm, size_t norm_len)
+static void ask_word_of(reading *rd, word *w, size_t n, const char *stem, size_t stem_len,
+                        const char *norm, size_t norm_len)
 {
-    if (!filter_has(rd->a->stem_filter, stem, stem_len))
-        return;     /* none of the question's: key -1, neither asked nor focus */
     for (size_t i = 0; i < rd->a->nwords && w->key < 0; i++) {
         const qword *q = &rd->a->words[i];
         if (same_stem(q->stem, stem, stem_len)) {
@@ -886,6 +884,16 @@ static void ask_word(reading *rd, word *w, size_t n, const char *stem, size_t st
     }
     w->asked = w->key >= 0 || has_stem(rd->a->cue, rd->a->ncue, stem, stem_len);
     w->focus = has_stem(rd->a->focus, rd->a->nfocus, stem, stem_len);
+}
+
+/* ask_word_of for a word the question's filter may hold: most words of a
+ * sentence are none of the question's, and are let go without a call. */
+static inline void ask_word(reading *rd, word *w, size_t n, const char *stem, size_t stem_len,
+                            const char *norm, size_t norm_len)
+{
+    if (filter_has(rd->a->stem_filter, stem, stem_len))
+        ask_word_of(rd, w, n, stem, stem_len, norm, norm_len);
+    /* else none of the question's: key -1, neither asked nor focus */
 }
 
 static int read_token(const vz_token *tok, void *ctx)
@@ -1155,7 +1163,9 @@ typedef struct {
  * not fit the packing. */
 static int sent_token_put(char **at, const vz_token *t)
 {
-    int same = t->stem_len == t->norm_len && !memcmp(t->stem, t->norm, t->norm_len);
+    /* The analysis keeps a stem that is its norm at the norm's bytes. */
+    int same = t->stem_len == t->norm_len &&
+               (t->stem == t->norm || !memcmp(t->stem, t->norm, t->norm_len));
     if (t->start > UINT32_MAX || t->end - t->start > UINT16_MAX || t->flags > UINT8_MAX ||
         t->norm_len > UINT8_MAX || t->stem_len > UINT8_MAX)
         return 0;
