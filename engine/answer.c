@@ -794,6 +794,7 @@ typedef struct reading {
     reference *refs;           /* resolved (resolve_references) */
     size_t nrefs, caprefs;
     int resolved;              /* its references are (read again after a hop) */
+    int no_refs;               /* its text holds no reference (its memo says so) */
     int pooled;                /* it is in its question's pool (pool_take), */
     int pooled_words;          /* ... and so are w, forms and text.data */
 } reading;
@@ -1103,6 +1104,8 @@ static int read_plain(asking *a, uint32_t doc, uint32_t start, uint32_t end, rea
     return read_with(a, doc, start, end, rd, plain_token);
 }
 
+static int has_references(asking *a, const char *text, size_t len);
+
 /* Memos of the reader's cache (vz_xcache_memo) are kept under a kind and
  * a sentence id. */
 enum { MEMO_REFERENCES, MEMO_SENTENCE };
@@ -1151,10 +1154,14 @@ static void memo_next_token(const char **at, size_t k, vz_token *tok)
  * sentences and references were read again, each reference search
  * analysing its article anew).  A sentence with a token too long for the
  * packing is read from its text each time.  VZ_FORM bytes of padding
- * end the memo (recall_form). */
+ * end the memo (recall_form).  Most sentences hold no description that
+ * could be a reference: their memo says so, and no question looks up
+ * (nor keeps) a memo of their references. */
 typedef struct {
-    uint32_t n, text_len;
+    uint32_t n, text_len, flags;
 } sent_memo;
+
+enum { SENT_NO_REFS = 1 };         /* sent_memo flags */
 
 #define SENT_TOKEN 10              /* bytes of a packed token */
 
@@ -1215,13 +1222,14 @@ static size_t memo_room(size_t len, const span_tokens *s)
 }
 
 /* Pack the memo of a sentence, its text of len bytes and its tokens s,
- * at m, which has memo_room bytes: its size, or 0 when a token does not
- * fit the packing. */
-static size_t pack_sentence(char *m, const char *text, size_t len, const span_tokens *s)
+ * with flags, at m, which has memo_room bytes: its size, or 0 when a
+ * token does not fit the packing. */
+static size_t pack_sentence(char *m, const char *text, size_t len, const span_tokens *s,
+                            uint32_t flags)
 {
     if (len > UINT32_MAX)
         return 0;
-    sent_memo h = {(uint32_t)s->n, (uint32_t)len};
+    sent_memo h = {(uint32_t)s->n, (uint32_t)len, flags};
     char *at = m;
     memcpy(at, &h, sizeof h);
     memcpy(at + sizeof h, text, len);
@@ -1257,6 +1265,7 @@ static int recall_sentence(asking *a, const char *m, reading *rd)
     sent_memo h;
     memcpy(&h, m, sizeof h);
     reading_start(a, rd);
+    rd->no_refs = (h.flags & SENT_NO_REFS) != 0;
     if (rd->pooled && !rd->cap && !rd->fcap && !rd->text.cap) {
         rd->w = pool_take(a, h.n * sizeof *rd->w);
         rd->forms = pool_take(a, h.n * sizeof *rd->forms);
@@ -1308,7 +1317,8 @@ static int read_sentence(asking *a, uint32_t sid, reading *rd)
         char *memo = pool_take(a, memo_room(text->len, &s));
         if (!memo)
             return vz_fail(VZ_ENOMEM, "out of memory");
-        size_t size = pack_sentence(memo, text->data, text->len, &s);
+        size_t size = pack_sentence(memo, text->data, text->len, &s,
+                                    has_references(a, text->data, text->len) ? 0 : SENT_NO_REFS);
         /* Without memory for the memo, the next question reads it again. */
         if (size) {
             (void)vz_xcache_memo_keep(a->xc, memo_id(MEMO_SENTENCE, sid), memo, size);
@@ -1316,6 +1326,7 @@ static int read_sentence(asking *a, uint32_t sid, reading *rd)
         }
     }
     /* Not analysed in the cache, or a token too long for the packing. */
+    rd->no_refs = 0;
     rc = read_tokens(a, si->doc, si->start, si->end, rd, read_token, 0, &s);
     if (!rc)
         apply_phrases(rd);
@@ -2873,6 +2884,15 @@ static int find_references(asking *a, const ranked *r)
     return rc;
 }
 
+/* May text hold a reference (find_references)?  1 when that cannot be
+ * told (an error: find_references then reports it). */
+static int has_references(asking *a, const char *text, size_t len)
+{
+    ref_spans spans = {.n = 0};
+    return vz_extract_references_cached(a->e->qa->extractor, a->xc, text, len, on_reference,
+                                        &spans) != VZ_OK || spans.n > 0;
+}
+
 static int resolve_references(asking *a)
 {
     int rc = VZ_OK;
@@ -2881,6 +2901,8 @@ static int resolve_references(asking *a)
         if (rd->resolved)
             continue;
         rd->resolved = 1;
+        if (rd->no_refs)
+            continue;    /* as find_references would find none */
         size_t had = rd->nrefs, len = 0;
         const char *memo = vz_xcache_memo(a->xc, memo_id(MEMO_REFERENCES, a->sents[n].sid), &len);
         rc = memo ? recall_references(a, &a->sents[n], memo, len)
