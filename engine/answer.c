@@ -219,7 +219,7 @@ typedef struct {
     struct chunk *pool;      /* what lives as long as the question (pool_take); pool_free */
     uint64_t phrases;        /* a bit per phrase among words[0, 64) (reading_start) */
     size_t phrased;          /* nwords + 1 when phrases was made; 0: never */
-    vz_buf packing;          /* keep_sentence's memo as it is packed, for every sentence */
+    vz_buf packing;          /* the text of a sentence read first (read_sentence) */
     vz_buf keying;           /* a sighting's key as it is made (cand_key), for every sighting */
     struct named {           /* the key terms an article holds (judge_names), read with */
         uint32_t doc;        /* ... nwords question words */
@@ -869,6 +869,7 @@ typedef struct reading {
     reference *refs;           /* resolved (resolve_references) */
     size_t nrefs, caprefs;
     int resolved;              /* its references are (read again after a hop) */
+    int no_refs;               /* its text holds no reference (its memo says so) */
     int pooled;                /* it is in its question's pool (pool_take), */
     int pooled_words;          /* ... and so are w, forms and text.data */
 } reading;
@@ -939,11 +940,9 @@ static int plain_token(const vz_token *tok, void *ctx)
 /* What the question makes of word w of a reading, the n-th read (from 1),
  * no stop word, of stem and norm: the key term it stands for, whether it
  * is asked or the focus. */
-static void ask_word(reading *rd, word *w, size_t n, const char *stem, size_t stem_len,
-                     const char *norm, size_t norm_len)
+static void ask_word_of(reading *rd, word *w, size_t n, const char *stem, size_t stem_len,
+                        const char *norm, size_t norm_len)
 {
-    if (!filter_has(rd->a->stem_filter, stem, stem_len))
-        return;     /* none of the question's: key -1, neither asked nor focus */
     for (size_t i = 0; i < rd->a->nwords && w->key < 0; i++) {
         const qword *q = &rd->a->words[i];
         if (same_stem(q->stem, stem, stem_len)) {
@@ -961,6 +960,16 @@ static void ask_word(reading *rd, word *w, size_t n, const char *stem, size_t st
     }
     w->asked = w->key >= 0 || has_stem(rd->a->cue, rd->a->ncue, stem, stem_len);
     w->focus = has_stem(rd->a->focus, rd->a->nfocus, stem, stem_len);
+}
+
+/* ask_word_of for a word the question's filter may hold: most words of a
+ * sentence are none of the question's, and are let go without a call. */
+static inline void ask_word(reading *rd, word *w, size_t n, const char *stem, size_t stem_len,
+                            const char *norm, size_t norm_len)
+{
+    if (filter_has(rd->a->stem_filter, stem, stem_len))
+        ask_word_of(rd, w, n, stem, stem_len, norm, norm_len);
+    /* else none of the question's: key -1, neither asked nor focus */
 }
 
 static int read_token(const vz_token *tok, void *ctx)
@@ -1170,6 +1179,8 @@ static int read_plain(asking *a, uint32_t doc, uint32_t start, uint32_t end, rea
     return read_with(a, doc, start, end, rd, plain_token);
 }
 
+static int has_references(asking *a, const char *text, size_t len);
+
 /* Memos of the reader's cache (vz_xcache_memo) are kept under a kind and
  * a sentence id. */
 enum { MEMO_REFERENCES, MEMO_SENTENCE };
@@ -1218,10 +1229,14 @@ static void memo_next_token(const char **at, size_t k, vz_token *tok)
  * sentences and references were read again, each reference search
  * analysing its article anew).  A sentence with a token too long for the
  * packing is read from its text each time.  VZ_FORM bytes of padding
- * end the memo (recall_form). */
+ * end the memo (recall_form).  Most sentences hold no description that
+ * could be a reference: their memo says so, and no question looks up
+ * (nor keeps) a memo of their references. */
 typedef struct {
-    uint32_t n, text_len;
+    uint32_t n, text_len, flags;
 } sent_memo;
+
+enum { SENT_NO_REFS = 1 };         /* sent_memo flags */
 
 #define SENT_TOKEN 10              /* bytes of a packed token */
 
@@ -1230,7 +1245,9 @@ typedef struct {
  * not fit the packing. */
 static int sent_token_put(char **at, const vz_token *t)
 {
-    int same = t->stem_len == t->norm_len && !memcmp(t->stem, t->norm, t->norm_len);
+    /* The analysis keeps a stem that is its norm at the norm's bytes. */
+    int same = t->stem_len == t->norm_len &&
+               (t->stem == t->norm || !memcmp(t->stem, t->norm, t->norm_len));
     if (t->start > UINT32_MAX || t->end - t->start > UINT16_MAX || t->flags > UINT8_MAX ||
         t->norm_len > UINT8_MAX || t->stem_len > UINT8_MAX)
         return 0;
@@ -1269,39 +1286,37 @@ static void sent_token_next(const char **at, size_t k, vz_token *tok)
     *at = p[9] ? norm + p[7] + 1 : stem + p[8] + 1;
 }
 
-/* Keep the memo of sentence sid, read in rd from its tokens s.  When it
- * cannot (its analysis not in the cache, no memory), the next question
- * tries again. */
-static void keep_sentence(asking *a, uint32_t sid, const reading *rd, const span_tokens *s)
+/* The most bytes the memo of a sentence of len bytes and tokens s takes. */
+static size_t memo_room(size_t len, const span_tokens *s)
 {
-    if (!s->ok || s->n != rd->n || rd->text.len > UINT32_MAX)
-        return;
-    /* Room for the most the packing takes, made once: a memo per
-     * sentence read first, token by token. */
-    size_t room = sizeof(sent_memo) + rd->text.len + VZ_FORM;
+    size_t room = sizeof(sent_memo) + len + VZ_FORM;
     for (size_t k = 0; k < s->n; k++)
         room += SENT_TOKEN + (size_t)s->v.tok[s->first + k].norm_len +
                 s->v.tok[s->first + k].stem_len + 2;
-    vz_buf *memo = &a->packing;
-    memo->len = 0;
-    if (vz_buf_reserve(memo, room))
-        return;
-    sent_memo h = {(uint32_t)s->n, (uint32_t)rd->text.len};
-    char *at = memo->data;
+    return room;
+}
+
+/* Pack the memo of a sentence, its text of len bytes and its tokens s,
+ * with flags, at m, which has memo_room bytes: its size, or 0 when a
+ * token does not fit the packing. */
+static size_t pack_sentence(char *m, const char *text, size_t len, const span_tokens *s,
+                            uint32_t flags)
+{
+    if (len > UINT32_MAX)
+        return 0;
+    sent_memo h = {(uint32_t)s->n, (uint32_t)len, flags};
+    char *at = m;
     memcpy(at, &h, sizeof h);
-    memcpy(at + sizeof h, rd->text.data, rd->text.len);
-    at += sizeof h + rd->text.len;
-    int fits = 1;
-    for (size_t k = 0; fits && k < s->n; k++) {
+    memcpy(at + sizeof h, text, len);
+    at += sizeof h + len;
+    for (size_t k = 0; k < s->n; k++) {
         vz_token t;
         span_token(s, k, &t);
-        fits = sent_token_put(&at, &t);
+        if (!sent_token_put(&at, &t))
+            return 0;
     }
-    if (fits) {
-        memset(at, 0, VZ_FORM);   /* the padding recall_form reads past the last stem */
-        (void)vz_xcache_memo_keep(a->xc, memo_id(MEMO_SENTENCE, sid), memo->data,
-                                  (size_t)(at - memo->data) + VZ_FORM);
-    }
+    memset(at, 0, VZ_FORM);   /* the padding recall_form reads past the last stem */
+    return (size_t)(at - m) + VZ_FORM;
 }
 
 /* vz_phrase_form of tok, whose stem is followed by VZ_FORM readable
@@ -1325,6 +1340,7 @@ static int recall_sentence(asking *a, const char *m, reading *rd)
     sent_memo h;
     memcpy(&h, m, sizeof h);
     reading_start(a, rd);
+    rd->no_refs = (h.flags & SENT_NO_REFS) != 0;
     if (rd->pooled && !rd->cap && !rd->fcap && !rd->text.cap) {
         rd->w = pool_take(a, h.n * sizeof *rd->w);
         rd->forms = pool_take(a, h.n * sizeof *rd->forms);
@@ -1354,7 +1370,7 @@ static int recall_sentence(asking *a, const char *m, reading *rd)
 }
 
 /* Sentences are read for question after question: the first reading of
- * one makes its memo, from which the others read it. */
+ * one makes its memo, from which it and the others read it. */
 static int read_sentence(asking *a, uint32_t sid, reading *rd)
 {
     const vz_sentence_info *si = &a->e->idx->sentences[sid];
@@ -1364,13 +1380,31 @@ static int read_sentence(asking *a, uint32_t sid, reading *rd)
         return recall_sentence(a, m, rd);
     /* A sentence from its own analysis: SQuAD's distractor passages are
      * made of sentences of other passages, and the analysis of each text
-     * is kept once, however many passages hold it. */
+     * is kept once, however many passages hold it.  Its memo is packed in
+     * the question's pool and read as a memo is: the words of the reading
+     * then come from the pool too, and none is read token by token. */
     span_tokens s;
-    int rc = read_tokens(a, si->doc, si->start, si->end, rd, read_token, 0, &s);
+    vz_buf *text = &a->packing;
+    int rc = a->xc ? span_of(a, si->doc, si->start, si->end, 0, text, &s) : VZ_OK;
+    if (rc)
+        return rc;
+    if (a->xc && s.ok) {
+        char *memo = pool_take(a, memo_room(text->len, &s));
+        if (!memo)
+            return vz_fail(VZ_ENOMEM, "out of memory");
+        size_t size = pack_sentence(memo, text->data, text->len, &s,
+                                    has_references(a, text->data, text->len) ? 0 : SENT_NO_REFS);
+        /* Without memory for the memo, the next question reads it again. */
+        if (size) {
+            (void)vz_xcache_memo_keep(a->xc, memo_id(MEMO_SENTENCE, sid), memo, size);
+            return recall_sentence(a, memo, rd);
+        }
+    }
+    /* Not analysed in the cache, or a token too long for the packing. */
+    rd->no_refs = 0;
+    rc = read_tokens(a, si->doc, si->start, si->end, rd, read_token, 0, &s);
     if (!rc)
         apply_phrases(rd);
-    if (!rc && a->xc)
-        keep_sentence(a, sid, rd, &s);
     return rc;
 }
 
@@ -2959,6 +2993,15 @@ static int find_references(asking *a, const ranked *r)
     return rc;
 }
 
+/* May text hold a reference (find_references)?  1 when that cannot be
+ * told (an error: find_references then reports it). */
+static int has_references(asking *a, const char *text, size_t len)
+{
+    ref_spans spans = {.n = 0};
+    return vz_extract_references_cached(a->e->qa->extractor, a->xc, text, len, on_reference,
+                                        &spans) != VZ_OK || spans.n > 0;
+}
+
 static int resolve_references(asking *a)
 {
     int rc = VZ_OK;
@@ -2967,6 +3010,8 @@ static int resolve_references(asking *a)
         if (rd->resolved)
             continue;
         rd->resolved = 1;
+        if (rd->no_refs)
+            continue;    /* as find_references would find none */
         size_t had = rd->nrefs, len = 0;
         const char *memo = vz_xcache_memo(a->xc, memo_id(MEMO_REFERENCES, a->sents[n].sid), &len);
         rc = memo ? recall_references(a, &a->sents[n], memo, len)
