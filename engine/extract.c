@@ -611,6 +611,21 @@ static wentry *wcache_slot(vz_xcache *c, int kind, uint64_t h, uint16_t sel, con
     }
 }
 
+/* May a rule of kind `kind` (and of label `label`, unless NULL) match all
+ * of text[0, len), by the bytes it may begin and end with?  Most words
+ * asked of ("the", "of" for the keep rules) are ruled out so, without a
+ * look-up in the cache's large table. */
+static int may_match_whole(const vz_extractor *x, int kind, const char *label, const char *text,
+                           size_t len)
+{
+    for (size_t j = x->first[kind]; j < x->first[kind + 1]; j++) {
+        const vz_rule *r = &x->rs.items[x->byk[j]];
+        if ((!label || !strcmp(r->label, label)) && vz_rule_may_be_whole(r, text, len))
+            return 1;
+    }
+    return 0;
+}
+
 /* matches_whole, remembered in c (NULL: plain).  The verdict depends only
  * on the rules, the kind, the label and the text; a failure is not kept
  * and reports as the plain match does. */
@@ -620,8 +635,8 @@ static int matches_whole_cached(const vz_extractor *x, vz_xcache *c, int kind, c
     if (!c || kind < 0 || kind > KINDS || len > UINT32_MAX)
         return matches_whole(x, kind, label, text, len, whole);
     uint16_t sel;
-    if (!label_sel(x, c, kind, label, &sel)) {
-        *whole = 0;              /* no rule of the kind has the label */
+    if (!label_sel(x, c, kind, label, &sel) || !may_match_whole(x, kind, label, text, len)) {
+        *whole = 0;              /* no rule of the kind (with the label) can match */
         return VZ_OK;
     }
     uint64_t h = vz_hash_bytes(text, len, VZ_FNV_SEED ^ ((uint64_t)sel << 8 | (uint64_t)kind));

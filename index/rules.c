@@ -1526,12 +1526,17 @@ int vz_rule_whole(const vz_ruleset *rs, const vz_rule *r, const char *text, size
     return vz_rule_whole_search(rs, r, text, len, md);
 }
 
+int vz_rule_may_be_whole(const vz_rule *r, const char *text, size_t len)
+{
+    const vz_starts *st = &r->starts;
+    return !st->known || (len > 0 && may_start(st, text, len, 0) &&
+                          in_set(st->last, (unsigned char)text[len - 1]));
+}
+
 int vz_rule_whole_search(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len,
                          pcre2_match_data *md)
 {
-    const vz_starts *st = &r->starts;
-    if (st->known && (len == 0 || !may_start(st, text, len, 0) ||
-                      !in_set(st->last, (unsigned char)text[len - 1])))
+    if (!vz_rule_may_be_whole(r, text, len))
         return PCRE2_ERROR_NOMATCH;
     if (r->whole)
         return pcre2_match(r->whole, (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK, md, rs->mctx);

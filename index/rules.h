@@ -104,6 +104,11 @@ int vz_rule_search(const vz_ruleset *rs, const vz_rule *r, const char *text, siz
 int vz_rule_whole(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len,
                   pcre2_match_data *md);
 
+/* 0 when a match of rule r cannot be all of text[0, len): its first bytes
+ * cannot begin one or its last byte end one (r's start set); 1 when one
+ * may be. */
+int vz_rule_may_be_whole(const vz_rule *r, const char *text, size_t len);
+
 /* vz_rule_whole for a caller that has already ruled texts out on r's
  * literals (a vz_litset). */
 int vz_rule_whole_search(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len,

@@ -270,6 +270,43 @@ static void rules_filter_the_same(void **state)
     vz_ruleset_free(&rs);
 }
 
+/* vz_rule_may_be_whole rules out by first and last bytes only texts that
+ * the rule, compiled as written, does not match whole; and it does rule
+ * out some ("the" for a rule of not, never or no). */
+static void whole_ruled_out_only_when_no_match(void **state)
+{
+    (void)state;
+    static const vz_directive dirs[] = {{"keep", 0}};
+    const char *text = "keep (?i:not|never|no)\n"
+                       "keep (?:Deputy\\s+){0,2}(?:Minister|minister)\n"
+                       "keep \\p{Ll}+ed|\\p{Ll}+ly\n";
+    vz_ruleset fast, plain;
+    assert_int_equal(vz_ruleset_build_for(&fast, "t.rules", text, strlen(text), dirs, 1, 0, 1, 0),
+                     VZ_OK);
+    assert_int_equal(vz_ruleset_build(&plain, "t.rules", text, strlen(text), dirs, 1, 0), VZ_OK);
+    static const char *const words[] = {"not", "NOT", "No", "never", "nor", "the", "of", "n",
+                                        "Deputy Minister", "minister", "Deputy", "walked", "Walked",
+                                        "quickly", "\u00e9ed", "ed", "", "no one"};
+    pcre2_match_data *md = pcre2_match_data_create(8, NULL);
+    size_t ruled_out = 0;
+    for (size_t i = 0; i < plain.n; i++)
+        for (size_t j = 0; j < sizeof words / sizeof *words; j++) {
+            size_t len = strlen(words[j]);
+            int m = pcre2_match(plain.items[i].code, (PCRE2_SPTR)words[j], len, 0,
+                                PCRE2_ANCHORED | PCRE2_ENDANCHORED, md, NULL);
+            if (!vz_rule_may_be_whole(&fast.items[i], words[j], len)) {
+                assert_int_equal(m, PCRE2_ERROR_NOMATCH);
+                ruled_out++;
+            }
+        }
+    assert_false(vz_rule_may_be_whole(&fast.items[0], "the", 3));
+    assert_true(vz_rule_may_be_whole(&fast.items[0], "Never", 5));
+    assert_true(ruled_out > 10);
+    pcre2_match_data_free(md);
+    vz_ruleset_free(&fast);
+    vz_ruleset_free(&plain);
+}
+
 /* Every rule of fast finds what the same rule of plain, compiled as
  * written, finds in each of texts[0, n), from every character's offset. */
 static void finds_as_plain(const vz_ruleset *fast, const vz_ruleset *plain,
@@ -488,6 +525,7 @@ int main(void)
         cmocka_unit_test(rules_filter_the_same),
         cmocka_unit_test(names_factored_by_any_first_character),
         cmocka_unit_test(rules_start_on_two_bytes),
+        cmocka_unit_test(whole_ruled_out_only_when_no_match),
         cmocka_unit_test(rules_ask_for_literals),
         cmocka_unit_test(one_pass_filters_as_each_rule),
         cmocka_unit_test(one_pass_cases_and_early_end),
