@@ -43,8 +43,12 @@ typedef struct {
     uint64_t key;            /* 0: an empty slot */
     double w, g2;            /* weight; squared gradients so far (training) */
     double seen;             /* questions it was a feature of (vz_ranker_count) */
-    size_t last;             /* the last of them, counting from 1 */
+    size_t last;             /* the last of them, counting from 1; a loaded model's
+                              * word endings' features: ENDING (see pack) */
 } slot;
+
+#define ENDING SIZE_MAX
+#define BUCKET 4             /* keys of a packed bucket: a cache line with their weights */
 
 struct vz_ranker {
     slot *slots;
@@ -52,12 +56,14 @@ struct vz_ranker {
     size_t sentences, max_words;
     double sure;             /* its best answer's share from which it overrules the templates */
     size_t counted;          /* questions vz_ranker_count has seen */
-    /* A loaded model's weights packed for look-ups: a quarter the size. */
-    struct packed {
-        uint64_t key;        /* 0: empty */
-        double w;
+    /* A loaded model's weights packed for look-ups (but its word endings',
+     * read from endings): each bucket one cache line, filled from its
+     * first slot on, its keys first (find_packed). */
+    struct bucket {
+        uint64_t key[BUCKET];    /* 0: empty */
+        double w[BUCKET];
     } *packed;
-    size_t pcap;             /* a power of 2, at most half full */
+    size_t nbuckets;         /* about 0.7 full */
     struct rk_consts *k;     /* what every question's scoring reads alike (consts_new) */
     /* A loaded model's word endings' four weights by ending and wh-word
      * (endings_build), so that a question hashes no ending's feature:
@@ -161,18 +167,42 @@ static int slot_of(vz_ranker *m, uint64_t key, slot **out)
     return VZ_OK;
 }
 
-static double weight_of(const vz_ranker *m, uint64_t key)
+/* The first bucket of key's: its high bits scaled to the buckets (their
+ * number need not be a power of 2). */
+static size_t bucket_of(const vz_ranker *m, uint64_t key)
 {
-    if (m->packed) {
-        size_t mask = m->pcap - 1;
-        for (size_t i = (size_t)key & mask;; i = (i + 1) & mask)
-            if (m->packed[i].key == key || !m->packed[i].key)
-                return m->packed[i].w;
+    return (size_t)(((key >> 32) * (uint64_t)m->nbuckets) >> 32);
+}
+
+/* The weight of key in the packed buckets; 0 when missing: the first
+ * bucket not full holds every key that ever overflowed it. */
+static double find_packed(const vz_ranker *m, uint64_t key)
+{
+    for (size_t b = bucket_of(m, key);; b = b + 1 < m->nbuckets ? b + 1 : 0) {
+        const struct bucket *p = &m->packed[b];
+        for (size_t k = 0; k < BUCKET; k++) {
+            if (p->key[k] == key)
+                return p->w[k];
+            if (!p->key[k])
+                return 0;
+        }
     }
+}
+
+/* The weight of key in the whole table (training's, or a loaded model's
+ * word endings' too). */
+static double slot_w(const vz_ranker *m, uint64_t key)
+{
     if (!m->n)
         return 0;
     const slot *s = find(m, key);
     return s->key ? s->w : 0;
+}
+
+/* The weight of key, but a loaded model's word endings' (ending_of). */
+static double weight_of(const vz_ranker *m, uint64_t key)
+{
+    return m->packed ? find_packed(m, key) : slot_w(m, key);
 }
 
 /* The weights of keys[0, n) in out: every key's slot asked of the memory
@@ -182,7 +212,7 @@ static void weights_of(const vz_ranker *m, const uint64_t *keys, size_t n, doubl
 {
 #if defined(__GNUC__)
     for (size_t k = 0; m->packed && k < n; k++)
-        __builtin_prefetch(&m->packed[(size_t)keys[k] & (m->pcap - 1)]);
+        __builtin_prefetch(&m->packed[bucket_of(m, keys[k])]);
 #endif
     for (size_t k = 0; k < n; k++)
         out[k] = weight_of(m, keys[k]);
@@ -295,26 +325,37 @@ static int load_line(const char *line, size_t len, unsigned lineno, void *ctx)
     int rc = slot_of(m, key_of(parts, nparts), &s);
     if (!rc)
         s->w = x;
-    if (!rc && nparts == 3 && is_ending(line, first))
+    if (!rc && nparts == 3 && is_ending(line, first)) {
+        s->last = ENDING;
         rc = ending_named(m, parts[1], parts[2]);
+    }
     return rc;
 }
 
-/* The weights, packed for scoring (a loaded model is never trained). */
+/* The weights, packed for scoring (a loaded model is never trained): its
+ * word endings' apart, the rest some 0.7 of the buckets' slots, so that
+ * the table is small enough to stay in a core's cache. */
 static int pack(vz_ranker *m)
 {
-    m->pcap = 16;
-    while (m->pcap < 2 * m->n)
-        m->pcap *= 2;
-    if (!(m->packed = calloc(m->pcap, sizeof *m->packed)))
+    size_t n = 0;
+    for (size_t i = 0; i < m->cap; i++)
+        n += m->slots[i].key && m->slots[i].last != ENDING;
+    m->nbuckets = (n * 10 / 7) / BUCKET + 1;
+    if (!(m->packed = aligned_alloc(sizeof *m->packed, m->nbuckets * sizeof *m->packed)))
         return vz_fail(VZ_ENOMEM, "out of memory");
+    memset(m->packed, 0, m->nbuckets * sizeof *m->packed);
     for (size_t i = 0; i < m->cap; i++) {
-        if (!m->slots[i].key)
+        const slot *s = &m->slots[i];
+        if (!s->key || s->last == ENDING)
             continue;
-        size_t mask = m->pcap - 1, k = (size_t)m->slots[i].key & mask;
-        while (m->packed[k].key)
-            k = (k + 1) & mask;
-        m->packed[k] = (struct packed){m->slots[i].key, m->slots[i].w};
+        size_t b = bucket_of(m, s->key), k = 0;
+        while (m->packed[b].key[k])
+            if (++k == BUCKET) {
+                k = 0;
+                b = b + 1 < m->nbuckets ? b + 1 : 0;
+            }
+        m->packed[b].key[k] = s->key;
+        m->packed[b].w[k] = s->w;
     }
     return VZ_OK;
 }
@@ -610,7 +651,7 @@ static int feature(scoring *x, int t, const value *a, const value *b)
 {
     uint64_t key = key_for(x, t, a, b);
     vz_rk_spans *o = x->out;
-    *x->acc += weight_of(x->m, key);
+    *x->acc += x->names ? slot_w(x->m, key) : weight_of(x->m, key);
     if (!x->names)
         return VZ_OK;
     if (grow_keys(o))
@@ -710,7 +751,7 @@ static int endings_build(vz_ranker *m)
         m->endings[i].h = key;
         for (size_t f = 0; f < 4; f++) {   /* key_for's key */
             uint64_t h = mix64(mix64(m->k->tmpl[ending_tmpl[f]] ^ ending) ^ wh);
-            m->endings[i].w[f] = weight_of(m, h ? h : 1);
+            m->endings[i].w[f] = slot_w(m, h ? h : 1);
         }
     }
     free(m->epairs);
