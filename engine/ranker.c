@@ -64,6 +64,11 @@ struct vz_ranker {
         double w[BUCKET];
     } *packed;
     size_t nbuckets;         /* about 0.7 full */
+    /* A loaded model's weights of the features whose values are few and
+     * hang on no more of the question than its wh-word, for each wh-word
+     * (fixed_build): a question reads its row, a few cache lines, rather
+     * than the buckets. */
+    double *fixed;
     struct rk_consts *k;     /* what every question's scoring reads alike (consts_new) */
     /* A loaded model's word endings' four weights by ending and wh-word
      * (endings_build), so that a question hashes no ending's feature:
@@ -76,6 +81,7 @@ struct vz_ranker {
 
 static struct rk_consts *consts_new(void);
 static int endings_build(vz_ranker *m);
+static int fixed_build(vz_ranker *m);
 
 struct vz_rk_names {
     struct name_slot {
@@ -242,6 +248,7 @@ void vz_ranker_free(vz_ranker *m)
         return;
     free(m->slots);
     free(m->packed);
+    free(m->fixed);
     free(m->k);
     free(m->endings);
     free(m->epairs);
@@ -369,8 +376,8 @@ int vz_ranker_load(vz_ranker **out, const char *data_dir)
     rc = vz_data_lines(d.text, d.len, load_line, *out);
     if (rc)
         vz_fail_context(rc, "%s", d.origin);
-    else if (!(rc = pack(*out)))
-        rc = endings_build(*out);
+    else if (!(rc = pack(*out)) && !(rc = endings_build(*out)))
+        rc = fixed_build(*out);
     vz_data_release(&d);
     if (!rc)
         return VZ_OK;
@@ -463,6 +470,12 @@ static const char *const template_name[NFEATURES] = {
     "ls", "rs", "pl", "pr", "pre",
 };
 
+/* A question's wh-word: the first of its words that is one of these but
+ * the last, else the last (vz_rk_question_init). */
+static const char *const wh_words[] = {"what", "which", "who", "whom", "whose",
+                                       "when", "where", "why", "how", "other"};
+#define NWH (sizeof wh_words / sizeof *wh_words)
+
 /* Small numbers as values: buckets, ranks. */
 static const char *const small[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
 #define NSMALL (sizeof small / sizeof *small)
@@ -471,6 +484,7 @@ static const char *const inq_name[] = {"none", "some", "all"};
 #define NINQ (sizeof inq_name / sizeof *inq_name)
 #define NDIST 8              /* bucket_distance's values */
 #define NMARK 5              /* a template mark's values: 0 none, 1, 2, 3, 4 and on */
+#define NSHARE 6             /* bucket_share's values */
 /* The letters of shape_of (and '^', '$': the sentence's edges) and of
  * gap_of, in the order of their memos' index. */
 static const char shape_letters[] = "YNcsUCl^$";
@@ -540,10 +554,40 @@ static value letter_value(const letters *l, const char *s, size_t *ix)
     return *ix < NMEMO ? l->v[*ix] : value_of(s);
 }
 
+/* The fixed templates: those whose values are few and hang on no more of
+ * the question than its wh-word; n values, the v-th the memo index
+ * memo_w is given.  Kinds of their two values: 'n' small[v], 'i'
+ * inq_name[v], 'g' gap_letters[v], 's' shape_letters[v], 'w' the
+ * wh-word, 'p' small[v / NDIST] and small[v % NDIST] (a place and a
+ * distance), 0 none. */
+static const struct fixed_template {
+    int t;
+    char a, b;
+    size_t n;
+} fixed_tmpl[] = {
+    {F_LEN, 'n', 0, NSMALL},           {F_INQ_W, 'i', 'w', NINQ},
+    {F_DIST, 'n', 0, NDIST},           {F_MARK, 'n', 0, NMARK},
+    {F_MARK_PART, 0, 0, 1},            {F_LPUNCT_W, 'g', 'w', sizeof gap_letters - 1},
+    {F_RPUNCT_W, 'g', 'w', sizeof gap_letters - 1},
+    {F_LSHAPE_W, 's', 'w', sizeof shape_letters - 1},
+    {F_RSHAPE_W, 's', 'w', sizeof shape_letters - 1},
+    {F_WINL, 'n', 0, NSHARE},          {F_WINR, 'n', 0, NSHARE},
+    {F_WINL_W, 'n', 'w', NSHARE},      {F_WINR_W, 'n', 'w', NSHARE},
+    {F_DISTL_W, 'n', 'w', NDIST},      {F_DISTR_W, 'n', 'w', NDIST},
+    {F_PLACEL_W, 'p', 0, PLACES * NDIST}, {F_PLACER_W, 'p', 0, PLACES * NDIST},
+    {F_SRANK, 'n', 0, NSMALL},         {F_SSCORE, 'n', 0, NSHARE},
+    {F_SCOVER, 'n', 0, NSHARE},        {F_SBEST, 0, 0, 1},
+    {F_SWORDS, 'n', 0, NSMALL},        {F_SPAIRS, 'n', 0, 5},
+};
+#define NFIXED (sizeof fixed_tmpl / sizeof *fixed_tmpl)
+
 /* What scoring reads alike for every question, hashed once with the
  * model: the templates' keys so far (key_for), small numbers, alphabets. */
 struct rk_consts {
     uint64_t tmpl[NFEATURES];    /* key_of's state after a template's name */
+    size_t fixed_at[NFEATURES];  /* where a fixed template's weights start in a row */
+    size_t fixed_row;            /* a wh-word's row: every fixed template's weights */
+    uint64_t wh[NWH];            /* wh_words' hashes */
     value num[NSMALL], inq[NINQ];
     letters shapel, gapl;        /* shape_letters, gap_letters */
 };
@@ -563,7 +607,53 @@ static struct rk_consts *consts_new(void)
         k->inq[v] = value_of(inq_name[v]);
     letters_init(&k->shapel, shape_letters);
     letters_init(&k->gapl, gap_letters);
+    for (size_t t = 0; t < NFIXED; t++) {
+        k->fixed_at[fixed_tmpl[t].t] = k->fixed_row;
+        k->fixed_row += fixed_tmpl[t].n;
+    }
+    for (size_t h = 0; h < NWH; h++)
+        k->wh[h] = value_of(wh_words[h]).h;
     return k;
+}
+
+/* The value of kind `kind` (see fixed_tmpl) of index v; NULL none. */
+static const value *fixed_value(const struct rk_consts *k, char kind, size_t v, const value *wh)
+{
+    switch (kind) {
+    case 'n': return &k->num[v];
+    case 'i': return &k->inq[v];
+    case 'g': return &k->gapl.v[v];
+    case 's': return &k->shapel.v[v];
+    case 'w': return wh;
+    default: return NULL;
+    }
+}
+
+/* Each fixed template's weights for each wh-word, as memo_w would read
+ * them: its v-th value's, the values of fixed_tmpl. */
+static int fixed_build(vz_ranker *m)
+{
+    const struct rk_consts *k = m->k;
+    if (!(m->fixed = malloc(NWH * k->fixed_row * sizeof *m->fixed)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t h = 0; h < NWH; h++) {
+        value wh = value_of(wh_words[h]);
+        double *row = m->fixed + h * k->fixed_row;
+        for (size_t f = 0; f < NFIXED; f++) {
+            int t = fixed_tmpl[f].t;
+            for (size_t v = 0; v < fixed_tmpl[f].n; v++) {
+                const struct fixed_template *ft = &fixed_tmpl[f];
+                int place = ft->a == 'p';   /* v = place * NDIST + distance */
+                const value *a = place ? &k->num[v / NDIST] : fixed_value(k, ft->a, v, &wh);
+                const value *b = place ? &k->num[v % NDIST] : fixed_value(k, ft->b, 0, &wh);
+                uint64_t key = k->tmpl[t];
+                key = a ? mix64(key ^ a->h) : key;   /* key_for's */
+                key = b ? mix64(key ^ b->h) : key;
+                row[k->fixed_at[t] + v] = weight_of(m, key ? key : 1);
+            }
+        }
+    }
+    return VZ_OK;
 }
 
 typedef struct {
@@ -575,6 +665,8 @@ typedef struct {
     const letters *shapel, *gapl;
     value q, w, w2, pre;
     uint64_t whseed;         /* wh_seed of w */
+    const double *fixed;     /* the model's fixed weights of w; NULL none (memo_w) */
+    const size_t *fixed_at;  /* rk_consts' */
     /* The sentence being read. */
     const vz_rk_sentence *s;
     size_t sent;
@@ -690,6 +782,21 @@ static inline double letter_w(const scoring *x, int t, const letters *l, char c,
     char one[2] = {c, 0};
     value v = value_of(one);
     return weight_of(x->m, key_for(x, t, &v, b));
+}
+
+/* The weight of fixed template t with its v-th value, a and b: the
+ * model's, read once with it, or memo_w's. */
+static inline double fixed_w(const scoring *x, int t, size_t v, const value *a, const value *b)
+{
+    return x->fixed ? x->fixed[x->fixed_at[t] + v] : memo_w(x, t, v, a, b);
+}
+
+/* letter_w of a fixed template. */
+static inline double fixed_letter_w(const scoring *x, int t, const letters *l, char c,
+                                    const value *b)
+{
+    size_t ix = l->ix[(unsigned char)c];
+    return x->fixed && ix < NMEMO ? x->fixed[x->fixed_at[t] + ix] : letter_w(x, t, l, c, b);
 }
 
 /* The memo of word ending suf's features, made when new (*made); NULL
@@ -1076,6 +1183,26 @@ static int sentence_features(scoring *x, size_t srank)
     return rc;
 }
 
+/* sentence_features' weights summed (scoring), in their order. */
+static double sentence_part(const scoring *x, size_t srank)
+{
+    const value *num = x->num;
+    size_t v = srank < NSMALL ? srank : NSMALL - 1;
+    double acc = 0;
+    acc += fixed_w(x, F_SRANK, v, &num[v], NULL);
+    v = bucket_share(x->s->score);
+    acc += fixed_w(x, F_SSCORE, v, &num[v], NULL);
+    v = bucket_share(x->cover);
+    acc += fixed_w(x, F_SCOVER, v, &num[v], NULL);
+    if (x->cover >= x->best_cover)
+        acc += fixed_w(x, F_SBEST, 0, NULL, NULL);
+    v = x->words < NSMALL ? x->words : NSMALL - 1;
+    acc += fixed_w(x, F_SWORDS, v, &num[v], NULL);
+    v = x->pairs < 4 ? x->pairs : 4;
+    acc += fixed_w(x, F_SPAIRS, v, &num[v], NULL);
+    return acc;
+}
+
 /* The features of a span that opens on word i, whatever its end; kept
  * (training).  left_part adds the same, in the same order. */
 static int left_features(scoring *x, size_t i)
@@ -1135,13 +1262,13 @@ static double left_part(const scoring *x, size_t i)
     /* Every memo index below is under NMEMO: wl <= 5, bl < NDIST, pl < PLACES. */
     size_t wl = bucket_share(r->wl), bl = bucket_distance(r->dl), pl = (size_t)r->pl;
     double acc = 0;
-    acc += letter_w(x, F_LPUNCT_W, x->gapl, x->gap[i], w);
-    acc += letter_w(x, F_LSHAPE_W, x->shapel, i ? x->shape[i - 1] : '^', w);
+    acc += fixed_letter_w(x, F_LPUNCT_W, x->gapl, x->gap[i], w);
+    acc += fixed_letter_w(x, F_LSHAPE_W, x->shapel, i ? x->shape[i - 1] : '^', w);
     if (i && t[i - 1].focus)
         acc += memo_w(x, F_FOCUS_PREV, 0, w2, NULL);
-    acc += memo_w(x, F_WINL, wl, &x->num[wl], NULL);
-    acc += memo_w(x, F_WINL_W, wl, &x->num[wl], w);
-    acc += memo_w(x, F_DISTL_W, bl, &x->num[bl], w);
+    acc += fixed_w(x, F_WINL, wl, &x->num[wl], NULL);
+    acc += fixed_w(x, F_WINL_W, wl, &x->num[wl], w);
+    acc += fixed_w(x, F_DISTL_W, bl, &x->num[bl], w);
     acc += suffix_w(x, i, 0, F_FSUF_W);
     if (i)
         acc += suffix_w(x, i - 1, 1, F_LSUF_W);
@@ -1150,7 +1277,7 @@ static double left_part(const scoring *x, size_t i)
     if (i && x->pre.n && same_word(x->s->text, &t[i - 1], x->pre.s))
         acc += memo_w(x, F_PRE_W, 0, &x->pre, w);
     if (r->dl)
-        acc += memo_w(x, F_PLACEL_W, pl * NDIST + bl, &x->num[pl], &x->num[bl]);
+        acc += fixed_w(x, F_PLACEL_W, pl * NDIST + bl, &x->num[pl], &x->num[bl]);
     return acc;
 }
 
@@ -1163,20 +1290,20 @@ static double right_part(const scoring *x, size_t j)
     size_t wr = bucket_share(r->wr), br = bucket_distance(r->dr), pr = (size_t)r->pr;
     int inside = j < x->s->ntok;
     double acc = 0;
-    acc += letter_w(x, F_RPUNCT_W, x->gapl, x->gap[j], w);
-    acc += letter_w(x, F_RSHAPE_W, x->shapel, inside ? x->shape[j] : '$', w);
+    acc += fixed_letter_w(x, F_RPUNCT_W, x->gapl, x->gap[j], w);
+    acc += fixed_letter_w(x, F_RSHAPE_W, x->shapel, inside ? x->shape[j] : '$', w);
     if (inside && t[j].focus)
         acc += memo_w(x, F_FOCUS_NEXT, 0, w2, NULL);
-    acc += memo_w(x, F_WINR, wr, &x->num[wr], NULL);
-    acc += memo_w(x, F_WINR_W, wr, &x->num[wr], w);
-    acc += memo_w(x, F_DISTR_W, br, &x->num[br], w);
+    acc += fixed_w(x, F_WINR, wr, &x->num[wr], NULL);
+    acc += fixed_w(x, F_WINR_W, wr, &x->num[wr], w);
+    acc += fixed_w(x, F_DISTR_W, br, &x->num[br], w);
     acc += suffix_w(x, j - 1, 2, F_HSUF_W);
     if (inside)
         acc += suffix_w(x, j, 3, F_RSUF_W);
     if (inside && t[j].asked)
         acc += memo_w(x, F_QRIGHT_W, 0, w2, NULL);
     if (r->dr)
-        acc += memo_w(x, F_PLACER_W, pr * NDIST + br, &x->num[pr], &x->num[br]);
+        acc += fixed_w(x, F_PLACER_W, pr * NDIST + br, &x->num[pr], &x->num[br]);
     return acc;
 }
 
@@ -1331,22 +1458,22 @@ static HOT double span_part(const scoring *x, size_t i, size_t j, const vz_rk_ma
     span_facts f;
     span_facts_of(x, i, j, mk, nmk, &f);
     size_t mark = (size_t)f.mark;
-    score += memo_w(x, F_LEN, f.len, &x->num[f.len], NULL);
+    score += fixed_w(x, F_LEN, f.len, &x->num[f.len], NULL);
     score += memo_w(x, F_LEN_W, f.len, &x->num[f.len], w2);
     score += sh->sh;
     score += sh->sh_q;
     score += sh->sh_w;
     score += edge_w(x, i, j);
-    score += memo_w(x, F_INQ_W, f.inq, &x->inq[f.inq], w);
+    score += fixed_w(x, F_INQ_W, f.inq, &x->inq[f.inq], w);
     if (f.focus)
         score += memo_w(x, F_FOCUS_IN, 0, w2, NULL);
-    score += memo_w(x, F_DIST, f.dist, &x->num[f.dist], NULL);
+    score += fixed_w(x, F_DIST, f.dist, &x->num[f.dist], NULL);
     if (mark)
-        score += memo_w(x, F_MARK, mark, &x->num[mark], NULL);
+        score += fixed_w(x, F_MARK, mark, &x->num[mark], NULL);
     if (mark)
         score += memo_w(x, F_MARK_Q, mark, &x->num[mark], q);
     if (f.part)
-        score += memo_w(x, F_MARK_PART, 0, NULL, NULL);
+        score += fixed_w(x, F_MARK_PART, 0, NULL, NULL);
     return score;
 }
 
@@ -1357,15 +1484,13 @@ static HOT double span_part(const scoring *x, size_t i, size_t j, const vz_rk_ma
 static int sentence_parts(scoring *x, size_t srank)
 {
     size_t n = x->s->ntok;
-    x->acc = &x->sentence;
-    x->sentence = 0;
     suffix_weights(x);
-    int rc = sentence_features(x, srank);
+    x->sentence = sentence_part(x, srank);
     for (size_t i = 0; i < n; i++)
         x->left[i] = left_part(x, i);
     for (size_t j = 1; j <= n; j++)
         x->right[j] = right_part(x, j);
-    return rc;
+    return VZ_OK;
 }
 
 /* Room for n more spans. */
@@ -1611,8 +1736,6 @@ static void softmax(vz_rk_spans *o)
 void vz_rk_question_init(vz_rk_question *q, const char *text, size_t len, const char *type,
                          const char *label)
 {
-    static const char *const wh[] = {"what", "which", "who", "whom", "whose", "when",
-                                     "where", "why", "how"};
     *q = (vz_rk_question){type, label ? label : "", "other", "other", ""};
     char word[16], prev[16] = "", before[16] = "";
     for (size_t k = 0; k < len;) {
@@ -1630,8 +1753,8 @@ void vz_rk_question_init(vz_rk_question *q, const char *text, size_t len, const 
             return;
         }
         /* word and before fit every field they are copied to (n < 16). */
-        for (size_t i = 0; i < sizeof wh / sizeof *wh; i++)
-            if (!strcmp(word, wh[i])) {
+        for (size_t i = 0; i < NWH - 1; i++)   /* but "other" */
+            if (!strcmp(word, wh_words[i])) {
                 memcpy(q->wh, word, n + 1);
                 memcpy(q->wh2, word, n + 1);
                 memcpy(q->pre, before, strlen(before) + 1);
@@ -1656,6 +1779,10 @@ static int score_spans(const vz_ranker *m, const vz_rk_question *q, const vz_rk_
     x.q = value_of(qname);
     x.w = value_of(q->wh);
     x.whseed = wh_seed(x.w.h);
+    x.fixed_at = c->fixed_at;
+    for (size_t h = 0; m->fixed && h < NWH; h++)
+        x.fixed = c->wh[h] == x.w.h && !strcmp(q->wh, wh_words[h])
+                      ? m->fixed + h * c->fixed_row : x.fixed;
     x.w2 = value_of(q->wh2);
     x.pre = value_of(q->pre);
     if (!names && !(x.memo = memos_new()))
