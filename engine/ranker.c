@@ -77,11 +77,29 @@ struct vz_ranker {
     size_t ecap;             /* a power of 2, at most half full; 0 none */
     uint64_t *epairs;        /* while loading: the endings' and wh-words' hashes the lines name */
     size_t nepairs, capepairs;
+    /* A loaded model's span shapes' weights (shapes_build): a shape's id
+     * by its hash (shape_ids), then in shape_w its "sh" weight in column
+     * 0 and its weight with thirds[k], a third part (a wh-word, an answer
+     * type) the "sh" lines name, in column 1 + k.  A column is a few KiB
+     * that a question reads for each shape new to it, rather than three
+     * look-ups in the buckets. */
+    struct shape_id {
+        uint64_t h;          /* 0: empty */
+        size_t id;
+    } *shape_ids;
+    size_t scap;             /* a power of 2, at most half full; 0 none */
+    size_t nshapes;
+    uint64_t *thirds;
+    size_t nthirds;
+    double *shape_w;         /* [(1 + nthirds) * nshapes], by column */
+    uint64_t *spairs;        /* while loading: the shapes' and third parts' hashes (0 none) */
+    size_t nspairs, capspairs;
 };
 
 static struct rk_consts *consts_new(void);
 static int endings_build(vz_ranker *m);
 static int fixed_build(vz_ranker *m);
+static int shapes_build(vz_ranker *m);
 
 struct vz_rk_names {
     struct name_slot {
@@ -252,6 +270,10 @@ void vz_ranker_free(vz_ranker *m)
     free(m->k);
     free(m->endings);
     free(m->epairs);
+    free(m->shape_ids);
+    free(m->thirds);
+    free(m->shape_w);
+    free(m->spairs);
     free(m);
 }
 
@@ -290,6 +312,19 @@ static int ending_named(vz_ranker *m, uint64_t ending, uint64_t wh)
     m->epairs = p;
     m->epairs[m->nepairs++] = ending;
     m->epairs[m->nepairs++] = wh;
+    return VZ_OK;
+}
+
+/* A line names a span shape's feature, with a third part or not (0):
+ * shapes_build weighs the shape. */
+static int shape_named(vz_ranker *m, uint64_t shape, uint64_t third)
+{
+    void *p = m->spairs;
+    if (vz_grow(&p, &m->capspairs, m->nspairs + 2, sizeof *m->spairs))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    m->spairs = p;
+    m->spairs[m->nspairs++] = shape;
+    m->spairs[m->nspairs++] = third;
     return VZ_OK;
 }
 
@@ -332,6 +367,8 @@ static int load_line(const char *line, size_t len, unsigned lineno, void *ctx)
     int rc = slot_of(m, key_of(parts, nparts), &s);
     if (!rc)
         s->w = x;
+    if (!rc && nparts >= 2 && first == 2 && !memcmp(line, "sh", 2))
+        rc = shape_named(m, parts[1], nparts == 3 ? parts[2] : 0);
     if (!rc && nparts == 3 && is_ending(line, first)) {
         s->last = ENDING;
         rc = ending_named(m, parts[1], parts[2]);
@@ -378,8 +415,8 @@ int vz_ranker_load(vz_ranker **out, const char *data_dir)
     rc = vz_data_lines(d.text, d.len, load_line, *out);
     if (rc)
         vz_fail_context(rc, "%s", d.origin);
-    else if (!(rc = pack(*out)) && !(rc = endings_build(*out)))
-        rc = fixed_build(*out);
+    else if (!(rc = pack(*out)) && !(rc = endings_build(*out)) && !(rc = fixed_build(*out)))
+        rc = shapes_build(*out);
     vz_data_release(&d);
     if (!rc)
         return VZ_OK;
@@ -658,6 +695,81 @@ static int fixed_build(vz_ranker *m)
     return VZ_OK;
 }
 
+#define MAX_THIRDS 64        /* third parts shapes_build keeps columns for; more: none */
+
+/* The slot of a shape of hash h in shape_ids: its own or the empty one
+ * it would have. */
+static size_t shape_slot(const vz_ranker *m, uint64_t h)
+{
+    size_t mask = m->scap - 1, i = (size_t)h & mask;
+    while (m->shape_ids[i].h && m->shape_ids[i].h != h)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* The weights of the span shapes the "sh" lines name (see shape_ids): a
+ * shape they do not name weighs 0 in every column, and so does a third
+ * part they do not name with any shape. */
+static int shapes_build(vz_ranker *m)
+{
+    size_t pairs = m->nspairs / 2, cap = 16;
+    for (size_t p = 0; p < pairs && m->nthirds <= MAX_THIRDS; p++) {
+        uint64_t third = m->spairs[2 * p + 1];
+        size_t k = 0;
+        while (third && k < m->nthirds && m->thirds[k] != third)
+            k++;
+        if (!third || k < m->nthirds)
+            continue;
+        if (!m->thirds && !(m->thirds = malloc(MAX_THIRDS * sizeof *m->thirds)))
+            return vz_fail(VZ_ENOMEM, "out of memory");
+        if (m->nthirds < MAX_THIRDS)
+            m->thirds[m->nthirds] = third;
+        m->nthirds++;
+    }
+    while (cap < 2 * pairs)
+        cap *= 2;
+    if (!pairs || m->nthirds > MAX_THIRDS)
+        return VZ_OK;   /* no table: each shape looked up in the buckets */
+    if (!(m->shape_ids = calloc(cap, sizeof *m->shape_ids)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    m->scap = cap;
+    for (size_t p = 0; p < pairs; p++) {
+        uint64_t h = m->spairs[2 * p];
+        size_t i = shape_slot(m, h);
+        if (h && !m->shape_ids[i].h)
+            m->shape_ids[i] = (struct shape_id){h, m->nshapes++};
+    }
+    size_t n = m->nshapes;
+    if (!(m->shape_w = malloc((1 + m->nthirds) * (n ? n : 1) * sizeof *m->shape_w)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    uint64_t tmpl = m->k->tmpl[F_SHAPE];   /* F_SHAPE_Q's and F_SHAPE_W's too: "sh" */
+    for (size_t i = 0; i < cap; i++) {
+        const struct shape_id *si = &m->shape_ids[i];
+        if (!si->h)
+            continue;
+        uint64_t key = mix64(tmpl ^ si->h);   /* key_for's */
+        m->shape_w[si->id] = weight_of(m, key ? key : 1);
+        for (size_t k = 0; k < m->nthirds; k++) {
+            uint64_t key3 = mix64(key ^ m->thirds[k]);
+            m->shape_w[(1 + k) * n + si->id] = weight_of(m, key3 ? key3 : 1);
+        }
+    }
+    free(m->spairs);
+    m->spairs = NULL;
+    m->nspairs = m->capspairs = 0;
+    return VZ_OK;
+}
+
+/* The column of shape_w of the third part of hash h; NULL none (its
+ * weights 0). */
+static const double *shape_column(const vz_ranker *m, uint64_t h)
+{
+    for (size_t k = 0; k < m->nthirds; k++)
+        if (m->thirds[k] == h)
+            return m->shape_w + (1 + k) * m->nshapes;
+    return NULL;
+}
+
 typedef struct {
     const vz_ranker *m;
     vz_rk_names *names;
@@ -668,6 +780,8 @@ typedef struct {
     value q, w, w2, pre;
     uint64_t whseed;         /* wh_seed of w */
     const double *fixed;     /* the model's fixed weights of w; NULL none (memo_w) */
+    int shape_table;         /* shape_look reads the model's shape_w */
+    const double *shcol_q, *shcol_w;   /* its columns of q and w; NULL none */
     const size_t *fixed_at;  /* rk_consts' */
     /* The sentence being read. */
     const vz_rk_sentence *s;
@@ -1397,10 +1511,19 @@ static COLD const struct shape_memo *shape_look(const scoring *x, const shape_ru
 {
     memos *mm = x->memo;
     value sh = {r->buf, r->n, part_hash(r->buf, r->n)};
-    uint64_t keys[3] = {key_for(x, F_SHAPE, &sh, NULL), key_for(x, F_SHAPE_Q, &sh, &x->q),
-                        key_for(x, F_SHAPE_W, &sh, &x->w)};
-    double w[3];
-    weights_of(x->m, keys, 3, w);
+    double w[3] = {0, 0, 0};
+    if (x->shape_table && sh.h) {
+        const struct shape_id *si = &x->m->shape_ids[shape_slot(x->m, sh.h)];
+        if (si->h) {
+            w[0] = x->m->shape_w[si->id];
+            w[1] = x->shcol_q ? x->shcol_q[si->id] : 0;
+            w[2] = x->shcol_w ? x->shcol_w[si->id] : 0;
+        }
+    } else {
+        uint64_t keys[3] = {key_for(x, F_SHAPE, &sh, NULL), key_for(x, F_SHAPE_Q, &sh, &x->q),
+                            key_for(x, F_SHAPE_W, &sh, &x->w)};
+        weights_of(x->m, keys, 3, w);
+    }
     struct shape_memo m = {r->code, w[0], w[1], w[2]};
     if (2 * (mm->nshapes + 1) > SHAPE_MEMO) {   /* not kept: the table stays half empty */
         *spare = m;
@@ -1787,6 +1910,9 @@ static int score_spans(const vz_ranker *m, const vz_rk_question *q, const vz_rk_
                       ? m->fixed + h * c->fixed_row : x.fixed;
     x.w2 = value_of(q->wh2);
     x.pre = value_of(q->pre);
+    x.shape_table = m->scap && x.q.h && x.w.h;   /* 0: no third part's hash */
+    x.shcol_q = x.shape_table ? shape_column(m, x.q.h) : NULL;
+    x.shcol_w = x.shape_table ? shape_column(m, x.w.h) : NULL;
     if (!names && !(x.memo = memos_new()))
         return vz_fail(VZ_ENOMEM, "out of memory");
     size_t most = 0;
