@@ -707,6 +707,24 @@ static size_t shape_slot(const vz_ranker *m, uint64_t h)
     return i;
 }
 
+/* shape_ids with cap slots, every shape the "sh" lines name given an id
+ * (m->nshapes of them). */
+static int shape_ids_fill(vz_ranker *m, size_t cap)
+{
+    free(m->shape_ids);
+    m->nshapes = 0;
+    if (!(m->shape_ids = calloc(cap, sizeof *m->shape_ids)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    m->scap = cap;
+    for (size_t p = 0; p < m->nspairs / 2; p++) {
+        uint64_t h = m->spairs[2 * p];
+        size_t i = shape_slot(m, h);
+        if (h && !m->shape_ids[i].h)
+            m->shape_ids[i] = (struct shape_id){h, m->nshapes++};
+    }
+    return VZ_OK;
+}
+
 /* The weights of the span shapes the "sh" lines name (see shape_ids): a
  * shape they do not name weighs 0 in every column, and so does a third
  * part they do not name with any shape. */
@@ -726,19 +744,15 @@ static int shapes_build(vz_ranker *m)
             m->thirds[m->nthirds] = third;
         m->nthirds++;
     }
-    while (cap < 2 * pairs)
-        cap *= 2;
     if (!pairs || m->nthirds > MAX_THIRDS)
         return VZ_OK;   /* no table: each shape looked up in the buckets */
-    if (!(m->shape_ids = calloc(cap, sizeof *m->shape_ids)))
-        return vz_fail(VZ_ENOMEM, "out of memory");
-    m->scap = cap;
-    for (size_t p = 0; p < pairs; p++) {
-        uint64_t h = m->spairs[2 * p];
-        size_t i = shape_slot(m, h);
-        if (h && !m->shape_ids[i].h)
-            m->shape_ids[i] = (struct shape_id){h, m->nshapes++};
-    }
+    while (cap < 2 * pairs)
+        cap *= 2;
+    int rc = shape_ids_fill(m, cap);   /* counts the shapes, a few lines each */
+    for (cap = 16; !rc && cap < 2 * m->nshapes;)
+        cap *= 2;
+    if (rc || (rc = shape_ids_fill(m, cap)))
+        return rc;
     size_t n = m->nshapes;
     if (!(m->shape_w = malloc((1 + m->nthirds) * (n ? n : 1) * sizeof *m->shape_w)))
         return vz_fail(VZ_ENOMEM, "out of memory");
