@@ -47,7 +47,7 @@ typedef struct {
                               * word endings' features: ENDING (see pack) */
 } slot;
 
-#define ENDING SIZE_MAX
+#define ENDING SIZE_MAX      /* slot.last of a loaded model's word endings' features */
 #define BUCKET 4             /* keys of a packed bucket: a cache line with their weights */
 
 struct vz_ranker {
