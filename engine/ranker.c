@@ -97,12 +97,25 @@ struct vz_ranker {
     double *shape_w;         /* [(1 + nthirds) * nshapes], by column */
     uint64_t *spairs;        /* while loading: the shapes' and third parts' hashes (0 none) */
     size_t nspairs, capspairs;
+    /* A loaded model's weights of the features whose values are few and
+     * hang on the question's first two words (wh2, "how many"), a row
+     * (W2_ROW of them) for each wh2 the lines name (w2_build), as fixed
+     * for the wh-word: a wh2 they do not name weighs 0 in all of them. */
+    struct w2_slot {
+        uint64_t h;          /* wh2's hash; 0 empty */
+        size_t row;
+    } *w2_slots;
+    size_t w2cap;            /* a power of 2, at most half full; 0 none */
+    double *w2_w;
+    uint64_t *w2s;           /* while loading: the wh2s' hashes the lines name */
+    size_t nw2s, capw2s;
 };
 
 static struct rk_consts *consts_new(void);
 static int endings_build(vz_ranker *m);
 static int fixed_build(vz_ranker *m);
 static int shapes_build(vz_ranker *m);
+static int w2_build(vz_ranker *m);
 
 struct vz_rk_names {
     struct name_slot {
@@ -278,6 +291,9 @@ void vz_ranker_free(vz_ranker *m)
     free(m->thirds);
     free(m->shape_w);
     free(m->spairs);
+    free(m->w2_slots);
+    free(m->w2_w);
+    free(m->w2s);
     free(m);
 }
 
@@ -332,6 +348,31 @@ static int shape_named(vz_ranker *m, uint64_t shape, uint64_t third)
     return VZ_OK;
 }
 
+/* The part of a feature named name (its template first long) that is a
+ * question's wh2, of the templates w2_build weighs; 0 none. */
+static int w2_part(const char *name, size_t first, size_t nparts)
+{
+    static const char *const second[] = {"fin", "fnext", "fprev", "ql", "qr"};
+    if (nparts == 3 && ((first == 3 && !memcmp(name, "len", 3)) ||
+                        (first == 2 && !memcmp(name, "se", 2))))
+        return 2;
+    for (size_t k = 0; nparts == 2 && k < sizeof second / sizeof *second; k++)
+        if (first == strlen(second[k]) && !memcmp(name, second[k], first))
+            return 1;
+    return 0;
+}
+
+/* A line names a wh2 of one of w2_build's templates. */
+static int w2_named(vz_ranker *m, uint64_t w2)
+{
+    void *p = m->w2s;
+    if (vz_grow(&p, &m->capw2s, m->nw2s + 1, sizeof *m->w2s))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    m->w2s = p;
+    m->w2s[m->nw2s++] = w2;
+    return VZ_OK;
+}
+
 /* "@sentences 3": a setting; "NAME<TAB>WEIGHT": a weight. */
 static int load_line(const char *line, size_t len, unsigned lineno, void *ctx)
 {
@@ -369,14 +410,18 @@ static int load_line(const char *line, size_t len, unsigned lineno, void *ctx)
     parts_of_name(line, (size_t)(tab - line), parts, &nparts, &first);
     slot *s;
     int rc = slot_of(m, key_of(parts, nparts), &s);
-    if (!rc)
-        s->w = x;
-    if (!rc && nparts >= 2 && first == 2 && !memcmp(line, "sh", 2))
-        rc = shape_named(m, parts[1], nparts == 3 ? parts[2] : 0);
-    if (!rc && nparts == 3 && is_ending(line, first)) {
+    if (rc)
+        return rc;
+    s->w = x;
+    if (nparts == 3 && is_ending(line, first)) {
         s->last = ENDING;
         rc = ending_named(m, parts[1], parts[2]);
     }
+    int w2 = w2_part(line, first, nparts);
+    if (!rc && w2)
+        rc = w2_named(m, parts[w2]);
+    if (!rc && nparts >= 2 && first == 2 && !memcmp(line, "sh", 2))
+        rc = shape_named(m, parts[1], nparts == 3 ? parts[2] : 0);
     return rc;
 }
 
@@ -419,8 +464,9 @@ int vz_ranker_load(vz_ranker **out, const char *data_dir)
     rc = vz_data_lines(d.text, d.len, load_line, *out);
     if (rc)
         vz_fail_context(rc, "%s", d.origin);
-    else if (!(rc = pack(*out)) && !(rc = endings_build(*out)) && !(rc = fixed_build(*out)))
-        rc = shapes_build(*out);
+    else if (!(rc = pack(*out)) && !(rc = endings_build(*out)) && !(rc = fixed_build(*out)) &&
+             !(rc = shapes_build(*out)))
+        rc = w2_build(*out);
     vz_data_release(&d);
     if (!rc)
         return VZ_OK;
@@ -788,6 +834,79 @@ static const double *shape_column(const vz_ranker *m, uint64_t h)
     return NULL;
 }
 
+/* A wh2's row of w2_w: its weights with F_LEN_W's values, F_EDGE_W's
+ * (memo_w's index), and the features of the wh2 alone. */
+enum { W2_LEN = 0, W2_EDGE = W2_LEN + NSMALL, W2_FOCUS_IN = W2_EDGE + NLETTERS * NLETTERS,
+       W2_FOCUS_NEXT, W2_FOCUS_PREV, W2_QLEFT, W2_QRIGHT, W2_ROW };
+
+/* The weights of a row's features with the wh2 of hash w2. */
+static void w2_row(const vz_ranker *m, uint64_t w2, double *row)
+{
+    const struct rk_consts *k = m->k;
+    static const int alone[] = {F_FOCUS_IN, F_FOCUS_NEXT, F_FOCUS_PREV, F_QLEFT_W, F_QRIGHT_W};
+    uint64_t key;
+    for (size_t v = 0; v < NSMALL; v++) {   /* key_for's keys */
+        key = mix64(mix64(k->tmpl[F_LEN_W] ^ k->num[v].h) ^ w2);
+        row[W2_LEN + v] = weight_of(m, key ? key : 1);
+    }
+    for (size_t e = 0; e < NLETTERS * NLETTERS; e++) {
+        char ends[3] = {shape_letters[e / NLETTERS], shape_letters[e % NLETTERS], 0};
+        key = mix64(mix64(k->tmpl[F_EDGE_W] ^ part_hash(ends, 2)) ^ w2);
+        row[W2_EDGE + e] = weight_of(m, key ? key : 1);
+    }
+    for (size_t a = 0; a < sizeof alone / sizeof *alone; a++) {
+        key = mix64(k->tmpl[alone[a]] ^ w2);
+        row[W2_FOCUS_IN + a] = weight_of(m, key ? key : 1);
+    }
+}
+
+/* The slot of the wh2 of hash h in w2_slots: its own or the empty one. */
+static size_t w2_slot(const vz_ranker *m, uint64_t h)
+{
+    size_t mask = m->w2cap - 1, i = (size_t)h & mask;
+    while (m->w2_slots[i].h && m->w2_slots[i].h != h)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static int w2_build(vz_ranker *m)
+{
+    size_t cap = 16, rows = 0;
+    if (!m->nw2s)
+        return VZ_OK;
+    while (cap < 2 * m->nw2s)
+        cap *= 2;
+    if (!(m->w2_slots = calloc(cap, sizeof *m->w2_slots)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    m->w2cap = cap;
+    for (size_t k = 0; k < m->nw2s; k++) {
+        size_t i = w2_slot(m, m->w2s[k]);
+        if (m->w2s[k] && !m->w2_slots[i].h)
+            m->w2_slots[i] = (struct w2_slot){m->w2s[k], rows++};
+    }
+    if (!(m->w2_w = malloc((rows ? rows : 1) * W2_ROW * sizeof *m->w2_w)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t i = 0; i < cap; i++)
+        if (m->w2_slots[i].h)
+            w2_row(m, m->w2_slots[i].h, m->w2_w + m->w2_slots[i].row * W2_ROW);
+    free(m->w2s);
+    m->w2s = NULL;
+    m->nw2s = m->capw2s = 0;
+    return VZ_OK;
+}
+
+/* The weights of a wh2 no line of w2_build's templates names. */
+static const double no_w2[W2_ROW] = {0};
+
+/* The row of the wh2 of hash h; NULL none (memo_w). */
+static const double *w2_row_of(const vz_ranker *m, uint64_t h)
+{
+    if (!m->w2cap || !h)
+        return NULL;
+    const struct w2_slot *s = &m->w2_slots[w2_slot(m, h)];
+    return s->h ? m->w2_w + s->row * W2_ROW : no_w2;
+}
+
 typedef struct {
     const vz_ranker *m;
     vz_rk_names *names;
@@ -798,6 +917,7 @@ typedef struct {
     value q, w, w2, pre;
     uint64_t whseed;         /* wh_seed of w */
     const double *fixed;     /* the model's fixed weights of w; NULL none (memo_w) */
+    const double *w2row;     /* the model's row of w2; NULL none (memo_w) */
     int shape_table;         /* shape_look reads the model's shape_w */
     const double *shcol_q, *shcol_w;   /* its columns of q and w; NULL none */
     const size_t *fixed_at;  /* rk_consts' */
@@ -924,6 +1044,13 @@ static inline double letter_w(const scoring *x, int t, const letters *l, char c,
 static inline double fixed_w(const scoring *x, int t, size_t v, const value *a, const value *b)
 {
     return x->fixed ? x->fixed[x->fixed_at[t] + v] : memo_w(x, t, v, a, b);
+}
+
+/* The weight at of a wh2's row (template t, memo_w's v, a and b). */
+static inline double w2_w(const scoring *x, size_t at, int t, size_t v, const value *a,
+                          const value *b)
+{
+    return x->w2row ? x->w2row[at] : memo_w(x, t, v, a, b);
 }
 
 /* letter_w of a fixed template. */
@@ -1402,7 +1529,7 @@ static double left_part(const scoring *x, size_t i)
     acc += fixed_letter_w(x, F_LPUNCT_W, x->gapl, x->gap[i], w);
     acc += fixed_letter_w(x, F_LSHAPE_W, x->shapel, i ? x->shape[i - 1] : '^', w);
     if (i && t[i - 1].focus)
-        acc += memo_w(x, F_FOCUS_PREV, 0, w2, NULL);
+        acc += w2_w(x, W2_FOCUS_PREV, F_FOCUS_PREV, 0, w2, NULL);
     acc += fixed_w(x, F_WINL, wl, &x->num[wl], NULL);
     acc += fixed_w(x, F_WINL_W, wl, &x->num[wl], w);
     acc += fixed_w(x, F_DISTL_W, bl, &x->num[bl], w);
@@ -1410,7 +1537,7 @@ static double left_part(const scoring *x, size_t i)
     if (i)
         acc += suffix_w(x, i - 1, 1, F_LSUF_W);
     if (i && t[i - 1].asked)
-        acc += memo_w(x, F_QLEFT_W, 0, w2, NULL);
+        acc += w2_w(x, W2_QLEFT, F_QLEFT_W, 0, w2, NULL);
     if (i && x->pre.n && same_word(x->s->text, &t[i - 1], x->pre.s))
         acc += memo_w(x, F_PRE_W, 0, &x->pre, w);
     if (r->dl)
@@ -1430,7 +1557,7 @@ static double right_part(const scoring *x, size_t j)
     acc += fixed_letter_w(x, F_RPUNCT_W, x->gapl, x->gap[j], w);
     acc += fixed_letter_w(x, F_RSHAPE_W, x->shapel, inside ? x->shape[j] : '$', w);
     if (inside && t[j].focus)
-        acc += memo_w(x, F_FOCUS_NEXT, 0, w2, NULL);
+        acc += w2_w(x, W2_FOCUS_NEXT, F_FOCUS_NEXT, 0, w2, NULL);
     acc += fixed_w(x, F_WINR, wr, &x->num[wr], NULL);
     acc += fixed_w(x, F_WINR_W, wr, &x->num[wr], w);
     acc += fixed_w(x, F_DISTR_W, br, &x->num[br], w);
@@ -1438,7 +1565,7 @@ static double right_part(const scoring *x, size_t j)
     if (inside)
         acc += suffix_w(x, j, 3, F_RSUF_W);
     if (inside && t[j].asked)
-        acc += memo_w(x, F_QRIGHT_W, 0, w2, NULL);
+        acc += w2_w(x, W2_QRIGHT, F_QRIGHT_W, 0, w2, NULL);
     if (r->dr)
         acc += fixed_w(x, F_PLACER_W, pr * NDIST + br, &x->num[pr], &x->num[br]);
     return acc;
@@ -1589,6 +1716,8 @@ static HOT double edge_w(const scoring *x, size_t i, size_t j)
 {
     size_t e0 = x->shapel->ix[(unsigned char)x->shape[i]];
     size_t e1 = x->shapel->ix[(unsigned char)x->shape[j - 1]];
+    if (e0 < NLETTERS && e1 < NLETTERS && x->w2row)
+        return x->w2row[W2_EDGE + e0 * NLETTERS + e1];
     if (e0 < NLETTERS && e1 < NLETTERS && bit_of(&x->memo->known[F_EDGE_W], e0 * NLETTERS + e1))
         return x->memo->w[F_EDGE_W][e0 * NLETTERS + e1];
     return edge_look(x, i, j);
@@ -1605,14 +1734,14 @@ static HOT double span_part(const scoring *x, size_t i, size_t j, const vz_rk_ma
     span_facts_of(x, i, j, mk, nmk, &f);
     size_t mark = (size_t)f.mark;
     score += fixed_w(x, F_LEN, f.len, &x->num[f.len], NULL);
-    score += memo_w(x, F_LEN_W, f.len, &x->num[f.len], w2);
+    score += w2_w(x, W2_LEN + f.len, F_LEN_W, f.len, &x->num[f.len], w2);
     score += sh->sh;
     score += sh->sh_q;
     score += sh->sh_w;
     score += edge_w(x, i, j);
     score += fixed_w(x, F_INQ_W, f.inq, &x->inq[f.inq], w);
     if (f.focus)
-        score += memo_w(x, F_FOCUS_IN, 0, w2, NULL);
+        score += w2_w(x, W2_FOCUS_IN, F_FOCUS_IN, 0, w2, NULL);
     score += fixed_w(x, F_DIST, f.dist, &x->num[f.dist], NULL);
     if (mark)
         score += fixed_w(x, F_MARK, mark, &x->num[mark], NULL);
@@ -1931,6 +2060,7 @@ static int score_spans(const vz_ranker *m, const vz_rk_question *q, const vz_rk_
                       ? m->fixed + h * c->fixed_row : x.fixed;
     x.w2 = value_of(q->wh2);
     x.pre = value_of(q->pre);
+    x.w2row = w2_row_of(m, x.w2.h);
     x.shape_table = m->scap && x.q.h && x.w.h;   /* 0: no third part's hash */
     x.shcol_q = x.shape_table ? shape_column(m, x.q.h) : NULL;
     x.shcol_w = x.shape_table ? shape_column(m, x.w.h) : NULL;
