@@ -72,12 +72,9 @@ struct vz_ranker {
     struct rk_consts *k;     /* what every question's scoring reads alike (consts_new) */
     /* A loaded model's word endings' four weights by ending and wh-word
      * (endings_build), so that a question hashes no ending's feature:
-     * an ending no line names weighs 0 in all four.  The keys apart from
-     * the weights, so that a probe reads a line of 8 keys (64 KiB of
-     * them for 4,438) and a hit one line of weights. */
-    uint64_t *ekeys;         /* ending_key's; 0 empty */
-    double (*endings)[4];    /* suffix_memo's w[] of ekeys[i] */
-    size_t ecap;             /* a power of 2, at most 2/3 full; 0 none */
+     * an ending no line names weighs 0 in all four. */
+    struct suffix_memo *endings;
+    size_t ecap;             /* a power of 2, at most half full; 0 none */
     uint64_t *epairs;        /* while loading: the endings' and wh-words' hashes the lines name */
     size_t nepairs, capepairs;
     /* A loaded model's span shapes' weights (shapes_build): a shape's id
@@ -284,7 +281,6 @@ void vz_ranker_free(vz_ranker *m)
     free(m->packed);
     free(m->fixed);
     free(m->k);
-    free(m->ekeys);
     free(m->endings);
     free(m->epairs);
     free(m->shape_ids);
@@ -928,8 +924,7 @@ typedef struct {
     char *gap;               /* the punctuation before each word; [ntok]: after the last */
     value *suffix;           /* each word's last letters, lower case: a part of speech's trace */
     char *sufbuf;
-    const double **sufm;     /* each word's ending's weights, suffix_memo's w[] (scoring);
-                              * NULL none */
+    const struct suffix_memo **sufm;   /* each word's ending's weights (scoring); NULL none */
     /* Of the words before word k: the question's, its own, its focus'
      * (a span's count is a difference of two). */
     size_t *asked_before, *own_before, *focus_before;
@@ -1094,7 +1089,7 @@ static uint64_t ending_key(uint64_t seed, uint64_t ending)
 }
 
 /* The weights of an ending no line names. */
-static const double no_ending[4] = {0, 0, 0, 0};
+static const struct suffix_memo no_ending = {0, {0, 0, 0, 0}};
 
 static const int ending_tmpl[] = {F_FSUF_W, F_LSUF_W, F_HSUF_W, F_RSUF_W};   /* suffix_memo's w[] */
 
@@ -1104,25 +1099,23 @@ static int endings_build(vz_ranker *m)
     if (!pairs)
         return VZ_OK;
     size_t cap = 16;
-    while (2 * cap < 3 * pairs)
+    while (cap < 2 * pairs)
         cap *= 2;
-    m->ekeys = calloc(cap, sizeof *m->ekeys);
-    m->endings = aligned_alloc(sizeof *m->endings, cap * sizeof *m->endings);
-    if (!m->ekeys || !m->endings)
+    if (!(m->endings = calloc(cap, sizeof *m->endings)))
         return vz_fail(VZ_ENOMEM, "out of memory");
     m->ecap = cap;
     for (size_t p = 0; p < pairs; p++) {
         uint64_t ending = m->epairs[2 * p], wh = m->epairs[2 * p + 1];
         uint64_t key = ending_key(wh_seed(wh), ending);
         size_t i = (size_t)key & (cap - 1);
-        while (m->ekeys[i] && m->ekeys[i] != key)
+        while (m->endings[i].h && m->endings[i].h != key)
             i = (i + 1) & (cap - 1);
-        if (m->ekeys[i])
+        if (m->endings[i].h)
             continue;   /* named by another of the four */
-        m->ekeys[i] = key;
+        m->endings[i].h = key;
         for (size_t f = 0; f < 4; f++) {   /* key_for's key */
             uint64_t h = mix64(mix64(m->k->tmpl[ending_tmpl[f]] ^ ending) ^ wh);
-            m->endings[i][f] = slot_w(m, h ? h : 1);
+            m->endings[i].w[f] = slot_w(m, h ? h : 1);
         }
     }
     free(m->epairs);
@@ -1132,15 +1125,15 @@ static int endings_build(vz_ranker *m)
 }
 
 /* The weights of the ending of hash `ending` in a question (whseed). */
-static const double *ending_of(const vz_ranker *m, uint64_t seed, uint64_t ending)
+static const struct suffix_memo *ending_of(const vz_ranker *m, uint64_t seed, uint64_t ending)
 {
     uint64_t key = ending_key(seed, ending);
     size_t mask = m->ecap - 1;
     for (size_t i = (size_t)key & mask;; i = (i + 1) & mask)
-        if (m->ekeys[i] == key)
-            return m->endings[i];
-        else if (!m->ekeys[i])
-            return no_ending;
+        if (m->endings[i].h == key)
+            return &m->endings[i];
+        else if (!m->endings[i].h)
+            return &no_ending;
 }
 
 /* Each word's ending's weights (x->sufm): a loaded model's from its
@@ -1163,7 +1156,7 @@ static void suffix_weights(scoring *x)
         int made = 0;
         struct suffix_memo *sm = k < x->s->ntok ? suffix_slot(x, &x->suffix[k], &made) : NULL;
         if (k < x->s->ntok)
-            x->sufm[k] = sm ? sm->w : NULL;
+            x->sufm[k] = sm;
         if (sm && made) {   /* an ending met twice in the batch is looked up once */
             for (size_t f = 0; f < PER; f++)
                 keys[n * PER + f] = key_for(x, tmpl[f], &x->suffix[k], &x->w);
@@ -1183,8 +1176,8 @@ static void suffix_weights(scoring *x)
  * four, template t). */
 static double suffix_w(const scoring *x, size_t k, size_t f, int t)
 {
-    const double *sm = x->sufm[k];
-    return sm ? sm[f] : weight_of(x->m, key_for(x, t, &x->suffix[k], &x->w));
+    const struct suffix_memo *sm = x->sufm[k];
+    return sm ? sm->w[f] : weight_of(x->m, key_for(x, t, &x->suffix[k], &x->w));
 }
 
 static int year_like(const char *text, const vz_rk_token *t)
