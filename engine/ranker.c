@@ -78,20 +78,21 @@ struct vz_ranker {
     uint64_t *epairs;        /* while loading: the endings' and wh-words' hashes the lines name */
     size_t nepairs, capepairs;
     /* A loaded model's span shapes' weights (shapes_build): a shape's id
-     * by its hash (shape_ids), then in shape_w its "sh" weight in column
-     * 0 and its weight with thirds[k], a third part (a wh-word, an answer
-     * type) the "sh" lines name, in column 1 + k.  A column is a few KiB
-     * that a question reads for each shape new to it, rather than three
-     * look-ups in the buckets. */
+     * and "sh" weight by its hash (shape_ids), then in column k of
+     * shape_w its weight with thirds[k], a third part (a wh-word, an
+     * answer type) the "sh" lines name.  A column is a few KiB that a
+     * question reads for each shape new to it, rather than three look-ups
+     * in the buckets. */
     struct shape_id {
         uint64_t h;          /* 0: empty */
         size_t id;
+        double sh;           /* F_SHAPE's weight */
     } *shape_ids;
     size_t scap;             /* a power of 2, at most half full; 0 none */
     size_t nshapes;
     uint64_t *thirds;
     size_t nthirds;
-    double *shape_w;         /* [(1 + nthirds) * nshapes], by column */
+    double *shape_w;         /* [nthirds * nshapes], by column */
     uint64_t *spairs;        /* while loading: the shapes' and third parts' hashes (0 none) */
     size_t nspairs, capspairs;
     /* A loaded model's weights of the features whose values are few and
@@ -766,7 +767,7 @@ static int shape_ids_fill(vz_ranker *m, size_t cap)
         uint64_t h = m->spairs[2 * p];
         size_t i = shape_slot(m, h);
         if (h && !m->shape_ids[i].h)
-            m->shape_ids[i] = (struct shape_id){h, m->nshapes++};
+            m->shape_ids[i] = (struct shape_id){h, m->nshapes++, 0};
     }
     return VZ_OK;
 }
@@ -800,18 +801,18 @@ static int shapes_build(vz_ranker *m)
     if (rc || (rc = shape_ids_fill(m, cap)))
         return rc;
     size_t n = m->nshapes;
-    if (!(m->shape_w = malloc((1 + m->nthirds) * (n ? n : 1) * sizeof *m->shape_w)))
+    if (!(m->shape_w = malloc((m->nthirds ? m->nthirds : 1) * (n ? n : 1) * sizeof *m->shape_w)))
         return vz_fail(VZ_ENOMEM, "out of memory");
     uint64_t tmpl = m->k->tmpl[F_SHAPE];   /* F_SHAPE_Q's and F_SHAPE_W's too: "sh" */
     for (size_t i = 0; i < cap; i++) {
-        const struct shape_id *si = &m->shape_ids[i];
+        struct shape_id *si = &m->shape_ids[i];
         if (!si->h)
             continue;
         uint64_t key = mix64(tmpl ^ si->h);   /* key_for's */
-        m->shape_w[si->id] = weight_of(m, key ? key : 1);
+        si->sh = weight_of(m, key ? key : 1);
         for (size_t k = 0; k < m->nthirds; k++) {
             uint64_t key3 = mix64(key ^ m->thirds[k]);
-            m->shape_w[(1 + k) * n + si->id] = weight_of(m, key3 ? key3 : 1);
+            m->shape_w[k * n + si->id] = weight_of(m, key3 ? key3 : 1);
         }
     }
     free(m->spairs);
@@ -826,7 +827,7 @@ static const double *shape_column(const vz_ranker *m, uint64_t h)
 {
     for (size_t k = 0; k < m->nthirds; k++)
         if (m->thirds[k] == h)
-            return m->shape_w + (1 + k) * m->nshapes;
+            return m->shape_w + k * m->nshapes;
     return NULL;
 }
 
@@ -1656,7 +1657,7 @@ static COLD const struct shape_memo *shape_look(const scoring *x, const shape_ru
     if (x->shape_table && sh.h) {
         const struct shape_id *si = &x->m->shape_ids[shape_slot(x->m, sh.h)];
         if (si->h) {
-            w[0] = x->m->shape_w[si->id];
+            w[0] = si->sh;
             w[1] = x->shcol_q ? x->shcol_q[si->id] : 0;
             w[2] = x->shcol_w ? x->shcol_w[si->id] : 0;
         }
