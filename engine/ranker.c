@@ -43,8 +43,12 @@ typedef struct {
     uint64_t key;            /* 0: an empty slot */
     double w, g2;            /* weight; squared gradients so far (training) */
     double seen;             /* questions it was a feature of (vz_ranker_count) */
-    size_t last;             /* the last of them, counting from 1 */
+    size_t last;             /* the last of them, counting from 1; a loaded model's
+                              * word endings' features: ENDING (see pack) */
 } slot;
+
+#define ENDING SIZE_MAX      /* slot.last of a loaded model's word endings' features */
+#define BUCKET 4             /* keys of a packed bucket: a cache line with their weights */
 
 struct vz_ranker {
     slot *slots;
@@ -52,12 +56,19 @@ struct vz_ranker {
     size_t sentences, max_words;
     double sure;             /* its best answer's share from which it overrules the templates */
     size_t counted;          /* questions vz_ranker_count has seen */
-    /* A loaded model's weights packed for look-ups: a quarter the size. */
-    struct packed {
-        uint64_t key;        /* 0: empty */
-        double w;
+    /* A loaded model's weights packed for look-ups (but its word endings',
+     * read from endings): each bucket one cache line, filled from its
+     * first slot on, its keys first (find_packed). */
+    struct bucket {
+        uint64_t key[BUCKET];    /* 0: empty */
+        double w[BUCKET];
     } *packed;
-    size_t pcap;             /* a power of 2, at most half full */
+    size_t nbuckets;         /* about half full */
+    /* A loaded model's weights of the features whose values are few and
+     * hang on no more of the question than its wh-word, for each wh-word
+     * (fixed_build): a question reads its row, a few cache lines, rather
+     * than the buckets. */
+    double *fixed;
     struct rk_consts *k;     /* what every question's scoring reads alike (consts_new) */
     /* A loaded model's word endings' four weights by ending and wh-word
      * (endings_build), so that a question hashes no ending's feature:
@@ -66,10 +77,43 @@ struct vz_ranker {
     size_t ecap;             /* a power of 2, at most half full; 0 none */
     uint64_t *epairs;        /* while loading: the endings' and wh-words' hashes the lines name */
     size_t nepairs, capepairs;
+    /* A loaded model's span shapes' weights (shapes_build): a shape's id
+     * and "sh" weight by its hash (shape_ids), then in column k of
+     * shape_w its weight with thirds[k], a third part (a wh-word, an
+     * answer type) the "sh" lines name.  A column is a few KiB that a
+     * question reads for each shape new to it, rather than three look-ups
+     * in the buckets. */
+    struct shape_id {
+        uint64_t h;          /* 0: empty */
+        size_t id;
+        double sh;           /* F_SHAPE's weight */
+    } *shape_ids;
+    size_t scap;             /* a power of 2, at most half full; 0 none */
+    size_t nshapes;
+    uint64_t *thirds;
+    size_t nthirds;
+    double *shape_w;         /* [nthirds * nshapes], by column */
+    uint64_t *spairs;        /* while loading: the shapes' and third parts' hashes (0 none) */
+    size_t nspairs, capspairs;
+    /* A loaded model's weights of the features whose values are few and
+     * hang on the question's first two words (wh2, "how many"), a row
+     * (W2_ROW of them) for each wh2 the lines name (w2_build), as fixed
+     * for the wh-word: a wh2 they do not name weighs 0 in all of them. */
+    struct w2_slot {
+        uint64_t h;          /* wh2's hash; 0 empty */
+        size_t row;
+    } *w2_slots;
+    size_t w2cap;            /* a power of 2, at most half full; 0 none */
+    double *w2_w;
+    uint64_t *w2s;           /* while loading: the wh2s' hashes the lines name */
+    size_t nw2s, capw2s;
 };
 
 static struct rk_consts *consts_new(void);
 static int endings_build(vz_ranker *m);
+static int fixed_build(vz_ranker *m);
+static int shapes_build(vz_ranker *m);
+static int w2_build(vz_ranker *m);
 
 struct vz_rk_names {
     struct name_slot {
@@ -161,18 +205,42 @@ static int slot_of(vz_ranker *m, uint64_t key, slot **out)
     return VZ_OK;
 }
 
-static double weight_of(const vz_ranker *m, uint64_t key)
+/* The first bucket of key's: its high bits scaled to the buckets (their
+ * number need not be a power of 2). */
+static size_t bucket_of(const vz_ranker *m, uint64_t key)
 {
-    if (m->packed) {
-        size_t mask = m->pcap - 1;
-        for (size_t i = (size_t)key & mask;; i = (i + 1) & mask)
-            if (m->packed[i].key == key || !m->packed[i].key)
-                return m->packed[i].w;
+    return (size_t)(((key >> 32) * (uint64_t)m->nbuckets) >> 32);
+}
+
+/* The weight of key in the packed buckets; 0 when missing: the first
+ * bucket not full holds every key that ever overflowed it. */
+static double find_packed(const vz_ranker *m, uint64_t key)
+{
+    for (size_t b = bucket_of(m, key);; b = b + 1 < m->nbuckets ? b + 1 : 0) {
+        const struct bucket *p = &m->packed[b];
+        for (size_t k = 0; k < BUCKET; k++) {
+            if (p->key[k] == key)
+                return p->w[k];
+            if (!p->key[k])
+                return 0;
+        }
     }
+}
+
+/* The weight of key in the whole table (training's, or a loaded model's
+ * word endings' too). */
+static double slot_w(const vz_ranker *m, uint64_t key)
+{
     if (!m->n)
         return 0;
     const slot *s = find(m, key);
     return s->key ? s->w : 0;
+}
+
+/* The weight of key, but a loaded model's word endings' (ending_of). */
+static double weight_of(const vz_ranker *m, uint64_t key)
+{
+    return m->packed ? find_packed(m, key) : slot_w(m, key);
 }
 
 /* The weights of keys[0, n) in out: every key's slot asked of the memory
@@ -182,7 +250,7 @@ static void weights_of(const vz_ranker *m, const uint64_t *keys, size_t n, doubl
 {
 #if defined(__GNUC__)
     for (size_t k = 0; m->packed && k < n; k++)
-        __builtin_prefetch(&m->packed[(size_t)keys[k] & (m->pcap - 1)]);
+        __builtin_prefetch(&m->packed[bucket_of(m, keys[k])]);
 #endif
     for (size_t k = 0; k < n; k++)
         out[k] = weight_of(m, keys[k]);
@@ -212,9 +280,17 @@ void vz_ranker_free(vz_ranker *m)
         return;
     free(m->slots);
     free(m->packed);
+    free(m->fixed);
     free(m->k);
     free(m->endings);
     free(m->epairs);
+    free(m->shape_ids);
+    free(m->thirds);
+    free(m->shape_w);
+    free(m->spairs);
+    free(m->w2_slots);
+    free(m->w2_w);
+    free(m->w2s);
     free(m);
 }
 
@@ -256,6 +332,44 @@ static int ending_named(vz_ranker *m, uint64_t ending, uint64_t wh)
     return VZ_OK;
 }
 
+/* A line names a span shape's feature, with a third part or not (0):
+ * shapes_build weighs the shape. */
+static int shape_named(vz_ranker *m, uint64_t shape, uint64_t third)
+{
+    void *p = m->spairs;
+    if (vz_grow(&p, &m->capspairs, m->nspairs + 2, sizeof *m->spairs))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    m->spairs = p;
+    m->spairs[m->nspairs++] = shape;
+    m->spairs[m->nspairs++] = third;
+    return VZ_OK;
+}
+
+/* The part of a feature named name (its template first long) that is a
+ * question's wh2, of the templates w2_build weighs; 0 none. */
+static int w2_part(const char *name, size_t first, size_t nparts)
+{
+    static const char *const second[] = {"fin", "fnext", "fprev", "ql", "qr"};
+    if (nparts == 3 && ((first == 3 && !memcmp(name, "len", 3)) ||
+                        (first == 2 && !memcmp(name, "se", 2))))
+        return 2;
+    for (size_t k = 0; nparts == 2 && k < sizeof second / sizeof *second; k++)
+        if (first == strlen(second[k]) && !memcmp(name, second[k], first))
+            return 1;
+    return 0;
+}
+
+/* A line names a wh2 of one of w2_build's templates. */
+static int w2_named(vz_ranker *m, uint64_t w2)
+{
+    void *p = m->w2s;
+    if (vz_grow(&p, &m->capw2s, m->nw2s + 1, sizeof *m->w2s))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    m->w2s = p;
+    m->w2s[m->nw2s++] = w2;
+    return VZ_OK;
+}
+
 /* "@sentences 3": a setting; "NAME<TAB>WEIGHT": a weight. */
 static int load_line(const char *line, size_t len, unsigned lineno, void *ctx)
 {
@@ -293,28 +407,47 @@ static int load_line(const char *line, size_t len, unsigned lineno, void *ctx)
     parts_of_name(line, (size_t)(tab - line), parts, &nparts, &first);
     slot *s;
     int rc = slot_of(m, key_of(parts, nparts), &s);
-    if (!rc)
-        s->w = x;
-    if (!rc && nparts == 3 && is_ending(line, first))
+    if (rc)
+        return rc;
+    s->w = x;
+    if (nparts == 3 && is_ending(line, first)) {
+        s->last = ENDING;
         rc = ending_named(m, parts[1], parts[2]);
+    }
+    int w2 = w2_part(line, first, nparts);
+    if (!rc && w2)
+        rc = w2_named(m, parts[w2]);
+    if (!rc && nparts >= 2 && first == 2 && !memcmp(line, "sh", 2))
+        rc = shape_named(m, parts[1], nparts == 3 ? parts[2] : 0);
     return rc;
 }
 
-/* The weights, packed for scoring (a loaded model is never trained). */
+/* The weights, packed for scoring (a loaded model is never trained): its
+ * word endings' apart, the rest half the buckets' slots, so that the
+ * table is small enough to stay in a core's cache.  Fuller, more keys
+ * spill into the next bucket, a second line: 4% of look-ups half full,
+ * 10% at 0.6, 13% at 0.7 (SQuAD, oracle). */
 static int pack(vz_ranker *m)
 {
-    m->pcap = 16;
-    while (m->pcap < 2 * m->n)
-        m->pcap *= 2;
-    if (!(m->packed = calloc(m->pcap, sizeof *m->packed)))
+    size_t n = 0;
+    for (size_t i = 0; i < m->cap; i++)
+        n += m->slots[i].key && m->slots[i].last != ENDING;
+    m->nbuckets = 2 * n / BUCKET + 1;
+    if (!(m->packed = aligned_alloc(sizeof *m->packed, m->nbuckets * sizeof *m->packed)))
         return vz_fail(VZ_ENOMEM, "out of memory");
+    memset(m->packed, 0, m->nbuckets * sizeof *m->packed);
     for (size_t i = 0; i < m->cap; i++) {
-        if (!m->slots[i].key)
+        const slot *s = &m->slots[i];
+        if (!s->key || s->last == ENDING)
             continue;
-        size_t mask = m->pcap - 1, k = (size_t)m->slots[i].key & mask;
-        while (m->packed[k].key)
-            k = (k + 1) & mask;
-        m->packed[k] = (struct packed){m->slots[i].key, m->slots[i].w};
+        size_t b = bucket_of(m, s->key), k = 0;
+        while (m->packed[b].key[k])
+            if (++k == BUCKET) {
+                k = 0;
+                b = b + 1 < m->nbuckets ? b + 1 : 0;
+            }
+        m->packed[b].key[k] = s->key;
+        m->packed[b].w[k] = s->w;
     }
     return VZ_OK;
 }
@@ -328,8 +461,9 @@ int vz_ranker_load(vz_ranker **out, const char *data_dir)
     rc = vz_data_lines(d.text, d.len, load_line, *out);
     if (rc)
         vz_fail_context(rc, "%s", d.origin);
-    else if (!(rc = pack(*out)))
-        rc = endings_build(*out);
+    else if (!(rc = pack(*out)) && !(rc = endings_build(*out)) && !(rc = fixed_build(*out)) &&
+             !(rc = shapes_build(*out)))
+        rc = w2_build(*out);
     vz_data_release(&d);
     if (!rc)
         return VZ_OK;
@@ -422,6 +556,12 @@ static const char *const template_name[NFEATURES] = {
     "ls", "rs", "pl", "pr", "pre",
 };
 
+/* A question's wh-word: the first of its words that is one of these but
+ * the last, else the last (vz_rk_question_init). */
+static const char *const wh_words[] = {"what", "which", "who", "whom", "whose",
+                                       "when", "where", "why", "how", "other"};
+#define NWH (sizeof wh_words / sizeof *wh_words)
+
 /* Small numbers as values: buckets, ranks. */
 static const char *const small[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
 #define NSMALL (sizeof small / sizeof *small)
@@ -430,6 +570,7 @@ static const char *const inq_name[] = {"none", "some", "all"};
 #define NINQ (sizeof inq_name / sizeof *inq_name)
 #define NDIST 8              /* bucket_distance's values */
 #define NMARK 5              /* a template mark's values: 0 none, 1, 2, 3, 4 and on */
+#define NSHARE 6             /* bucket_share's values */
 /* The letters of shape_of (and '^', '$': the sentence's edges) and of
  * gap_of, in the order of their memos' index. */
 static const char shape_letters[] = "YNcsUCl^$";
@@ -499,10 +640,40 @@ static value letter_value(const letters *l, const char *s, size_t *ix)
     return *ix < NMEMO ? l->v[*ix] : value_of(s);
 }
 
+/* The fixed templates: those whose values are few and hang on no more of
+ * the question than its wh-word; n values, the v-th the memo index
+ * memo_w is given.  Kinds of their two values: 'n' small[v], 'i'
+ * inq_name[v], 'g' gap_letters[v], 's' shape_letters[v], 'w' the
+ * wh-word, 'p' small[v / NDIST] and small[v % NDIST] (a place and a
+ * distance), 0 none. */
+static const struct fixed_template {
+    int t;
+    char a, b;
+    size_t n;
+} fixed_tmpl[] = {
+    {F_LEN, 'n', 0, NSMALL},           {F_INQ_W, 'i', 'w', NINQ},
+    {F_DIST, 'n', 0, NDIST},           {F_MARK, 'n', 0, NMARK},
+    {F_MARK_PART, 0, 0, 1},            {F_LPUNCT_W, 'g', 'w', sizeof gap_letters - 1},
+    {F_RPUNCT_W, 'g', 'w', sizeof gap_letters - 1},
+    {F_LSHAPE_W, 's', 'w', sizeof shape_letters - 1},
+    {F_RSHAPE_W, 's', 'w', sizeof shape_letters - 1},
+    {F_WINL, 'n', 0, NSHARE},          {F_WINR, 'n', 0, NSHARE},
+    {F_WINL_W, 'n', 'w', NSHARE},      {F_WINR_W, 'n', 'w', NSHARE},
+    {F_DISTL_W, 'n', 'w', NDIST},      {F_DISTR_W, 'n', 'w', NDIST},
+    {F_PLACEL_W, 'p', 0, PLACES * NDIST}, {F_PLACER_W, 'p', 0, PLACES * NDIST},
+    {F_SRANK, 'n', 0, NSMALL},         {F_SSCORE, 'n', 0, NSHARE},
+    {F_SCOVER, 'n', 0, NSHARE},        {F_SBEST, 0, 0, 1},
+    {F_SWORDS, 'n', 0, NSMALL},        {F_SPAIRS, 'n', 0, 5},
+};
+#define NFIXED (sizeof fixed_tmpl / sizeof *fixed_tmpl)
+
 /* What scoring reads alike for every question, hashed once with the
  * model: the templates' keys so far (key_for), small numbers, alphabets. */
 struct rk_consts {
     uint64_t tmpl[NFEATURES];    /* key_of's state after a template's name */
+    size_t fixed_at[NFEATURES];  /* where a fixed template's weights start in a row */
+    size_t fixed_row;            /* a wh-word's row: every fixed template's weights */
+    uint64_t wh[NWH];            /* wh_words' hashes */
     value num[NSMALL], inq[NINQ];
     letters shapel, gapl;        /* shape_letters, gap_letters */
 };
@@ -522,7 +693,215 @@ static struct rk_consts *consts_new(void)
         k->inq[v] = value_of(inq_name[v]);
     letters_init(&k->shapel, shape_letters);
     letters_init(&k->gapl, gap_letters);
+    for (size_t t = 0; t < NFIXED; t++) {
+        k->fixed_at[fixed_tmpl[t].t] = k->fixed_row;
+        k->fixed_row += fixed_tmpl[t].n;
+    }
+    for (size_t h = 0; h < NWH; h++)
+        k->wh[h] = value_of(wh_words[h]).h;
     return k;
+}
+
+/* The value of kind `kind` (see fixed_tmpl) of index v; NULL none. */
+static const value *fixed_value(const struct rk_consts *k, char kind, size_t v, const value *wh)
+{
+    switch (kind) {
+    case 'n': return &k->num[v];
+    case 'i': return &k->inq[v];
+    case 'g': return &k->gapl.v[v];
+    case 's': return &k->shapel.v[v];
+    case 'w': return wh;
+    default: return NULL;
+    }
+}
+
+/* Each fixed template's weights for each wh-word, as memo_w would read
+ * them: its v-th value's, the values of fixed_tmpl. */
+static int fixed_build(vz_ranker *m)
+{
+    const struct rk_consts *k = m->k;
+    if (!(m->fixed = malloc(NWH * k->fixed_row * sizeof *m->fixed)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t h = 0; h < NWH; h++) {
+        value wh = value_of(wh_words[h]);
+        double *row = m->fixed + h * k->fixed_row;
+        for (size_t f = 0; f < NFIXED; f++) {
+            int t = fixed_tmpl[f].t;
+            for (size_t v = 0; v < fixed_tmpl[f].n; v++) {
+                const struct fixed_template *ft = &fixed_tmpl[f];
+                int place = ft->a == 'p';   /* v = place * NDIST + distance */
+                const value *a = place ? &k->num[v / NDIST] : fixed_value(k, ft->a, v, &wh);
+                const value *b = place ? &k->num[v % NDIST] : fixed_value(k, ft->b, 0, &wh);
+                uint64_t key = k->tmpl[t];
+                key = a ? mix64(key ^ a->h) : key;   /* key_for's */
+                key = b ? mix64(key ^ b->h) : key;
+                row[k->fixed_at[t] + v] = weight_of(m, key ? key : 1);
+            }
+        }
+    }
+    return VZ_OK;
+}
+
+#define MAX_THIRDS 64        /* third parts shapes_build keeps columns for; more: none */
+
+/* The slot of a shape of hash h in shape_ids: its own or the empty one
+ * it would have. */
+static size_t shape_slot(const vz_ranker *m, uint64_t h)
+{
+    size_t mask = m->scap - 1, i = (size_t)h & mask;
+    while (m->shape_ids[i].h && m->shape_ids[i].h != h)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* shape_ids with cap slots, every shape the "sh" lines name given an id
+ * (m->nshapes of them). */
+static int shape_ids_fill(vz_ranker *m, size_t cap)
+{
+    free(m->shape_ids);
+    m->nshapes = 0;
+    if (!(m->shape_ids = calloc(cap, sizeof *m->shape_ids)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    m->scap = cap;
+    for (size_t p = 0; p < m->nspairs / 2; p++) {
+        uint64_t h = m->spairs[2 * p];
+        size_t i = shape_slot(m, h);
+        if (h && !m->shape_ids[i].h)
+            m->shape_ids[i] = (struct shape_id){h, m->nshapes++, 0};
+    }
+    return VZ_OK;
+}
+
+/* The weights of the span shapes the "sh" lines name (see shape_ids): a
+ * shape they do not name weighs 0 in every column, and so does a third
+ * part they do not name with any shape. */
+static int shapes_build(vz_ranker *m)
+{
+    size_t pairs = m->nspairs / 2, cap = 16;
+    for (size_t p = 0; p < pairs && m->nthirds <= MAX_THIRDS; p++) {
+        uint64_t third = m->spairs[2 * p + 1];
+        size_t k = 0;
+        while (third && k < m->nthirds && m->thirds[k] != third)
+            k++;
+        if (!third || k < m->nthirds)
+            continue;
+        if (!m->thirds && !(m->thirds = malloc(MAX_THIRDS * sizeof *m->thirds)))
+            return vz_fail(VZ_ENOMEM, "out of memory");
+        if (m->nthirds < MAX_THIRDS)
+            m->thirds[m->nthirds] = third;
+        m->nthirds++;
+    }
+    if (!pairs || m->nthirds > MAX_THIRDS)
+        return VZ_OK;   /* no table: each shape looked up in the buckets */
+    while (cap < 2 * pairs)
+        cap *= 2;
+    int rc = shape_ids_fill(m, cap);   /* counts the shapes, a few lines each */
+    for (cap = 16; !rc && cap < 2 * m->nshapes;)
+        cap *= 2;
+    if (rc || (rc = shape_ids_fill(m, cap)))
+        return rc;
+    size_t n = m->nshapes;
+    if (!(m->shape_w = malloc((m->nthirds ? m->nthirds : 1) * (n ? n : 1) * sizeof *m->shape_w)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    uint64_t tmpl = m->k->tmpl[F_SHAPE];   /* F_SHAPE_Q's and F_SHAPE_W's too: "sh" */
+    for (size_t i = 0; i < cap; i++) {
+        struct shape_id *si = &m->shape_ids[i];
+        if (!si->h)
+            continue;
+        uint64_t key = mix64(tmpl ^ si->h);   /* key_for's */
+        si->sh = weight_of(m, key ? key : 1);
+        for (size_t k = 0; k < m->nthirds; k++) {
+            uint64_t key3 = mix64(key ^ m->thirds[k]);
+            m->shape_w[k * n + si->id] = weight_of(m, key3 ? key3 : 1);
+        }
+    }
+    free(m->spairs);
+    m->spairs = NULL;
+    m->nspairs = m->capspairs = 0;
+    return VZ_OK;
+}
+
+/* The column of shape_w of the third part of hash h; NULL none (its
+ * weights 0). */
+static const double *shape_column(const vz_ranker *m, uint64_t h)
+{
+    for (size_t k = 0; k < m->nthirds; k++)
+        if (m->thirds[k] == h)
+            return m->shape_w + k * m->nshapes;
+    return NULL;
+}
+
+/* A wh2's row of w2_w: its weights with F_LEN_W's values, F_EDGE_W's
+ * (memo_w's index), and the features of the wh2 alone. */
+enum { W2_LEN = 0, W2_EDGE = W2_LEN + NSMALL, W2_FOCUS_IN = W2_EDGE + NLETTERS * NLETTERS,
+       W2_FOCUS_NEXT, W2_FOCUS_PREV, W2_QLEFT, W2_QRIGHT, W2_ROW };
+
+/* The weights of a row's features with the wh2 of hash w2. */
+static void w2_row(const vz_ranker *m, uint64_t w2, double *row)
+{
+    const struct rk_consts *k = m->k;
+    static const int alone[] = {F_FOCUS_IN, F_FOCUS_NEXT, F_FOCUS_PREV, F_QLEFT_W, F_QRIGHT_W};
+    uint64_t key;
+    for (size_t v = 0; v < NSMALL; v++) {   /* key_for's keys */
+        key = mix64(mix64(k->tmpl[F_LEN_W] ^ k->num[v].h) ^ w2);
+        row[W2_LEN + v] = weight_of(m, key ? key : 1);
+    }
+    for (size_t e = 0; e < NLETTERS * NLETTERS; e++) {
+        char ends[3] = {shape_letters[e / NLETTERS], shape_letters[e % NLETTERS], 0};
+        key = mix64(mix64(k->tmpl[F_EDGE_W] ^ part_hash(ends, 2)) ^ w2);
+        row[W2_EDGE + e] = weight_of(m, key ? key : 1);
+    }
+    for (size_t a = 0; a < sizeof alone / sizeof *alone; a++) {
+        key = mix64(k->tmpl[alone[a]] ^ w2);
+        row[W2_FOCUS_IN + a] = weight_of(m, key ? key : 1);
+    }
+}
+
+/* The slot of the wh2 of hash h in w2_slots: its own or the empty one. */
+static size_t w2_slot(const vz_ranker *m, uint64_t h)
+{
+    size_t mask = m->w2cap - 1, i = (size_t)h & mask;
+    while (m->w2_slots[i].h && m->w2_slots[i].h != h)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static int w2_build(vz_ranker *m)
+{
+    size_t cap = 16, rows = 0;
+    if (!m->nw2s)
+        return VZ_OK;
+    while (cap < 2 * m->nw2s)
+        cap *= 2;
+    if (!(m->w2_slots = calloc(cap, sizeof *m->w2_slots)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    m->w2cap = cap;
+    for (size_t k = 0; k < m->nw2s; k++) {
+        size_t i = w2_slot(m, m->w2s[k]);
+        if (m->w2s[k] && !m->w2_slots[i].h)
+            m->w2_slots[i] = (struct w2_slot){m->w2s[k], rows++};
+    }
+    if (!(m->w2_w = malloc((rows ? rows : 1) * W2_ROW * sizeof *m->w2_w)))
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t i = 0; i < cap; i++)
+        if (m->w2_slots[i].h)
+            w2_row(m, m->w2_slots[i].h, m->w2_w + m->w2_slots[i].row * W2_ROW);
+    free(m->w2s);
+    m->w2s = NULL;
+    m->nw2s = m->capw2s = 0;
+    return VZ_OK;
+}
+
+/* The weights of a wh2 no line of w2_build's templates names. */
+static const double no_w2[W2_ROW] = {0};
+
+/* The row of the wh2 of hash h; NULL none (memo_w). */
+static const double *w2_row_of(const vz_ranker *m, uint64_t h)
+{
+    if (!m->w2cap || !h)
+        return NULL;
+    const struct w2_slot *s = &m->w2_slots[w2_slot(m, h)];
+    return s->h ? m->w2_w + s->row * W2_ROW : no_w2;
 }
 
 typedef struct {
@@ -534,6 +913,11 @@ typedef struct {
     const letters *shapel, *gapl;
     value q, w, w2, pre;
     uint64_t whseed;         /* wh_seed of w */
+    const double *fixed;     /* the model's fixed weights of w; NULL none (memo_w) */
+    const double *w2row;     /* the model's row of w2; NULL none (memo_w) */
+    int shape_table;         /* shape_look reads the model's shape_w */
+    const double *shcol_q, *shcol_w;   /* its columns of q and w; NULL none */
+    const size_t *fixed_at;  /* rk_consts' */
     /* The sentence being read. */
     const vz_rk_sentence *s;
     size_t sent;
@@ -610,7 +994,7 @@ static int feature(scoring *x, int t, const value *a, const value *b)
 {
     uint64_t key = key_for(x, t, a, b);
     vz_rk_spans *o = x->out;
-    *x->acc += weight_of(x->m, key);
+    *x->acc += x->names ? slot_w(x->m, key) : weight_of(x->m, key);
     if (!x->names)
         return VZ_OK;
     if (grow_keys(o))
@@ -649,6 +1033,28 @@ static inline double letter_w(const scoring *x, int t, const letters *l, char c,
     char one[2] = {c, 0};
     value v = value_of(one);
     return weight_of(x->m, key_for(x, t, &v, b));
+}
+
+/* The weight of fixed template t with its v-th value, a and b: the
+ * model's, read once with it, or memo_w's. */
+static inline double fixed_w(const scoring *x, int t, size_t v, const value *a, const value *b)
+{
+    return x->fixed ? x->fixed[x->fixed_at[t] + v] : memo_w(x, t, v, a, b);
+}
+
+/* The weight at of a wh2's row (template t, memo_w's v, a and b). */
+static inline double w2_w(const scoring *x, size_t at, int t, size_t v, const value *a,
+                          const value *b)
+{
+    return x->w2row ? x->w2row[at] : memo_w(x, t, v, a, b);
+}
+
+/* letter_w of a fixed template. */
+static inline double fixed_letter_w(const scoring *x, int t, const letters *l, char c,
+                                    const value *b)
+{
+    size_t ix = l->ix[(unsigned char)c];
+    return x->fixed && ix < NMEMO ? x->fixed[x->fixed_at[t] + ix] : letter_w(x, t, l, c, b);
 }
 
 /* The memo of word ending suf's features, made when new (*made); NULL
@@ -710,7 +1116,7 @@ static int endings_build(vz_ranker *m)
         m->endings[i].h = key;
         for (size_t f = 0; f < 4; f++) {   /* key_for's key */
             uint64_t h = mix64(mix64(m->k->tmpl[ending_tmpl[f]] ^ ending) ^ wh);
-            m->endings[i].w[f] = weight_of(m, h ? h : 1);
+            m->endings[i].w[f] = slot_w(m, h ? h : 1);
         }
     }
     free(m->epairs);
@@ -1035,6 +1441,26 @@ static int sentence_features(scoring *x, size_t srank)
     return rc;
 }
 
+/* sentence_features' weights summed (scoring), in their order. */
+static double sentence_part(const scoring *x, size_t srank)
+{
+    const value *num = x->num;
+    size_t v = srank < NSMALL ? srank : NSMALL - 1;
+    double acc = 0;
+    acc += fixed_w(x, F_SRANK, v, &num[v], NULL);
+    v = bucket_share(x->s->score);
+    acc += fixed_w(x, F_SSCORE, v, &num[v], NULL);
+    v = bucket_share(x->cover);
+    acc += fixed_w(x, F_SCOVER, v, &num[v], NULL);
+    if (x->cover >= x->best_cover)
+        acc += fixed_w(x, F_SBEST, 0, NULL, NULL);
+    v = x->words < NSMALL ? x->words : NSMALL - 1;
+    acc += fixed_w(x, F_SWORDS, v, &num[v], NULL);
+    v = x->pairs < 4 ? x->pairs : 4;
+    acc += fixed_w(x, F_SPAIRS, v, &num[v], NULL);
+    return acc;
+}
+
 /* The features of a span that opens on word i, whatever its end; kept
  * (training).  left_part adds the same, in the same order. */
 static int left_features(scoring *x, size_t i)
@@ -1094,22 +1520,22 @@ static double left_part(const scoring *x, size_t i)
     /* Every memo index below is under NMEMO: wl <= 5, bl < NDIST, pl < PLACES. */
     size_t wl = bucket_share(r->wl), bl = bucket_distance(r->dl), pl = (size_t)r->pl;
     double acc = 0;
-    acc += letter_w(x, F_LPUNCT_W, x->gapl, x->gap[i], w);
-    acc += letter_w(x, F_LSHAPE_W, x->shapel, i ? x->shape[i - 1] : '^', w);
+    acc += fixed_letter_w(x, F_LPUNCT_W, x->gapl, x->gap[i], w);
+    acc += fixed_letter_w(x, F_LSHAPE_W, x->shapel, i ? x->shape[i - 1] : '^', w);
     if (i && t[i - 1].focus)
-        acc += memo_w(x, F_FOCUS_PREV, 0, w2, NULL);
-    acc += memo_w(x, F_WINL, wl, &x->num[wl], NULL);
-    acc += memo_w(x, F_WINL_W, wl, &x->num[wl], w);
-    acc += memo_w(x, F_DISTL_W, bl, &x->num[bl], w);
+        acc += w2_w(x, W2_FOCUS_PREV, F_FOCUS_PREV, 0, w2, NULL);
+    acc += fixed_w(x, F_WINL, wl, &x->num[wl], NULL);
+    acc += fixed_w(x, F_WINL_W, wl, &x->num[wl], w);
+    acc += fixed_w(x, F_DISTL_W, bl, &x->num[bl], w);
     acc += suffix_w(x, i, 0, F_FSUF_W);
     if (i)
         acc += suffix_w(x, i - 1, 1, F_LSUF_W);
     if (i && t[i - 1].asked)
-        acc += memo_w(x, F_QLEFT_W, 0, w2, NULL);
+        acc += w2_w(x, W2_QLEFT, F_QLEFT_W, 0, w2, NULL);
     if (i && x->pre.n && same_word(x->s->text, &t[i - 1], x->pre.s))
         acc += memo_w(x, F_PRE_W, 0, &x->pre, w);
     if (r->dl)
-        acc += memo_w(x, F_PLACEL_W, pl * NDIST + bl, &x->num[pl], &x->num[bl]);
+        acc += fixed_w(x, F_PLACEL_W, pl * NDIST + bl, &x->num[pl], &x->num[bl]);
     return acc;
 }
 
@@ -1122,20 +1548,20 @@ static double right_part(const scoring *x, size_t j)
     size_t wr = bucket_share(r->wr), br = bucket_distance(r->dr), pr = (size_t)r->pr;
     int inside = j < x->s->ntok;
     double acc = 0;
-    acc += letter_w(x, F_RPUNCT_W, x->gapl, x->gap[j], w);
-    acc += letter_w(x, F_RSHAPE_W, x->shapel, inside ? x->shape[j] : '$', w);
+    acc += fixed_letter_w(x, F_RPUNCT_W, x->gapl, x->gap[j], w);
+    acc += fixed_letter_w(x, F_RSHAPE_W, x->shapel, inside ? x->shape[j] : '$', w);
     if (inside && t[j].focus)
-        acc += memo_w(x, F_FOCUS_NEXT, 0, w2, NULL);
-    acc += memo_w(x, F_WINR, wr, &x->num[wr], NULL);
-    acc += memo_w(x, F_WINR_W, wr, &x->num[wr], w);
-    acc += memo_w(x, F_DISTR_W, br, &x->num[br], w);
+        acc += w2_w(x, W2_FOCUS_NEXT, F_FOCUS_NEXT, 0, w2, NULL);
+    acc += fixed_w(x, F_WINR, wr, &x->num[wr], NULL);
+    acc += fixed_w(x, F_WINR_W, wr, &x->num[wr], w);
+    acc += fixed_w(x, F_DISTR_W, br, &x->num[br], w);
     acc += suffix_w(x, j - 1, 2, F_HSUF_W);
     if (inside)
         acc += suffix_w(x, j, 3, F_RSUF_W);
     if (inside && t[j].asked)
-        acc += memo_w(x, F_QRIGHT_W, 0, w2, NULL);
+        acc += w2_w(x, W2_QRIGHT, F_QRIGHT_W, 0, w2, NULL);
     if (r->dr)
-        acc += memo_w(x, F_PLACER_W, pr * NDIST + br, &x->num[pr], &x->num[br]);
+        acc += fixed_w(x, F_PLACER_W, pr * NDIST + br, &x->num[pr], &x->num[br]);
     return acc;
 }
 
@@ -1227,10 +1653,19 @@ static COLD const struct shape_memo *shape_look(const scoring *x, const shape_ru
 {
     memos *mm = x->memo;
     value sh = {r->buf, r->n, part_hash(r->buf, r->n)};
-    uint64_t keys[3] = {key_for(x, F_SHAPE, &sh, NULL), key_for(x, F_SHAPE_Q, &sh, &x->q),
-                        key_for(x, F_SHAPE_W, &sh, &x->w)};
-    double w[3];
-    weights_of(x->m, keys, 3, w);
+    double w[3] = {0, 0, 0};
+    if (x->shape_table && sh.h) {
+        const struct shape_id *si = &x->m->shape_ids[shape_slot(x->m, sh.h)];
+        if (si->h) {
+            w[0] = si->sh;
+            w[1] = x->shcol_q ? x->shcol_q[si->id] : 0;
+            w[2] = x->shcol_w ? x->shcol_w[si->id] : 0;
+        }
+    } else {
+        uint64_t keys[3] = {key_for(x, F_SHAPE, &sh, NULL), key_for(x, F_SHAPE_Q, &sh, &x->q),
+                            key_for(x, F_SHAPE_W, &sh, &x->w)};
+        weights_of(x->m, keys, 3, w);
+    }
     struct shape_memo m = {r->code, w[0], w[1], w[2]};
     if (2 * (mm->nshapes + 1) > SHAPE_MEMO) {   /* not kept: the table stays half empty */
         *spare = m;
@@ -1275,6 +1710,8 @@ static HOT double edge_w(const scoring *x, size_t i, size_t j)
 {
     size_t e0 = x->shapel->ix[(unsigned char)x->shape[i]];
     size_t e1 = x->shapel->ix[(unsigned char)x->shape[j - 1]];
+    if (e0 < NLETTERS && e1 < NLETTERS && x->w2row)
+        return x->w2row[W2_EDGE + e0 * NLETTERS + e1];
     if (e0 < NLETTERS && e1 < NLETTERS && bit_of(&x->memo->known[F_EDGE_W], e0 * NLETTERS + e1))
         return x->memo->w[F_EDGE_W][e0 * NLETTERS + e1];
     return edge_look(x, i, j);
@@ -1290,22 +1727,22 @@ static HOT double span_part(const scoring *x, size_t i, size_t j, const vz_rk_ma
     span_facts f;
     span_facts_of(x, i, j, mk, nmk, &f);
     size_t mark = (size_t)f.mark;
-    score += memo_w(x, F_LEN, f.len, &x->num[f.len], NULL);
-    score += memo_w(x, F_LEN_W, f.len, &x->num[f.len], w2);
+    score += fixed_w(x, F_LEN, f.len, &x->num[f.len], NULL);
+    score += w2_w(x, W2_LEN + f.len, F_LEN_W, f.len, &x->num[f.len], w2);
     score += sh->sh;
     score += sh->sh_q;
     score += sh->sh_w;
     score += edge_w(x, i, j);
-    score += memo_w(x, F_INQ_W, f.inq, &x->inq[f.inq], w);
+    score += fixed_w(x, F_INQ_W, f.inq, &x->inq[f.inq], w);
     if (f.focus)
-        score += memo_w(x, F_FOCUS_IN, 0, w2, NULL);
-    score += memo_w(x, F_DIST, f.dist, &x->num[f.dist], NULL);
+        score += w2_w(x, W2_FOCUS_IN, F_FOCUS_IN, 0, w2, NULL);
+    score += fixed_w(x, F_DIST, f.dist, &x->num[f.dist], NULL);
     if (mark)
-        score += memo_w(x, F_MARK, mark, &x->num[mark], NULL);
+        score += fixed_w(x, F_MARK, mark, &x->num[mark], NULL);
     if (mark)
         score += memo_w(x, F_MARK_Q, mark, &x->num[mark], q);
     if (f.part)
-        score += memo_w(x, F_MARK_PART, 0, NULL, NULL);
+        score += fixed_w(x, F_MARK_PART, 0, NULL, NULL);
     return score;
 }
 
@@ -1316,15 +1753,13 @@ static HOT double span_part(const scoring *x, size_t i, size_t j, const vz_rk_ma
 static int sentence_parts(scoring *x, size_t srank)
 {
     size_t n = x->s->ntok;
-    x->acc = &x->sentence;
-    x->sentence = 0;
     suffix_weights(x);
-    int rc = sentence_features(x, srank);
+    x->sentence = sentence_part(x, srank);
     for (size_t i = 0; i < n; i++)
         x->left[i] = left_part(x, i);
     for (size_t j = 1; j <= n; j++)
         x->right[j] = right_part(x, j);
-    return rc;
+    return VZ_OK;
 }
 
 /* Room for n more spans. */
@@ -1570,8 +2005,6 @@ static void softmax(vz_rk_spans *o)
 void vz_rk_question_init(vz_rk_question *q, const char *text, size_t len, const char *type,
                          const char *label)
 {
-    static const char *const wh[] = {"what", "which", "who", "whom", "whose", "when",
-                                     "where", "why", "how"};
     *q = (vz_rk_question){type, label ? label : "", "other", "other", ""};
     char word[16], prev[16] = "", before[16] = "";
     for (size_t k = 0; k < len;) {
@@ -1589,8 +2022,8 @@ void vz_rk_question_init(vz_rk_question *q, const char *text, size_t len, const 
             return;
         }
         /* word and before fit every field they are copied to (n < 16). */
-        for (size_t i = 0; i < sizeof wh / sizeof *wh; i++)
-            if (!strcmp(word, wh[i])) {
+        for (size_t i = 0; i < NWH - 1; i++)   /* but "other" */
+            if (!strcmp(word, wh_words[i])) {
                 memcpy(q->wh, word, n + 1);
                 memcpy(q->wh2, word, n + 1);
                 memcpy(q->pre, before, strlen(before) + 1);
@@ -1615,8 +2048,16 @@ static int score_spans(const vz_ranker *m, const vz_rk_question *q, const vz_rk_
     x.q = value_of(qname);
     x.w = value_of(q->wh);
     x.whseed = wh_seed(x.w.h);
+    x.fixed_at = c->fixed_at;
+    for (size_t h = 0; m->fixed && h < NWH; h++)
+        x.fixed = c->wh[h] == x.w.h && !strcmp(q->wh, wh_words[h])
+                      ? m->fixed + h * c->fixed_row : x.fixed;
     x.w2 = value_of(q->wh2);
     x.pre = value_of(q->pre);
+    x.w2row = w2_row_of(m, x.w2.h);
+    x.shape_table = m->scap && x.q.h && x.w.h;   /* 0: no third part's hash */
+    x.shcol_q = x.shape_table ? shape_column(m, x.q.h) : NULL;
+    x.shcol_w = x.shape_table ? shape_column(m, x.w.h) : NULL;
     if (!names && !(x.memo = memos_new()))
         return vz_fail(VZ_ENOMEM, "out of memory");
     size_t most = 0;

@@ -298,8 +298,20 @@ static void marked_spans_score_as_their_features(void **state)
     vz_rk_names_free(names);
 }
 
+/* score_two's input asked as question (of answer type "type"). */
+static void score_two_asked(const vz_ranker *m, vz_rk_names *names, const char *question,
+                            const char *type, vz_rk_spans *out)
+{
+    two_input in;
+    two_init(&in, out);
+    vz_rk_question_init(&in.q, question, strlen(question), type, "");
+    assert_int_equal(vz_rk_score(m, &in.q, in.s, 2, in.marks, 2, names, out), VZ_OK);
+}
+
 /* A loaded model scores each span by its features summed: the same,
- * weights read once a question, as every feature looked up (training). */
+ * weights read once a question (or once with the model), as every
+ * feature looked up (training); for a question whose wh-word, first two
+ * words and type the weights name, and for one they do not. */
 static void loaded_scores_are_the_features_summed(void **state)
 {
     (void)state;
@@ -312,18 +324,22 @@ static void loaded_scores_are_the_features_summed(void **state)
     snprintf(path, sizeof path, "%s/ranker.weights", tmp);
     assert_int_equal(vz_ranker_save(m, names, "# test\n", 0, path), VZ_OK);
     assert_int_equal(vz_ranker_load(&back, tmp), VZ_OK);
-    score_two(back, names, &whole);
-    score_two(back, NULL, &parts);
-    assert_int_equal(whole.n, parts.n);
-    size_t moved = 0;
-    for (size_t k = 0; k < whole.n; k++) {
-        const vz_rk_span *w = &whole.span[k];
-        assert_true(fabs(same_span(&parts, w)->score - w->score) < 1e-9);
-        moved += w->score != 0;
+    static const char *const asked[][2] = {{"When did the bridge open?", "date"},
+                                           {"Name the bridge's year.", "other"}};
+    for (size_t a = 0; a < sizeof asked / sizeof *asked; a++) {
+        score_two_asked(back, names, asked[a][0], asked[a][1], &whole);
+        score_two_asked(back, NULL, asked[a][0], asked[a][1], &parts);
+        assert_int_equal(whole.n, parts.n);
+        size_t moved = 0;
+        for (size_t k = 0; k < whole.n; k++) {
+            const vz_rk_span *w = &whole.span[k];
+            assert_true(fabs(same_span(&parts, w)->score - w->score) < 1e-9);
+            moved += w->score != 0;
+        }
+        assert_true(moved > whole.n / 2);
+        vz_rk_spans_free(&whole);
+        vz_rk_spans_free(&parts);
     }
-    assert_true(moved > whole.n / 2);
-    vz_rk_spans_free(&whole);
-    vz_rk_spans_free(&parts);
     vz_ranker_free(back);
     vz_ranker_free(m);
     vz_rk_names_free(names);
