@@ -73,6 +73,7 @@ struct vz_reader {
     void (*free_aux)(void *);
     term_entry *terms;        /* TERM_SLOTS, or NULL: no caching (no memory) */
     size_t nterms, term_bytes;
+    uint64_t term_gen;        /* counts the clears: a vz_qterm's slot of another is stale */
     doc_entry docs[DOC_SLOTS];
     size_t doc_bytes;
 };
@@ -334,6 +335,7 @@ static void terms_clear(vz_reader *r)
         memset(&r->terms[i], 0, sizeof r->terms[i]);
     }
     r->nterms = r->term_bytes = 0;
+    r->term_gen++;
 }
 
 static void docs_clear(vz_reader *r)
@@ -367,6 +369,19 @@ static term_entry *term_slot(vz_reader *r, const char *term)
         r->term_bytes += len + 1 + sizeof *e;
         return e;
     }
+}
+
+/* Term t's entry, as term_slot finds it: looked up once per search (the
+ * hash and the comparison of the term cost more than the sums of a short
+ * list), again only when the cache was emptied since. */
+static term_entry *qterm_slot(vz_reader *r, vz_qterm *t)
+{
+    if (t->slot && t->slot_gen == r->term_gen)
+        return t->slot;
+    term_entry *e = term_slot(r, t->term);
+    t->slot = e;
+    t->slot_gen = r->term_gen;   /* after term_slot, which may empty the cache */
+    return e;
 }
 
 /* A document's whole text, kept when it is small enough; NULL: read it
@@ -530,7 +545,7 @@ static void keep_postings(vz_reader *r, term_entry *e, const vz_posting *list, s
  * of the term. */
 static int lookup_df(vz_reader *r, vz_qterm *t)
 {
-    term_entry *e = term_slot(r, t->term);
+    term_entry *e = qterm_slot(r, t);
     if (e && e->df >= 0) {
         t->df = (uint32_t)e->df;
         t->idf = t->df ? vz_bm25_idf((double)r->idx->npassages, (double)e->df) : 0;
@@ -809,10 +824,10 @@ static void keep_postings(vz_reader *r, term_entry *e, const vz_posting *list, s
 /* Term t's decoded postings, list[0, n): kept in the reader's cache, or
  * fetched and decoded now (valid until the next term's); *top receives
  * the list's top_share, or 1 when it was not kept. */
-static int postings_of(vz_reader *r, const vz_qterm *t, const vz_posting **list, size_t *n,
+static int postings_of(vz_reader *r, vz_qterm *t, const vz_posting **list, size_t *n,
                        float *top)
 {
-    term_entry *e = term_slot(r, t->term);
+    term_entry *e = qterm_slot(r, t);
     *list = NULL;
     *n = 0;
     *top = 1;
@@ -839,7 +854,7 @@ static int postings_of(vz_reader *r, const vz_qterm *t, const vz_posting **list,
     return rc;
 }
 
-static int accumulate(vz_reader *r, const vz_qterm *t, const unsigned char *doc_mask,
+static int accumulate(vz_reader *r, vz_qterm *t, const unsigned char *doc_mask,
                       size_t k, int only_touched, double closed, double below)
 {
     const vz_posting *list;
@@ -961,7 +976,7 @@ static int score_admitted(vz_reader *r, const vz_query *q, size_t k)
     float *scores = r->scores;
     int rc = VZ_OK;
     for (size_t i = 0; rc == VZ_OK && i < q->n; i++) {
-        const vz_qterm *t = &q->terms[i];
+        vz_qterm *t = &q->terms[i];
         const vz_posting *list;
         size_t n, lo = 0;
         float top;
@@ -1012,6 +1027,8 @@ static int accumulate_all(vz_reader *r, vz_query *q, const unsigned char *doc_ma
 {
     double remaining = 0, rounding = 4e-7 * (double)q->n;
     int rc = VZ_OK, only_touched = 0;
+    for (size_t i = 0; i < q->n; i++)
+        q->terms[i].slot = NULL;   /* the caller may have changed a term since */
     for (size_t i = 0; rc == VZ_OK && i < q->n; i++)
         if ((rc = prepare_term(r, &q->terms[i])) == VZ_OK)
             remaining += q->terms[i].bound;
@@ -1027,7 +1044,7 @@ static int accumulate_all(vz_reader *r, vz_query *q, const unsigned char *doc_ma
     if (may_look_up && search_admitted(r, q, doc_mask, k, &rc))
         return rc;
     for (size_t i = 0; rc == VZ_OK && i < q->n; i++) {
-        const vz_qterm *t = &q->terms[i];
+        vz_qterm *t = &q->terms[i];
         if (t->weight <= 0 || t->df == 0)
             continue;
         /* The heap holds k passages once k have a score; its root's score
