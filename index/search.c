@@ -684,22 +684,27 @@ static void add_postings(vz_reader *r, const vz_qterm *t, const vz_posting *list
     const vz_index *idx = r->idx;
     float *scores = r->scores;
     float wk = (float)upper_bound(idx, t), floor = heap_floor(r, k);
-    size_t i = 0;
+    /* The touched list's end in a local: the compiler cannot keep
+     * r->ntouched in a register across the stores to scores. */
+    uint32_t *touched = r->touched;
+    size_t i = 0, ntouched = r->ntouched;
     while (i < n) {
-        uint32_t p = list[i++].passage;
-        float add = contribution(idx, wk, p, list[i - 1].tf), s = scores[p];
+        uint32_t p = list[i].passage;
+        float add = contribution(idx, wk, p, list[i].tf), s = scores[p];
+        i++;
         /* A score of 0 marks a passage not touched yet, so a contribution
          * that rounds to 0 must not touch it (nor list it twice); adding
          * it to a score changes nothing. */
         if (s == 0) {
             if (add == 0 || (doc_mask && !doc_mask[idx->passages[p].doc]))
                 continue;
-            r->touched[r->ntouched++] = p;
+            touched[ntouched++] = p;
         }
         scores[p] = s += add;
         if (s >= floor && (double)(floor = heap_offer(r, p, k)) > closed)
             break;
     }
+    r->ntouched = ntouched;
     for (; i < n; i++) {
         uint32_t p = list[i].passage;
         float s = scores[p];
