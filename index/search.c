@@ -746,6 +746,17 @@ static const vz_posting *find_posting(const vz_posting *list, size_t n, uint32_t
     return lo < n && list[lo].passage == p ? &list[lo] : NULL;
 }
 
+/* Whether passage p has no score (0), tested on the float's bits: most
+ * postings walked for the touched passages alone meet none, and an integer
+ * test skips the float comparison's unordered case.  A score is never -0:
+ * it is +0 or a sum of contributions that are +0 or more. */
+static inline int unscored(const float *scores, uint32_t p)
+{
+    uint32_t bits;
+    memcpy(&bits, &scores[p], sizeof bits);
+    return bits == 0;
+}
+
 /* Drop the touched passages whose score is below `below` (or was reset). */
 static void drop_from_touched(vz_reader *r, double below)
 {
@@ -787,9 +798,9 @@ static void add_to_touched(vz_reader *r, const vz_qterm *t, const vz_posting *li
          * until a pass walks it. */
         for (size_t i = 0; i < n; i++) {
             uint32_t p = list[i].passage;
-            if ((s = scores[p]) == 0)
+            if (unscored(scores, p))
                 continue;
-            if ((double)s < below) {
+            if ((double)(s = scores[p]) < below) {
                 scores[p] = 0;
                 r->ndropped++;
             } else if ((scores[p] = s += contribution(idx, wk, p, list[i].tf)) >= floor) {
