@@ -73,6 +73,7 @@ struct vz_reader {
     void (*free_aux)(void *);
     term_entry *terms;        /* TERM_SLOTS, or NULL: no caching (no memory) */
     size_t nterms, term_bytes;
+    uint64_t term_gen;        /* counts the clears: a vz_qterm's slot of another is stale */
     doc_entry docs[DOC_SLOTS];
     size_t doc_bytes;
 };
@@ -334,6 +335,7 @@ static void terms_clear(vz_reader *r)
         memset(&r->terms[i], 0, sizeof r->terms[i]);
     }
     r->nterms = r->term_bytes = 0;
+    r->term_gen++;
 }
 
 static void docs_clear(vz_reader *r)
@@ -367,6 +369,19 @@ static term_entry *term_slot(vz_reader *r, const char *term)
         r->term_bytes += len + 1 + sizeof *e;
         return e;
     }
+}
+
+/* Term t's entry, as term_slot finds it: looked up once per search (the
+ * hash and the comparison of the term cost more than the sums of a short
+ * list), again only when the cache was emptied since. */
+static term_entry *qterm_slot(vz_reader *r, vz_qterm *t)
+{
+    if (t->slot && t->slot_gen == r->term_gen)
+        return t->slot;
+    term_entry *e = term_slot(r, t->term);
+    t->slot = e;
+    t->slot_gen = r->term_gen;   /* after term_slot, which may empty the cache */
+    return e;
 }
 
 /* A document's whole text, kept when it is small enough; NULL: read it
@@ -530,7 +545,7 @@ static void keep_postings(vz_reader *r, term_entry *e, const vz_posting *list, s
  * of the term. */
 static int lookup_df(vz_reader *r, vz_qterm *t)
 {
-    term_entry *e = term_slot(r, t->term);
+    term_entry *e = qterm_slot(r, t);
     if (e && e->df >= 0) {
         t->df = (uint32_t)e->df;
         t->idf = t->df ? vz_bm25_idf((double)r->idx->npassages, (double)e->df) : 0;
@@ -659,6 +674,41 @@ static float heap_offer(vz_reader *r, uint32_t p, size_t k)
     return heap_floor(r, k);
 }
 
+/* add_postings' first loop: list[*at, n) added to every passage doc_mask
+ * admits (all when NULL), until the k-th best score exceeds closed; *at
+ * receives where it stopped.  Inlined twice, so that the searches without
+ * a mask test none per posting. */
+static inline __attribute__((always_inline)) float
+add_to_all(vz_reader *r, float wk, const vz_posting *list, size_t n, size_t *at,
+           const unsigned char *doc_mask, size_t k, double closed)
+{
+    const vz_index *idx = r->idx;
+    float *scores = r->scores, floor = heap_floor(r, k);
+    /* The touched list's end in a local: the compiler cannot keep
+     * r->ntouched in a register across the stores to scores. */
+    uint32_t *touched = r->touched;
+    size_t i = 0, ntouched = r->ntouched;
+    while (i < n) {
+        uint32_t p = list[i].passage;
+        float add = contribution(idx, wk, p, list[i].tf), s = scores[p];
+        i++;
+        /* A score of 0 marks a passage not touched yet, so a contribution
+         * that rounds to 0 must not touch it (nor list it twice); adding
+         * it to a score changes nothing. */
+        if (s == 0) {
+            if (add == 0 || (doc_mask && !doc_mask[idx->passages[p].doc]))
+                continue;
+            touched[ntouched++] = p;
+        }
+        scores[p] = s += add;
+        if (s >= floor && (double)(floor = heap_offer(r, p, k)) > closed)
+            break;
+    }
+    r->ntouched = ntouched;
+    *at = i;
+    return floor;
+}
+
 /* Add one term's BM25 contributions, from its postings list[0, n), to
  * the score array.  Once the k-th best score exceeds closed (what a
  * passage without a score could still gain, this term included), the
@@ -668,23 +718,12 @@ static void add_postings(vz_reader *r, const vz_qterm *t, const vz_posting *list
 {
     const vz_index *idx = r->idx;
     float *scores = r->scores;
-    float wk = (float)upper_bound(idx, t), floor = heap_floor(r, k);
-    size_t i = 0;
-    while (i < n) {
-        uint32_t p = list[i++].passage;
-        float add = contribution(idx, wk, p, list[i - 1].tf), s = scores[p];
-        /* A score of 0 marks a passage not touched yet, so a contribution
-         * that rounds to 0 must not touch it (nor list it twice); adding
-         * it to a score changes nothing. */
-        if (s == 0) {
-            if (add == 0 || (doc_mask && !doc_mask[idx->passages[p].doc]))
-                continue;
-            r->touched[r->ntouched++] = p;
-        }
-        scores[p] = s += add;
-        if (s >= floor && (double)(floor = heap_offer(r, p, k)) > closed)
-            break;
-    }
+    float wk = (float)upper_bound(idx, t), floor;
+    size_t i;
+    if (doc_mask)
+        floor = add_to_all(r, wk, list, n, &i, doc_mask, k, closed);
+    else
+        floor = add_to_all(r, wk, list, n, &i, NULL, k, closed);
     for (; i < n; i++) {
         uint32_t p = list[i].passage;
         float s = scores[p];
@@ -705,6 +744,17 @@ static const vz_posting *find_posting(const vz_posting *list, size_t n, uint32_t
             hi = mid;
     }
     return lo < n && list[lo].passage == p ? &list[lo] : NULL;
+}
+
+/* Whether passage p has no score (0), tested on the float's bits: most
+ * postings walked for the touched passages alone meet none, and an integer
+ * test skips the float comparison's unordered case.  A score is never -0:
+ * it is +0 or a sum of contributions that are +0 or more. */
+static inline int unscored(const float *scores, uint32_t p)
+{
+    uint32_t bits;
+    memcpy(&bits, &scores[p], sizeof bits);
+    return bits == 0;
 }
 
 /* Drop the touched passages whose score is below `below` (or was reset). */
@@ -748,9 +798,9 @@ static void add_to_touched(vz_reader *r, const vz_qterm *t, const vz_posting *li
          * until a pass walks it. */
         for (size_t i = 0; i < n; i++) {
             uint32_t p = list[i].passage;
-            if ((s = scores[p]) == 0)
+            if (unscored(scores, p))
                 continue;
-            if ((double)s < below) {
+            if ((double)(s = scores[p]) < below) {
                 scores[p] = 0;
                 r->ndropped++;
             } else if ((scores[p] = s += contribution(idx, wk, p, list[i].tf)) >= floor) {
@@ -809,10 +859,10 @@ static void keep_postings(vz_reader *r, term_entry *e, const vz_posting *list, s
 /* Term t's decoded postings, list[0, n): kept in the reader's cache, or
  * fetched and decoded now (valid until the next term's); *top receives
  * the list's top_share, or 1 when it was not kept. */
-static int postings_of(vz_reader *r, const vz_qterm *t, const vz_posting **list, size_t *n,
+static int postings_of(vz_reader *r, vz_qterm *t, const vz_posting **list, size_t *n,
                        float *top)
 {
-    term_entry *e = term_slot(r, t->term);
+    term_entry *e = qterm_slot(r, t);
     *list = NULL;
     *n = 0;
     *top = 1;
@@ -839,7 +889,7 @@ static int postings_of(vz_reader *r, const vz_qterm *t, const vz_posting **list,
     return rc;
 }
 
-static int accumulate(vz_reader *r, const vz_qterm *t, const unsigned char *doc_mask,
+static int accumulate(vz_reader *r, vz_qterm *t, const unsigned char *doc_mask,
                       size_t k, int only_touched, double closed, double below)
 {
     const vz_posting *list;
@@ -961,7 +1011,7 @@ static int score_admitted(vz_reader *r, const vz_query *q, size_t k)
     float *scores = r->scores;
     int rc = VZ_OK;
     for (size_t i = 0; rc == VZ_OK && i < q->n; i++) {
-        const vz_qterm *t = &q->terms[i];
+        vz_qterm *t = &q->terms[i];
         const vz_posting *list;
         size_t n, lo = 0;
         float top;
@@ -1012,6 +1062,8 @@ static int accumulate_all(vz_reader *r, vz_query *q, const unsigned char *doc_ma
 {
     double remaining = 0, rounding = 4e-7 * (double)q->n;
     int rc = VZ_OK, only_touched = 0;
+    for (size_t i = 0; i < q->n; i++)
+        q->terms[i].slot = NULL;   /* the caller may have changed a term since */
     for (size_t i = 0; rc == VZ_OK && i < q->n; i++)
         if ((rc = prepare_term(r, &q->terms[i])) == VZ_OK)
             remaining += q->terms[i].bound;
@@ -1027,7 +1079,7 @@ static int accumulate_all(vz_reader *r, vz_query *q, const unsigned char *doc_ma
     if (may_look_up && search_admitted(r, q, doc_mask, k, &rc))
         return rc;
     for (size_t i = 0; rc == VZ_OK && i < q->n; i++) {
-        const vz_qterm *t = &q->terms[i];
+        vz_qterm *t = &q->terms[i];
         if (t->weight <= 0 || t->df == 0)
             continue;
         /* The heap holds k passages once k have a score; its root's score

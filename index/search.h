@@ -85,6 +85,10 @@ typedef struct {
     double idf;        /* filled by vz_reader_search */
     double bound;      /* filled by vz_reader_search: the most it adds to one score */
     uint32_t df;       /* filled by vz_reader_search */
+    /* vz_reader_search's own: the reader's cache entry of term, found once
+     * per search rather than for each use of the term. */
+    void *slot;
+    uint64_t slot_gen;
 } vz_qterm;
 
 typedef struct {

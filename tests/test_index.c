@@ -676,6 +676,45 @@ static void assert_same_hits(const vz_hit *a, size_t na, const vz_hit *b, size_t
     }
 }
 
+/* A query's terms find their entries of the reader's cache once per
+ * search: a term the caller changed between two searches of one query must
+ * be looked up anew (or "cat"'s list would score "dog"), and a cache that
+ * empties itself in the middle of a search (a query of more terms than it
+ * keeps, absent ones after the real ones) must still sum the real terms'
+ * own lists: the hits are those of the real terms searched alone. */
+static void query_terms_find_their_own_cache_entries(void **state)
+{
+    fixture *f = *state;
+    vz_hit want[3], got[3];
+    size_t nw = search(f, "dogs", want, 3), ng = 99;
+    assert_int_equal(nw, 1);
+    vz_query q;
+    assert_int_equal(vz_query_parse(f->reader, "cats", 4, &q), VZ_OK);
+    assert_int_equal(vz_reader_search(f->reader, &q, NULL, 3, got, &ng), VZ_OK);
+    assert_int_equal(ng, 2);
+    free(q.terms[0].term);
+    assert_non_null(q.terms[0].term = vz_strdup("dog"));
+    assert_int_equal(vz_reader_search(f->reader, &q, NULL, 3, got, &ng), VZ_OK);
+    assert_same_hits(want, nw, got, ng);
+    vz_query_free(&q);
+
+    nw = search(f, "birds cats dogs", want, 3);
+    assert_int_equal(nw, 3);
+    assert_int_equal(vz_query_parse(f->reader, "birds cats dogs", 15, &q), VZ_OK);
+    for (int i = 0; i < 30000; i++) {
+        char term[16];
+        int len = snprintf(term, sizeof term, "zz%05d", i);
+        assert_int_equal(vz_query_add(&q, term, (size_t)len, 1), VZ_OK);
+    }
+    vz_query_merge(&q);
+    for (int again = 0; again < 2; again++) {
+        assert_int_equal(vz_reader_search(f->reader, &q, NULL, 3, got, &ng), VZ_OK);
+        assert_same_hits(want, nw, got, ng);
+    }
+    vz_query_free(&q);
+    assert_same_hits(want, nw, got, search(f, "birds cats dogs", got, 3));
+}
+
 /* A search within a few documents looks their passages up in the postings
  * instead of walking them: the top k must be brute-force BM25's over the
  * admitted passages (same passages, same scores to the bit, same order)
@@ -845,6 +884,7 @@ int main(void)
         cmocka_unit_test(pruned_top_k_equals_exhaustive_ranking),
         cmocka_unit_test(ties_rank_lower_passages_first_at_every_k),
         cmocka_unit_test(restricted_search_equals_brute_force),
+        cmocka_unit_test_setup_teardown(query_terms_find_their_own_cache_entries, setup_tiny, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
