@@ -33,11 +33,10 @@
 #define PLACES 4             /* places of a question word told apart: 0, 1, 2, 3 and on */
 #if defined(__GNUC__)
 #define COLD __attribute__((noinline))   /* kept out of the hot loops that call it */
-#define HOT inline __attribute__((always_inline))   /* in the loop over spans */
 #else
 #define COLD
-#define HOT inline
 #endif
+#define HOT VZ_ALWAYS_INLINE         /* in the loop over spans */
 
 typedef struct {
     uint64_t key;            /* 0: an empty slot */

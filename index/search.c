@@ -678,7 +678,7 @@ static float heap_offer(vz_reader *r, uint32_t p, size_t k)
  * admits (all when NULL), until the k-th best score exceeds closed; *at
  * receives where it stopped.  Inlined twice, so that the searches without
  * a mask test none per posting. */
-static inline __attribute__((always_inline)) float
+static VZ_ALWAYS_INLINE float
 add_to_all(vz_reader *r, float wk, const vz_posting *list, size_t n, size_t *at,
            const unsigned char *doc_mask, size_t k, double closed)
 {

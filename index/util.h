@@ -11,8 +11,10 @@
 
 #if defined(__GNUC__)
 #define VZ_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define VZ_ALWAYS_INLINE inline __attribute__((always_inline))   /* in a hot loop */
 #else
 #define VZ_PRINTF(f, a)
+#define VZ_ALWAYS_INLINE inline
 #endif
 
 /* Record the calling thread's last error message and return status, so that
