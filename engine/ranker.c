@@ -599,17 +599,22 @@ typedef struct {
     } suffixes[SUFFIX_MEMO];
 } memos;
 
-static memos *memos_new(void)
+static void memos_clear(memos *mm)
 {
-    memos *mm = malloc(sizeof *mm);
-    if (mm) {
-        memset(mm->known, 0, sizeof mm->known);
-        memset(mm->shape_used, 0, sizeof mm->shape_used);
-        memset(mm->suffix_used, 0, sizeof mm->suffix_used);
-        mm->nshapes = mm->nsuffixes = 0;
-    }
-    return mm;
+    memset(mm->known, 0, sizeof mm->known);
+    memset(mm->shape_used, 0, sizeof mm->shape_used);
+    memset(mm->suffix_used, 0, sizeof mm->suffix_used);
+    mm->nshapes = mm->nsuffixes = 0;
 }
+
+/* A question's scoring room, kept by its spans (vz_rk_spans) from one
+ * question to the next: made afresh each question, the memos and arrays
+ * were new pages each time (a page fault every 4 KiB). */
+struct rk_room {
+    memos memo;
+    char *block;             /* the per-word arrays (room_for) */
+    size_t cap;
+};
 
 static int bit_of(const uint64_t *bits, size_t k)
 {
@@ -944,7 +949,6 @@ typedef struct {
     } *reach;
     double *acc;             /* the score features add to */
     memos *memo;             /* scoring only; NULL training */
-    void *room;              /* the block of the arrays above (room_for) */
 } scoring;
 
 static int grow_keys(vz_rk_spans *o)
@@ -1280,10 +1284,10 @@ static double cover_of(const vz_rk_sentence *s)
     return s->total_idf > 0 ? fmin(1.0, held / s->total_idf) : 0;
 }
 
-/* The arrays of a sentence, made once for the longest of a question's
- * (n words) and of its marks, in one block (free_room frees it, made or
- * not). */
-static int room_for(scoring *x, size_t n, size_t nmk)
+/* The arrays of a sentence, placed once a question for the longest of
+ * its sentences (n words) and of its marks, in kept's block (grown when
+ * too small). */
+static int room_for(scoring *x, struct rk_room *kept, size_t n, size_t nmk)
 {
     size_t room = n + 1;
     char *block = NULL;
@@ -1310,16 +1314,16 @@ static int room_for(scoring *x, size_t n, size_t nmk)
         CARVE(x->mk, nmk + 1);
         CARVE(x->live, nmk + 1);
 #undef CARVE
-        if (!pass && !(block = malloc(at)))
-            return vz_fail(VZ_ENOMEM, "out of memory");
+        if (!pass && at > kept->cap) {
+            free(kept->block);
+            kept->cap = 0;
+            if (!(kept->block = malloc(at)))
+                return vz_fail(VZ_ENOMEM, "out of memory");
+            kept->cap = at;
+        }
+        block = kept->block;
     }
-    x->room = block;
     return VZ_OK;
-}
-
-static void free_room(scoring *x)
-{
-    free(x->room);
 }
 
 static void prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent,
@@ -2057,12 +2061,16 @@ static int score_spans(const vz_ranker *m, const vz_rk_question *q, const vz_rk_
     x.shape_table = m->scap && x.q.h && x.w.h;   /* 0: no third part's hash */
     x.shcol_q = x.shape_table ? shape_column(m, x.q.h) : NULL;
     x.shcol_w = x.shape_table ? shape_column(m, x.w.h) : NULL;
-    if (!names && !(x.memo = memos_new()))
+    if (!out->room && !(out->room = calloc(1, sizeof *out->room)))
         return vz_fail(VZ_ENOMEM, "out of memory");
+    if (!names) {
+        x.memo = &out->room->memo;
+        memos_clear(x.memo);
+    }
     size_t most = 0;
     for (size_t k = 0; k < nsent; k++)
         most = sent[k].ntok > most ? sent[k].ntok : most;
-    int rc = room_for(&x, most, nmarked);
+    int rc = room_for(&x, out->room, most, nmarked);
     for (size_t k = 0; k < nsent; k++)
         x.best_cover = fmax(x.best_cover, cover_of(&sent[k]));
     for (size_t k = 0; !rc && k < nsent; k++) {
@@ -2074,8 +2082,6 @@ static int score_spans(const vz_ranker *m, const vz_rk_question *q, const vz_rk_
     }
     if (out->open)
         out->open[2 * nsent] = out->n;
-    free_room(&x);
-    free(x.memo);
     return rc;
 }
 
@@ -2307,6 +2313,9 @@ void vz_rk_spans_free(vz_rk_spans *s)
     free(s->keys);
     free(s->best);
     free(s->open);
+    if (s->room)
+        free(s->room->block);
+    free(s->room);
     *s = (vz_rk_spans){0};
 }
 
@@ -2316,7 +2325,8 @@ void vz_rk_spans_empty(vz_rk_spans *s)
 {
     free(s->best);
     free(s->open);
-    *s = (vz_rk_spans){.span = s->span, .cap = s->cap, .keys = s->keys, .capkeys = s->capkeys};
+    *s = (vz_rk_spans){.span = s->span, .cap = s->cap, .keys = s->keys, .capkeys = s->capkeys,
+                       .room = s->room};
 }
 
 /* ---- training ----------------------------------------------------------------- */

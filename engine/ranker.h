@@ -85,6 +85,9 @@ typedef struct {
      * its chunks, in order of their first word and at most widest words
      * long, then from open[2k + 1] its marks that are none. */
     size_t *open, nsent, widest;
+    /* Scoring's working room (its memos and per-word arrays), kept with
+     * the spans for the next question. */
+    struct rk_room *room;
 } vz_rk_spans;
 
 /* Names of features, kept while training so the weights file can say
