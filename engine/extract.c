@@ -267,7 +267,7 @@ int vz_extract(const vz_extractor *x, int type, const char *text, size_t len,
  * from.  Blocks are freed only where a whole-table clear used to free them
  * (when an entry is added), so what callers hold stays valid as long as it
  * did before. */
-#define CHUNK (((size_t)2 << 20) - sizeof(chunk))
+#define CHUNK ((size_t)1 << 20)
 
 typedef struct chunk {
     struct chunk *next;
@@ -282,7 +282,7 @@ static void *chunk_alloc(chunk **head, size_t size)
     chunk *k = *head;
     if (!k || k->cap - k->used < size) {
         size_t cap = size > CHUNK ? size : CHUNK;
-        if (!(k = vz_big_alloc(sizeof *k + cap)))
+        if (!(k = malloc(sizeof *k + cap)))
             return NULL;
         *k = (chunk){*head, 0, cap};
         *head = k;
@@ -297,7 +297,7 @@ static void chunks_free(chunk **head)
     while (*head) {
         chunk *k = *head;
         *head = k->next;
-        vz_big_free(k, sizeof *k + k->cap);
+        free(k);
     }
 }
 
@@ -392,7 +392,7 @@ struct vz_xcache {
 
 vz_xcache *vz_xcache_new(void)
 {
-    return vz_big_alloc(sizeof(vz_xcache));
+    return calloc(1, sizeof(vz_xcache));
 }
 
 static void xcache_clear(vz_xcache *c)
@@ -435,12 +435,12 @@ void vz_xcache_free(void *p)
     for (int g = 0; g < 2; g++) {
         agen_clear(&c->agens[g]);
         mgen_clear(&c->mgens[g]);
-        vz_big_free(c->mgens[g].slots, MSLOTS * sizeof *c->mgens[g].slots);
+        free(c->mgens[g].slots);
     }
     vz_buf_free(&c->strings);
     free(c->toks);
     pcre2_match_data_free(c->md);
-    vz_big_free(c, sizeof *c);
+    free(c);
 }
 
 static xentry *xcache_slot(vz_xcache *c, int kind, uint64_t h, const char *text, size_t len)
@@ -941,7 +941,7 @@ int vz_xcache_memo_keep(vz_xcache *c, uint64_t id, const void *data, size_t len)
         young = &c->mgens[c->myoung];
         mgen_clear(young);
     }
-    if (!young->slots && !(young->slots = vz_big_alloc(MSLOTS * sizeof *young->slots)))
+    if (!young->slots && !(young->slots = calloc(MSLOTS, sizeof *young->slots)))
         return VZ_ENOMEM;
     mentry *m = mcache_slot(young->slots, id);
     void *copy = chunk_alloc(&young->chunks, len ? len : 1);

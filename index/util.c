@@ -2,7 +2,6 @@
  * util.c - implements the small helpers of util.h: the thread-local error
  * message, growable buffers, whole-file reads, FNV-1a and varints.
  */
-#define _DEFAULT_SOURCE   /* MAP_ANONYMOUS, madvise */
 #include "util.h"
 
 #include <errno.h>
@@ -11,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utf8proc.h>
@@ -282,35 +280,4 @@ size_t vz_utf8_invalid_at(const char *s, size_t len)
         i += (size_t)k;
     }
     return len;
-}
-
-/* Huge pages are 2 MiB where there are any (x86-64, most arm64 kernels). */
-#define BIG_ALIGN ((size_t)2 << 20)
-
-void *vz_big_alloc(size_t size)
-{
-    if (!size || size > SIZE_MAX - BIG_ALIGN)
-        return NULL;
-    size_t len = (size + BIG_ALIGN - 1) & ~(BIG_ALIGN - 1);
-    /* Map more than asked and trim to a 2 MiB boundary, so that whole
-     * huge pages fit. */
-    char *raw = mmap(NULL, len + BIG_ALIGN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                     -1, 0);
-    if (raw == MAP_FAILED)
-        return NULL;
-    char *p = (char *)(((uintptr_t)raw + BIG_ALIGN - 1) & ~(uintptr_t)(BIG_ALIGN - 1));
-    if (p > raw)
-        munmap(raw, (size_t)(p - raw));
-    if (p + len < raw + len + BIG_ALIGN)
-        munmap(p + len, (size_t)(raw + len + BIG_ALIGN - (p + len)));
-#ifdef MADV_HUGEPAGE
-    (void)madvise(p, len, MADV_HUGEPAGE);   /* a hint: without it, plain pages */
-#endif
-    return p;
-}
-
-void vz_big_free(void *p, size_t size)
-{
-    if (p)
-        munmap(p, (size + BIG_ALIGN - 1) & ~(BIG_ALIGN - 1));
 }

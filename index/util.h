@@ -40,13 +40,6 @@ void vz_buf_free(vz_buf *b);
  * least need elements.  VZ_OK or VZ_ENOMEM (the array is unchanged). */
 int vz_grow(void **items, size_t *cap, size_t need, size_t elem);
 
-/* Zeroed memory for a large table or arena that lives long and is filled
- * a little at a time: whole huge pages where the system has them, so that
- * filling it takes a page fault per 2 MiB rather than per 4 KiB.  NULL
- * when out of memory; free with vz_big_free and the same size. */
-void *vz_big_alloc(size_t size);
-void vz_big_free(void *p, size_t size);
-
 /* Read a whole file into a malloc'd, NUL-terminated buffer (*len excludes
  * the NUL).  VZ_EIO with a message naming the path on failure. */
 int vz_read_file(const char *path, char **out, size_t *len);
