@@ -27,9 +27,15 @@
 #define DOC_BYTES ((size_t)16 << 20)
 
 /* A posting decoded: questions about one article ask for the same terms
- * again, and decoding the varints each time cost more than the sums. */
+ * again, and decoding the varints each time cost more than the sums.
+ * Most postings have tf 1, whose contribution needs idx->tf1[p]: read
+ * at decoding into `share`, the sums skip that random read (a cache miss
+ * per posting over a large index).  Otherwise share is -(float)tf, the
+ * sign telling the two apart (tf is never 0), the same float the sum
+ * converts tf to. */
 typedef struct {
-    uint32_t passage, tf;
+    uint32_t passage;
+    float share;              /* tf1[passage] when tf is 1, else -(float)tf */
 } vz_posting;
 
 typedef struct {
@@ -595,14 +601,15 @@ static int decode_postings(vz_reader *r, const void *blob, size_t len, size_t *n
     r->decoded = items;
     vz_postings_begin(&it, blob, len);
     while ((more = vz_postings_next(&it, &p, &tf)) == 1 && p < r->idx->npassages)
-        r->decoded[(*n)++] = (vz_posting){p, tf};
+        r->decoded[(*n)++] = (vz_posting){p, tf == 1 ? r->idx->tf1[p] : -(float)tf};
     return more != 0 ? corrupt(r->idx->path, "postings") : VZ_OK;
 }
 
-/* Term t's BM25 contribution to passage p, tf occurrences there. */
-static inline float contribution(const vz_index *idx, float wk, uint32_t p, uint32_t tf)
+/* Term t's BM25 contribution to passage p, share its posting's: the
+ * float of wk * tf1[p] when tf is 1, else of wk * tf / (tf + norm[p]). */
+static inline float contribution(const vz_index *idx, float wk, uint32_t p, float share)
 {
-    return tf == 1 ? wk * idx->tf1[p] : wk * (float)tf / ((float)tf + idx->norm[p]);
+    return share > 0 ? wk * share : wk * -share / (-share + idx->norm[p]);
 }
 
 /* The order of the final ranking: a lower score, then on a tie the
@@ -690,7 +697,7 @@ add_to_all(vz_reader *r, float wk, const vz_posting *list, size_t n, size_t *at,
     size_t i = 0, ntouched = r->ntouched;
     while (i < n) {
         uint32_t p = list[i].passage;
-        float add = contribution(idx, wk, p, list[i].tf), s = scores[p];
+        float add = contribution(idx, wk, p, list[i].share), s = scores[p];
         i++;
         /* A score of 0 marks a passage not touched yet, so a contribution
          * that rounds to 0 must not touch it (nor list it twice); adding
@@ -727,7 +734,7 @@ static void add_postings(vz_reader *r, const vz_qterm *t, const vz_posting *list
     for (; i < n; i++) {
         uint32_t p = list[i].passage;
         float s = scores[p];
-        if (s != 0 && (scores[p] = s += contribution(idx, wk, p, list[i].tf)) >= floor)
+        if (s != 0 && (scores[p] = s += contribution(idx, wk, p, list[i].share)) >= floor)
             floor = heap_offer(r, p, k);
     }
 }
@@ -803,7 +810,7 @@ static void add_to_touched(vz_reader *r, const vz_qterm *t, const vz_posting *li
             if ((double)(s = scores[p]) < below) {
                 scores[p] = 0;
                 r->ndropped++;
-            } else if ((scores[p] = s += contribution(idx, wk, p, list[i].tf)) >= floor) {
+            } else if ((scores[p] = s += contribution(idx, wk, p, list[i].share)) >= floor) {
                 floor = heap_offer(r, p, k);
             }
         }
@@ -818,7 +825,7 @@ static void add_to_touched(vz_reader *r, const vz_qterm *t, const vz_posting *li
         }
         r->touched[kept++] = p;
         const vz_posting *at = find_posting(list, n, p);
-        if (at && (scores[p] = s += contribution(idx, wk, p, at->tf)) >= floor)
+        if (at && (scores[p] = s += contribution(idx, wk, p, at->share)) >= floor)
             floor = heap_offer(r, p, k);
     }
     r->ntouched = kept;
@@ -832,8 +839,8 @@ static float top_share(const vz_index *idx, const vz_posting *list, size_t n)
 {
     float top = 0;
     for (size_t i = 0; i < n; i++) {
-        uint32_t p = list[i].passage, tf = list[i].tf;
-        float x = tf == 1 ? idx->tf1[p] : (float)tf / ((float)tf + idx->norm[p]);
+        float sh = list[i].share;
+        float x = sh > 0 ? sh : -sh / (-sh + idx->norm[list[i].passage]);
         if (x > top)
             top = x;
     }
@@ -1022,7 +1029,7 @@ static int score_admitted(vz_reader *r, const vz_query *q, size_t k)
             uint32_t p = r->touched[j];
             const vz_posting *at = find_posting(list + lo, n - lo, p);
             if (at) {
-                scores[p] += contribution(idx, wk, p, at->tf);
+                scores[p] += contribution(idx, wk, p, at->share);
                 lo = (size_t)(at - list) + 1;
             }
         }
