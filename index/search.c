@@ -599,10 +599,31 @@ static int decode_postings(vz_reader *r, const void *blob, size_t len, size_t *n
     if (vz_grow(&items, &r->capdecoded, len / 2 + 1, sizeof *r->decoded))
         return vz_fail(VZ_ENOMEM, "out of memory");
     r->decoded = items;
+    const vz_index *idx = r->idx;
+    vz_posting *out = r->decoded;
+    size_t m = 0;
+    /* The last passage a posting may name: one of the index, and 32 bits. */
+    int64_t last = idx->npassages > UINT32_MAX ? UINT32_MAX : (int64_t)idx->npassages - 1;
     vz_postings_begin(&it, blob, len);
-    while ((more = vz_postings_next(&it, &p, &tf)) == 1 && p < r->idx->npassages)
-        r->decoded[(*n)++] = (vz_posting){p, tf == 1 ? r->idx->tf1[p] : -(float)tf};
-    return more != 0 ? corrupt(r->idx->path, "postings") : VZ_OK;
+    for (;;) {
+        /* Most postings are two one-byte varints, the delta and tf in
+         * [1, 127], naming a passage of the index: read here without the
+         * checks of vz_postings_next (the same values), which reads the
+         * others and stops the list where it must. */
+        const unsigned char *b = it.p;
+        while (it.end - b >= 2 && b[0] - 1u < 127 && b[1] - 1u < 127 &&
+               it.passage + b[0] <= last) {
+            p = (uint32_t)(it.passage += b[0]);
+            out[m++] = (vz_posting){p, b[1] == 1 ? idx->tf1[p] : -(float)b[1]};
+            b += 2;
+        }
+        it.p = b;
+        if ((more = vz_postings_next(&it, &p, &tf)) != 1 || p >= idx->npassages)
+            break;
+        out[m++] = (vz_posting){p, tf == 1 ? idx->tf1[p] : -(float)tf};
+    }
+    *n = m;
+    return more != 0 ? corrupt(idx->path, "postings") : VZ_OK;
 }
 
 /* Term t's BM25 contribution to passage p, share its posting's: the
