@@ -949,6 +949,15 @@ typedef struct {
     } *reach;
     double *acc;             /* the score features add to */
     memos *memo;             /* scoring only; NULL training */
+    /* Scoring only: span_part's weights by value, read once a question
+     * (span_weights): the loop over spans reads them with no test of
+     * which table holds them. */
+    struct span_w {
+        double len[NSMALL], lenw[NSMALL], inq[NINQ], dist[NDIST], mark[NMARK], markq[NMARK];
+        double focus, part;
+        double edge[NLETTERS * NLETTERS];   /* by the first and last words' shix */
+    } sw;
+    unsigned char *shix;     /* each word's shape letter's place in shape_letters */
 } scoring;
 
 static int grow_keys(vz_rk_spans *o)
@@ -1301,6 +1310,7 @@ static int room_for(scoring *x, struct rk_room *kept, size_t n, size_t nmk)
         at += (count) * sizeof *(a);                                                         \
     } while (0)
         CARVE(x->shape, room);
+        CARVE(x->shix, room);
         CARVE(x->gap, room);
         CARVE(x->suffix, room);
         CARVE(x->sufm, room);
@@ -1336,6 +1346,7 @@ static void prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent,
     for (size_t k = 0; k < s->ntok; k++) {
         const vz_rk_token *t = &s->tok[k];
         x->shape[k] = shape_of(s->text, t);
+        x->shix[k] = x->shapel->ix[(unsigned char)x->shape[k]];
         size_t prev = k ? s->tok[k - 1].end : 0;
         x->gap[k] = gap_of(s->text + prev, t->start - prev);
         x->suffix[k] = suffix_of(s->text, t, x->sufbuf + k * (SUFFIX + 1));
@@ -1695,29 +1706,33 @@ static HOT const struct shape_memo *shape_weights(const scoring *x, const shape_
     return bit_of(mm->shape_used, k) ? &mm->shapes[k] : shape_look(x, r, k, spare);
 }
 
-/* edge_w's weight the first time a question asks for it, or when its
- * letters are too many to memoise. */
-static COLD double edge_look(const scoring *x, size_t i, size_t j)
+/* Every weight span_part adds, by its feature's value, as fixed_w, w2_w
+ * and memo_w read them (shape_of's letters are the first NLETTERS of
+ * shape_letters: every pair of a span's edges has a place in sw.edge). */
+static void span_weights(scoring *x)
 {
-    char ends[3] = {x->shape[i], x->shape[j - 1], 0};
-    size_t e0 = x->shapel->ix[(unsigned char)ends[0]], e1 = x->shapel->ix[(unsigned char)ends[1]];
-    value v = value_of(ends);
-    return e0 < NLETTERS && e1 < NLETTERS ? memo_w(x, F_EDGE_W, e0 * NLETTERS + e1, &v, &x->w2)
-                                          : weight_of(x->m, key_for(x, F_EDGE_W, &v, &x->w2));
-}
-
-/* The weight of the feature of a span's first and last words' shapes:
- * in the loop over spans, the question's memo read (edge_look the first
- * time). */
-static HOT double edge_w(const scoring *x, size_t i, size_t j)
-{
-    size_t e0 = x->shapel->ix[(unsigned char)x->shape[i]];
-    size_t e1 = x->shapel->ix[(unsigned char)x->shape[j - 1]];
-    if (e0 < NLETTERS && e1 < NLETTERS && x->w2row)
-        return x->w2row[W2_EDGE + e0 * NLETTERS + e1];
-    if (e0 < NLETTERS && e1 < NLETTERS && bit_of(&x->memo->known[F_EDGE_W], e0 * NLETTERS + e1))
-        return x->memo->w[F_EDGE_W][e0 * NLETTERS + e1];
-    return edge_look(x, i, j);
+    struct span_w *sw = &x->sw;
+    const value *w = &x->w, *w2 = &x->w2, *q = &x->q, *num = x->num;
+    for (size_t v = 0; v < NSMALL; v++) {
+        sw->len[v] = fixed_w(x, F_LEN, v, &num[v], NULL);
+        sw->lenw[v] = w2_w(x, W2_LEN + v, F_LEN_W, v, &num[v], w2);
+    }
+    for (size_t v = 0; v < NINQ; v++)
+        sw->inq[v] = fixed_w(x, F_INQ_W, v, &x->inq[v], w);
+    for (size_t v = 0; v < NDIST; v++)
+        sw->dist[v] = fixed_w(x, F_DIST, v, &num[v], NULL);
+    sw->mark[0] = sw->markq[0] = 0;   /* no mark: neither added */
+    for (size_t v = 1; v < NMARK; v++) {
+        sw->mark[v] = fixed_w(x, F_MARK, v, &num[v], NULL);
+        sw->markq[v] = memo_w(x, F_MARK_Q, v, &num[v], q);
+    }
+    sw->focus = w2_w(x, W2_FOCUS_IN, F_FOCUS_IN, 0, w2, NULL);
+    sw->part = fixed_w(x, F_MARK_PART, 0, NULL, NULL);
+    for (size_t e = 0; e < NLETTERS * NLETTERS; e++) {
+        char ends[3] = {shape_letters[e / NLETTERS], shape_letters[e % NLETTERS], 0};
+        value v = value_of(ends);
+        sw->edge[e] = w2_w(x, W2_EDGE + e, F_EDGE_W, e, &v, w2);
+    }
 }
 
 /* score plus span_features' weights (scoring), added one by one in
@@ -1726,26 +1741,26 @@ static HOT double edge_w(const scoring *x, size_t i, size_t j)
 static HOT double span_part(const scoring *x, size_t i, size_t j, const vz_rk_marked *mk,
                                size_t nmk, const struct shape_memo *sh, double score)
 {
-    const value *w = &x->w, *w2 = &x->w2, *q = &x->q;
+    const struct span_w *sw = &x->sw;
     span_facts f;
     span_facts_of(x, i, j, mk, nmk, &f);
     size_t mark = (size_t)f.mark;
-    score += fixed_w(x, F_LEN, f.len, &x->num[f.len], NULL);
-    score += w2_w(x, W2_LEN + f.len, F_LEN_W, f.len, &x->num[f.len], w2);
+    score += sw->len[f.len];
+    score += sw->lenw[f.len];
     score += sh->sh;
     score += sh->sh_q;
     score += sh->sh_w;
-    score += edge_w(x, i, j);
-    score += fixed_w(x, F_INQ_W, f.inq, &x->inq[f.inq], w);
+    score += sw->edge[x->shix[i] * NLETTERS + x->shix[j - 1]];
+    score += sw->inq[f.inq];
     if (f.focus)
-        score += w2_w(x, W2_FOCUS_IN, F_FOCUS_IN, 0, w2, NULL);
-    score += fixed_w(x, F_DIST, f.dist, &x->num[f.dist], NULL);
+        score += sw->focus;
+    score += sw->dist[f.dist];
     if (mark)
-        score += fixed_w(x, F_MARK, mark, &x->num[mark], NULL);
+        score += sw->mark[mark];
     if (mark)
-        score += memo_w(x, F_MARK_Q, mark, &x->num[mark], q);
+        score += sw->markq[mark];
     if (f.part)
-        score += fixed_w(x, F_MARK_PART, 0, NULL, NULL);
+        score += sw->part;
     return score;
 }
 
@@ -2066,6 +2081,7 @@ static int score_spans(const vz_ranker *m, const vz_rk_question *q, const vz_rk_
     if (!names) {
         x.memo = &out->room->memo;
         memos_clear(x.memo);
+        span_weights(&x);
     }
     size_t most = 0;
     for (size_t k = 0; k < nsent; k++)
