@@ -937,6 +937,7 @@ typedef struct {
     size_t nmk;
     vz_rk_marked *live;      /* of them, those that may overlap a chunk (sentence_spans) */
     double cover;            /* the question's IDF the sentence holds, over all of it */
+    double *covers;          /* each sentence's cover, found once */
     double best_cover;       /* the most any sentence read holds */
     size_t words, pairs;     /* the question's words it holds; of them, side by side */
     double sentence, *left, *right;   /* see sentence_parts */
@@ -958,6 +959,14 @@ typedef struct {
         double edge[NLETTERS * NLETTERS];   /* by the first and last words' shix */
     } sw;
     unsigned char *shix;     /* each word's shape letter's place in shape_letters */
+    /* Scoring only: left_part's and right_part's weights by value (side_weights):
+     * the model's fixed row where it has one, else store's. */
+    struct side_w {
+        const double *punct, *shape, *win, *win_w, *dist_w, *place;
+        double focus, q;     /* the word beside the span is of the focus, of the question */
+        double store[(sizeof gap_letters - 1) + (sizeof shape_letters - 1) + 2 * NSHARE +
+                     NDIST + PLACES * NDIST];
+    } lw, rw;
 } scoring;
 
 static int grow_keys(vz_rk_spans *o)
@@ -1294,9 +1303,9 @@ static double cover_of(const vz_rk_sentence *s)
 }
 
 /* The arrays of a sentence, placed once a question for the longest of
- * its sentences (n words) and of its marks, in kept's block (grown when
+ * its sentences (n words), of its marks and of its sentences, in kept's block (grown when
  * too small). */
-static int room_for(scoring *x, struct rk_room *kept, size_t n, size_t nmk)
+static int room_for(scoring *x, struct rk_room *kept, size_t n, size_t nmk, size_t nsent)
 {
     size_t room = n + 1;
     char *block = NULL;
@@ -1323,6 +1332,7 @@ static int room_for(scoring *x, struct rk_room *kept, size_t n, size_t nmk)
         CARVE(x->sufbuf, room * (SUFFIX + 1));
         CARVE(x->mk, nmk + 1);
         CARVE(x->live, nmk + 1);
+        CARVE(x->covers, nsent + 1);
 #undef CARVE
         if (!pass && at > kept->cap) {
             free(kept->block);
@@ -1369,7 +1379,7 @@ static void prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent,
     }
     size_t last = s->ntok ? s->tok[s->ntok - 1].end : 0;
     x->gap[s->ntok] = gap_of(s->text + last, s->len - last);
-    x->cover = cover_of(s);
+    x->cover = x->covers[sent];
 }
 
 /* The IDF of the question's words among words from + step, from + 2
@@ -1525,31 +1535,68 @@ static int right_features(scoring *x, size_t j)
     return rc;
 }
 
-/* left_features' weights summed (scoring), from the question's memos. */
+/* One side's weights (see side_w) of the templates t[0, 6): punctuation,
+ * shape, window, window with the wh-word, distance, place; focus and q
+ * are w2 row's at. */
+static void side_weights(scoring *x, struct side_w *sw, const int *t, size_t focus, size_t q)
+{
+    const value *w = &x->w, *w2 = &x->w2, *num = x->num;
+    sw->focus = w2_w(x, focus, t[6], 0, w2, NULL);
+    sw->q = w2_w(x, q, t[7], 0, w2, NULL);
+    if (x->fixed) {   /* every value of these is in the row */
+        const double **col[] = {&sw->punct, &sw->shape, &sw->win, &sw->win_w, &sw->dist_w,
+                                &sw->place};
+        for (size_t k = 0; k < 6; k++)
+            *col[k] = x->fixed + x->fixed_at[t[k]];
+        return;
+    }
+    double *at = sw->store;
+    sw->punct = at;
+    for (size_t v = 0; v < sizeof gap_letters - 1; v++)
+        *at++ = fixed_letter_w(x, t[0], x->gapl, gap_letters[v], w);
+    sw->shape = at;
+    for (size_t v = 0; v < sizeof shape_letters - 1; v++)
+        *at++ = fixed_letter_w(x, t[1], x->shapel, shape_letters[v], w);
+    sw->win = at;
+    for (size_t v = 0; v < NSHARE; v++)
+        *at++ = fixed_w(x, t[2], v, &num[v], NULL);
+    sw->win_w = at;
+    for (size_t v = 0; v < NSHARE; v++)
+        *at++ = fixed_w(x, t[3], v, &num[v], w);
+    sw->dist_w = at;
+    for (size_t v = 0; v < NDIST; v++)
+        *at++ = fixed_w(x, t[4], v, &num[v], w);
+    sw->place = at;
+    for (size_t v = 0; v < PLACES * NDIST; v++)
+        *at++ = fixed_w(x, t[5], v, &num[v / NDIST], &num[v % NDIST]);
+}
+
+/* left_features' weights summed (scoring), from the question's side_w
+ * (every letter of gap_of and shape_of, and '^', has its place in them;
+ * wl <= 5, bl < NDIST, pl < PLACES) and memos. */
 static double left_part(const scoring *x, size_t i)
 {
     const vz_rk_token *t = x->s->tok;
-    const value *w = &x->w, *w2 = &x->w2;
+    const struct side_w *sw = &x->lw;
     const struct reach *r = &x->reach[i];
-    /* Every memo index below is under NMEMO: wl <= 5, bl < NDIST, pl < PLACES. */
     size_t wl = bucket_share(r->wl), bl = bucket_distance(r->dl), pl = (size_t)r->pl;
     double acc = 0;
-    acc += fixed_letter_w(x, F_LPUNCT_W, x->gapl, x->gap[i], w);
-    acc += fixed_letter_w(x, F_LSHAPE_W, x->shapel, i ? x->shape[i - 1] : '^', w);
+    acc += sw->punct[x->gapl->ix[(unsigned char)x->gap[i]]];
+    acc += sw->shape[i ? x->shix[i - 1] : x->shapel->ix['^']];
     if (i && t[i - 1].focus)
-        acc += w2_w(x, W2_FOCUS_PREV, F_FOCUS_PREV, 0, w2, NULL);
-    acc += fixed_w(x, F_WINL, wl, &x->num[wl], NULL);
-    acc += fixed_w(x, F_WINL_W, wl, &x->num[wl], w);
-    acc += fixed_w(x, F_DISTL_W, bl, &x->num[bl], w);
+        acc += sw->focus;
+    acc += sw->win[wl];
+    acc += sw->win_w[wl];
+    acc += sw->dist_w[bl];
     acc += suffix_w(x, i, 0, F_FSUF_W);
     if (i)
         acc += suffix_w(x, i - 1, 1, F_LSUF_W);
     if (i && t[i - 1].asked)
-        acc += w2_w(x, W2_QLEFT, F_QLEFT_W, 0, w2, NULL);
+        acc += sw->q;
     if (i && x->pre.n && same_word(x->s->text, &t[i - 1], x->pre.s))
-        acc += memo_w(x, F_PRE_W, 0, &x->pre, w);
+        acc += memo_w(x, F_PRE_W, 0, &x->pre, &x->w);
     if (r->dl)
-        acc += fixed_w(x, F_PLACEL_W, pl * NDIST + bl, &x->num[pl], &x->num[bl]);
+        acc += sw->place[pl * NDIST + bl];
     return acc;
 }
 
@@ -1557,25 +1604,25 @@ static double left_part(const scoring *x, size_t i)
 static double right_part(const scoring *x, size_t j)
 {
     const vz_rk_token *t = x->s->tok;
-    const value *w = &x->w, *w2 = &x->w2;
+    const struct side_w *sw = &x->rw;
     const struct reach *r = &x->reach[j];
     size_t wr = bucket_share(r->wr), br = bucket_distance(r->dr), pr = (size_t)r->pr;
     int inside = j < x->s->ntok;
     double acc = 0;
-    acc += fixed_letter_w(x, F_RPUNCT_W, x->gapl, x->gap[j], w);
-    acc += fixed_letter_w(x, F_RSHAPE_W, x->shapel, inside ? x->shape[j] : '$', w);
+    acc += sw->punct[x->gapl->ix[(unsigned char)x->gap[j]]];
+    acc += sw->shape[inside ? x->shix[j] : x->shapel->ix['$']];
     if (inside && t[j].focus)
-        acc += w2_w(x, W2_FOCUS_NEXT, F_FOCUS_NEXT, 0, w2, NULL);
-    acc += fixed_w(x, F_WINR, wr, &x->num[wr], NULL);
-    acc += fixed_w(x, F_WINR_W, wr, &x->num[wr], w);
-    acc += fixed_w(x, F_DISTR_W, br, &x->num[br], w);
+        acc += sw->focus;
+    acc += sw->win[wr];
+    acc += sw->win_w[wr];
+    acc += sw->dist_w[br];
     acc += suffix_w(x, j - 1, 2, F_HSUF_W);
     if (inside)
         acc += suffix_w(x, j, 3, F_RSUF_W);
     if (inside && t[j].asked)
-        acc += w2_w(x, W2_QRIGHT, F_QRIGHT_W, 0, w2, NULL);
+        acc += sw->q;
     if (r->dr)
-        acc += fixed_w(x, F_PLACER_W, pr * NDIST + br, &x->num[pr], &x->num[br]);
+        acc += sw->place[pr * NDIST + br];
     return acc;
 }
 
@@ -1728,10 +1775,14 @@ static void span_weights(scoring *x)
     }
     sw->focus = w2_w(x, W2_FOCUS_IN, F_FOCUS_IN, 0, w2, NULL);
     sw->part = fixed_w(x, F_MARK_PART, 0, NULL, NULL);
+    if (x->w2row) {   /* the row read as is: no edge's letters hashed */
+        memcpy(sw->edge, x->w2row + W2_EDGE, sizeof sw->edge);
+        return;
+    }
     for (size_t e = 0; e < NLETTERS * NLETTERS; e++) {
         char ends[3] = {shape_letters[e / NLETTERS], shape_letters[e % NLETTERS], 0};
         value v = value_of(ends);
-        sw->edge[e] = w2_w(x, W2_EDGE + e, F_EDGE_W, e, &v, w2);
+        sw->edge[e] = memo_w(x, F_EDGE_W, e, &v, w2);
     }
 }
 
@@ -2082,13 +2133,19 @@ static int score_spans(const vz_ranker *m, const vz_rk_question *q, const vz_rk_
         x.memo = &out->room->memo;
         memos_clear(x.memo);
         span_weights(&x);
+        static const int left[] = {F_LPUNCT_W, F_LSHAPE_W, F_WINL, F_WINL_W, F_DISTL_W,
+                                   F_PLACEL_W, F_FOCUS_PREV, F_QLEFT_W};
+        static const int right[] = {F_RPUNCT_W, F_RSHAPE_W, F_WINR, F_WINR_W, F_DISTR_W,
+                                    F_PLACER_W, F_FOCUS_NEXT, F_QRIGHT_W};
+        side_weights(&x, &x.lw, left, W2_FOCUS_PREV, W2_QLEFT);
+        side_weights(&x, &x.rw, right, W2_FOCUS_NEXT, W2_QRIGHT);
     }
     size_t most = 0;
     for (size_t k = 0; k < nsent; k++)
         most = sent[k].ntok > most ? sent[k].ntok : most;
-    int rc = room_for(&x, out->room, most, nmarked);
-    for (size_t k = 0; k < nsent; k++)
-        x.best_cover = fmax(x.best_cover, cover_of(&sent[k]));
+    int rc = room_for(&x, out->room, most, nmarked, nsent);
+    for (size_t k = 0; !rc && k < nsent; k++)
+        x.best_cover = fmax(x.best_cover, x.covers[k] = cover_of(&sent[k]));
     for (size_t k = 0; !rc && k < nsent; k++) {
         prepare_sentence(&x, &sent[k], k, marked, nmarked);
         reach_of(&x);
