@@ -1293,18 +1293,30 @@ static int same_word(const char *text, const vz_rk_token *t, const char *w)
     return strlen(w) == n && !strncasecmp(text + t->start, w, n);
 }
 
+/* fmin(1.0, v) without a call to the library: a NaN gives 1 too. */
+static double at_most_one(double v)
+{
+    return v < 1.0 ? v : 1.0;
+}
+
+/* fmax(best, v) of two covers (never NaN) without a call to the library. */
+static double best_of(double best, double v)
+{
+    return v > best ? v : best;
+}
+
 /* The question's IDF a sentence holds, over all of it. */
 static double cover_of(const vz_rk_sentence *s)
 {
     double held = 0;
     for (size_t k = 0; k < s->ntok; k++)
         held += s->tok[k].asked ? s->tok[k].idf : 0;
-    return s->total_idf > 0 ? fmin(1.0, held / s->total_idf) : 0;
+    return s->total_idf > 0 ? at_most_one(held / s->total_idf) : 0;
 }
 
 /* The arrays of a sentence, placed once a question for the longest of
- * its sentences (n words), of its marks and of its sentences, in kept's block (grown when
- * too small). */
+ * its sentences (n words), of its marks and of its sentences, in kept's
+ * block (grown when too small). */
 static int room_for(scoring *x, struct rk_room *kept, size_t n, size_t nmk, size_t nsent)
 {
     size_t room = n + 1;
@@ -1395,7 +1407,7 @@ static double window_share(const vz_rk_sentence *s, size_t from, int step)
         if (s->tok[k].asked)
             idf += s->tok[k].idf;
     }
-    return s->total_idf > 0 ? fmin(1.0, idf / s->total_idf) : 0;
+    return s->total_idf > 0 ? at_most_one(idf / s->total_idf) : 0;
 }
 
 /* The distance of word near, a question word (none: SIZE_MAX), from word
@@ -2087,7 +2099,10 @@ void vz_rk_question_init(vz_rk_question *q, const char *text, size_t len, const 
         if (!n)
             break;
         if (prev[0]) {
-            snprintf(q->wh2, sizeof q->wh2, "%s %s", prev, word);
+            size_t p = strlen(prev);   /* under 16, as n: both fit wh2 */
+            memcpy(q->wh2, prev, p);
+            q->wh2[p] = ' ';
+            memcpy(q->wh2 + p + 1, word, n + 1);
             return;
         }
         /* word and before fit every field they are copied to (n < 16). */
@@ -2103,6 +2118,17 @@ void vz_rk_question_init(vz_rk_question *q, const char *text, size_t len, const 
     }
 }
 
+/* s put after buf[0, *n), cut as snprintf cuts it: buf[0, size - 1) at
+ * most, NUL-terminated. */
+static void append_cut(char *buf, size_t size, size_t *n, const char *s)
+{
+    size_t k = strlen(s);
+    k = k < size - 1 - *n ? k : size - 1 - *n;
+    memcpy(buf + *n, s, k);
+    *n += k;
+    buf[*n] = '\0';
+}
+
 /* Every span of sentences[0, nsent) scored, in reading order, with names
  * kept when training (names). */
 static int score_spans(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentence *sent,
@@ -2113,8 +2139,13 @@ static int score_spans(const vz_ranker *m, const vz_rk_question *q, const vz_rk_
     scoring x = {.m = m, .names = names, .out = out, .tmpl = c->tmpl, .num = c->num,
                  .inq = c->inq, .shapel = &c->shapel, .gapl = &c->gapl};
     char qname[64];
-    snprintf(qname, sizeof qname, "%s%s%s", q->type, q->label[0] ? ":" : "", q->label);
-    x.q = value_of(qname);
+    size_t nq = 0;
+    append_cut(qname, sizeof qname, &nq, q->type);
+    if (q->label[0]) {
+        append_cut(qname, sizeof qname, &nq, ":");
+        append_cut(qname, sizeof qname, &nq, q->label);
+    }
+    x.q = (value){qname, nq, part_hash(qname, nq)};
     x.w = value_of(q->wh);
     x.whseed = wh_seed(x.w.h);
     x.fixed_at = c->fixed_at;
@@ -2145,7 +2176,7 @@ static int score_spans(const vz_ranker *m, const vz_rk_question *q, const vz_rk_
         most = sent[k].ntok > most ? sent[k].ntok : most;
     int rc = room_for(&x, out->room, most, nmarked, nsent);
     for (size_t k = 0; !rc && k < nsent; k++)
-        x.best_cover = fmax(x.best_cover, x.covers[k] = cover_of(&sent[k]));
+        x.best_cover = best_of(x.best_cover, x.covers[k] = cover_of(&sent[k]));
     for (size_t k = 0; !rc && k < nsent; k++) {
         prepare_sentence(&x, &sent[k], k, marked, nmarked);
         reach_of(&x);
