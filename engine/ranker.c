@@ -1939,6 +1939,8 @@ static int sentence_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t
     int rc = x->names ? VZ_OK : sentence_parts(x, srank);
     if (!rc && !x->names)
         rc = spans_room(x->out, s->ntok * most);   /* at most most chunks open on a word */
+    size_t nlive = 0;        /* the marks that do not end before word i */
+    size_t gone = 0;         /* the first of them to end: until word i opens there, all stay */
     for (size_t i = 0; !rc && i < s->ntok; i++) {
         if (!edge(&s->tok[i]))
             continue;
@@ -1947,10 +1949,15 @@ static int sentence_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t
         const struct shape_memo *sh = NULL;
         int stale = 1;       /* sh is not r's */
         double base = x->names ? 0 : x->sentence + x->left[i];
-        size_t nlive = 0;    /* the marks that do not end before word i */
-        for (size_t k = 0; k < x->nmk; k++)
-            if (x->mk[k].end > s->tok[i].start)
-                x->live[nlive++] = x->mk[k];
+        if (s->tok[i].start >= gone) {
+            nlive = 0;
+            gone = SIZE_MAX;
+            for (size_t k = 0; k < x->nmk; k++)
+                if (x->mk[k].end > s->tok[i].start) {
+                    x->live[nlive++] = x->mk[k];
+                    gone = x->mk[k].end < gone ? x->mk[k].end : gone;
+                }
+        }
         for (size_t j = i + 1; !rc && j <= s->ntok && j - i <= most; j++) {
             stale |= shape_grow(&r, x->shape[j - 1]);
             if (j > i + 1 && breaks(x->gap[j - 1]))
