@@ -1257,9 +1257,12 @@ static int breaks(char g)
     return g == '.' || g == '(' || g == ')' || g == '"';
 }
 
+/* 0 none; 1, 2, 3; 4-5; 6-8; 9-13; 14 and on (a table: nearest's
+ * distances are under WINDOW * 3 + 1). */
 static size_t bucket_distance(size_t d)
 {
-    return d == 0 ? 0 : d <= 3 ? d : d <= 5 ? 4 : d <= 8 ? 5 : d <= 13 ? 6 : 7;
+    static const unsigned char bucket[] = {0, 1, 2, 3, 4, 4, 5, 5, 5, 6, 6, 6, 6, 6, 7, 7};
+    return d < sizeof bucket ? bucket[d] : 7;
 }
 
 static size_t bucket_share(double x)
@@ -1650,7 +1653,8 @@ typedef struct {
 /* The shape with one more word of shape letter c; whether it changed. */
 static int shape_grow(shape_run *r, char c)
 {
-    if ((r->n && r->buf[r->n - 1] == c) || (r->n && r->buf[r->n - 1] == '+'))
+    unsigned char last = (unsigned char)r->code;   /* its last letter; 0 none */
+    if (last == (unsigned char)c || last == '+')
         return 0;
     if (r->n == SHAPE_MAX)
         c = '+';
