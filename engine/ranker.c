@@ -937,6 +937,7 @@ typedef struct {
     size_t nmk;
     vz_rk_marked *live;      /* of them, those that may overlap a chunk (sentence_spans) */
     double cover;            /* the question's IDF the sentence holds, over all of it */
+    double *covers;          /* each sentence's cover, found once */
     double best_cover;       /* the most any sentence read holds */
     size_t words, pairs;     /* the question's words it holds; of them, side by side */
     double sentence, *left, *right;   /* see sentence_parts */
@@ -949,6 +950,23 @@ typedef struct {
     } *reach;
     double *acc;             /* the score features add to */
     memos *memo;             /* scoring only; NULL training */
+    /* Scoring only: span_part's weights by value, read once a question
+     * (span_weights): the loop over spans reads them with no test of
+     * which table holds them. */
+    struct span_w {
+        double len[NSMALL], lenw[NSMALL], inq[NINQ], dist[NDIST], mark[NMARK], markq[NMARK];
+        double focus, part;
+        double edge[NLETTERS * NLETTERS];   /* by the first and last words' shix */
+    } sw;
+    unsigned char *shix;     /* each word's shape letter's place in shape_letters */
+    /* Scoring only: left_part's and right_part's weights by value (side_weights):
+     * the model's fixed row where it has one, else store's. */
+    struct side_w {
+        const double *punct, *shape, *win, *win_w, *dist_w, *place;
+        double focus, q;     /* the word beside the span is of the focus, of the question */
+        double store[(sizeof gap_letters - 1) + (sizeof shape_letters - 1) + 2 * NSHARE +
+                     NDIST + PLACES * NDIST];
+    } lw, rw;
 } scoring;
 
 static int grow_keys(vz_rk_spans *o)
@@ -1239,9 +1257,12 @@ static int breaks(char g)
     return g == '.' || g == '(' || g == ')' || g == '"';
 }
 
+/* 0 none; 1, 2, 3; 4-5; 6-8; 9-13; 14 and on (a table: nearest's
+ * distances are under WINDOW * 3 + 1). */
 static size_t bucket_distance(size_t d)
 {
-    return d == 0 ? 0 : d <= 3 ? d : d <= 5 ? 4 : d <= 8 ? 5 : d <= 13 ? 6 : 7;
+    static const unsigned char bucket[] = {0, 1, 2, 3, 4, 4, 5, 5, 5, 6, 6, 6, 6, 6, 7, 7};
+    return d < sizeof bucket ? bucket[d] : 7;
 }
 
 static size_t bucket_share(double x)
@@ -1275,19 +1296,31 @@ static int same_word(const char *text, const vz_rk_token *t, const char *w)
     return strlen(w) == n && !strncasecmp(text + t->start, w, n);
 }
 
+/* fmin(1.0, v) without a call to the library: a NaN gives 1 too. */
+static double at_most_one(double v)
+{
+    return v < 1.0 ? v : 1.0;
+}
+
+/* fmax(best, v) of two covers (never NaN) without a call to the library. */
+static double best_of(double best, double v)
+{
+    return v > best ? v : best;
+}
+
 /* The question's IDF a sentence holds, over all of it. */
 static double cover_of(const vz_rk_sentence *s)
 {
     double held = 0;
     for (size_t k = 0; k < s->ntok; k++)
         held += s->tok[k].asked ? s->tok[k].idf : 0;
-    return s->total_idf > 0 ? fmin(1.0, held / s->total_idf) : 0;
+    return s->total_idf > 0 ? at_most_one(held / s->total_idf) : 0;
 }
 
 /* The arrays of a sentence, placed once a question for the longest of
- * its sentences (n words) and of its marks, in kept's block (grown when
- * too small). */
-static int room_for(scoring *x, struct rk_room *kept, size_t n, size_t nmk)
+ * its sentences (n words), of its marks and of its sentences, in kept's
+ * block (grown when too small). */
+static int room_for(scoring *x, struct rk_room *kept, size_t n, size_t nmk, size_t nsent)
 {
     size_t room = n + 1;
     char *block = NULL;
@@ -1301,6 +1334,7 @@ static int room_for(scoring *x, struct rk_room *kept, size_t n, size_t nmk)
         at += (count) * sizeof *(a);                                                         \
     } while (0)
         CARVE(x->shape, room);
+        CARVE(x->shix, room);
         CARVE(x->gap, room);
         CARVE(x->suffix, room);
         CARVE(x->sufm, room);
@@ -1313,6 +1347,7 @@ static int room_for(scoring *x, struct rk_room *kept, size_t n, size_t nmk)
         CARVE(x->sufbuf, room * (SUFFIX + 1));
         CARVE(x->mk, nmk + 1);
         CARVE(x->live, nmk + 1);
+        CARVE(x->covers, nsent + 1);
 #undef CARVE
         if (!pass && at > kept->cap) {
             free(kept->block);
@@ -1336,6 +1371,7 @@ static void prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent,
     for (size_t k = 0; k < s->ntok; k++) {
         const vz_rk_token *t = &s->tok[k];
         x->shape[k] = shape_of(s->text, t);
+        x->shix[k] = x->shapel->ix[(unsigned char)x->shape[k]];
         size_t prev = k ? s->tok[k - 1].end : 0;
         x->gap[k] = gap_of(s->text + prev, t->start - prev);
         x->suffix[k] = suffix_of(s->text, t, x->sufbuf + k * (SUFFIX + 1));
@@ -1358,7 +1394,7 @@ static void prepare_sentence(scoring *x, const vz_rk_sentence *s, size_t sent,
     }
     size_t last = s->ntok ? s->tok[s->ntok - 1].end : 0;
     x->gap[s->ntok] = gap_of(s->text + last, s->len - last);
-    x->cover = cover_of(s);
+    x->cover = x->covers[sent];
 }
 
 /* The IDF of the question's words among words from + step, from + 2
@@ -1374,7 +1410,7 @@ static double window_share(const vz_rk_sentence *s, size_t from, int step)
         if (s->tok[k].asked)
             idf += s->tok[k].idf;
     }
-    return s->total_idf > 0 ? fmin(1.0, idf / s->total_idf) : 0;
+    return s->total_idf > 0 ? at_most_one(idf / s->total_idf) : 0;
 }
 
 /* The distance of word near, a question word (none: SIZE_MAX), from word
@@ -1514,31 +1550,68 @@ static int right_features(scoring *x, size_t j)
     return rc;
 }
 
-/* left_features' weights summed (scoring), from the question's memos. */
+/* One side's weights (see side_w) of the templates t[0, 6): punctuation,
+ * shape, window, window with the wh-word, distance, place; focus and q
+ * are w2 row's at. */
+static void side_weights(scoring *x, struct side_w *sw, const int *t, size_t focus, size_t q)
+{
+    const value *w = &x->w, *w2 = &x->w2, *num = x->num;
+    sw->focus = w2_w(x, focus, t[6], 0, w2, NULL);
+    sw->q = w2_w(x, q, t[7], 0, w2, NULL);
+    if (x->fixed) {   /* every value of these is in the row */
+        const double **col[] = {&sw->punct, &sw->shape, &sw->win, &sw->win_w, &sw->dist_w,
+                                &sw->place};
+        for (size_t k = 0; k < 6; k++)
+            *col[k] = x->fixed + x->fixed_at[t[k]];
+        return;
+    }
+    double *at = sw->store;
+    sw->punct = at;
+    for (size_t v = 0; v < sizeof gap_letters - 1; v++)
+        *at++ = fixed_letter_w(x, t[0], x->gapl, gap_letters[v], w);
+    sw->shape = at;
+    for (size_t v = 0; v < sizeof shape_letters - 1; v++)
+        *at++ = fixed_letter_w(x, t[1], x->shapel, shape_letters[v], w);
+    sw->win = at;
+    for (size_t v = 0; v < NSHARE; v++)
+        *at++ = fixed_w(x, t[2], v, &num[v], NULL);
+    sw->win_w = at;
+    for (size_t v = 0; v < NSHARE; v++)
+        *at++ = fixed_w(x, t[3], v, &num[v], w);
+    sw->dist_w = at;
+    for (size_t v = 0; v < NDIST; v++)
+        *at++ = fixed_w(x, t[4], v, &num[v], w);
+    sw->place = at;
+    for (size_t v = 0; v < PLACES * NDIST; v++)
+        *at++ = fixed_w(x, t[5], v, &num[v / NDIST], &num[v % NDIST]);
+}
+
+/* left_features' weights summed (scoring), from the question's side_w
+ * (every letter of gap_of and shape_of, and '^', has its place in them;
+ * wl <= 5, bl < NDIST, pl < PLACES) and memos. */
 static double left_part(const scoring *x, size_t i)
 {
     const vz_rk_token *t = x->s->tok;
-    const value *w = &x->w, *w2 = &x->w2;
+    const struct side_w *sw = &x->lw;
     const struct reach *r = &x->reach[i];
-    /* Every memo index below is under NMEMO: wl <= 5, bl < NDIST, pl < PLACES. */
     size_t wl = bucket_share(r->wl), bl = bucket_distance(r->dl), pl = (size_t)r->pl;
     double acc = 0;
-    acc += fixed_letter_w(x, F_LPUNCT_W, x->gapl, x->gap[i], w);
-    acc += fixed_letter_w(x, F_LSHAPE_W, x->shapel, i ? x->shape[i - 1] : '^', w);
+    acc += sw->punct[x->gapl->ix[(unsigned char)x->gap[i]]];
+    acc += sw->shape[i ? x->shix[i - 1] : x->shapel->ix['^']];
     if (i && t[i - 1].focus)
-        acc += w2_w(x, W2_FOCUS_PREV, F_FOCUS_PREV, 0, w2, NULL);
-    acc += fixed_w(x, F_WINL, wl, &x->num[wl], NULL);
-    acc += fixed_w(x, F_WINL_W, wl, &x->num[wl], w);
-    acc += fixed_w(x, F_DISTL_W, bl, &x->num[bl], w);
+        acc += sw->focus;
+    acc += sw->win[wl];
+    acc += sw->win_w[wl];
+    acc += sw->dist_w[bl];
     acc += suffix_w(x, i, 0, F_FSUF_W);
     if (i)
         acc += suffix_w(x, i - 1, 1, F_LSUF_W);
     if (i && t[i - 1].asked)
-        acc += w2_w(x, W2_QLEFT, F_QLEFT_W, 0, w2, NULL);
+        acc += sw->q;
     if (i && x->pre.n && same_word(x->s->text, &t[i - 1], x->pre.s))
-        acc += memo_w(x, F_PRE_W, 0, &x->pre, w);
+        acc += memo_w(x, F_PRE_W, 0, &x->pre, &x->w);
     if (r->dl)
-        acc += fixed_w(x, F_PLACEL_W, pl * NDIST + bl, &x->num[pl], &x->num[bl]);
+        acc += sw->place[pl * NDIST + bl];
     return acc;
 }
 
@@ -1546,25 +1619,25 @@ static double left_part(const scoring *x, size_t i)
 static double right_part(const scoring *x, size_t j)
 {
     const vz_rk_token *t = x->s->tok;
-    const value *w = &x->w, *w2 = &x->w2;
+    const struct side_w *sw = &x->rw;
     const struct reach *r = &x->reach[j];
     size_t wr = bucket_share(r->wr), br = bucket_distance(r->dr), pr = (size_t)r->pr;
     int inside = j < x->s->ntok;
     double acc = 0;
-    acc += fixed_letter_w(x, F_RPUNCT_W, x->gapl, x->gap[j], w);
-    acc += fixed_letter_w(x, F_RSHAPE_W, x->shapel, inside ? x->shape[j] : '$', w);
+    acc += sw->punct[x->gapl->ix[(unsigned char)x->gap[j]]];
+    acc += sw->shape[inside ? x->shix[j] : x->shapel->ix['$']];
     if (inside && t[j].focus)
-        acc += w2_w(x, W2_FOCUS_NEXT, F_FOCUS_NEXT, 0, w2, NULL);
-    acc += fixed_w(x, F_WINR, wr, &x->num[wr], NULL);
-    acc += fixed_w(x, F_WINR_W, wr, &x->num[wr], w);
-    acc += fixed_w(x, F_DISTR_W, br, &x->num[br], w);
+        acc += sw->focus;
+    acc += sw->win[wr];
+    acc += sw->win_w[wr];
+    acc += sw->dist_w[br];
     acc += suffix_w(x, j - 1, 2, F_HSUF_W);
     if (inside)
         acc += suffix_w(x, j, 3, F_RSUF_W);
     if (inside && t[j].asked)
-        acc += w2_w(x, W2_QRIGHT, F_QRIGHT_W, 0, w2, NULL);
+        acc += sw->q;
     if (r->dr)
-        acc += fixed_w(x, F_PLACER_W, pr * NDIST + br, &x->num[pr], &x->num[br]);
+        acc += sw->place[pr * NDIST + br];
     return acc;
 }
 
@@ -1580,7 +1653,8 @@ typedef struct {
 /* The shape with one more word of shape letter c; whether it changed. */
 static int shape_grow(shape_run *r, char c)
 {
-    if ((r->n && r->buf[r->n - 1] == c) || (r->n && r->buf[r->n - 1] == '+'))
+    unsigned char last = (unsigned char)r->code;   /* its last letter; 0 none */
+    if (last == (unsigned char)c || last == '+')
         return 0;
     if (r->n == SHAPE_MAX)
         c = '+';
@@ -1695,29 +1769,37 @@ static HOT const struct shape_memo *shape_weights(const scoring *x, const shape_
     return bit_of(mm->shape_used, k) ? &mm->shapes[k] : shape_look(x, r, k, spare);
 }
 
-/* edge_w's weight the first time a question asks for it, or when its
- * letters are too many to memoise. */
-static COLD double edge_look(const scoring *x, size_t i, size_t j)
+/* Every weight span_part adds, by its feature's value, as fixed_w, w2_w
+ * and memo_w read them (shape_of's letters are the first NLETTERS of
+ * shape_letters: every pair of a span's edges has a place in sw.edge). */
+static void span_weights(scoring *x)
 {
-    char ends[3] = {x->shape[i], x->shape[j - 1], 0};
-    size_t e0 = x->shapel->ix[(unsigned char)ends[0]], e1 = x->shapel->ix[(unsigned char)ends[1]];
-    value v = value_of(ends);
-    return e0 < NLETTERS && e1 < NLETTERS ? memo_w(x, F_EDGE_W, e0 * NLETTERS + e1, &v, &x->w2)
-                                          : weight_of(x->m, key_for(x, F_EDGE_W, &v, &x->w2));
-}
-
-/* The weight of the feature of a span's first and last words' shapes:
- * in the loop over spans, the question's memo read (edge_look the first
- * time). */
-static HOT double edge_w(const scoring *x, size_t i, size_t j)
-{
-    size_t e0 = x->shapel->ix[(unsigned char)x->shape[i]];
-    size_t e1 = x->shapel->ix[(unsigned char)x->shape[j - 1]];
-    if (e0 < NLETTERS && e1 < NLETTERS && x->w2row)
-        return x->w2row[W2_EDGE + e0 * NLETTERS + e1];
-    if (e0 < NLETTERS && e1 < NLETTERS && bit_of(&x->memo->known[F_EDGE_W], e0 * NLETTERS + e1))
-        return x->memo->w[F_EDGE_W][e0 * NLETTERS + e1];
-    return edge_look(x, i, j);
+    struct span_w *sw = &x->sw;
+    const value *w = &x->w, *w2 = &x->w2, *q = &x->q, *num = x->num;
+    for (size_t v = 0; v < NSMALL; v++) {
+        sw->len[v] = fixed_w(x, F_LEN, v, &num[v], NULL);
+        sw->lenw[v] = w2_w(x, W2_LEN + v, F_LEN_W, v, &num[v], w2);
+    }
+    for (size_t v = 0; v < NINQ; v++)
+        sw->inq[v] = fixed_w(x, F_INQ_W, v, &x->inq[v], w);
+    for (size_t v = 0; v < NDIST; v++)
+        sw->dist[v] = fixed_w(x, F_DIST, v, &num[v], NULL);
+    sw->mark[0] = sw->markq[0] = 0;   /* no mark: neither added */
+    for (size_t v = 1; v < NMARK; v++) {
+        sw->mark[v] = fixed_w(x, F_MARK, v, &num[v], NULL);
+        sw->markq[v] = memo_w(x, F_MARK_Q, v, &num[v], q);
+    }
+    sw->focus = w2_w(x, W2_FOCUS_IN, F_FOCUS_IN, 0, w2, NULL);
+    sw->part = fixed_w(x, F_MARK_PART, 0, NULL, NULL);
+    if (x->w2row) {   /* the row read as is: no edge's letters hashed */
+        memcpy(sw->edge, x->w2row + W2_EDGE, sizeof sw->edge);
+        return;
+    }
+    for (size_t e = 0; e < NLETTERS * NLETTERS; e++) {
+        char ends[3] = {shape_letters[e / NLETTERS], shape_letters[e % NLETTERS], 0};
+        value v = value_of(ends);
+        sw->edge[e] = memo_w(x, F_EDGE_W, e, &v, w2);
+    }
 }
 
 /* score plus span_features' weights (scoring), added one by one in
@@ -1726,26 +1808,26 @@ static HOT double edge_w(const scoring *x, size_t i, size_t j)
 static HOT double span_part(const scoring *x, size_t i, size_t j, const vz_rk_marked *mk,
                                size_t nmk, const struct shape_memo *sh, double score)
 {
-    const value *w = &x->w, *w2 = &x->w2, *q = &x->q;
+    const struct span_w *sw = &x->sw;
     span_facts f;
     span_facts_of(x, i, j, mk, nmk, &f);
     size_t mark = (size_t)f.mark;
-    score += fixed_w(x, F_LEN, f.len, &x->num[f.len], NULL);
-    score += w2_w(x, W2_LEN + f.len, F_LEN_W, f.len, &x->num[f.len], w2);
+    score += sw->len[f.len];
+    score += sw->lenw[f.len];
     score += sh->sh;
     score += sh->sh_q;
     score += sh->sh_w;
-    score += edge_w(x, i, j);
-    score += fixed_w(x, F_INQ_W, f.inq, &x->inq[f.inq], w);
+    score += sw->edge[x->shix[i] * NLETTERS + x->shix[j - 1]];
+    score += sw->inq[f.inq];
     if (f.focus)
-        score += w2_w(x, W2_FOCUS_IN, F_FOCUS_IN, 0, w2, NULL);
-    score += fixed_w(x, F_DIST, f.dist, &x->num[f.dist], NULL);
+        score += sw->focus;
+    score += sw->dist[f.dist];
     if (mark)
-        score += fixed_w(x, F_MARK, mark, &x->num[mark], NULL);
+        score += sw->mark[mark];
     if (mark)
-        score += memo_w(x, F_MARK_Q, mark, &x->num[mark], q);
+        score += sw->markq[mark];
     if (f.part)
-        score += fixed_w(x, F_MARK_PART, 0, NULL, NULL);
+        score += sw->part;
     return score;
 }
 
@@ -1861,6 +1943,8 @@ static int sentence_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t
     int rc = x->names ? VZ_OK : sentence_parts(x, srank);
     if (!rc && !x->names)
         rc = spans_room(x->out, s->ntok * most);   /* at most most chunks open on a word */
+    size_t nlive = 0;        /* the marks that do not end before word i */
+    size_t gone = 0;         /* the first of them to end: until word i opens there, all stay */
     for (size_t i = 0; !rc && i < s->ntok; i++) {
         if (!edge(&s->tok[i]))
             continue;
@@ -1869,10 +1953,15 @@ static int sentence_spans(scoring *x, const vz_rk_marked *mk, size_t nmk, size_t
         const struct shape_memo *sh = NULL;
         int stale = 1;       /* sh is not r's */
         double base = x->names ? 0 : x->sentence + x->left[i];
-        size_t nlive = 0;    /* the marks that do not end before word i */
-        for (size_t k = 0; k < x->nmk; k++)
-            if (x->mk[k].end > s->tok[i].start)
-                x->live[nlive++] = x->mk[k];
+        if (s->tok[i].start >= gone) {
+            nlive = 0;
+            gone = SIZE_MAX;
+            for (size_t k = 0; k < x->nmk; k++)
+                if (x->mk[k].end > s->tok[i].start) {
+                    x->live[nlive++] = x->mk[k];
+                    gone = x->mk[k].end < gone ? x->mk[k].end : gone;
+                }
+        }
         for (size_t j = i + 1; !rc && j <= s->ntok && j - i <= most; j++) {
             stale |= shape_grow(&r, x->shape[j - 1]);
             if (j > i + 1 && breaks(x->gap[j - 1]))
@@ -2021,7 +2110,10 @@ void vz_rk_question_init(vz_rk_question *q, const char *text, size_t len, const 
         if (!n)
             break;
         if (prev[0]) {
-            snprintf(q->wh2, sizeof q->wh2, "%s %s", prev, word);
+            size_t p = strlen(prev);   /* under 16, as n: both fit wh2 */
+            memcpy(q->wh2, prev, p);
+            q->wh2[p] = ' ';
+            memcpy(q->wh2 + p + 1, word, n + 1);
             return;
         }
         /* word and before fit every field they are copied to (n < 16). */
@@ -2037,6 +2129,17 @@ void vz_rk_question_init(vz_rk_question *q, const char *text, size_t len, const 
     }
 }
 
+/* s put after buf[0, *n), cut as snprintf cuts it: buf[0, size - 1) at
+ * most, NUL-terminated. */
+static void append_cut(char *buf, size_t size, size_t *n, const char *s)
+{
+    size_t k = strlen(s);
+    k = k < size - 1 - *n ? k : size - 1 - *n;
+    memcpy(buf + *n, s, k);
+    *n += k;
+    buf[*n] = '\0';
+}
+
 /* Every span of sentences[0, nsent) scored, in reading order, with names
  * kept when training (names). */
 static int score_spans(const vz_ranker *m, const vz_rk_question *q, const vz_rk_sentence *sent,
@@ -2047,8 +2150,13 @@ static int score_spans(const vz_ranker *m, const vz_rk_question *q, const vz_rk_
     scoring x = {.m = m, .names = names, .out = out, .tmpl = c->tmpl, .num = c->num,
                  .inq = c->inq, .shapel = &c->shapel, .gapl = &c->gapl};
     char qname[64];
-    snprintf(qname, sizeof qname, "%s%s%s", q->type, q->label[0] ? ":" : "", q->label);
-    x.q = value_of(qname);
+    size_t nq = 0;
+    append_cut(qname, sizeof qname, &nq, q->type);
+    if (q->label[0]) {
+        append_cut(qname, sizeof qname, &nq, ":");
+        append_cut(qname, sizeof qname, &nq, q->label);
+    }
+    x.q = (value){qname, nq, part_hash(qname, nq)};
     x.w = value_of(q->wh);
     x.whseed = wh_seed(x.w.h);
     x.fixed_at = c->fixed_at;
@@ -2066,13 +2174,20 @@ static int score_spans(const vz_ranker *m, const vz_rk_question *q, const vz_rk_
     if (!names) {
         x.memo = &out->room->memo;
         memos_clear(x.memo);
+        span_weights(&x);
+        static const int left[] = {F_LPUNCT_W, F_LSHAPE_W, F_WINL, F_WINL_W, F_DISTL_W,
+                                   F_PLACEL_W, F_FOCUS_PREV, F_QLEFT_W};
+        static const int right[] = {F_RPUNCT_W, F_RSHAPE_W, F_WINR, F_WINR_W, F_DISTR_W,
+                                    F_PLACER_W, F_FOCUS_NEXT, F_QRIGHT_W};
+        side_weights(&x, &x.lw, left, W2_FOCUS_PREV, W2_QLEFT);
+        side_weights(&x, &x.rw, right, W2_FOCUS_NEXT, W2_QRIGHT);
     }
     size_t most = 0;
     for (size_t k = 0; k < nsent; k++)
         most = sent[k].ntok > most ? sent[k].ntok : most;
-    int rc = room_for(&x, out->room, most, nmarked);
-    for (size_t k = 0; k < nsent; k++)
-        x.best_cover = fmax(x.best_cover, cover_of(&sent[k]));
+    int rc = room_for(&x, out->room, most, nmarked, nsent);
+    for (size_t k = 0; !rc && k < nsent; k++)
+        x.best_cover = best_of(x.best_cover, x.covers[k] = cover_of(&sent[k]));
     for (size_t k = 0; !rc && k < nsent; k++) {
         prepare_sentence(&x, &sent[k], k, marked, nmarked);
         reach_of(&x);
