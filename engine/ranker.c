@@ -2317,8 +2317,9 @@ static void insert_ranked(const vz_rk_span **list, size_t n, const vz_rk_span *t
  * then those alike in the bits above put in by_span_score's order. */
 static double expected_f1_reading(const vz_rk_spans *sp, const vz_rk_span *s)
 {
-    uint64_t near[NEAR_MAX];
+    uint64_t below[NEAR_MAX + 1], *near = below + 1;
     const vz_rk_span *who[NEAR_MAX];
+    below[0] = 0;   /* near[-1]: above no number, the insertion's stop */
     if (s->sent >= sp->nsent)
         return 0;
     const size_t *open = &sp->open[2 * s->sent];
@@ -2347,7 +2348,7 @@ static double expected_f1_reading(const vz_rk_spans *sp, const vz_rk_span *s)
         }
         uint64_t v = (order_key(t->score) & ~NEAR_LOW) | n;
         size_t at = n;
-        for (; at && near[at - 1] > v; at--)
+        for (; near[at - 1] > v; at--)
             near[at] = near[at - 1];
         near[at] = v;
         who[n++] = t;
