@@ -88,4 +88,21 @@ static inline int vz_postings_next(vz_postings_iter *it, uint32_t *passage, uint
     return 1;
 }
 
+/* vz_postings_next for the common posting alone: its delta and tf both
+ * one-byte varints in [1, 127], its passage at most last.  1 and the
+ * posting; 0, it not moved, for any other (vz_postings_next reads it and
+ * tells the end and what is malformed). */
+static inline int vz_postings_next_short(vz_postings_iter *it, int64_t last, uint32_t *passage,
+                                         uint32_t *tf)
+{
+    const unsigned char *b = it->p;
+    if (it->end - b < 2 || b[0] - 1u >= 127 || b[1] - 1u >= 127 || it->passage + b[0] > last)
+        return 0;
+    it->passage += b[0];
+    *passage = (uint32_t)it->passage;
+    *tf = b[1];
+    it->p = b + 2;
+    return 1;
+}
+
 #endif

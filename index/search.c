@@ -606,18 +606,11 @@ static int decode_postings(vz_reader *r, const void *blob, size_t len, size_t *n
     int64_t last = idx->npassages > UINT32_MAX ? UINT32_MAX : (int64_t)idx->npassages - 1;
     vz_postings_begin(&it, blob, len);
     for (;;) {
-        /* Most postings are two one-byte varints, the delta and tf in
-         * [1, 127], naming a passage of the index: read here without the
-         * checks of vz_postings_next (the same values), which reads the
-         * others and stops the list where it must. */
-        const unsigned char *b = it.p;
-        while (it.end - b >= 2 && b[0] - 1u < 127 && b[1] - 1u < 127 &&
-               it.passage + b[0] <= last) {
-            p = (uint32_t)(it.passage += b[0]);
-            out[m++] = (vz_posting){p, b[1] == 1 ? idx->tf1[p] : -(float)b[1]};
-            b += 2;
-        }
-        it.p = b;
+        /* Most postings are short, read without vz_postings_next's checks
+         * (the same values); it reads the others and stops the list where
+         * it must. */
+        while (vz_postings_next_short(&it, last, &p, &tf))
+            out[m++] = (vz_posting){p, tf == 1 ? idx->tf1[p] : -(float)tf};
         if ((more = vz_postings_next(&it, &p, &tf)) != 1 || p >= idx->npassages)
             break;
         out[m++] = (vz_posting){p, tf == 1 ? idx->tf1[p] : -(float)tf};

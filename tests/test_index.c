@@ -483,6 +483,21 @@ static void postings_round_trip(void **state)
         assert_int_equal(tf, i + 1);
     }
     assert_int_equal(vz_postings_next(&it, &p, &tf), 0);
+    /* The short reader takes the one-byte postings up to its last passage
+     * and leaves the others where they are. */
+    for (int64_t last = 127; last <= 128; last++) {
+        vz_postings_begin(&it, t.entries[0].postings.data, t.entries[0].postings.len);
+        size_t i = 0;
+        while (vz_postings_next_short(&it, last, &p, &tf)) {
+            assert_int_equal(p, passages[i]);
+            assert_int_equal(tf, i + 1);
+            i++;
+        }
+        assert_int_equal(i, last == 127 ? 4 : 5);
+        assert_int_equal(vz_postings_next(&it, &p, &tf), 1);
+        assert_int_equal(p, passages[i]);
+        assert_int_equal(tf, i + 1);
+    }
     unsigned char bad[] = {0x80, 0x80};
     vz_postings_begin(&it, bad, sizeof bad);
     assert_int_equal(vz_postings_next(&it, &p, &tf), -1);
