@@ -1080,6 +1080,34 @@ static size_t token_from(const vz_analysed *v, size_t b)
 /* The longest article whose spans are read from its whole analysis. */
 #define WHOLE_ARTICLE 65536
 
+/* The most sentences an article's analysis is made of. */
+#define ARTICLE_PARTS 512
+
+/* The analysis of article doc's text, made of its sentences' analyses when
+ * the index knows them: SQuAD's distractor passages are made of other
+ * passages' sentences, which are analysed once each. */
+static int article_analysed(asking *a, uint32_t doc, const vz_buf *text, vz_analysed *v)
+{
+    const vz_index *idx = a->e->idx;
+    vz_analyser *an = vz_reader_analyser(a->r);
+    uint32_t first = 0, end = 0;
+    if (idx->doc_first && idx->doc_first[doc] < idx->doc_first[doc + 1]) {
+        first = idx->passages[idx->doc_first[doc]].first_sentence;
+        end = idx->passages[idx->doc_first[doc + 1] - 1].last_sentence + 1;
+    }
+    if (end <= first || end - first > ARTICLE_PARTS)
+        return vz_analysed_of(a->xc, an, text->data, text->len, v);
+    uint32_t parts[ARTICLE_PARTS][2];
+    for (uint32_t i = first; i < end; i++) {
+        if (idx->sentences[i].doc != doc)
+            return vz_analysed_of(a->xc, an, text->data, text->len, v);
+        parts[i - first][0] = idx->sentences[i].start;
+        parts[i - first][1] = idx->sentences[i].end;
+    }
+    return vz_analysed_of_parts(a->xc, an, text->data, text->len, (const uint32_t(*)[2])parts,
+                                end - first, v);
+}
+
 /* The text of [from, to) of article doc in text, and its tokens in s, from
  * the analysis of the whole article, made once and kept: the spans before
  * and after each sentence that its references are looked up in were each
@@ -1096,7 +1124,7 @@ static int article_span(asking *a, uint32_t doc, uint32_t from, uint32_t to, vz_
     size_t size = a->e->idx->docs[doc].size;
     if (!a->xc || size > WHOLE_ARTICLE || from > to || to > size ||
         vz_reader_text(a->r, doc, 0, (uint32_t)size, text) ||
-        vz_analysed_of(a->xc, vz_reader_analyser(a->r), text->data, text->len, &s->v))
+        article_analysed(a, doc, text, &s->v))
         return 1;
     size_t first = token_from(&s->v, from), last = token_from(&s->v, to);
     if ((first > 0 && s->v.tok[first - 1].end > from) || (last > 0 && s->v.tok[last - 1].end > to))

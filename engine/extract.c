@@ -357,6 +357,13 @@ typedef struct {
 static const char moved_mark = 0;   /* read-only: only its address is used */
 #define MOVED ((void *)&moved_mark)
 
+/* An analysis being made: its tokens, and their norm and stem strings. */
+typedef struct {
+    vz_buf strings;
+    atoken *toks;
+    size_t ntoks, captoks;
+} ascratch;
+
 /* One generation of analysed texts, or of memos. */
 typedef struct {
     aentry slots[ASLOTS];
@@ -378,9 +385,8 @@ struct vz_xcache {
     size_t ncands, capcands;
     agen agens[2];               /* analysed texts: young agens[ayoung], old the other */
     int ayoung;
-    vz_buf strings;              /* scratch of the analysis being kept */
-    atoken *toks;
-    size_t ntoks, captoks;
+    ascratch scratch;            /* the analysis being kept */
+    ascratch joined;             /* ... and a text's made of its parts' */
     wentry wslots[WSLOTS];       /* whole-text verdicts */
     size_t wnentries, wbytes;
     chunk *wchunks;              /* their texts longer than WINLINE */
@@ -437,8 +443,11 @@ void vz_xcache_free(void *p)
         mgen_clear(&c->mgens[g]);
         free(c->mgens[g].slots);
     }
-    vz_buf_free(&c->strings);
-    free(c->toks);
+    for (int k = 0; k < 2; k++) {
+        ascratch *a = k ? &c->joined : &c->scratch;
+        vz_buf_free(&a->strings);
+        free(a->toks);
+    }
     pcre2_match_data_free(c->md);
     free(c);
 }
@@ -771,7 +780,7 @@ static agen *acache_room(vz_xcache *c)
  * from the offsets. */
 static int keep_token(const vz_token *t, void *ctx)
 {
-    vz_xcache *c = ctx;
+    ascratch *c = ctx;
     int same = t->stem_len == t->norm_len &&
                (t->stem == t->norm || !memcmp(t->stem, t->norm, t->norm_len));
     size_t need = t->norm_len + 1 + (same ? 0 : t->stem_len + 1);
@@ -805,57 +814,155 @@ static int keep_token(const vz_token *t, void *ctx)
     return 0;
 }
 
-/* Analyse text into the scratch and keep it in entry e: VZ_OK, or
- * non-zero with the cache as it was. */
-static int acache_add(vz_xcache *c, aentry *e, vz_analyser *an, uint64_t h, const char *text,
-                      size_t len)
+/* Make room in the young generation and keep there, as text's entry, the
+ * analysis in a (its strings, then its tokens, after the text); NULL
+ * when out of memory. */
+static const aentry *acache_keep(vz_xcache *c, uint64_t h, const char *text, size_t len,
+                                 const ascratch *a)
 {
-    c->ntoks = 0;
-    c->strings.len = 0;
-    if (vz_analyse(an, text, len, keep_token, c) != VZ_OK)
-        return VZ_ENOMEM;
-    size_t toks = (len + c->strings.len + 7) & ~(size_t)7;   /* aligned for the tokens */
-    size_t size = toks + c->ntoks * sizeof *c->toks;
-    agen *young = &c->agens[c->ayoung];
+    agen *young = acache_room(c);
+    aentry *e = acache_slot(young, h, text, len);
+    if (e->block)    /* kept while its parts were: a part that is all of it */
+        return e;
+    size_t toks = (len + a->strings.len + 7) & ~(size_t)7;   /* aligned for the tokens */
+    size_t size = toks + a->ntoks * sizeof *a->toks;
     char *block = chunk_alloc(&young->chunks, size ? size : 1);
     if (!block)
-        return VZ_ENOMEM;
+        return NULL;
     memcpy(block, text, len);
-    memcpy(block + len, c->strings.data, c->strings.len);
-    memcpy(block + toks, c->toks, c->ntoks * sizeof *c->toks);
-    *e = (aentry){block, len, c->ntoks, (const atoken *)(void *)(block + toks), h};
+    if (a->strings.len)
+        memcpy(block + len, a->strings.data, a->strings.len);
+    if (a->ntoks)
+        memcpy(block + toks, a->toks, a->ntoks * sizeof *a->toks);
+    *e = (aentry){block, len, a->ntoks, (const atoken *)(void *)(block + toks), h};
     young->n++;
     young->bytes += size + sizeof *e;
-    return VZ_OK;
+    return e;
 }
 
-/* The entry of text in c, analysed now when it is not there yet: NULL
- * when it cannot be kept (invalid UTF-8, or no memory). */
-static const aentry *analysed(vz_xcache *c, vz_analyser *an, const char *text, size_t len)
+/* The entry of text in c, or NULL.  One found in the old generation moves
+ * to the young one when there is room. */
+static const aentry *acache_find(vz_xcache *c, uint64_t h, const char *text, size_t len)
 {
-    uint64_t h = vz_hash_bytes(text, len, VZ_FNV_SEED);
     agen *young = &c->agens[c->ayoung], *old = &c->agens[c->ayoung ^ 1];
     aentry *e = acache_slot(young, h, text, len);
     if (e->block)
         return e;
     aentry *o = acache_slot(old, h, text, len);
-    size_t size = o->block ? (size_t)((const char *)o->tok - o->block) + o->ntok * sizeof *o->tok
-                           : 0;
-    char *block = o->block && !agen_full(young) ? chunk_alloc(&young->chunks, size) : NULL;
-    if (block) {    /* moves up; the old block lives on until its generation is emptied */
-        memcpy(block, o->block, size);
-        *e = (aentry){block, o->len, o->ntok,
-                      (const atoken *)(void *)(block + ((const char *)o->tok - o->block)), o->hash};
-        o->block = MOVED;
-        young->n++;
-        young->bytes += size + sizeof *e;
-        return e;
-    }
-    if (o->block)
+    if (!o->block)
+        return NULL;
+    size_t size = (size_t)((const char *)o->tok - o->block) + o->ntok * sizeof *o->tok;
+    char *block = !agen_full(young) ? chunk_alloc(&young->chunks, size) : NULL;
+    if (!block)
         return o;
-    young = acache_room(c);
-    e = acache_slot(young, h, text, len);
-    return acache_add(c, e, an, h, text, len) == VZ_OK ? e : NULL;
+    /* moves up; the old block lives on until its generation is emptied */
+    memcpy(block, o->block, size);
+    *e = (aentry){block, o->len, o->ntok,
+                  (const atoken *)(void *)(block + ((const char *)o->tok - o->block)), o->hash};
+    o->block = MOVED;
+    young->n++;
+    young->bytes += size + sizeof *e;
+    return e;
+}
+
+/* The entry of text in c, analysed now when it is not there yet: NULL
+ * when it cannot be kept (invalid UTF-8, or no memory).  Valid until the
+ * next call on c. */
+static const aentry *analysed(vz_xcache *c, vz_analyser *an, const char *text, size_t len)
+{
+    uint64_t h = vz_hash_bytes(text, len, VZ_FNV_SEED);
+    const aentry *e = acache_find(c, h, text, len);
+    if (e)
+        return e;
+    c->scratch.ntoks = 0;
+    c->scratch.strings.len = 0;
+    if (vz_analyse(an, text, len, keep_token, &c->scratch) != VZ_OK)
+        return NULL;
+    return acache_keep(c, h, text, len, &c->scratch);
+}
+
+static int is_blank(char b)
+{
+    return b == ' ' || b == '\n' || b == '\t' || b == '\r' || b == '\f' || b == '\v';
+}
+
+/* Append text[from, to)'s analysis (cached) to c->joined, its offsets
+ * moved to where it stands in the text: 0 when it cannot be (not
+ * bounded by blanks, or not analysed). */
+static int join_part(vz_xcache *c, vz_analyser *an, const char *text, size_t len, size_t from,
+                     size_t to)
+{
+    if ((from > 0 && !is_blank(text[from - 1])) || (to < len && !is_blank(text[to])))
+        return 0;
+    const aentry *e = analysed(c, an, text + from, to - from);
+    if (!e)
+        return 0;
+    ascratch *j = &c->joined;
+    const char *strings = e->block + e->len;
+    size_t slen = (size_t)((const char *)e->tok - strings), base = j->strings.len;
+    if (base + slen > UINT32_MAX || to > UINT32_MAX)
+        return 0;
+    if (j->ntoks + e->ntok > j->captoks) {
+        void *p = j->toks;
+        if (vz_grow(&p, &j->captoks, j->ntoks + e->ntok, sizeof *j->toks))
+            return 0;
+        j->toks = p;
+    }
+    if (vz_buf_append(&j->strings, strings, slen))
+        return 0;
+    for (size_t i = 0; i < e->ntok; i++) {
+        atoken t = e->tok[i];
+        t.start += (uint32_t)from;
+        t.end += (uint32_t)from;
+        t.norm += (uint32_t)base;
+        t.stem += (uint32_t)base;
+        j->toks[j->ntoks++] = t;
+    }
+    return 1;
+}
+
+/* The analysis of text made of its parts' in c->joined: the parts, and
+ * the non-blank runs between them, each bounded by blanks.  A blank is a
+ * separator that no token takes or looks across (a token is read from its
+ * start to the character after it; a hyphen's joining looks back only to
+ * the token before it), so such a part's own tokens are the text's inside
+ * it, and the blanks between hold none.  0 when it cannot be made so. */
+static int join_parts(vz_xcache *c, vz_analyser *an, const char *text, size_t len,
+                      const uint32_t (*parts)[2], size_t n)
+{
+    c->joined.ntoks = 0;
+    c->joined.strings.len = 0;
+    size_t at = 0;
+    for (size_t i = 0; i <= n; i++) {
+        size_t from = i < n ? parts[i][0] : len, to = i < n ? parts[i][1] : len;
+        if (from < at || to < from || to > len)
+            return 0;
+        size_t gs = at, ge = from;     /* the run between: its blanks trimmed */
+        while (gs < ge && is_blank(text[gs]))
+            gs++;
+        while (ge > gs && is_blank(text[ge - 1]))
+            ge--;
+        if ((gs < ge && !join_part(c, an, text, len, gs, ge)) ||
+            (from < to && !join_part(c, an, text, len, from, to)))
+            return 0;
+        at = to;
+    }
+    return 1;
+}
+
+int vz_analysed_of_parts(vz_xcache *c, vz_analyser *an, const char *text, size_t len,
+                         const uint32_t (*parts)[2], size_t n, vz_analysed *out)
+{
+    if (!c || !text)
+        return VZ_ENOMEM;
+    uint64_t h = vz_hash_bytes(text, len, VZ_FNV_SEED);
+    const aentry *e = acache_find(c, h, text, len);
+    if (!e && join_parts(c, an, text, len, parts, n))
+        e = acache_keep(c, h, text, len, &c->joined);
+    if (!e)
+        return vz_analysed_of(c, an, text, len, out);
+    *out = (vz_analysed){e->tok, e->ntok, e->block + e->len};
+    return VZ_OK;
 }
 
 int vz_analyse_cached(vz_xcache *c, vz_analyser *an, const char *text, size_t len,

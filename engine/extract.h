@@ -97,6 +97,11 @@ typedef struct {
 } vz_analysed;
 
 int vz_analysed_of(vz_xcache *c, vz_analyser *an, const char *text, size_t len, vz_analysed *out);
+/* vz_analysed_of, made where it can be from the analyses of the text's
+ * parts (its sentences: parts[0, n), [start, end) in order), kept in c as
+ * every text's is: a part is analysed once however many texts hold it. */
+int vz_analysed_of_parts(vz_xcache *c, vz_analyser *an, const char *text, size_t len,
+                         const uint32_t (*parts)[2], size_t n, vz_analysed *out);
 
 /* Token i of v as vz_analyse gives it. */
 static inline void vz_analysed_token(const vz_analysed *v, size_t i, vz_token *t)

@@ -286,6 +286,114 @@ static void cached_answers_as_plain(void **state)
     vz_extractor_free(x);
 }
 
+/* Tokens as "start-end norm/stem flags" lines, from vz_analyse. */
+static int note_token(const vz_token *t, void *ctx)
+{
+    vz_buf_printf(ctx, "%zu-%zu %.*s/%.*s %u\n", t->start, t->end, (int)t->norm_len, t->norm,
+                  (int)t->stem_len, t->stem, t->flags);
+    return 0;
+}
+
+static void print_analysed(const vz_analysed *v, vz_buf *out)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        vz_token t;
+        vz_analysed_token(v, i, &t);
+        assert_int_equal(t.index, i);
+        note_token(&t, out);
+    }
+}
+
+static int blank(char b) { return b == ' ' || b == '\n' || b == '\t'; }
+
+/* Are the parts, and the text between them, runs bounded by blanks? */
+static int bounded_by_blanks(const char *t, size_t len, const uint32_t (*parts)[2], size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (int side = 0; side < 2; side++) {
+            size_t b = parts[i][side];
+            if (b > 0 && b < len && !blank(t[b - 1]) && !blank(t[b]))
+                return 0;
+        }
+    return 1;
+}
+
+/* A text's analysis made of its parts' is the text's own, whether the
+ * parts are bounded by blanks (made of them) or not (the text analysed
+ * whole), for texts of fragments that join, hyphenate, abbreviate and
+ * run over the parts' ends; each text twice, so that its parts and then
+ * the text itself come from the cache. */
+static void analysis_of_parts_as_whole(void **state)
+{
+    (void)state;
+    static const char *const frags[] = {
+        "U.S.", "well-known", "3.5", "1,000", "it's", "Mr.", "e-mail", "co\xE2\x80\x90op",
+        "na\xC3\xAFve", "\xC3\x85ngstr\xC3\xB6m", "\xE2\x80\x94", "\"quoted\"", "(paren)", "x",
+        "A&E", "end.", "soft\xC2\xADhyphen", "Smith\xE2\x80\x99s", "the", "Running", "I.B.M.",
+        "-", "a.", "2011", "p.m.", "e\xCC\x81t\xC3\xA9", "U.N.-backed", "'90s", "B"};
+    static const char *const seps[] = {" ", "", "\n", "-", ". ", "\n\n", "\t", "  ", ", "};
+    vz_data words;
+    vz_stoplist *stop;
+    vz_analyser *an;
+    assert_int_equal(vz_data_load(NULL, "stopwords.txt", &words), VZ_OK);
+    assert_int_equal(vz_stoplist_new(&stop, words.text, words.len), VZ_OK);
+    assert_int_equal(vz_analyser_new(&an, stop), VZ_OK);
+    vz_xcache *c = vz_xcache_new();
+    assert_non_null(c);
+    unsigned seed = 12345;
+    size_t joined = 0;
+    for (int round = 0; round < 400; round++) {
+        vz_buf text = {0}, want = {0}, got = {0};
+        size_t n = 1 + (seed = seed * 1103515245u + 12345u) % 20;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            vz_buf_printf(&text, "%s%s", frags[(seed >> 8) % (sizeof frags / sizeof *frags)],
+                          seps[(seed >> 20) % (sizeof seps / sizeof *seps)]);
+        }
+        /* Parts: cut at random bytes, each cut moved to a blank in most
+         * rounds, where a part may start or end. */
+        uint32_t parts[8][2];
+        size_t np = 0, at = 0, len = text.len;
+        while (np < 8 && at < len) {
+            seed = seed * 1103515245u + 12345u;
+            size_t s = at + (seed >> 8) % (len - at), e = s + 1 + (seed >> 16) % (len - s);
+            if (round % 4) {   /* most rounds: each end moved on to a blank */
+                while (s < len && s > 0 && !blank(text.data[s - 1]) && !blank(text.data[s]))
+                    s++;
+                e = e < s ? s : e;
+                while (e < len && !blank(text.data[e - 1]) && !blank(text.data[e]))
+                    e++;
+            }
+            if (s >= e)
+                break;
+            parts[np][0] = (uint32_t)s;
+            parts[np][1] = (uint32_t)e;
+            np++;
+            at = e;
+        }
+        assert_int_equal(vz_analyse(an, text.data, text.len, note_token, &want), VZ_OK);
+        for (int twice = 0; twice < 2; twice++) {
+            vz_analysed v;
+            got.len = 0;
+            assert_int_equal(vz_analysed_of_parts(c, an, text.data, text.len,
+                                                  (const uint32_t(*)[2])parts, np, &v), VZ_OK);
+            print_analysed(&v, &got);
+            if (strcmp(got.data ? got.data : "", want.data ? want.data : ""))
+                fail_msg("text \"%s\": parts give\n%s\nwhole gives\n%s", text.data,
+                         got.data ? got.data : "", want.data ? want.data : "");
+        }
+        joined += np > 0 && bounded_by_blanks(text.data, text.len, parts, np);
+        vz_buf_free(&text);
+        vz_buf_free(&want);
+        vz_buf_free(&got);
+    }
+    assert_true(joined > 100);   /* the case made of parts is tested, not only the other */
+    vz_xcache_free(c);
+    vz_analyser_free(an);
+    vz_stoplist_free(stop);
+    vz_data_release(&words);
+}
+
 static void bad_templates_are_clear_errors(void **state)
 {
     (void)state;
@@ -309,6 +417,7 @@ int main(void)
         cmocka_unit_test(datelines_are_found),
         cmocka_unit_test(exclusions_and_negations_are_found),
         cmocka_unit_test(cached_answers_as_plain),
+        cmocka_unit_test(analysis_of_parts_as_whole),
         cmocka_unit_test(bad_templates_are_clear_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
