@@ -837,14 +837,14 @@ static void set_idf(asking *a, const vz_query *q)
 
 /* A word of a sentence, and the key term it stands for (-1: none). */
 typedef struct {
-    size_t start, end;
+    uint32_t start, end;
     unsigned flags;
     int key;
-    int asked;               /* a word of the question: a key term or a cue word */
-    int focus;               /* a word of the question's focus ("channel") */
-    int synonym;             /* stands for its key term as a synonym only */
-    int other_form;          /* capitalised, and only its stem or a synonym is the question's */
-    size_t before;           /* content (non-stop) words before it */
+    uint32_t before;         /* content (non-stop) words before it */
+    uint8_t asked;           /* a word of the question: a key term or a cue word */
+    uint8_t focus;           /* a word of the question's focus ("channel") */
+    uint8_t synonym;         /* stands for its key term as a synonym only */
+    uint8_t other_form;      /* capitalised, and only its stem or a synonym is the question's */
     char stem[ALIAS_STEM];   /* a capitalised word's stem, when short enough to be a surname */
 } word;
 
@@ -911,7 +911,9 @@ static int reserve_words(reading *rd, size_t n)
 static inline void put_word_only(reading *rd, const vz_token *tok)
 {
     word *w = &rd->w[rd->n++];
-    *w = (word){tok->start, tok->end, tok->flags, -1, 0, 0, 0, 0, rd->content, ""};
+    /* Offsets within one document, which the index keeps in 32 bits. */
+    *w = (word){(uint32_t)tok->start, (uint32_t)tok->end, tok->flags, -1, (uint32_t)rd->content,
+                0, 0, 0, 0, ""};
     if ((tok->flags & VZ_TOK_CAPITAL) && tok->stem_len < ALIAS_STEM) {
         memcpy(w->stem, tok->stem, tok->stem_len);
         w->stem[tok->stem_len] = '\0';
@@ -953,13 +955,13 @@ static void ask_word_of(reading *rd, word *w, size_t n, const char *stem, size_t
              * "countries" asked about. */
             int common = q->key < MAX_KEYS && !(rd->a->capitalised >> q->key & 1);
             w->other_form = (w->flags & VZ_TOK_CAPITAL) &&
-                            (q->norm ? !inflected(norm, norm_len, q->norm) : common && n > 1);
+                            (q->norm ? !inflected(norm, norm_len, q->norm) : common && n > 1) ? 1 : 0;
             if (q->key < MAX_KEYS)
                 rd->covered |= (uint64_t)1 << q->key;
         }
     }
     w->asked = w->key >= 0 || has_stem(rd->a->cue, rd->a->ncue, stem, stem_len);
-    w->focus = has_stem(rd->a->focus, rd->a->nfocus, stem, stem_len);
+    w->focus = has_stem(rd->a->focus, rd->a->nfocus, stem, stem_len) != 0;
 }
 
 /* ask_word_of for a word the question's filter may hold: most words of a
