@@ -175,6 +175,12 @@ typedef struct {
     double total_idf;
     ranked *sents;
     size_t nsents, capsents;
+    /* The words of sents that stand for a key term, in reading order (in
+     * the pool): what the passes over names, aliases and definites read. */
+    struct keyed {
+        uint32_t sent, word;
+    } *keyed;
+    size_t nkeyed;
     candidate *cands;
     size_t ncands, capcands;
     /* Where each candidate's key is (find_or_add): slots of index + 1 by
@@ -3177,6 +3183,28 @@ static int rank_passage(asking *a, const vz_passage_info *p, double passage)
     return rc;
 }
 
+/* List the words of the sentences read that stand for a key term (a->keyed). */
+static int list_keyed(asking *a)
+{
+    size_t words = 0, n = 0;
+    for (size_t i = 0; i < a->nsents; i++)
+        words += a->sents[i].rd->n;
+    if (words > UINT32_MAX || a->nsents > UINT32_MAX)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    struct keyed *list = pool_take(a, (words ? words : 1) * sizeof *list);
+    if (!list)
+        return vz_fail(VZ_ENOMEM, "out of memory");
+    for (size_t i = 0; i < a->nsents; i++) {
+        const reading *rd = a->sents[i].rd;
+        for (size_t k = 0; k < rd->n; k++)
+            if (rd->w[k].key >= 0)
+                list[n++] = (struct keyed){(uint32_t)i, (uint32_t)k};
+    }
+    a->keyed = list;
+    a->nkeyed = n;
+    return VZ_OK;
+}
+
 /* News names a person in full once, then by surname: in "Ana Lucia
  * Herrera", asked as "Ana Lucia", "Herrera" is the same person.  A
  * capitalised word that ends a name right after a capitalised key term is
@@ -3187,17 +3215,15 @@ static uint64_t key_cases(const asking *a, uint64_t *named)
 {
     uint64_t lower = 0;
     *named = 0;
-    for (size_t i = 0; i < a->nsents; i++) {
-        const reading *rd = a->sents[i].rd;
-        for (size_t k = 0; k < rd->n; k++) {
-            const word *w = &rd->w[k];
-            if (w->key < 0 || w->key >= MAX_KEYS)
-                continue;
-            if (!(w->flags & VZ_TOK_CAPITAL))
-                lower |= (uint64_t)1 << w->key;
-            else if (k > 0 && is_name(w->flags))
-                *named |= (uint64_t)1 << w->key;
-        }
+    for (size_t n = 0; n < a->nkeyed; n++) {
+        size_t k = a->keyed[n].word;
+        const word *w = &a->sents[a->keyed[n].sent].rd->w[k];
+        if (w->key >= MAX_KEYS)
+            continue;
+        if (!(w->flags & VZ_TOK_CAPITAL))
+            lower |= (uint64_t)1 << w->key;
+        else if (k > 0 && is_name(w->flags))
+            *named |= (uint64_t)1 << w->key;
     }
     return lower;
 }
@@ -3218,25 +3244,24 @@ static void find_aliases(asking *a)
     /* "President Smith" is no name: a key term also written in lower case
      * in the sentences read is a common word, whatever follows it. */
     uint64_t common = a->lower;
-    for (size_t i = 0; i < a->nsents; i++) {
-        const reading *rd = a->sents[i].rd;
-        for (size_t k = 1; k < rd->n; k++) {
-            const word *w = &rd->w[k], *p = &rd->w[k - 1];
-            /* Most words are no capitalised one after a key term: those
-             * tests first. */
-            if (p->key < 0 || !(w->flags & VZ_TOK_CAPITAL) || w->key >= 0 ||
-                !(p->flags & VZ_TOK_CAPITAL) || (w->flags & VZ_TOK_STOP) || !w->stem[0])
-                continue;
-            int ends = k + 1 == rd->n || !(rd->w[k + 1].flags & VZ_TOK_CAPITAL);
-            if (!ends || (p->key < MAX_KEYS && (common >> p->key & 1)) || !joined(rd, k))
-                continue;
-            size_t j = 0;
-            while (j < a->nalias && strcmp(a->alias[j].stem, w->stem))
-                j++;
-            if (j == a->nalias && a->nalias < MAX_ALIASES) {
-                memcpy(a->alias[j].stem, w->stem, ALIAS_STEM);
-                a->alias[a->nalias++].key = p->key;
-            }
+    for (size_t n = 0; n < a->nkeyed; n++) {
+        const reading *rd = a->sents[a->keyed[n].sent].rd;
+        size_t k = a->keyed[n].word + 1;   /* the word after a key term */
+        if (k >= rd->n)
+            continue;
+        const word *w = &rd->w[k], *p = &rd->w[k - 1];
+        if (!(w->flags & VZ_TOK_CAPITAL) || w->key >= 0 || !(p->flags & VZ_TOK_CAPITAL) ||
+            (w->flags & VZ_TOK_STOP) || !w->stem[0])
+            continue;
+        int ends = k + 1 == rd->n || !(rd->w[k + 1].flags & VZ_TOK_CAPITAL);
+        if (!ends || (p->key < MAX_KEYS && (common >> p->key & 1)) || !joined(rd, k))
+            continue;
+        size_t j = 0;
+        while (j < a->nalias && strcmp(a->alias[j].stem, w->stem))
+            j++;
+        if (j == a->nalias && a->nalias < MAX_ALIASES) {
+            memcpy(a->alias[j].stem, w->stem, ALIAS_STEM);
+            a->alias[a->nalias++].key = p->key;
         }
     }
 }
@@ -3309,28 +3334,27 @@ static void apply_definites(asking *a)
     const vz_sentence_info *si = a->e->idx->sentences;
     named names[MAX_ALIASES];
     size_t nn = 0;
-    for (size_t i = 0; i < a->nsents; i++) {
-        const reading *rd = a->sents[i].rd;
-        for (size_t k = 1; k < rd->n && nn < MAX_ALIASES; k++) {
-            const word *w = &rd->w[k];
-            if (w->key < 0 || w->key >= MAX_KEYS || !(w->flags & VZ_TOK_CAPITAL))
-                continue;
-            uint64_t rest = name_keys(rd, k) & ~((uint64_t)1 << w->key);
-            if (rest)
-                names[nn++] = (named){si[a->sents[i].sid].doc, w->key, rest};
-        }
+    for (size_t n = 0; n < a->nkeyed && nn < MAX_ALIASES; n++) {
+        const ranked *sent = &a->sents[a->keyed[n].sent];
+        size_t k = a->keyed[n].word;
+        const word *w = &sent->rd->w[k];
+        if (k == 0 || w->key >= MAX_KEYS || !(w->flags & VZ_TOK_CAPITAL))
+            continue;
+        uint64_t rest = name_keys(sent->rd, k) & ~((uint64_t)1 << w->key);
+        if (rest)
+            names[nn++] = (named){si[sent->sid].doc, w->key, rest};
     }
-    for (size_t i = 0; nn && i < a->nsents; i++) {
-        reading *rd = a->sents[i].rd;
-        uint32_t doc = si[a->sents[i].sid].doc;
-        for (size_t k = 1; k < rd->n; k++) {
-            const word *w = &rd->w[k];
-            if (w->key < 0 || (w->flags & VZ_TOK_CAPITAL) || !after_definite(rd, k))
-                continue;
-            for (size_t m = 0; m < nn; m++)
-                if (names[m].doc == doc && names[m].head == w->key)
-                    rd->covered |= names[m].rest;
-        }
+    for (size_t n = 0; nn && n < a->nkeyed; n++) {
+        const ranked *sent = &a->sents[a->keyed[n].sent];
+        reading *rd = sent->rd;
+        size_t k = a->keyed[n].word;
+        const word *w = &rd->w[k];
+        if (k == 0 || (w->flags & VZ_TOK_CAPITAL) || !after_definite(rd, k))
+            continue;
+        uint32_t doc = si[sent->sid].doc;
+        for (size_t m = 0; m < nn; m++)
+            if (names[m].doc == doc && names[m].head == w->key)
+                rd->covered |= names[m].rest;
     }
 }
 
@@ -3511,11 +3535,18 @@ static void explain_question(asking *a)
  * their scores. */
 static int prepare_sentences(asking *a)
 {
+    int rc = list_keyed(a);
+    if (rc)
+        return rc;
     find_names(a);
     find_aliases(a);
-    apply_aliases(a);
+    if (a->nalias) {   /* surnames stand for key terms now */
+        apply_aliases(a);
+        if ((rc = list_keyed(a)) != VZ_OK)
+            return rc;
+    }
     apply_definites(a);
-    int rc = resolve_references(a);
+    rc = resolve_references(a);
     if (!rc)
         score_sentences(a);
     return rc;
