@@ -1477,7 +1477,7 @@ int vz_ruleset_match_error(const vz_ruleset *rs, const vz_rule *r, int err, size
 
 
 /* May a match of a rule with start set st begin at text[p] (p < len)? */
-static int may_start(const vz_starts *st, const char *text, size_t len, size_t p)
+static inline int may_start(const vz_starts *st, const char *text, size_t len, size_t p)
 {
     unsigned char c = (unsigned char)text[p];
     if (!in_set(st->first, c))
@@ -1500,6 +1500,21 @@ int vz_rule_find(const vz_ruleset *rs, const vz_rule *r, const char *text, size_
     return vz_rule_search(rs, r, text, len, off, md);
 }
 
+/* r's anchored attempt at p.  Its JIT code is called directly: pcre2_match
+ * would check the same arguments again before calling it, at each of the
+ * many starts a text has; the same code gives the same result. */
+static int match_anchored(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len,
+                          size_t p, pcre2_match_data *md)
+{
+#ifndef VZ_NO_PCRE2_JIT
+    int m = pcre2_jit_match(r->anchored, (PCRE2_SPTR)text, len, p, PCRE2_NO_UTF_CHECK, md,
+                            rs->mctx);
+    if (m != PCRE2_ERROR_JIT_BADOPTION)   /* else not compiled by the JIT */
+        return m;
+#endif
+    return pcre2_match(r->anchored, (PCRE2_SPTR)text, len, p, PCRE2_NO_UTF_CHECK, md, rs->mctx);
+}
+
 int vz_rule_search(const vz_ruleset *rs, const vz_rule *r, const char *text, size_t len,
                    size_t off, pcre2_match_data *md)
 {
@@ -1510,8 +1525,7 @@ int vz_rule_search(const vz_ruleset *rs, const vz_rule *r, const char *text, siz
     for (size_t p = off; p < len; p++) {
         if (!may_start(&r->starts, text, len, p))
             continue;
-        int m = pcre2_match(r->anchored, (PCRE2_SPTR)text, len, p, PCRE2_NO_UTF_CHECK, md,
-                            rs->mctx);
+        int m = match_anchored(rs, r, text, len, p, md);
         if (m != PCRE2_ERROR_NOMATCH)
             return m;
     }
