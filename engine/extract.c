@@ -443,14 +443,33 @@ void vz_xcache_free(void *p)
     free(c);
 }
 
-static uint64_t xcache_hash(int kind, const char *text, size_t len)
+/* A text's look-ups of its several kinds start in one group of XGROUP
+ * slots (1.5 kB), chosen by the text's hash, the kind choosing the slot
+ * in it: one page of the 12 MB table to find rather than one a kind (the
+ * page walks cost as much as the misses), and the text hashed once for
+ * them all (xcache_kind_hash). */
+#define XGROUP 32
+
+static uint64_t xcache_text_hash(const char *text, size_t len)
 {
-    return vz_hash_bytes(text, len, VZ_FNV_SEED ^ (uint64_t)kind);
+    return vz_hash_bytes(text, len, VZ_FNV_SEED);
 }
 
-static xentry *xcache_slot(vz_xcache *c, int kind, uint64_t h, const char *text, size_t len)
+static uint64_t xcache_kind_hash(uint64_t text_hash, int kind)
 {
-    for (size_t i = (size_t)h & (XSLOTS - 1);; i = (i + 1) & (XSLOTS - 1)) {
+    uint64_t h = (text_hash ^ (uint64_t)kind) * 0x9E3779B97F4A7C15ull;
+    return h ^ h >> 32;
+}
+
+static size_t xcache_first(uint64_t text_hash, uint64_t h)
+{
+    return ((size_t)(text_hash >> 32) * XGROUP + (size_t)(h & (XGROUP - 1))) & (XSLOTS - 1);
+}
+
+static xentry *xcache_slot(vz_xcache *c, int kind, uint64_t th, uint64_t h, const char *text,
+                           size_t len)
+{
+    for (size_t i = xcache_first(th, h);; i = (i + 1) & (XSLOTS - 1)) {
         xentry *x = &c->slots[i];
         if (!x->text || (x->hash == h && x->kind == kind && x->len == len &&
                          !memcmp(x->text, text, len)))
@@ -474,12 +493,12 @@ static int extract_cached(const vz_extractor *x, vz_xcache *c, int kind, const c
 {
     if (!c)
         return extract_kind(x, kind, text, len, NULL, fn, ctx);
-    uint64_t h = xcache_hash(kind, text, len);
-    xentry *e = xcache_slot(c, kind, h, text, len);
+    uint64_t th = xcache_text_hash(text, len), h = xcache_kind_hash(th, kind);
+    xentry *e = xcache_slot(c, kind, th, h, text, len);
     if (!e->text) {
         if (c->nentries >= XENTRIES || c->bytes >= XBYTES) {
             xcache_clear(c);
-            e = xcache_slot(c, kind, h, text, len);
+            e = xcache_slot(c, kind, th, h, text, len);
         }
         size_t first = c->ncands;
         /* A failure (memory, a match limit) leaves the cache as it was and
@@ -538,11 +557,10 @@ int vz_extract_exclusions_cached(const vz_extractor *x, vz_xcache *c, const char
 /* A look-up of text by kind asked for ahead (vz_xcache_prefetch_sentence):
  * the slots are 12 MB probed at random, a miss each.  Only hints: nothing
  * kept changes. */
-static void xcache_prefetch_slot(const vz_xcache *c, vz_xprefetch *p, int kind, const char *text,
-                                 size_t len)
+static void xcache_prefetch_slot(const vz_xcache *c, vz_xprefetch *p, int kind)
 {
-    uint64_t h = xcache_hash(kind, text, len);
-    __builtin_prefetch(&c->slots[(size_t)h & (XSLOTS - 1)]);
+    uint64_t h = xcache_kind_hash(p->text_hash, kind);
+    __builtin_prefetch(&c->slots[xcache_first(p->text_hash, h)]);
     p->hash[p->n] = h;
     p->kind[p->n++] = kind;
 }
@@ -554,19 +572,21 @@ void vz_xcache_prefetch_sentence(const vz_xcache *c, int type, int hedges, const
     p->len = len;
     if (!c)
         return;
-    xcache_prefetch_slot(c, p, DATELINE, text, len);
-    xcache_prefetch_slot(c, p, EXCLUDE, text, len);
+    p->text_hash = xcache_text_hash(text, len);
+    xcache_prefetch_slot(c, p, DATELINE);
+    xcache_prefetch_slot(c, p, EXCLUDE);
     if (hedges)
-        xcache_prefetch_slot(c, p, HEDGE, text, len);
-    xcache_prefetch_slot(c, p, type, text, len);
+        xcache_prefetch_slot(c, p, HEDGE);
+    xcache_prefetch_slot(c, p, type);
 }
 
 /* The text and the first candidates of the entry a look-up will likely
  * find (its hash, kind and length; the text is not compared, which is
  * the miss this saves). */
-static void xcache_prefetch_entry(const vz_xcache *c, int kind, uint64_t h, size_t len)
+static void xcache_prefetch_entry(const vz_xcache *c, int kind, uint64_t th, uint64_t h,
+                                  size_t len)
 {
-    for (size_t i = (size_t)h & (XSLOTS - 1);; i = (i + 1) & (XSLOTS - 1)) {
+    for (size_t i = xcache_first(th, h);; i = (i + 1) & (XSLOTS - 1)) {
         const xentry *x = &c->slots[i];
         if (!x->text)
             return;
@@ -582,7 +602,7 @@ static void xcache_prefetch_entry(const vz_xcache *c, int kind, uint64_t h, size
 void vz_xcache_prefetch_entries(const vz_xcache *c, const vz_xprefetch *p)
 {
     for (size_t k = 0; c && k < p->n; k++)
-        xcache_prefetch_entry(c, p->kind[k], p->hash[k], p->len);
+        xcache_prefetch_entry(c, p->kind[k], p->text_hash, p->hash[k], p->len);
 }
 
 /* Does a rule of kind `kind` (and of label `label`, unless NULL) match

@@ -128,7 +128,7 @@ void vz_xcache_memo_prefetch_data(vz_xcache *c, uint64_t id);
 /* The look-ups of a sentence's template matches, between their two
  * prefetches. */
 typedef struct {
-    uint64_t hash[4];
+    uint64_t text_hash, hash[4];
     int kind[4];
     size_t n, len;
 } vz_xprefetch;
