@@ -3593,6 +3593,44 @@ static carried *reader_carry(vz_reader *r)
     return k;
 }
 
+/* The memos of the sentences rank_passage reads of passage p, asked of
+ * the reader's cache ahead (vz_xcache_memo_prefetch): their slots, or
+ * with data their first bytes. */
+static void prefetch_passage(asking *a, const vz_passage_info *p, int data)
+{
+    uint32_t s = p->first_sentence;
+    if (s > 0 && a->e->idx->sentences[s - 1].doc == p->doc)
+        s--;
+    for (; s <= p->last_sentence; s++) {
+        if (data)
+            vz_xcache_memo_prefetch_data(a->xc, memo_id(MEMO_SENTENCE, s));
+        else
+            vz_xcache_memo_prefetch(a->xc, memo_id(MEMO_SENTENCE, s));
+    }
+}
+
+/* The slots of the passages gather reads of hits[0, n), where its loop
+ * stops. */
+static void prefetch_passages(asking *a, const vz_hit *hits, size_t n)
+{
+    size_t nread = 0;
+    for (size_t i = 0; i < n && nread < PASSAGE_SENTENCES; i++) {
+        const vz_passage_info *p = &a->e->idx->passages[hits[i].passage];
+        nread += p->last_sentence - p->first_sentence + 1;
+        prefetch_passage(a, p, 0);
+    }
+}
+
+/* The template matches sentence_candidates looks up for sentence
+ * a->sents[i], asked of the reader's cache ahead: their slots, noted in
+ * pre[i]. */
+static void prefetch_candidates(asking *a, size_t i, vz_xprefetch *pre)
+{
+    const reading *rd = a->sents[i].rd;
+    vz_xcache_prefetch_sentence(a->xc, a->qt.type, !a->hedged, rd->text.data, rd->text.len,
+                                &pre[i]);
+}
+
 static int gather(asking *a, const unsigned char *mask)
 {
     vz_query q;
@@ -3602,6 +3640,8 @@ static int gather(asking *a, const unsigned char *mask)
     if (!rc)
         rc = vz_reader_search(a->r, &q, mask, PASSAGES, hits, &n);
     if (!rc)
+        prefetch_passages(a, hits, n);
+    if (!rc)
         set_idf(a, &q);
     if (!rc && a->explaining)
         explain_question(a);
@@ -3610,6 +3650,11 @@ static int gather(asking *a, const unsigned char *mask)
     for (size_t i = 0; !rc && i < n && nread < PASSAGE_SENTENCES; i++) {
         const vz_passage_info *p = &a->e->idx->passages[hits[i].passage];
         nread += p->last_sentence - p->first_sentence + 1;
+        /* The next passage's memos arrive while this one is read. */
+        if (i == 0)
+            prefetch_passage(a, p, 1);
+        if (i + 1 < n && nread < PASSAGE_SENTENCES)
+            prefetch_passage(a, &a->e->idx->passages[hits[i + 1].passage], 1);
         rc = rank_passage(a, p, hits[i].score / hits[0].score);
         if (a->explaining)
             vz_buf_printf(&a->explain, "passage %zu  %.3f  %s [%u, %u)\n", i + 1, hits[i].score,
@@ -3633,8 +3678,23 @@ static int gather(asking *a, const unsigned char *mask)
         vz_buf_printf(&a->explain, "alias %s  for %s\n", a->alias[i].stem,
                       a->words[a->alias[i].key].stem);
     qsort(a->sents, a->nsents, sizeof *a->sents, by_sentence_score);
+    size_t best = 0;   /* the sentences read for candidates, as the loop below stops */
+    while (best < a->nsents && best < SENTENCES &&
+           !(a->sents[best].score < SENTENCE_FLOOR * a->sents[0].score))
+        best++;
+    /* The slots two sentences ahead, what they keep one ahead: asked all
+     * at once, the look-ups queued behind each other in the prefetches. */
+    vz_xprefetch pre[SENTENCES];
+    for (size_t i = 0; i < best && i < 2; i++)
+        prefetch_candidates(a, i, pre);
+    if (best)
+        vz_xcache_prefetch_entries(a->xc, &pre[0]);
     for (size_t i = 0; !rc && i < a->nsents && i < SENTENCES; i++) {
         const ranked *s = &a->sents[i];
+        if (i + 2 < best)
+            prefetch_candidates(a, i + 2, pre);
+        if (i + 1 < best)
+            vz_xcache_prefetch_entries(a->xc, &pre[i + 1]);
         if (s->score < SENTENCE_FLOOR * a->sents[0].score)
             break;
         if (a->explaining) {

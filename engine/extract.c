@@ -452,9 +452,33 @@ void vz_xcache_free(void *p)
     free(c);
 }
 
-static xentry *xcache_slot(vz_xcache *c, int kind, uint64_t h, const char *text, size_t len)
+/* A text's look-ups of its several kinds start in one group of XGROUP
+ * slots (1.5 kB), chosen by the text's hash, the kind choosing the slot
+ * in it: one page of the 12 MB table to find rather than one a kind (the
+ * page walks cost as much as the misses), and the text hashed once for
+ * them all (xcache_kind_hash). */
+#define XGROUP 32
+
+static uint64_t xcache_text_hash(const char *text, size_t len)
 {
-    for (size_t i = (size_t)h & (XSLOTS - 1);; i = (i + 1) & (XSLOTS - 1)) {
+    return vz_hash_bytes(text, len, VZ_FNV_SEED);
+}
+
+static uint64_t xcache_kind_hash(uint64_t text_hash, int kind)
+{
+    uint64_t h = (text_hash ^ (uint64_t)kind) * 0x9E3779B97F4A7C15ull;
+    return h ^ h >> 32;
+}
+
+static size_t xcache_first(uint64_t text_hash, uint64_t h)
+{
+    return ((size_t)(text_hash >> 32) * XGROUP + (size_t)(h & (XGROUP - 1))) & (XSLOTS - 1);
+}
+
+static xentry *xcache_slot(vz_xcache *c, int kind, uint64_t th, uint64_t h, const char *text,
+                           size_t len)
+{
+    for (size_t i = xcache_first(th, h);; i = (i + 1) & (XSLOTS - 1)) {
         xentry *x = &c->slots[i];
         if (!x->text || (x->hash == h && x->kind == kind && x->len == len &&
                          !memcmp(x->text, text, len)))
@@ -478,12 +502,12 @@ static int extract_cached(const vz_extractor *x, vz_xcache *c, int kind, const c
 {
     if (!c)
         return extract_kind(x, kind, text, len, NULL, fn, ctx);
-    uint64_t h = vz_hash_bytes(text, len, VZ_FNV_SEED ^ (uint64_t)kind);
-    xentry *e = xcache_slot(c, kind, h, text, len);
+    uint64_t th = xcache_text_hash(text, len), h = xcache_kind_hash(th, kind);
+    xentry *e = xcache_slot(c, kind, th, h, text, len);
     if (!e->text) {
         if (c->nentries >= XENTRIES || c->bytes >= XBYTES) {
             xcache_clear(c);
-            e = xcache_slot(c, kind, h, text, len);
+            e = xcache_slot(c, kind, th, h, text, len);
         }
         size_t first = c->ncands;
         /* A failure (memory, a match limit) leaves the cache as it was and
@@ -537,6 +561,57 @@ int vz_extract_exclusions_cached(const vz_extractor *x, vz_xcache *c, const char
                                  size_t len, vz_candidate_fn fn, void *ctx)
 {
     return extract_cached(x, c, EXCLUDE, text, len, fn, ctx);
+}
+
+/* A look-up of text by kind asked for ahead (vz_xcache_prefetch_sentence):
+ * the slots are 12 MB probed at random, a miss each.  Only hints: nothing
+ * kept changes. */
+static void xcache_prefetch_slot(const vz_xcache *c, vz_xprefetch *p, int kind)
+{
+    uint64_t h = xcache_kind_hash(p->text_hash, kind);
+    __builtin_prefetch(&c->slots[xcache_first(p->text_hash, h)]);
+    p->hash[p->n] = h;
+    p->kind[p->n++] = kind;
+}
+
+void vz_xcache_prefetch_sentence(const vz_xcache *c, int type, int hedges, const char *text,
+                                 size_t len, vz_xprefetch *p)
+{
+    p->n = 0;
+    p->len = len;
+    if (!c)
+        return;
+    p->text_hash = xcache_text_hash(text, len);
+    xcache_prefetch_slot(c, p, DATELINE);
+    xcache_prefetch_slot(c, p, EXCLUDE);
+    if (hedges)
+        xcache_prefetch_slot(c, p, HEDGE);
+    xcache_prefetch_slot(c, p, type);
+}
+
+/* The text and the first candidates of the entry a look-up will likely
+ * find (its hash, kind and length; the text is not compared, which is
+ * the miss this saves). */
+static void xcache_prefetch_entry(const vz_xcache *c, int kind, uint64_t th, uint64_t h,
+                                  size_t len)
+{
+    for (size_t i = xcache_first(th, h);; i = (i + 1) & (XSLOTS - 1)) {
+        const xentry *x = &c->slots[i];
+        if (!x->text)
+            return;
+        if (x->hash == h && x->kind == kind && x->len == len) {
+            __builtin_prefetch(x->text);
+            if (x->n)
+                __builtin_prefetch(&c->cands[x->first]);
+            return;
+        }
+    }
+}
+
+void vz_xcache_prefetch_entries(const vz_xcache *c, const vz_xprefetch *p)
+{
+    for (size_t k = 0; c && k < p->n; k++)
+        xcache_prefetch_entry(c, p->kind[k], p->text_hash, p->hash[k], p->len);
 }
 
 /* Does a rule of kind `kind` (and of label `label`, unless NULL) match
@@ -992,17 +1067,31 @@ int vz_analysed_of(vz_xcache *c, vz_analyser *an, const char *text, size_t len, 
 
 /* ---- memos ------------------------------------------------------------- */
 
-/* Ids are a caller's dense numbers (sentence ids): mixed, so that runs of
- * them spread over the slots. */
+/* Ids are a caller's dense numbers (sentence ids), looked up in runs (a
+ * passage's sentences): MGROUP ids in a row start in a group of as many
+ * slots, the groups mixed over the table, so that a run's look-ups find
+ * one page of the 12 MB table rather than one each (the page walks cost
+ * as much as the misses). */
+#define MGROUP 8
+
+static size_t mcache_first(uint64_t id)
+{
+    size_t group = (size_t)(((id / MGROUP + 1) * 0x9E3779B97F4A7C15ull) >> 40);
+    return (group * MGROUP + (size_t)(id % MGROUP)) & (MSLOTS - 1);
+}
+
 static mentry *mcache_slot(mentry *slots, uint64_t id)
 {
-    uint64_t h = (id + 1) * 0x9E3779B97F4A7C15ull;
-    for (size_t i = (size_t)(h >> 40) & (MSLOTS - 1);; i = (i + 1) & (MSLOTS - 1)) {
+    for (size_t i = mcache_first(id);; i = (i + 1) & (MSLOTS - 1)) {
         mentry *m = &slots[i];
         if (!m->data || (m->data != MOVED && m->id == id))
             return m;
     }
 }
+
+/* Bytes of a memo vz_xcache_memo_prefetch_data asks for: a sentence's
+ * memo is some 500 bytes, read from its start. */
+#define MEMO_PREFETCH 512
 
 static int mgen_full(const mgen *g) { return g->n >= MENTRIES || g->bytes >= MBYTES; }
 
@@ -1060,4 +1149,29 @@ int vz_xcache_memo_keep(vz_xcache *c, uint64_t id, const void *data, size_t len)
     young->n++;
     young->bytes += len + sizeof *m;
     return VZ_OK;
+}
+
+/* The slots a look-up of id probes first, into the cache: a generation's
+ * slots are 12 MB probed at random, a miss each.  Only a hint. */
+void vz_xcache_memo_prefetch(const vz_xcache *c, uint64_t id)
+{
+    for (int g = 0; c && g < 2; g++)
+        if (c->mgens[g].slots)
+            __builtin_prefetch(&c->mgens[g].slots[mcache_first(id)]);
+}
+
+/* The first bytes of the memo kept under id, into the cache, its slot
+ * looked up (best after vz_xcache_memo_prefetch) as memo_find looks it up
+ * but left where it is. */
+void vz_xcache_memo_prefetch_data(vz_xcache *c, uint64_t id)
+{
+    const mentry *m = NULL;
+    for (int g = 0; c && g < 2 && !m; g++) {
+        mentry *slots = c->mgens[c->myoung ^ g].slots;
+        if (slots && !(m = mcache_slot(slots, id))->data)
+            m = NULL;
+    }
+    if (m)
+        for (size_t at = 0; at < m->len && at < MEMO_PREFETCH; at += 64)
+            __builtin_prefetch((const char *)m->data + at);
 }

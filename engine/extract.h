@@ -121,6 +121,32 @@ static inline void vz_analysed_token(const vz_analysed *v, size_t i, vz_token *t
 const void *vz_xcache_memo(vz_xcache *c, uint64_t id, size_t *len);
 int vz_xcache_memo_keep(vz_xcache *c, uint64_t id, const void *data, size_t len);
 
+/* Hints, for a caller that knows early what it will look up in c (NULL: a
+ * no-op): the tables are too big for the processor's caches, and a
+ * look-up asked for ahead does not wait for memory.  Nothing kept
+ * changes.  vz_xcache_memo_prefetch: the slots of memo id;
+ * vz_xcache_memo_prefetch_data, some time after it: the memo's first
+ * bytes. */
+void vz_xcache_memo_prefetch(const vz_xcache *c, uint64_t id);
+void vz_xcache_memo_prefetch_data(vz_xcache *c, uint64_t id);
+
+/* The look-ups of a sentence's template matches, between their two
+ * prefetches. */
+typedef struct {
+    uint64_t text_hash, hash[4];
+    int kind[4];
+    size_t n, len;
+} vz_xprefetch;
+
+/* Hints as above: vz_xcache_prefetch_sentence asks for the slots of the
+ * datelines, the exclusions, the hedges (unless !hedges) and the
+ * candidates of answer type `type` of text[0, len), noted in *p;
+ * vz_xcache_prefetch_entries, some time after it, for what those slots
+ * keep. */
+void vz_xcache_prefetch_sentence(const vz_xcache *c, int type, int hedges, const char *text,
+                                 size_t len, vz_xprefetch *p);
+void vz_xcache_prefetch_entries(const vz_xcache *c, const vz_xprefetch *p);
+
 /* Is text[0, len), whole, a weak answer (a "weak" rule of templates.rules
  * matches all of it)?  VZ_OK, VZ_ENOMEM or VZ_EINTERNAL. */
 int vz_extract_weak(const vz_extractor *x, const char *text, size_t len, int *weak);

@@ -394,6 +394,58 @@ static void analysis_of_parts_as_whole(void **state)
     vz_data_release(&words);
 }
 
+/* The prefetch hints change nothing the cache gives: on a cache with no
+ * memo yet, on ids kept and not, before and after a text's matches are
+ * kept, and on no cache. */
+static void prefetches_change_nothing(void **state)
+{
+    (void)state;
+    vz_extractor *x = load();
+    vz_xcache *c = vz_xcache_new();
+    assert_non_null(c);
+    size_t len = 0;
+    vz_xcache_memo_prefetch(c, 7);
+    vz_xcache_memo_prefetch_data(c, 7);
+    vz_xcache_memo_prefetch(NULL, 7);
+    vz_xcache_memo_prefetch_data(NULL, 7);
+    assert_null(vz_xcache_memo(c, 7, &len));
+    const char *memos[] = {"first", "", "the third memo"};
+    for (uint64_t id = 0; id < 3; id++)
+        assert_int_equal(vz_xcache_memo_keep(c, id, memos[id], strlen(memos[id])), VZ_OK);
+    for (uint64_t id = 0; id < 5; id++) {
+        vz_xcache_memo_prefetch(c, id);
+        vz_xcache_memo_prefetch_data(c, id);
+    }
+    for (uint64_t id = 0; id < 3; id++) {
+        const char *m = vz_xcache_memo(c, id, &len);
+        assert_non_null(m);
+        assert_int_equal(len, strlen(memos[id]));
+        assert_memory_equal(m, memos[id], len);
+    }
+    assert_null(vz_xcache_memo(c, 3, &len));
+    const char *text = "On March 3, 2011, President Obama said 40 people were killed in Paris.";
+    size_t n = strlen(text);
+    vz_buf plain = {0};
+    assert_int_equal(vz_extract(x, VZ_TYPE_DATE, text, n, note_span, &plain), VZ_OK);
+    assert_non_null(plain.data);
+    vz_xprefetch pre;
+    vz_xcache_prefetch_sentence(NULL, VZ_TYPE_DATE, 1, text, n, &pre);
+    assert_int_equal(pre.n, 0);
+    vz_xcache_prefetch_entries(NULL, &pre);
+    for (int round = 0; round < 2; round++) {   /* not kept yet, then kept */
+        vz_buf cached = {0};
+        vz_xcache_prefetch_sentence(c, VZ_TYPE_DATE, round, text, n, &pre);
+        assert_int_equal(pre.n, round ? 4 : 3);
+        vz_xcache_prefetch_entries(c, &pre);
+        assert_int_equal(vz_extract_cached(x, c, VZ_TYPE_DATE, text, n, note_span, &cached), VZ_OK);
+        assert_string_equal(cached.data, plain.data);
+        vz_buf_free(&cached);
+    }
+    vz_buf_free(&plain);
+    vz_xcache_free(c);
+    vz_extractor_free(x);
+}
+
 static void bad_templates_are_clear_errors(void **state)
 {
     (void)state;
@@ -418,6 +470,7 @@ int main(void)
         cmocka_unit_test(exclusions_and_negations_are_found),
         cmocka_unit_test(cached_answers_as_plain),
         cmocka_unit_test(analysis_of_parts_as_whole),
+        cmocka_unit_test(prefetches_change_nothing),
         cmocka_unit_test(bad_templates_are_clear_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
