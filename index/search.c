@@ -793,6 +793,7 @@ static float walk_scored(vz_reader *r, float wk, const vz_posting *list, size_t 
     uint32_t hit[BLOCK];
     for (size_t b = 0; b < n; b += BLOCK) {
         size_t end = n - b < BLOCK ? n : b + BLOCK, m = 0;
+#pragma GCC unroll 4
         for (size_t i = b; i < end; i++) {
             hit[m] = (uint32_t)i;
             m += !unscored(scores, list[i].passage);
