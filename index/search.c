@@ -778,6 +778,40 @@ static inline int unscored(const float *scores, uint32_t p)
     return bits == 0;
 }
 
+/* add_to_touched's walk over the postings list[0, n), adding to the
+ * passages that have a score and dropping those below `below`; returns
+ * the new floor.  Most postings meet a passage without a score, in no
+ * pattern a branch predicts: each block of postings is first sifted
+ * without a branch (the places of those with a score, in order), then
+ * those are summed, in the same order as a posting-by-posting walk. */
+static float walk_scored(vz_reader *r, float wk, const vz_posting *list, size_t n, size_t k,
+                         double below, float floor)
+{
+    enum { BLOCK = 256 };
+    const vz_index *idx = r->idx;
+    float *scores = r->scores, s;
+    uint32_t hit[BLOCK];
+    for (size_t b = 0; b < n; b += BLOCK) {
+        size_t end = n - b < BLOCK ? n : b + BLOCK, m = 0;
+#pragma GCC unroll 4
+        for (size_t i = b; i < end; i++) {
+            hit[m] = (uint32_t)i;
+            m += !unscored(scores, list[i].passage);
+        }
+        for (size_t j = 0; j < m; j++) {
+            const vz_posting *at = &list[hit[j]];
+            uint32_t p = at->passage;
+            if ((double)(s = scores[p]) < below) {
+                scores[p] = 0;
+                r->ndropped++;
+            } else if ((scores[p] = s += contribution(idx, wk, p, at->share)) >= floor) {
+                floor = heap_offer(r, p, k);
+            }
+        }
+    }
+    return floor;
+}
+
 /* Drop the touched passages whose score is below `below` (or was reset). */
 static void drop_from_touched(vz_reader *r, double below)
 {
@@ -817,17 +851,7 @@ static void add_to_touched(vz_reader *r, const vz_qterm *t, const vz_posting *li
     if ((r->ntouched - r->ndropped) * steps >= n) {
         /* The touched list keeps the passages dropped here (score 0)
          * until a pass walks it. */
-        for (size_t i = 0; i < n; i++) {
-            uint32_t p = list[i].passage;
-            if (unscored(scores, p))
-                continue;
-            if ((double)(s = scores[p]) < below) {
-                scores[p] = 0;
-                r->ndropped++;
-            } else if ((scores[p] = s += contribution(idx, wk, p, list[i].share)) >= floor) {
-                floor = heap_offer(r, p, k);
-            }
-        }
+        walk_scored(r, wk, list, n, k, below, floor);
         return;
     }
     size_t kept = 0;

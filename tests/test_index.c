@@ -691,6 +691,59 @@ static void assert_same_hits(const vz_hit *a, size_t na, const vz_hit *b, size_t
     }
 }
 
+/* Once the k-th best score is out of reach of passages without one, the
+ * remaining terms' postings are walked in blocks (sifted for passages
+ * with a score, then summed) and passages falling behind are dropped on
+ * the way.  A common word said ten times comes first and touches most
+ * passages; the rarer words' lists (each longer than a block, shorter
+ * than the touched list) are then walked.  At every small k the top k
+ * must be the exhaustive ranking's top, scores to the bit, and the same
+ * again from the reader's cache. */
+static void walked_long_lists_equal_exhaustive_ranking(void **state)
+{
+    (void)state;
+    static const char *const words[] = {"harbour", "ship", "storm", "captain", "island",
+        "crew", "tide", "gull", "wind", "sail"};
+    enum { NDOCS = 1500 };
+    fixture f = {0};
+    paths_init(&f);
+    unsigned seed = 4242;
+    for (int d = 0; d < NDOCS; d++) {
+        char name[32], text[512];
+        size_t len = 0;
+        for (int w = 0; w < 10; w++) {
+            unsigned r = ((seed = seed * 1103515245u + 12345u) >> 16) % 100;
+            /* The first five words in about one passage of four, the last
+             * five in three of five, a third of those twice. */
+            int times = w < 5 ? r < 25 : r < 60 ? 1 + (r % 3 == 0) : 0;
+            for (int t = 0; t < times; t++)
+                len += (size_t)snprintf(text + len, sizeof text - len, "%s ", words[w]);
+        }
+        for (int x = 0; x < d % 13; x++)   /* lengths vary, and so do the shares */
+            len += (size_t)snprintf(text + len, sizeof text - len, "filler%d ", x);
+        snprintf(name, sizeof name, "d%04d.txt", d);
+        ts_write(f.corpus, name, text, len ? len : 1);
+    }
+    open_index(&f);
+    for (int qn = 0; qn < 20; qn++) {
+        char q[512];
+        size_t len = 0;
+        for (int i = 0; i < 10; i++)
+            len += (size_t)snprintf(q + len, sizeof q - len, "%s ", words[5 + qn % 5]);
+        snprintf(q + len, sizeof q - len, "%s %s", words[qn % 5],
+                 qn % 2 ? words[(qn * 3 + 1) % 5] : "");
+        static vz_hit all[NDOCS];
+        size_t na = search(&f, q, all, NDOCS);
+        assert_true(na > NDOCS / 2);   /* the common word's list spans blocks */
+        for (size_t k = 1; k <= 9; k += 2) {
+            vz_hit few[9];
+            for (int again = 0; again < 2; again++)
+                assert_same_hits(all, k, few, search(&f, q, few, k));
+        }
+    }
+    fixture_release(&f);
+}
+
 /* A query's terms find their entries of the reader's cache once per
  * search: a term the caller changed between two searches of one query must
  * be looked up anew (or "cat"'s list would score "dog"), and a cache that
@@ -899,6 +952,7 @@ int main(void)
         cmocka_unit_test(pruned_top_k_equals_exhaustive_ranking),
         cmocka_unit_test(ties_rank_lower_passages_first_at_every_k),
         cmocka_unit_test(restricted_search_equals_brute_force),
+        cmocka_unit_test(walked_long_lists_equal_exhaustive_ranking),
         cmocka_unit_test_setup_teardown(query_terms_find_their_own_cache_entries, setup_tiny, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
