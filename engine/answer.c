@@ -1425,16 +1425,19 @@ static int read_sentence(asking *a, uint32_t sid, reading *rd)
     if (rc)
         return rc;
     if (a->xc && s.ok) {
-        char *memo = pool_take(a, memo_room(text->len, &s));
-        if (!memo)
+        uint32_t flags = has_references(a, text->data, text->len) ? 0 : SENT_NO_REFS;
+        size_t room = memo_room(text->len, &s);
+        /* Packed where the cache keeps it; without memory there, in the
+         * pool, and the next question reads it again. */
+        char *memo = vz_xcache_memo_room(a->xc, room);
+        int kept = memo != NULL;
+        if (!memo && !(memo = pool_take(a, room)))
             return vz_fail(VZ_ENOMEM, "out of memory");
-        size_t size = pack_sentence(memo, text->data, text->len, &s,
-                                    has_references(a, text->data, text->len) ? 0 : SENT_NO_REFS);
-        /* Without memory for the memo, the next question reads it again. */
-        if (size) {
-            (void)vz_xcache_memo_keep(a->xc, memo_id(MEMO_SENTENCE, sid), memo, size);
+        size_t size = pack_sentence(memo, text->data, text->len, &s, flags);
+        if (kept)
+            vz_xcache_memo_commit(a->xc, memo_id(MEMO_SENTENCE, sid), memo, room, size);
+        if (size)
             return recall_sentence(a, memo, rd);
-        }
     }
     /* Not analysed in the cache, or a token too long for the packing. */
     rd->no_refs = 0;

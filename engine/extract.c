@@ -292,6 +292,17 @@ static void *chunk_alloc(chunk **head, size_t size)
     return p;
 }
 
+/* Give back the end of the last block chunk_alloc made, p of size bytes,
+ * past its first keep bytes. */
+static void chunk_trim(chunk **head, void *p, size_t size, size_t keep)
+{
+    chunk *k = *head;
+    size = (size + 7) & ~(size_t)7;
+    keep = (keep + 7) & ~(size_t)7;
+    if (k && (char *)p + size == (char *)k->data + k->used && keep <= size)
+        k->used -= size - keep;
+}
+
 static void chunks_free(chunk **head)
 {
     while (*head) {
@@ -1127,10 +1138,10 @@ const void *vz_xcache_memo(vz_xcache *c, uint64_t id, size_t *len)
     return m->data;
 }
 
-int vz_xcache_memo_keep(vz_xcache *c, uint64_t id, const void *data, size_t len)
+/* The young generation of memos, with room for one more: the other one
+ * emptied and made young when it is full.  NULL without memory. */
+static mgen *memo_young(vz_xcache *c)
 {
-    if (!c || memo_find(c, id))
-        return VZ_OK;            /* kept already: the same bytes */
     mgen *young = &c->mgens[c->myoung];
     if (mgen_full(young)) {
         c->myoung ^= 1;
@@ -1138,17 +1149,47 @@ int vz_xcache_memo_keep(vz_xcache *c, uint64_t id, const void *data, size_t len)
         mgen_clear(young);
     }
     if (!young->slots && !(young->slots = calloc(MSLOTS, sizeof *young->slots)))
-        return VZ_ENOMEM;
-    mentry *m = mcache_slot(young->slots, id);
-    void *copy = chunk_alloc(&young->chunks, len ? len : 1);
+        return NULL;
+    return young;
+}
+
+/* Keep data[0, len), in the young generation's chunks, as memo id. */
+static void memo_enter(mgen *young, uint64_t id, void *data, size_t len)
+{
+    *mcache_slot(young->slots, id) = (mentry){data, len, id};
+    young->n++;
+    young->bytes += len + sizeof(mentry);
+}
+
+int vz_xcache_memo_keep(vz_xcache *c, uint64_t id, const void *data, size_t len)
+{
+    if (!c || memo_find(c, id))
+        return VZ_OK;            /* kept already: the same bytes */
+    mgen *young = memo_young(c);
+    void *copy = young ? chunk_alloc(&young->chunks, len ? len : 1) : NULL;
     if (!copy)
         return VZ_ENOMEM;
     if (len)
         memcpy(copy, data, len);
-    *m = (mentry){copy, len, id};
-    young->n++;
-    young->bytes += len + sizeof *m;
+    memo_enter(young, id, copy, len);
     return VZ_OK;
+}
+
+void *vz_xcache_memo_room(vz_xcache *c, size_t size)
+{
+    mgen *young = c ? memo_young(c) : NULL;
+    return young ? chunk_alloc(&young->chunks, size ? size : 1) : NULL;
+}
+
+void vz_xcache_memo_commit(vz_xcache *c, uint64_t id, void *room, size_t size, size_t len)
+{
+    mgen *young = &c->mgens[c->myoung];
+    if (!len || mcache_slot(young->slots, id)->data) {
+        chunk_trim(&young->chunks, room, size ? size : 1, 0);
+        return;
+    }
+    chunk_trim(&young->chunks, room, size, len);
+    memo_enter(young, id, room, len);
 }
 
 /* The slots a look-up of id probes first, into the cache: a generation's

@@ -120,6 +120,12 @@ static inline void vz_analysed_token(const vz_analysed *v, size_t i, vz_token *t
  * already): VZ_OK or VZ_ENOMEM (then nothing is kept). */
 const void *vz_xcache_memo(vz_xcache *c, uint64_t id, size_t *len);
 int vz_xcache_memo_keep(vz_xcache *c, uint64_t id, const void *data, size_t len);
+/* vz_xcache_memo_keep without the copy: room of size bytes where c keeps
+ * memos (NULL without memory or c), written by the caller, then kept as
+ * memo id by vz_xcache_memo_commit with its first len bytes (len 0: kept
+ * not, the room given back).  No other call on c between the two. */
+void *vz_xcache_memo_room(vz_xcache *c, size_t size);
+void vz_xcache_memo_commit(vz_xcache *c, uint64_t id, void *room, size_t size, size_t len);
 
 /* Hints, for a caller that knows early what it will look up in c (NULL: a
  * no-op): the tables are too big for the processor's caches, and a

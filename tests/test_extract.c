@@ -394,6 +394,43 @@ static void analysis_of_parts_as_whole(void **state)
     vz_data_release(&words);
 }
 
+/* A memo written in the room the cache gives is kept as vz_xcache_memo_keep
+ * keeps a copy, with its first len bytes; a room committed with no bytes
+ * keeps nothing, and the next room takes its place. */
+static void memo_rooms_keep_what_is_written(void **state)
+{
+    (void)state;
+    vz_xcache *c = vz_xcache_new();
+    assert_non_null(c);
+    char *room = vz_xcache_memo_room(c, 64);
+    assert_non_null(room);
+    memcpy(room, "first memo", 11);
+    vz_xcache_memo_commit(c, 7, room, 64, 11);
+    char *given = vz_xcache_memo_room(c, 100);
+    assert_non_null(given);
+    assert_true(given == room + 16);   /* the room's end past its 11 bytes was given back */
+    vz_xcache_memo_commit(c, 8, given, 100, 0);
+    assert_null(vz_xcache_memo(c, 8, &(size_t){0}));
+    char *next = vz_xcache_memo_room(c, 32);
+    assert_true(next == given);
+    memcpy(next, "second", 7);
+    vz_xcache_memo_commit(c, 9, next, 32, 7);
+    size_t len = 0;
+    const char *m = vz_xcache_memo(c, 7, &len);
+    assert_non_null(m);
+    assert_int_equal(len, 11);
+    assert_string_equal(m, "first memo");
+    assert_non_null(m = vz_xcache_memo(c, 9, &len));
+    assert_int_equal(len, 7);
+    assert_string_equal(m, "second");
+    /* A memo kept already stays as it was. */
+    char *again = vz_xcache_memo_room(c, 16);
+    memcpy(again, "other", 6);
+    vz_xcache_memo_commit(c, 7, again, 16, 6);
+    assert_string_equal(vz_xcache_memo(c, 7, &len), "first memo");
+    vz_xcache_free(c);
+}
+
 /* The prefetch hints change nothing the cache gives: on a cache with no
  * memo yet, on ids kept and not, before and after a text's matches are
  * kept, and on no cache. */
@@ -471,6 +508,7 @@ int main(void)
         cmocka_unit_test(cached_answers_as_plain),
         cmocka_unit_test(analysis_of_parts_as_whole),
         cmocka_unit_test(prefetches_change_nothing),
+        cmocka_unit_test(memo_rooms_keep_what_is_written),
         cmocka_unit_test(bad_templates_are_clear_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
