@@ -3612,16 +3612,27 @@ static void prefetch_passage(asking *a, const vz_passage_info *p, int data)
     }
 }
 
-/* The slots of the passages gather reads of hits[0, n), where its loop
- * stops. */
-static void prefetch_passages(asking *a, const vz_hit *hits, size_t n)
+/* How many of hits[0, n) gather reads: passages up to PASSAGE_SENTENCES
+ * sentences. */
+static size_t passages_read(const asking *a, const vz_hit *hits, size_t n)
 {
-    size_t nread = 0;
-    for (size_t i = 0; i < n && nread < PASSAGE_SENTENCES; i++) {
+    size_t i = 0, nread = 0;
+    for (; i < n && nread < PASSAGE_SENTENCES; i++) {
         const vz_passage_info *p = &a->e->idx->passages[hits[i].passage];
         nread += p->last_sentence - p->first_sentence + 1;
-        prefetch_passage(a, p, 0);
     }
+    return i;
+}
+
+/* How many of the sentences read, best first, give candidates: the
+ * SENTENCES best, down to SENTENCE_FLOOR of the best one's score. */
+static size_t sentences_read(const asking *a)
+{
+    size_t i = 0;
+    while (i < a->nsents && i < SENTENCES &&
+           !(a->sents[i].score < SENTENCE_FLOOR * a->sents[0].score))
+        i++;
+    return i;
 }
 
 /* The template matches sentence_candidates looks up for sentence
@@ -3642,21 +3653,20 @@ static int gather(asking *a, const unsigned char *mask)
     int rc = build_query(a, &q);
     if (!rc)
         rc = vz_reader_search(a->r, &q, mask, PASSAGES, hits, &n);
-    if (!rc)
-        prefetch_passages(a, hits, n);
+    size_t nread = rc ? 0 : passages_read(a, hits, n);
+    for (size_t i = 0; i < nread; i++)
+        prefetch_passage(a, &a->e->idx->passages[hits[i].passage], 0);
     if (!rc)
         set_idf(a, &q);
     if (!rc && a->explaining)
         explain_question(a);
     vz_query_free(&q);
-    size_t nread = 0;   /* sentences of the passages read */
-    for (size_t i = 0; !rc && i < n && nread < PASSAGE_SENTENCES; i++) {
+    for (size_t i = 0; !rc && i < nread; i++) {
         const vz_passage_info *p = &a->e->idx->passages[hits[i].passage];
-        nread += p->last_sentence - p->first_sentence + 1;
         /* The next passage's memos arrive while this one is read. */
         if (i == 0)
             prefetch_passage(a, p, 1);
-        if (i + 1 < n && nread < PASSAGE_SENTENCES)
+        if (i + 1 < nread)
             prefetch_passage(a, &a->e->idx->passages[hits[i + 1].passage], 1);
         rc = rank_passage(a, p, hits[i].score / hits[0].score);
         if (a->explaining)
@@ -3681,10 +3691,7 @@ static int gather(asking *a, const unsigned char *mask)
         vz_buf_printf(&a->explain, "alias %s  for %s\n", a->alias[i].stem,
                       a->words[a->alias[i].key].stem);
     qsort(a->sents, a->nsents, sizeof *a->sents, by_sentence_score);
-    size_t best = 0;   /* the sentences read for candidates, as the loop below stops */
-    while (best < a->nsents && best < SENTENCES &&
-           !(a->sents[best].score < SENTENCE_FLOOR * a->sents[0].score))
-        best++;
+    size_t best = sentences_read(a);
     /* The slots two sentences ahead, what they keep one ahead: asked all
      * at once, the look-ups queued behind each other in the prefetches. */
     vz_xprefetch pre[SENTENCES];
@@ -3692,14 +3699,12 @@ static int gather(asking *a, const unsigned char *mask)
         prefetch_candidates(a, i, pre);
     if (best)
         vz_xcache_prefetch_entries(a->xc, &pre[0]);
-    for (size_t i = 0; !rc && i < a->nsents && i < SENTENCES; i++) {
+    for (size_t i = 0; !rc && i < best; i++) {
         const ranked *s = &a->sents[i];
         if (i + 2 < best)
             prefetch_candidates(a, i + 2, pre);
         if (i + 1 < best)
             vz_xcache_prefetch_entries(a->xc, &pre[i + 1]);
-        if (s->score < SENTENCE_FLOOR * a->sents[0].score)
-            break;
         if (a->explaining) {
             const vz_sentence_info *si = &a->e->idx->sentences[s->sid];
             vz_buf_printf(&a->explain, "sentence %zu  %.3f  coverage %.2f near %.2f passage %.2f"

@@ -951,6 +951,18 @@ static const aentry *acache_find(vz_xcache *c, uint64_t h, const char *text, siz
     return e;
 }
 
+/* Analyse text, of hash h, which c lacks, and keep it: NULL when it
+ * cannot be kept (invalid UTF-8, or no memory). */
+static const aentry *analyse_into(vz_xcache *c, vz_analyser *an, uint64_t h, const char *text,
+                                  size_t len)
+{
+    c->scratch.ntoks = 0;
+    c->scratch.strings.len = 0;
+    if (vz_analyse(an, text, len, keep_token, &c->scratch) != VZ_OK)
+        return NULL;
+    return acache_keep(c, h, text, len, &c->scratch);
+}
+
 /* The entry of text in c, analysed now when it is not there yet: NULL
  * when it cannot be kept (invalid UTF-8, or no memory).  Valid until the
  * next call on c. */
@@ -958,13 +970,7 @@ static const aentry *analysed(vz_xcache *c, vz_analyser *an, const char *text, s
 {
     uint64_t h = vz_hash_bytes(text, len, VZ_FNV_SEED);
     const aentry *e = acache_find(c, h, text, len);
-    if (e)
-        return e;
-    c->scratch.ntoks = 0;
-    c->scratch.strings.len = 0;
-    if (vz_analyse(an, text, len, keep_token, &c->scratch) != VZ_OK)
-        return NULL;
-    return acache_keep(c, h, text, len, &c->scratch);
+    return e ? e : analyse_into(c, an, h, text, len);
 }
 
 static int is_blank(char b)
@@ -1043,10 +1049,11 @@ int vz_analysed_of_parts(vz_xcache *c, vz_analyser *an, const char *text, size_t
         return VZ_ENOMEM;
     uint64_t h = vz_hash_bytes(text, len, VZ_FNV_SEED);
     const aentry *e = acache_find(c, h, text, len);
-    if (!e && join_parts(c, an, text, len, parts, n))
-        e = acache_keep(c, h, text, len, &c->joined);
+    if (!e)   /* made of its parts, or else analysed whole */
+        e = join_parts(c, an, text, len, parts, n) ? acache_keep(c, h, text, len, &c->joined)
+                                                   : analyse_into(c, an, h, text, len);
     if (!e)
-        return vz_analysed_of(c, an, text, len, out);
+        return VZ_ENOMEM;
     *out = (vz_analysed){e->tok, e->ntok, e->block + e->len};
     return VZ_OK;
 }

@@ -779,13 +779,12 @@ static inline int unscored(const float *scores, uint32_t p)
 }
 
 /* add_to_touched's walk over the postings list[0, n), adding to the
- * passages that have a score and dropping those below `below`; returns
- * the new floor.  Most postings meet a passage without a score, in no
+ * passages that have a score and dropping those below `below`.  Most postings meet a passage without a score, in no
  * pattern a branch predicts: each block of postings is first sifted
  * without a branch (the places of those with a score, in order), then
  * those are summed, in the same order as a posting-by-posting walk. */
-static float walk_scored(vz_reader *r, float wk, const vz_posting *list, size_t n, size_t k,
-                         double below, float floor)
+static void walk_scored(vz_reader *r, float wk, const vz_posting *list, size_t n, size_t k,
+                        double below, float floor)
 {
     enum { BLOCK = 256 };
     const vz_index *idx = r->idx;
@@ -809,7 +808,6 @@ static float walk_scored(vz_reader *r, float wk, const vz_posting *list, size_t 
             }
         }
     }
-    return floor;
 }
 
 /* Drop the touched passages whose score is below `below` (or was reset). */
